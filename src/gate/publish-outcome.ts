@@ -1,0 +1,88 @@
+import type { GateOutcome } from '../policy/types.js';
+import { toAnnotations } from '../report/annotations.js';
+import { toJsonReport } from '../report/json-report.js';
+import { toJUnit } from '../report/junit.js';
+import { toSarif } from '../report/sarif.js';
+import { toSummaryMarkdown } from '../report/summary.js';
+import { writeReportFile } from '../report/write-file.js';
+import type { RunContext, Runner } from '../runner/runner.js';
+import { TOOL_NAME, TOOL_URI, TOOL_VERSION } from '../version.js';
+import type { GateInputs } from './gate-inputs.js';
+
+export class GateFailedError extends Error {
+  override readonly name = 'GateFailedError';
+}
+
+export function runIdentity(ctx: RunContext): Record<string, unknown> {
+  return {
+    repository: ctx.repository,
+    runId: ctx.runId,
+    runAttempt: ctx.runAttempt,
+    workflow: ctx.workflow,
+    job: ctx.job,
+    step: ctx.action,
+    sha: ctx.sha,
+    ref: ctx.ref,
+    actor: ctx.actor,
+  };
+}
+
+/**
+ * Writes every report of one outcome (JSON always; SARIF and JUnit when asked), the job summary, the
+ * annotations and the outputs; then fails the step when an enforcing gate decided "fail".
+ */
+export async function publishOutcome(
+  runner: Runner,
+  ctx: RunContext,
+  outcome: GateOutcome,
+  files: Pick<GateInputs, 'reportFile' | 'sarifFile' | 'junitFile'>,
+  title: string,
+  summaryPrefix = '',
+): Promise<void> {
+  const report = toJsonReport(outcome, {
+    tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    run: runIdentity(ctx),
+  });
+  await writeReportFile(files.reportFile, `${JSON.stringify(report, null, 2)}\n`);
+  if (files.sarifFile) {
+    const sarif = toSarif(outcome, { toolVersion: TOOL_VERSION, informationUri: TOOL_URI });
+    await writeReportFile(files.sarifFile, `${JSON.stringify(sarif, null, 2)}\n`);
+  }
+  if (files.junitFile) await writeReportFile(files.junitFile, toJUnit(outcome));
+
+  await runner.appendSummary(
+    summaryPrefix + toSummaryMarkdown(outcome, { title, reportPath: files.reportFile }),
+  );
+  // One error slot is kept for the step's own failure line below.
+  for (const a of toAnnotations(outcome, { maxErrors: 9, maxWarnings: 10 })) {
+    const target = {
+      title: a.title,
+      ...(a.file ? { file: a.file } : {}),
+      ...(a.startLine ? { startLine: a.startLine } : {}),
+    };
+    if (a.level === 'error') runner.error(a.message, target);
+    else if (a.level === 'warning') runner.warning(a.message, target);
+    else runner.notice(a.message, target);
+  }
+
+  const { counts } = outcome;
+  runner.setOutput('decision', outcome.decision);
+  runner.setOutput('failed', counts.failed);
+  runner.setOutput('waived', counts.waived);
+  runner.setOutput('passed', counts.passed);
+  runner.setOutput('report', files.reportFile);
+  runner.info(
+    `${title}: ${outcome.decision} (${counts.passed} passed, ${counts.failed} failed, ${counts.waived} waived; fail-on ${outcome.failOn}, mode ${outcome.mode})`,
+  );
+
+  if (outcome.decision === 'fail') {
+    const ids = outcome.blocking.map((r) => r.ruleId).join(', ');
+    if (outcome.mode === 'audit') {
+      runner.warning(`${title} would fail (audit mode, not enforced): ${ids}`);
+      return;
+    }
+    throw new GateFailedError(
+      `${title} failed: ${outcome.blocking.length} rule(s) at or above ${outcome.failOn} did not pass: ${ids}`,
+    );
+  }
+}

@@ -1,0 +1,62 @@
+import type { JsonObject } from '../util/deep-merge.js';
+import { sha256 } from '../util/hash.js';
+import { evaluatePolicies, type RuleCompiler } from './evaluate.js';
+import { atLeast, bySeverity } from './severity.js';
+import type { Counts, GateOutcome, LoadedPolicy, Mode, RuleResult, Severity, Waiver } from './types.js';
+import { classifyWaivers } from './waivers.js';
+
+export interface GateRequest {
+  policies: LoadedPolicy[];
+  /** Merged facts, `now` included. */
+  facts: JsonObject;
+  waivers: Waiver[];
+  failOn: Severity;
+  mode: Mode;
+  now: Date;
+  compiler?: RuleCompiler;
+}
+
+function count(results: RuleResult[]): Counts {
+  const by = (status: RuleResult['status']) => results.filter((r) => r.status === status).length;
+  const errored = by('error');
+  // A rule that cannot be evaluated vouches for nothing, so it counts among the failures.
+  return {
+    passed: by('pass'),
+    failed: by('fail') + errored,
+    waived: by('waived'),
+    errored,
+    total: results.length,
+  };
+}
+
+/**
+ * The gate's decision: it fails when an unwaived failure is at or above `failOn`, or when any rule
+ * could not be evaluated. `audit` mode reaches the same decision but the caller does not fail the step.
+ */
+export async function decideGate(request: GateRequest): Promise<GateOutcome> {
+  const { policies, facts, waivers, failOn, mode, now } = request;
+  const results = await evaluatePolicies(policies, facts, waivers, now, request.compiler);
+  const blocking = results
+    .filter((r) => r.status === 'error' || (r.status === 'fail' && atLeast(r.severity, failOn)))
+    .sort(bySeverity);
+  const knownRules = new Set(results.map((r) => r.ruleId));
+  const usedRules = new Set(results.filter((r) => r.waivers.length > 0).map((r) => r.ruleId));
+  return {
+    decision: blocking.length > 0 ? 'fail' : 'pass',
+    mode,
+    failOn,
+    now: now.toISOString(),
+    counts: count(results),
+    results,
+    blocking,
+    waivers: classifyWaivers(waivers, now, knownRules, usedRules),
+    policies: policies.map((p) => ({
+      id: p.policy.id,
+      title: p.policy.title,
+      version: p.policy.version,
+      source: p.source,
+      sha256: p.sha256,
+    })),
+    factsSha256: sha256(JSON.stringify(facts)),
+  };
+}

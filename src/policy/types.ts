@@ -1,0 +1,116 @@
+export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const MODES = ['enforce', 'audit'] as const;
+export type Mode = (typeof MODES)[number];
+
+export type RuleStatus = 'pass' | 'fail' | 'waived' | 'error';
+
+/** A rule as written in a policy file (validated against policies/policy.schema.json). */
+export interface Rule {
+  id: string;
+  title: string;
+  description?: string;
+  severity: Severity;
+  reference: string;
+  remediation: string;
+  message?: string;
+  helpUri?: string;
+  tags?: string[];
+  schema: Record<string, unknown> | boolean;
+}
+
+export interface Policy {
+  id: string;
+  title: string;
+  description?: string;
+  version: string;
+  rules: Rule[];
+}
+
+/** A policy together with where it came from. */
+export interface LoadedPolicy {
+  policy: Policy;
+  /** What the user wrote to name it: a path, a glob match, or builtin:<name>. */
+  source: string;
+  /** Absolute path of the file read. */
+  file: string;
+  /** Path relative to the workspace for annotations; undefined for builtin policies. */
+  workspaceFile: string | undefined;
+  sha256: string;
+  /** 1-based line of the rule at `index` in the file (computed on demand: it needs a second parse). */
+  ruleLine(index: number): Promise<number>;
+}
+
+export interface Violation {
+  /** JSON Pointer into the facts where the problem is. */
+  pointer: string;
+  message: string;
+  keyword: string;
+  schemaPath: string;
+}
+
+export interface Waiver {
+  rule: string;
+  scope?: string;
+  reason: string;
+  approver: string;
+  ticket: string;
+  expiresAt: string;
+}
+
+export interface RuleResult {
+  policyId: string;
+  policyVersion: string;
+  policySource: string;
+  /** Path relative to the workspace, or undefined for builtin policies. */
+  file: string | undefined;
+  line: number;
+  ruleId: string;
+  title: string;
+  severity: Severity;
+  reference: string;
+  remediation: string;
+  helpUri?: string;
+  tags: string[];
+  status: RuleStatus;
+  /** One line saying what happened, for tables and annotations. */
+  message: string;
+  /** Violations that make the rule fail (unwaived). */
+  violations: Violation[];
+  /** Violations covered by a waiver in force. */
+  waivedViolations: Violation[];
+  /** Waivers in force that covered this rule. */
+  waivers: Waiver[];
+}
+
+export type WaiverState = 'active' | 'expiring' | 'expired' | 'unused' | 'unknown-rule';
+
+export interface WaiverReport {
+  waiver: Waiver;
+  state: WaiverState;
+  /** Days until expiry (negative when expired). */
+  daysLeft: number;
+}
+
+export interface Counts {
+  passed: number;
+  failed: number;
+  waived: number;
+  errored: number;
+  total: number;
+}
+
+export interface GateOutcome {
+  decision: 'pass' | 'fail';
+  mode: Mode;
+  failOn: Severity;
+  now: string;
+  counts: Counts;
+  results: RuleResult[];
+  /** Failing or erroring results that decide the gate (at or above fail-on, or errors). */
+  blocking: RuleResult[];
+  waivers: WaiverReport[];
+  policies: { id: string; title: string; version: string; source: string; sha256: string }[];
+  factsSha256: string;
+}

@@ -1,0 +1,166 @@
+import type { Location, Log, ReportingDescriptor, Result, Suppression } from 'sarif';
+import type { GateOutcome, RuleResult, Severity, Waiver } from '../policy/types.js';
+import { sha256 } from '../util/hash.js';
+import { describeWaiver, shownViolations, violationLine } from './result-text.js';
+
+export interface SarifOptions {
+  toolVersion: string;
+  informationUri?: string;
+}
+
+const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+const FINGERPRINT_KEY = 'deployGates/v1';
+
+const LEVEL: Record<Severity, Result.level> = {
+  critical: 'error',
+  high: 'error',
+  medium: 'warning',
+  low: 'note',
+};
+
+// GitHub code scanning ranks alerts by this property (a string holding a CVSS-like score):
+// over 9.0 is critical, 7.0–8.9 high, 4.0–6.9 medium, below that low.
+const SECURITY_SEVERITY: Record<Severity, string> = {
+  critical: '9.5',
+  high: '8.0',
+  medium: '5.5',
+  low: '3.0',
+};
+
+/** SARIF 2.1.0 for GitHub code scanning: one run, a rule per rule id, a result per non-passing rule. */
+export function toSarif(outcome: GateOutcome, opts: SarifOptions): Log {
+  const rules: ReportingDescriptor[] = [];
+  const ruleIndex = new Map<string, number>();
+  for (const result of outcome.results) {
+    if (ruleIndex.has(result.ruleId)) continue;
+    ruleIndex.set(result.ruleId, rules.length);
+    rules.push(toReportingDescriptor(result));
+  }
+
+  const results = outcome.results
+    .filter((result) => result.status !== 'pass')
+    .map((result) => toSarifResult(result, ruleIndex.get(result.ruleId) ?? -1));
+
+  return {
+    $schema: SARIF_SCHEMA,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'deploy-gates',
+            version: opts.toolVersion,
+            ...(opts.informationUri === undefined ? {} : { informationUri: opts.informationUri }),
+            rules,
+          },
+        },
+        invocations: [
+          {
+            executionSuccessful: outcome.results.every((result) => result.status !== 'error'),
+            endTimeUtc: outcome.now,
+          },
+        ],
+        results,
+        properties: {
+          decision: outcome.decision,
+          mode: outcome.mode,
+          failOn: outcome.failOn,
+          counts: { ...outcome.counts },
+        },
+      },
+    ],
+  };
+}
+
+function toReportingDescriptor(result: RuleResult): ReportingDescriptor {
+  return {
+    id: result.ruleId,
+    name: result.title,
+    shortDescription: { text: result.title },
+    fullDescription: { text: result.reference },
+    help: { text: result.remediation, markdown: helpMarkdown(result) },
+    ...(isAbsoluteUri(result.helpUri) ? { helpUri: result.helpUri } : {}),
+    defaultConfiguration: { level: LEVEL[result.severity] },
+    properties: {
+      // The SARIF schema requires property-bag tags to be unique.
+      tags: [...new Set(result.tags)],
+      severity: result.severity,
+      policy: result.policyId,
+      'security-severity': SECURITY_SEVERITY[result.severity],
+    },
+  };
+}
+
+function helpMarkdown(result: RuleResult): string {
+  const lines = [`**Remediation:** ${result.remediation}`, '', `**Reference:** ${result.reference}`];
+  if (isAbsoluteUri(result.helpUri)) lines.push('', `More: ${result.helpUri}`);
+  return lines.join('\n');
+}
+
+function toSarifResult(result: RuleResult, ruleIndex: number): Result {
+  const sarifResult: Result = {
+    ruleId: result.ruleId,
+    ruleIndex,
+    level: result.status === 'error' ? 'error' : LEVEL[result.severity],
+    kind: 'fail',
+    message: { text: [result.message, ...shownViolations(result).map(violationLine)].join('\n') },
+    locations: [toLocation(result)],
+    partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(result) },
+  };
+  if (result.status === 'waived') sarifResult.suppressions = result.waivers.map(toSuppression);
+  return sarifResult;
+}
+
+function toLocation(result: RuleResult): Location {
+  if (result.file === undefined) {
+    // Builtin policies have no file in the repository; name the rule instead.
+    return {
+      logicalLocations: [{ fullyQualifiedName: `${result.policyId}/${result.ruleId}`, kind: 'module' }],
+    };
+  }
+  return {
+    physicalLocation: {
+      artifactLocation: { uri: toRelativeUri(result.file), uriBaseId: '%SRCROOT%' },
+      ...(result.line >= 1 ? { region: { startLine: result.line } } : {}),
+    },
+  };
+}
+
+/** A workspace-relative path as a relative URI reference: forward slashes, each segment percent-encoded. */
+export function toRelativeUri(file: string): string {
+  return file
+    .replace(/\\/g, '/')
+    .replace(/^(\.\/)+/, '')
+    .split('/')
+    .map((segment) => encodeURIComponent(segment))
+    .join('/');
+}
+
+/**
+ * Identifies the same finding across runs so code scanning updates one alert instead of opening
+ * a new one. Waived and unwaived pointers both count: waiving a violation must not change which
+ * alert it is.
+ */
+export function fingerprint(result: RuleResult): string {
+  const pointers = [...result.violations, ...result.waivedViolations].map((violation) => violation.pointer);
+  const unique = [...new Set(pointers)].sort();
+  return sha256(`${result.policyId}:${result.ruleId}:${unique.join(',')}`);
+}
+
+function toSuppression(waiver: Waiver): Suppression {
+  return {
+    kind: 'external',
+    status: 'accepted',
+    justification: describeWaiver(waiver),
+    properties: {
+      approver: waiver.approver,
+      ticket: waiver.ticket,
+      expiresAt: waiver.expiresAt,
+      ...(waiver.scope === undefined ? {} : { scope: waiver.scope }),
+    },
+  };
+}
+
+function isAbsoluteUri(uri: string | undefined): uri is string {
+  return uri !== undefined && URL.canParse(uri);
+}

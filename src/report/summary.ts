@@ -1,0 +1,125 @@
+import { bySeverity } from '../policy/severity.js';
+import type { GateOutcome, RuleResult, RuleStatus, WaiverReport, WaiverState } from '../policy/types.js';
+import { fitSections, type Section } from './byte-budget.js';
+import { markdownLink, escapeMarkdownInline as md } from './markdown-escape.js';
+import { byAttention } from './order.js';
+
+export interface SummaryOptions {
+  /** Heading of the summary, e.g. the action's name. */
+  title: string;
+  /** Where the JSON report was written, named when rows have to be left out. */
+  reportPath?: string;
+  /** Size limit in UTF-8 bytes. */
+  maxBytes?: number;
+}
+
+// GitHub refuses a step summary over 1 MiB; stay well below it so other writers to the same
+// step summary keep some room.
+export const DEFAULT_SUMMARY_MAX_BYTES = 900_000;
+
+const STATUS_LABEL: Record<RuleStatus, string> = {
+  fail: '❌ fail',
+  error: '⚠️ error',
+  waived: '🛡️ waived',
+  pass: '✅ pass',
+};
+
+const WAIVER_STATE_LABEL: Record<WaiverState, string> = {
+  active: 'active',
+  expiring: '⚠️ expiring',
+  expired: '❌ expired (not honoured)',
+  unused: 'unused',
+  'unknown-rule': 'unknown rule',
+};
+
+/** The job summary: decision, counts, a table of every rule, waivers, and how to fix what blocks. */
+export function toSummaryMarkdown(outcome: GateOutcome, opts: SummaryOptions): string {
+  const omitted = omittedLine(opts.reportPath);
+  const head = [`## ${md(opts.title)}: ${decisionLabel(outcome)}`, '', countLine(outcome), ''];
+  const rows = [...outcome.results].sort(byAttention);
+  const sections: Section[] = [
+    {
+      intro: ['| Rule | Severity | Status | Message | Reference |', '| --- | --- | --- | --- | --- |'],
+      items: rows.map(resultRow),
+      // Failures and errors first; waived and passing rows only get the room left at the end.
+      essential: rows.filter((result) => result.status === 'fail' || result.status === 'error').length,
+      omitted: (count) => omitted(count, 'rows'),
+    },
+  ];
+  if (outcome.waivers.length > 0) {
+    sections.push({
+      intro: [
+        '### Waivers',
+        '',
+        '| Rule | Scope | State | Reason | Approver | Ticket | Expires | Days left |',
+        '| --- | --- | --- | --- | --- | --- | --- | --- |',
+      ],
+      items: outcome.waivers.map(waiverRow),
+      omitted: (count) => omitted(count, 'waivers'),
+    });
+  }
+  if (outcome.blocking.length > 0) {
+    sections.push({
+      intro: ['### How to fix'],
+      items: [...outcome.blocking].sort(bySeverity).map(fixItem),
+      omitted: (count) => omitted(count, 'fixes'),
+    });
+  }
+  return fitSections(head, sections, opts.maxBytes ?? DEFAULT_SUMMARY_MAX_BYTES);
+}
+
+/**
+ * Audit mode never fails the gate, so say what enforcement would have done; `blocking` lists
+ * the results that decide the gate whatever the mode.
+ */
+function decisionLabel(outcome: GateOutcome): string {
+  if (outcome.decision === 'fail') return '❌ Failed';
+  if (outcome.mode === 'audit' && outcome.blocking.length > 0) return '⚠️ Audit: would fail';
+  return '✅ Passed';
+}
+
+function countLine(outcome: GateOutcome): string {
+  const { passed, failed, waived, errored, total } = outcome.counts;
+  return (
+    `**${passed}** passed · **${failed}** failed · **${waived}** waived · **${errored}** errors ` +
+    `(${total} rules; mode ${outcome.mode}, fail-on ${outcome.failOn})`
+  );
+}
+
+function resultRow(result: RuleResult): string {
+  const cells = [
+    `**${md(result.ruleId)}** ${md(result.title)}`,
+    result.severity,
+    STATUS_LABEL[result.status],
+    md(result.message),
+    markdownLink(result.reference, result.helpUri),
+  ];
+  return `| ${cells.join(' | ')} |`;
+}
+
+function waiverRow(report: WaiverReport): string {
+  const { waiver } = report;
+  const cells = [
+    md(waiver.rule),
+    waiver.scope === undefined ? 'all' : md(waiver.scope),
+    WAIVER_STATE_LABEL[report.state],
+    md(waiver.reason),
+    md(waiver.approver),
+    md(waiver.ticket),
+    md(waiver.expiresAt),
+    String(report.daysLeft),
+  ];
+  return `| ${cells.join(' | ')} |`;
+}
+
+function fixItem(result: RuleResult): string {
+  return (
+    `- **${md(result.ruleId)}** (${result.severity}): ${md(result.remediation)} ` +
+    `Reference: ${markdownLink(result.reference, result.helpUri)}`
+  );
+}
+
+function omittedLine(reportPath: string | undefined): (count: number, what: string) => string {
+  const where = reportPath === undefined ? 'in the JSON report' : `in the JSON report at ${md(reportPath)}`;
+  return (count, what) => `${count} more ${what} omitted; the full list is ${where}`;
+}

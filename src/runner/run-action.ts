@@ -1,0 +1,20 @@
+import { errorMessage, InputError } from '../errors.js';
+import { githubRunner } from './github-runner.js';
+import type { Runner } from './runner.js';
+
+/**
+ * Runs an action's main function: one `::error` per failure, exit code 1, never a stack trace in
+ * the log (it goes to the debug log, visible with ACTIONS_STEP_DEBUG).
+ */
+export async function runAction(
+  main: (runner: Runner) => Promise<void>,
+  runner: Runner = githubRunner(),
+): Promise<void> {
+  try {
+    await main(runner);
+  } catch (err) {
+    if (!(err instanceof InputError) && err instanceof Error && err.stack) runner.debug(err.stack);
+    runner.error(errorMessage(err));
+    process.exitCode = 1;
+  }
+}
