@@ -16,11 +16,16 @@ type Compiled = { ok: true; validate: ValidateFunction } | { ok: false; error: s
  */
 export class RuleCompiler {
   private readonly ajv = createRuleAjv();
-  private readonly cache = new Map<string, Compiled>();
+  /** By schema text, so identical schemas in different policies compile once. */
+  private readonly bySchema = new Map<string, Compiled>();
+  /** By rule object, so evaluating the same loaded policy again costs no serialisation. */
+  private readonly byRule = new WeakMap<Rule, Compiled>();
 
   compile(rule: Rule): Compiled {
+    const known = this.byRule.get(rule);
+    if (known) return known;
     const key = JSON.stringify(rule.schema);
-    let compiled = this.cache.get(key);
+    let compiled = this.bySchema.get(key);
     if (!compiled) {
       if (!validateDraft2020(rule.schema)) {
         const e = validateDraft2020.errors?.[0];
@@ -35,8 +40,9 @@ export class RuleCompiler {
           compiled = { ok: false, error: errorMessage(err) };
         }
       }
-      this.cache.set(key, compiled);
+      this.bySchema.set(key, compiled);
     }
+    this.byRule.set(rule, compiled);
     return compiled;
   }
 }
@@ -59,6 +65,39 @@ function waiverText(waivers: Waiver[]): string {
   return waivers.map((w) => `${w.ticket} by ${w.approver} until ${w.expiresAt}`).join('; ');
 }
 
+const passResults = new WeakMap<Rule, RuleResult>();
+
+/**
+ * The result of a rule that passed. It never changes for a loaded rule, so it is built once and shared
+ * (frozen) by every evaluation: most rules pass, and a gate may evaluate many fact documents.
+ */
+function passResult(loaded: LoadedPolicy, rule: Rule): RuleResult {
+  let result = passResults.get(rule);
+  if (!result) {
+    result = Object.freeze({
+      policyId: loaded.policy.id,
+      policyVersion: loaded.policy.version,
+      policySource: loaded.source,
+      file: loaded.workspaceFile,
+      line: 0,
+      ruleId: rule.id,
+      title: rule.title,
+      severity: rule.severity,
+      reference: rule.reference,
+      remediation: rule.remediation,
+      ...(rule.helpUri ? { helpUri: rule.helpUri } : {}),
+      tags: rule.tags ?? [],
+      status: 'pass',
+      message: rule.title,
+      violations: [],
+      waivedViolations: [],
+      waivers: [],
+    } satisfies RuleResult);
+    passResults.set(rule, result);
+  }
+  return result;
+}
+
 function evaluateRule(
   loaded: LoadedPolicy,
   index: number,
@@ -68,28 +107,12 @@ function evaluateRule(
   compiler: RuleCompiler,
 ): RuleResult {
   const rule = loaded.policy.rules[index] as Rule;
-  const base = {
-    policyId: loaded.policy.id,
-    policyVersion: loaded.policy.version,
-    policySource: loaded.source,
-    file: loaded.workspaceFile,
-    line: 0,
-    ruleId: rule.id,
-    title: rule.title,
-    severity: rule.severity,
-    reference: rule.reference,
-    remediation: rule.remediation,
-    ...(rule.helpUri ? { helpUri: rule.helpUri } : {}),
-    tags: rule.tags ?? [],
-    violations: [] as Violation[],
-    waivedViolations: [] as Violation[],
-    waivers: [] as Waiver[],
-  };
+  const base = passResult(loaded, rule);
   const compiled = compiler.compile(rule);
   if (!compiled.ok) {
     return { ...base, status: 'error', message: `The rule's schema does not compile: ${compiled.error}` };
   }
-  if (compiled.validate(facts)) return { ...base, status: 'pass', message: rule.title };
+  if (compiled.validate(facts)) return base;
 
   const violations = toViolations(compiled.validate.errors ?? []);
   const mine = waivers.filter((w) => w.rule === rule.id);
@@ -131,17 +154,22 @@ export async function evaluatePolicies(
   now: Date,
   compiler: RuleCompiler = defaultCompiler(),
 ): Promise<RuleResult[]> {
-  const results = policies.flatMap((loaded) =>
-    loaded.policy.rules.map((_, index) => ({
-      loaded,
-      index,
-      result: evaluateRule(loaded, index, facts, waivers, now, compiler),
-    })),
-  );
-  // Lines cost a second parse of the policy file; only results that get annotated need them.
-  return Promise.all(
-    results.map(async ({ loaded, index, result }) =>
-      result.status === 'pass' ? result : { ...result, line: await loaded.ruleLine(index) },
-    ),
-  );
+  const results: RuleResult[] = [];
+  const needLines: Promise<void>[] = [];
+  for (const loaded of policies) {
+    loaded.policy.rules.forEach((_, index) => {
+      const result = evaluateRule(loaded, index, facts, waivers, now, compiler);
+      const at = results.push(result) - 1;
+      // Lines cost a second parse of the policy file; only results that get annotated need them.
+      if (result.status !== 'pass') {
+        needLines.push(
+          loaded.ruleLine(index).then((line) => {
+            results[at] = { ...result, line };
+          }),
+        );
+      }
+    });
+  }
+  await Promise.all(needLines);
+  return results;
 }

@@ -41,6 +41,7 @@ export async function decideGate(request: GateRequest): Promise<GateOutcome> {
     .sort(bySeverity);
   const knownRules = new Set(results.map((r) => r.ruleId));
   const usedRules = new Set(results.filter((r) => r.waivers.length > 0).map((r) => r.ruleId));
+  let factsDigest: string | undefined;
   return {
     decision: blocking.length > 0 ? 'fail' : 'pass',
     mode,
@@ -57,6 +58,11 @@ export async function decideGate(request: GateRequest): Promise<GateOutcome> {
       source: p.source,
       sha256: p.sha256,
     })),
-    factsSha256: sha256(JSON.stringify(facts)),
+    // Evidence for the reports, computed when first read: hashing the facts costs more than evaluating
+    // them, and callers that evaluate many documents (policy tests, the CLI) never read it.
+    get factsSha256() {
+      factsDigest ??= sha256(JSON.stringify(facts));
+      return factsDigest;
+    },
   };
 }

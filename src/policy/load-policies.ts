@@ -129,13 +129,22 @@ export async function loadPolicy(
   const display = builtin ? `${BUILTIN}${relative(builtinPoliciesDir(), file).split(sep).join('/')}` : rel;
   const doc = await readStructured(file, input, display);
   await assertDocument('policy', doc, input);
+  const lines = new Map<number, Promise<number>>();
+  const ruleLine = (index: number): Promise<number> => {
+    let line = lines.get(index);
+    if (!line) {
+      line = doc.locate(`/rules/${index}`).then((p) => p.line);
+      lines.set(index, line);
+    }
+    return line;
+  };
   return {
     policy: doc.data as Policy,
     source: display,
     file,
     workspaceFile: builtin || rel.startsWith('..') ? undefined : rel,
     sha256: sha256(doc.text),
-    ruleLine: async (index) => (await doc.locate(`/rules/${index}`)).line,
+    ruleLine,
   };
 }
 

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { Ajv, type ValidateFunction } from 'ajv';
-import ajvFormatsModule from 'ajv-formats';
+import type { ValidateFunction } from 'ajv';
 import type { Log, Result, Run } from 'sarif';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fingerprint, toRelativeUri, toSarif } from '../../src/report/sarif.js';
+import { sarifValidator } from '../support/sarif-schema.js';
 import {
   criticalFailure,
   errored,
@@ -16,28 +15,10 @@ import {
   violation,
 } from './fixtures.js';
 
-type FormatsPlugin = typeof ajvFormatsModule.default;
-// ajv-formats is CommonJS; depending on interop its plugin is the default export or its `.default`.
-const addFormats = ((ajvFormatsModule as { default?: FormatsPlugin }).default ??
-  ajvFormatsModule) as FormatsPlugin;
-
-const SCHEMA_PATH = new URL(
-  '../../node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json',
-  import.meta.url,
-);
-
 let validateSarif: ValidateFunction;
 
 beforeAll(() => {
-  const schema = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as Record<string, unknown>;
-  // The official schema declares draft-04 (`$schema`, `id`), which Ajv 8 does not ship; its
-  // keywords are all valid draft-07, so validate it as draft-07.
-  delete schema.$schema;
-  delete schema.id;
-  // Its `language` pattern has a stray `]`, legal only in non-Unicode regular expressions.
-  const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
-  addFormats(ajv);
-  validateSarif = ajv.compile(schema);
+  validateSarif = sarifValidator();
 });
 
 function onlyRun(log: Log): Run {

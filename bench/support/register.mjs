@@ -1,0 +1,16 @@
+// Lets Node run the TypeScript sources directly for benchmarks: our imports name `.js` files (NodeNext
+// style) that exist only as `.ts` until bundled, so a missing `.js` resolves to its `.ts` sibling.
+import { existsSync } from 'node:fs';
+import { registerHooks } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+registerHooks({
+  resolve(specifier, context, nextResolve) {
+    if (specifier.startsWith('.') && specifier.endsWith('.js') && context.parentURL?.startsWith('file:')) {
+      const url = new URL(specifier, context.parentURL);
+      const ts = url.href.replace(/\.js$/, '.ts');
+      if (!existsSync(fileURLToPath(url)) && existsSync(fileURLToPath(ts))) return nextResolve(ts, context);
+    }
+    return nextResolve(specifier, context);
+  },
+});
