@@ -19,7 +19,7 @@ for (const file of files) {
       '--no-warnings',
       '--experimental-transform-types',
       '--import',
-      './bench/support/register.mjs',
+      './scripts/ts-resolve.mjs',
       join('bench', file),
     ],
     {

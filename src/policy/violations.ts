@@ -24,6 +24,14 @@ export function toViolations(errors: readonly ErrorObject[]): Violation[] {
       message = 'is missing';
     } else if (error.keyword === 'errorMessage') {
       message = error.message ?? 'is invalid';
+    } else if (error.keyword === 'const' || error.keyword === 'enum') {
+      // Ajv says "must be equal to constant"; a reader needs to know which value is expected.
+      const allowed = error.keyword === 'const' ? [params.allowedValue] : (params.allowedValues as unknown[]);
+      const expected =
+        allowed.length === 1
+          ? `must be ${quote(allowed[0])}`
+          : `must be one of ${allowed.map(quote).join(', ')}`;
+      message = `${expected} (found ${quote(error.data)})`;
     } else {
       const found =
         error.data !== undefined && (error.data === null || typeof error.data !== 'object')

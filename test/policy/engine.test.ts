@@ -187,3 +187,17 @@ describe('rule schemas', () => {
     );
   });
 });
+
+describe('violation messages', () => {
+  it('say which value a const or enum expects', async () => {
+    const r = rule('vals', {
+      type: 'object',
+      properties: { n: { const: 0 }, level: { enum: ['info', 'warn'] } },
+    });
+    const out = await gate([r], { n: 2, level: 'debug' });
+    expect(out.results[0]?.violations.map((v) => `${v.pointer} ${v.message}`)).toEqual([
+      '/n must be 0 (found 2)',
+      '/level must be one of "info", "warn" (found "debug")',
+    ]);
+  });
+});

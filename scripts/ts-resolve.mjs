@@ -1,4 +1,4 @@
-// Lets Node run the TypeScript sources directly for benchmarks: our imports name `.js` files (NodeNext
+// Lets Node run the TypeScript sources directly (benchmarks, the demo): our imports name `.js` files (NodeNext
 // style) that exist only as `.ts` until bundled, so a missing `.js` resolves to its `.ts` sibling.
 import { existsSync } from 'node:fs';
 import { registerHooks } from 'node:module';
