@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { errorMessage, InputError } from '../errors.js';
-import { RuleCompiler } from '../policy/evaluate.js';
+import { RuleCompiler } from '../policy/rule-compiler.js';
 import { mergeFacts, readFactsFile } from '../policy/facts.js';
 import { decideGate } from '../policy/gate.js';
 import { builtinNames, loadPolicies } from '../policy/load-policies.js';

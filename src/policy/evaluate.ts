@@ -1,51 +1,9 @@
-import type { ValidateFunction } from 'ajv';
-import { errorMessage } from '../errors.js';
 import type { JsonObject } from '../util/deep-merge.js';
 import { isWithin } from '../util/json-pointer.js';
-import { createRuleAjv } from './ajv.js';
-import { validateDraft2020 } from './generated/document-validators.js';
+import { RuleCompiler } from './rule-compiler.js';
 import type { LoadedPolicy, Rule, RuleResult, Violation, Waiver } from './types.js';
 import { describeViolation, toViolations } from './violations.js';
 import { isHonoured } from './waivers.js';
-
-type Compiled = { ok: true; validate: ValidateFunction } | { ok: false; error: string };
-
-/**
- * Compiles rule schemas once per process: a gate evaluates many fact documents against the same
- * policies (policy tests, the bench), and compiling costs far more than validating.
- */
-export class RuleCompiler {
-  private readonly ajv = createRuleAjv();
-  /** By schema text, so identical schemas in different policies compile once. */
-  private readonly bySchema = new Map<string, Compiled>();
-  /** By rule object, so evaluating the same loaded policy again costs no serialisation. */
-  private readonly byRule = new WeakMap<Rule, Compiled>();
-
-  compile(rule: Rule): Compiled {
-    const known = this.byRule.get(rule);
-    if (known) return known;
-    const key = JSON.stringify(rule.schema);
-    let compiled = this.bySchema.get(key);
-    if (!compiled) {
-      if (!validateDraft2020(rule.schema)) {
-        const e = validateDraft2020.errors?.[0];
-        compiled = {
-          ok: false,
-          error: `not a valid JSON Schema: ${e?.instancePath || '/'} ${e?.message ?? 'is invalid'}`,
-        };
-      } else {
-        try {
-          compiled = { ok: true, validate: this.ajv.compile(rule.schema) };
-        } catch (err) {
-          compiled = { ok: false, error: errorMessage(err) };
-        }
-      }
-      this.bySchema.set(key, compiled);
-    }
-    this.byRule.set(rule, compiled);
-    return compiled;
-  }
-}
 
 let sharedCompiler: RuleCompiler | undefined;
 
@@ -108,7 +66,7 @@ function evaluateRule(
 ): RuleResult {
   const rule = loaded.policy.rules[index] as Rule;
   const base = passResult(loaded, rule);
-  const compiled = compiler.compile(rule);
+  const compiled = compiler.get(rule);
   if (!compiled.ok) {
     return { ...base, status: 'error', message: `The rule's schema does not compile: ${compiled.error}` };
   }
@@ -154,6 +112,7 @@ export async function evaluatePolicies(
   now: Date,
   compiler: RuleCompiler = defaultCompiler(),
 ): Promise<RuleResult[]> {
+  await compiler.prepare(policies);
   const results: RuleResult[] = [];
   const needLines: Promise<void>[] = [];
   for (const loaded of policies) {

@@ -1,6 +1,7 @@
 import type { JsonObject } from '../util/deep-merge.js';
 import { sha256 } from '../util/hash.js';
-import { evaluatePolicies, type RuleCompiler } from './evaluate.js';
+import { evaluatePolicies } from './evaluate.js';
+import type { RuleCompiler } from './rule-compiler.js';
 import { atLeast, bySeverity } from './severity.js';
 import type { Counts, GateOutcome, LoadedPolicy, Mode, RuleResult, Severity, Waiver } from './types.js';
 import { classifyWaivers } from './waivers.js';

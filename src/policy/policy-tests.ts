@@ -1,12 +1,13 @@
 import { existsSync, globSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import policyTestSchema from '../../policies/policy-test.schema.json' with { type: 'json' };
 import { InputError } from '../errors.js';
 import { createAjv } from './ajv.js';
-import type { RuleCompiler } from './evaluate.js';
 import { mergeFacts } from './facts.js';
 import { decideGate } from './gate.js';
 import { loadPolicy } from './load-policies.js';
+import { builtinPoliciesDir } from './package-root.js';
+import type { RuleCompiler } from './rule-compiler.js';
 import { readStructured } from './structured-file.js';
 import type { RuleStatus, Waiver } from './types.js';
 
@@ -67,7 +68,12 @@ export async function runPolicyTestFile(
   }
   const spec = doc.data as { policy?: string; cases: PolicyTestCase[] };
   const policyFile = policyFileFor(testFile, spec.policy);
-  const loaded = await loadPolicy(policyFile, relative(root, policyFile), root, 'tests');
+  // A policy shipped in policies/ is tested as what it is, a builtin (so with its precompiled validators).
+  const builtinDir = builtinPoliciesDir();
+  const policySpec = policyFile.startsWith(`${builtinDir}${sep}`)
+    ? `builtin:${relative(builtinDir, policyFile).split(sep).join('/')}`
+    : relative(root, policyFile);
+  const loaded = await loadPolicy(policyFile, policySpec, root, 'tests');
   const seen = new Map<string, Set<RuleStatus>>();
 
   const cases: CaseResult[] = [];
