@@ -4,10 +4,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRuleAjv } from '../src/policy/ajv.js';
-import { RuleCompiler } from '../src/policy/rule-compiler.js';
 import { mergeFacts } from '../src/policy/facts.js';
 import { decideGate } from '../src/policy/gate.js';
 import { loadPolicies } from '../src/policy/load-policies.js';
+import { RuleCompiler } from '../src/policy/rule-compiler.js';
 import { median } from './support/measure.js';
 
 const RULES = 60;

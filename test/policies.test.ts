@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RuleCompiler } from '../src/policy/rule-compiler.js';
 import { findPolicyTests, runPolicyTestFile } from '../src/policy/policy-tests.js';
+import { RuleCompiler } from '../src/policy/rule-compiler.js';
 
 // Every *.test.json shipped next to a policy runs as part of `npm test`.
 const root = join(import.meta.dirname, '..');
