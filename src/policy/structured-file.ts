@@ -17,8 +17,7 @@ export interface StructuredFile {
   locate(pointer: string): Promise<Position>;
 }
 
-// The YAML parser is loaded only for YAML files and for line numbers: a gate over JSON policies that
-// all pass never needs it, and loading it costs more than half of a bare Node start.
+// The YAML parser is loaded only for YAML files: loading it costs more than half of a bare Node start.
 const loadYaml = () => import('yaml');
 
 function isYaml(path: string): boolean {
@@ -77,30 +76,55 @@ async function parseData(path: string, source: string, input: string): Promise<u
   }
 }
 
-function locator(source: string): (pointer: string) => Promise<Position> {
-  let index: Promise<(pointer: string) => Position> | undefined;
-  const build = async () => {
-    const { isMap, isScalar, isSeq, LineCounter, parseDocument } = await loadYaml();
-    const counter = new LineCounter();
-    // JSON is YAML 1.2, so one parser gives node ranges for both.
-    const root = parseDocument(source, { lineCounter: counter }).contents;
-    return (pointer: string): Position => {
-      let node: unknown = root;
-      let found = root;
-      for (const segment of pointerToSegments(pointer)) {
-        if (isMap(node))
-          node = node.items.find((item) => isScalar(item.key) && String(item.key.value) === segment)?.value;
-        else if (isSeq(node)) node = node.items[Number(segment)];
-        else node = undefined;
-        if (!node || typeof node !== 'object' || !('range' in node)) break;
-        found = node as typeof root;
+type Locate = (pointer: string) => Position;
+
+/** JSON positions come from jsonc-parser: a fraction of the YAML parser's size and load time. */
+async function jsonLocator(source: string): Promise<Locate> {
+  const { parseTree } = await import('jsonc-parser');
+  const root = parseTree(source);
+  return (pointer) => {
+    let node = root;
+    let found = root;
+    for (const segment of pointerToSegments(pointer)) {
+      if (node?.type === 'object') {
+        node = node.children?.find((p) => p.children?.[0]?.value === segment)?.children?.[1];
+      } else if (node?.type === 'array') {
+        node = node.children?.[Number(segment)];
+      } else {
+        node = undefined;
       }
-      const pos = counter.linePos(found?.range?.[0] ?? 0);
-      return { line: pos.line, column: pos.col };
-    };
+      if (!node) break;
+      found = node;
+    }
+    return positionOfOffset(source, found?.offset ?? 0);
   };
+}
+
+async function yamlLocator(source: string): Promise<Locate> {
+  const { isMap, isScalar, isSeq, LineCounter, parseDocument } = await loadYaml();
+  const counter = new LineCounter();
+  const root = parseDocument(source, { lineCounter: counter }).contents;
+  return (pointer) => {
+    let node: unknown = root;
+    let found = root;
+    for (const segment of pointerToSegments(pointer)) {
+      if (isMap(node))
+        node = node.items.find((item) => isScalar(item.key) && String(item.key.value) === segment)?.value;
+      else if (isSeq(node)) node = node.items[Number(segment)];
+      else node = undefined;
+      if (!node || typeof node !== 'object' || !('range' in node)) break;
+      found = node as typeof root;
+    }
+    const pos = counter.linePos(found?.range?.[0] ?? 0);
+    return { line: pos.line, column: pos.col };
+  };
+}
+
+/** Parsed a second time only when a position is asked for, so the happy path pays for one parse. */
+function locator(path: string, source: string): (pointer: string) => Promise<Position> {
+  let index: Promise<Locate> | undefined;
   return async (pointer) => {
-    index ??= build();
+    index ??= isYaml(path) ? yamlLocator(source) : jsonLocator(source);
     return (await index)(pointer);
   };
 }
@@ -108,7 +132,7 @@ function locator(source: string): (pointer: string) => Promise<Position> {
 export async function parseStructured(path: string, text: string, input: string): Promise<StructuredFile> {
   const source = text.replace(/^\uFEFF/, '');
   const data = await parseData(path, source, input);
-  return { path, text: source, data, locate: locator(source) };
+  return { path, text: source, data, locate: locator(path, source) };
 }
 
 export async function readStructured(
