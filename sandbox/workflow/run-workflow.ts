@@ -1,0 +1,419 @@
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { parseFileCommands } from '../../test/harness/file-commands.js';
+import { runAction } from '../../test/harness/run-action.js';
+import { type Contexts, condition, interpolate, type StatusState } from './expressions.js';
+import type { Token, WorkflowFile, WorkflowJob, WorkflowStep } from './workflow-file.js';
+
+export type Result = 'success' | 'failure' | 'skipped' | 'cancelled';
+
+export interface StepRun {
+  name: string;
+  id: string | undefined;
+  outcome: Result;
+  conclusion: Result;
+  outputs: Record<string, string>;
+  errors: string[];
+  durationMs: number;
+}
+
+export interface JobRun {
+  id: string;
+  result: Result;
+  outputs: Record<string, string>;
+  steps: StepRun[];
+  summary: string;
+  durationMs: number;
+  /** The environment this job deployed to, and whether its approval passed. */
+  environment?: { name: string; approved: boolean };
+  /** Taken over from the previous attempt ("Re-run failed jobs" keeps successful jobs). */
+  reused: boolean;
+  attempt: number;
+}
+
+export interface WorkflowRun {
+  runId: string;
+  attempt: number;
+  result: Result;
+  jobs: Record<string, JobRun>;
+  outputs: Record<string, unknown>;
+  durationMs: number;
+}
+
+export type WorkflowEvent =
+  | { type: 'job-start'; job: string }
+  | { type: 'job-end'; job: JobRun }
+  | { type: 'step-end'; job: string; step: StepRun }
+  | { type: 'approval'; job: string; environment: string; approved: boolean; reused: boolean };
+
+export interface RunWorkflowOptions {
+  workflow: WorkflowFile;
+  /** Where `uses: ./…` resolves. */
+  repoRoot: string;
+  /** GITHUB_WORKSPACE of every step. */
+  workspace: string;
+  inputs?: Record<string, unknown>;
+  secrets?: Record<string, string>;
+  vars?: Record<string, string>;
+  /** Overrides of the github context (sha, ref, repository, actor, …). */
+  github?: Record<string, unknown>;
+  /** Extra environment for every step's process (emulator URLs and the like). */
+  env?: Record<string, string>;
+  /** Asked before a job with an `environment:` runs; no callback means every approval is refused. */
+  approve?: (job: string, environment: string) => Promise<boolean>;
+  /** A failed earlier attempt: "Re-run failed jobs" reruns only failed jobs and their dependents. */
+  previous?: WorkflowRun;
+  runId?: string;
+  onEvent?: (event: WorkflowEvent) => void;
+}
+
+interface ActionMeta {
+  runs?: { main?: string };
+}
+
+function resolveToken(value: Token, contexts: Contexts, state: StatusState): unknown {
+  if (typeof value === 'string') return interpolate(value, contexts, state);
+  if (value && typeof value === 'object') return interpolate(`\${{ ${value.expr} }}`, contexts, state);
+  return value;
+}
+
+function resolveMap(
+  map: Record<string, Token>,
+  contexts: Contexts,
+  state: StatusState,
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(map).map(([k, v]) => {
+      const value = resolveToken(v, contexts, state);
+      return [
+        k,
+        value === null || value === undefined
+          ? ''
+          : typeof value === 'object'
+            ? JSON.stringify(value)
+            : String(value),
+      ];
+    }),
+  );
+}
+
+/** Jobs whose every `needs` has finished, in file order. */
+function ready(jobs: WorkflowJob[], done: Record<string, JobRun>): WorkflowJob[] {
+  return jobs.filter((job) => !done[job.id] && job.needs.every((n) => done[n]));
+}
+
+/** Ancestors of a job through `needs`, for failure() at job level. */
+function ancestors(job: WorkflowJob, byId: Map<string, WorkflowJob>): Set<string> {
+  const out = new Set<string>();
+  const visit = (id: string) => {
+    for (const n of byId.get(id)?.needs ?? []) {
+      if (!out.has(n)) {
+        out.add(n);
+        visit(n);
+      }
+    }
+  };
+  visit(job.id);
+  return out;
+}
+
+/** Jobs to run again in a re-run of failed jobs: the ones that did not succeed, and everything after them. */
+function toRerun(workflow: WorkflowFile, previous: WorkflowRun): Set<string> {
+  const byId = new Map(workflow.jobs.map((j) => [j.id, j]));
+  const failed = new Set(
+    workflow.jobs.filter((j) => previous.jobs[j.id]?.result !== 'success').map((j) => j.id),
+  );
+  return new Set(
+    workflow.jobs
+      .filter((j) => failed.has(j.id) || [...ancestors(j, byId)].some((a) => failed.has(a)))
+      .map((j) => j.id),
+  );
+}
+
+async function runShell(
+  script: string,
+  env: Record<string, string>,
+  cwd: string,
+): Promise<{ code: number; output: string; outputs: Record<string, string> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'dg-run-'));
+  const outputFile = join(dir, 'output');
+  writeFileSync(outputFile, '');
+  return new Promise((resolvePromise) => {
+    const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, GITHUB_OUTPUT: outputFile },
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
+    child.on('close', (code) => {
+      resolvePromise({
+        code: code ?? 1,
+        output,
+        outputs: parseFileCommands(readFileSync(outputFile, 'utf8')),
+      });
+    });
+  });
+}
+
+interface StepContext {
+  options: RunWorkflowOptions;
+  contexts: Contexts;
+  state: StatusState;
+  env: Record<string, string>;
+  runnerTemp: string;
+  artifacts: string;
+  attempt: number;
+  runId: string;
+}
+
+async function runStep(
+  step: WorkflowStep,
+  index: number,
+  ctx: StepContext,
+): Promise<StepRun & { summary: string }> {
+  const started = Date.now();
+  const name = step.name ?? step.uses ?? step.run?.split('\n')[0] ?? `step ${index + 1}`;
+  const done = (
+    outcome: Result,
+    outputs: Record<string, string> = {},
+    errors: string[] = [],
+    summary = '',
+  ) => ({
+    name,
+    id: step.id,
+    outcome,
+    conclusion: (outcome === 'failure' && step.continueOnError ? 'success' : outcome) as Result,
+    outputs,
+    errors,
+    summary,
+    durationMs: Date.now() - started,
+  });
+  const { options, contexts, state } = ctx;
+  const inputs = resolveMap(step.with, contexts, state);
+  const env = { ...ctx.env, ...resolveMap(step.env, contexts, state) };
+
+  if (step.run !== undefined) {
+    const script = String(resolveToken(step.run, contexts, state));
+    const result = await runShell(script, { ...options.env, ...env }, options.workspace);
+    return done(
+      result.code === 0 ? 'success' : 'failure',
+      result.outputs,
+      result.code === 0 ? [] : [result.output.trim().split('\n').slice(-3).join(' ')],
+    );
+  }
+  const uses = step.uses ?? '';
+  if (uses.startsWith('./')) {
+    const dir = resolve(options.repoRoot, uses);
+    const meta = parse(readFileSync(join(dir, 'action.yml'), 'utf8')) as ActionMeta;
+    const run = await runAction({
+      action: join(dir, meta.runs?.main ?? 'dist/index.js'),
+      workspace: options.workspace,
+      runnerTemp: ctx.runnerTemp,
+      inputs,
+      env: { ...options.env, ...env },
+      runId: ctx.runId,
+      runAttempt: ctx.attempt,
+      stepId: step.id ?? `__${index}`,
+      eventName: 'workflow_dispatch',
+      timeoutMs: 300_000,
+    });
+    const errors = run.annotations.filter((a) => a.level === 'error').map((a) => a.message);
+    await run.cleanup();
+    return done(run.exitCode === 0 ? 'success' : 'failure', run.outputs, errors, run.summary);
+  }
+  if (/^actions\/checkout@/.test(uses)) return done('success');
+  if (/^actions\/upload-artifact@/.test(uses)) {
+    const source = resolve(options.workspace, inputs.path ?? '');
+    const target = join(ctx.artifacts, inputs.name ?? 'artifact');
+    if (!existsSync(source))
+      return done(inputs['if-no-files-found'] === 'error' ? 'failure' : 'success', {}, [
+        `no files at ${inputs.path}`,
+      ]);
+    mkdirSync(target, { recursive: true });
+    cpSync(source, join(target, source.split('/').pop() ?? 'file'), { recursive: true });
+    return done('success', { 'artifact-id': inputs.name ?? 'artifact' });
+  }
+  if (/^actions\/download-artifact@/.test(uses)) {
+    const source = join(ctx.artifacts, inputs.name ?? 'artifact');
+    const target = resolve(options.workspace, inputs.path ?? '.');
+    if (!existsSync(source)) return done('failure', {}, [`no artifact named ${inputs.name}`]);
+    mkdirSync(dirname(target), { recursive: true });
+    cpSync(source, target, { recursive: true });
+    return done('success', { 'download-path': target });
+  }
+  return done('failure', {}, [`${uses} cannot run locally`]);
+}
+
+/**
+ * Runs a workflow file the way GitHub does, on this machine: jobs in `needs` order (independent jobs at the
+ * same time), `if:` and `${{ }}` evaluated with GitHub's expression engine, `uses: ./…` steps executed from
+ * their committed bundles through the runner harness, job outputs passed on, environment approvals asked,
+ * and "Re-run failed jobs" replayed from a previous attempt.
+ */
+export async function runWorkflow(options: RunWorkflowOptions): Promise<WorkflowRun> {
+  const started = Date.now();
+  const { workflow, previous } = options;
+  const attempt = previous ? previous.attempt + 1 : 1;
+  const runId = options.runId ?? previous?.runId ?? String(Date.now());
+  const rerun = previous ? toRerun(workflow, previous) : undefined;
+  const byId = new Map(workflow.jobs.map((j) => [j.id, j]));
+  const artifacts = join(tmpdir(), `deploy-gates-artifacts-${runId}`);
+  const inputs = {
+    ...Object.fromEntries(Object.entries(workflow.callInputs).map(([k, v]) => [k, v.default ?? ''])),
+    ...options.inputs,
+  };
+  const github = {
+    repository: 'neonpro/healthcare-platform',
+    repository_owner: 'neonpro',
+    sha: '0000000000000000000000000000000000000000',
+    ref: 'refs/heads/main',
+    actor: 'deploy-gates-demo',
+    workflow: workflow.name,
+    event_name: 'workflow_dispatch',
+    run_id: runId,
+    run_attempt: String(attempt),
+    server_url: 'https://github.com',
+    ...options.github,
+  };
+  const jobs: Record<string, JobRun> = {};
+
+  const runJob = async (job: WorkflowJob): Promise<JobRun> => {
+    const jobStarted = Date.now();
+    const earlier = previous?.jobs[job.id];
+    if (rerun && !rerun.has(job.id) && earlier) return { ...earlier, reused: true };
+    options.onEvent?.({ type: 'job-start', job: job.id });
+    const needs = Object.fromEntries(
+      job.needs.map((n) => [n, { result: jobs[n]?.result, outputs: jobs[n]?.outputs ?? {} }]),
+    );
+    const jobState: StatusState = {
+      failed: [...ancestors(job, byId)].some((a) => jobs[a]?.result === 'failure'),
+      cancelled: false,
+    };
+    const base: Contexts = {
+      github,
+      inputs,
+      needs,
+      secrets: options.secrets ?? {},
+      vars: options.vars ?? {},
+      runner: { os: 'Linux', temp: '' },
+    };
+    const finish = (run: Omit<JobRun, 'id' | 'durationMs' | 'reused' | 'attempt'>): JobRun => ({
+      id: job.id,
+      durationMs: Date.now() - jobStarted,
+      reused: false,
+      attempt,
+      ...run,
+    });
+    if (!condition(job.if, base, jobState))
+      return finish({ result: 'skipped', outputs: {}, steps: [], summary: '' });
+
+    let environment: JobRun['environment'];
+    if (job.environment !== undefined && job.environment !== null) {
+      const name = String(resolveToken(job.environment, base, jobState));
+      // Environment protection rules that passed in the previous attempt pass again on a re-run.
+      const passedBefore = earlier?.environment?.name === name && earlier.environment.approved;
+      const approved = passedBefore || (options.approve ? await options.approve(job.id, name) : false);
+      options.onEvent?.({ type: 'approval', job: job.id, environment: name, approved, reused: passedBefore });
+      environment = { name, approved };
+      if (!approved) return finish({ result: 'failure', outputs: {}, steps: [], summary: '', environment });
+    }
+
+    const runnerTemp = mkdtempSync(join(tmpdir(), `dg-job-${job.id}-`));
+    const steps: StepRun[] = [];
+    const stepsContext: Record<string, unknown> = {};
+    const summaries: string[] = [];
+    const state: StatusState = { failed: false, cancelled: false };
+    for (const [index, step] of job.steps.entries()) {
+      const contexts: Contexts = {
+        ...base,
+        steps: stepsContext,
+        runner: { os: 'Linux', temp: runnerTemp },
+        job: { status: state.failed ? 'failure' : 'success' },
+      };
+      contexts.env = { ...resolveMap(job.env, contexts, state) };
+      let stepRun: StepRun & { summary: string };
+      if (!condition(step.if, contexts, state)) {
+        stepRun = {
+          name: step.name ?? step.uses ?? 'run',
+          id: step.id,
+          outcome: 'skipped',
+          conclusion: 'skipped',
+          outputs: {},
+          errors: [],
+          durationMs: 0,
+          summary: '',
+        };
+      } else {
+        stepRun = await runStep(step, index, {
+          options,
+          contexts,
+          state,
+          env: contexts.env as Record<string, string>,
+          runnerTemp,
+          artifacts,
+          attempt,
+          runId,
+        });
+      }
+      if (stepRun.conclusion === 'failure') state.failed = true;
+      if (step.id)
+        stepsContext[step.id] = {
+          outputs: stepRun.outputs,
+          outcome: stepRun.outcome,
+          conclusion: stepRun.conclusion,
+        };
+      if (stepRun.summary) summaries.push(stepRun.summary);
+      const { summary: _summary, ...record } = stepRun;
+      steps.push(record);
+      options.onEvent?.({ type: 'step-end', job: job.id, step: record });
+    }
+    const outputs = resolveMap(job.outputs, { ...base, steps: stepsContext }, state);
+    return finish({
+      result: state.failed ? 'failure' : 'success',
+      outputs,
+      steps,
+      summary: summaries.join('\n'),
+      ...(environment ? { environment } : {}),
+    });
+  };
+
+  for (let wave = ready(workflow.jobs, jobs); wave.length > 0; wave = ready(workflow.jobs, jobs)) {
+    const results = await Promise.all(wave.map(runJob));
+    for (const run of results) {
+      jobs[run.id] = run;
+      if (!run.reused) options.onEvent?.({ type: 'job-end', job: run });
+    }
+  }
+
+  const results = Object.values(jobs).map((j) => j.result);
+  const outputs = Object.fromEntries(
+    Object.entries(workflow.callOutputs).map(([k, v]) => [
+      k,
+      resolveToken(
+        v,
+        {
+          jobs: Object.fromEntries(
+            Object.values(jobs).map((j) => [j.id, { result: j.result, outputs: j.outputs }]),
+          ),
+        },
+        { failed: false, cancelled: false },
+      ),
+    ]),
+  );
+  return {
+    runId,
+    attempt,
+    result: results.includes('failure') ? 'failure' : 'success',
+    jobs,
+    outputs,
+    durationMs: Date.now() - started,
+  };
+}

@@ -1,0 +1,124 @@
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runWorkflow, type WorkflowEvent } from '../../sandbox/workflow/run-workflow.js';
+import { loadWorkflow } from '../../sandbox/workflow/workflow-file.js';
+import { REPO_ROOT } from '../harness/run-action.js';
+
+const workflow = await loadWorkflow(join(REPO_ROOT, 'test/fixtures/workflows/gated-pipeline.yml'));
+
+function setup(deployWorks: boolean) {
+  const dir = mkdtempSync(join(tmpdir(), 'dg-wf-'));
+  const workspace = join(dir, 'ws');
+  cpSync(join(REPO_ROOT, 'examples'), join(workspace, 'examples'), { recursive: true });
+  const deployOk = join(dir, 'deploy-ok');
+  if (deployWorks) writeFileSync(deployOk, '');
+  const rollbackLog = join(dir, 'rollback.log');
+  const asked: string[] = [];
+  const events: WorkflowEvent[] = [];
+  return {
+    deployOk,
+    rollbackLog,
+    asked,
+    events,
+    options: (approved = true) => ({
+      workflow,
+      repoRoot: REPO_ROOT,
+      workspace,
+      env: { DEPLOY_OK: deployOk, ROLLBACK_LOG: rollbackLog },
+      approve: async (job: string, environment: string) => {
+        asked.push(`${job}:${environment}`);
+        return approved;
+      },
+      onEvent: (e: WorkflowEvent) => events.push(e),
+    }),
+  };
+}
+
+const results = (run: Awaited<ReturnType<typeof runWorkflow>>) =>
+  Object.fromEntries(Object.values(run.jobs).map((j) => [j.id, j.result]));
+
+describe('local workflow runner', () => {
+  it('runs the jobs in needs order through the committed bundle, asks for approval and passes outputs on', async () => {
+    const s = setup(true);
+    const run = await runWorkflow(s.options());
+    expect(results(run)).toEqual({
+      gate: 'success',
+      approve: 'success',
+      deploy: 'success',
+      rollback: 'skipped',
+    });
+    expect(run.jobs.gate?.outputs).toEqual({ decision: 'pass' });
+    expect(run.outputs).toEqual({ marker: 'deployed-after-pass' });
+    expect(s.asked).toEqual(['approve:production']);
+    expect(run.jobs.gate?.summary).toContain('Policy gate: ✅ Passed');
+    expect(existsSync(s.rollbackLog)).toBe(false);
+  });
+
+  it('a failed deploy starts the rollback; re-running failed jobs reuses what succeeded and the approval', async () => {
+    const s = setup(false);
+    const first = await runWorkflow(s.options());
+    expect(results(first)).toEqual({
+      gate: 'success',
+      approve: 'success',
+      deploy: 'failure',
+      rollback: 'success',
+    });
+    expect(first.jobs.deploy?.steps[0]?.errors[0]).toContain('deploy target unavailable');
+    expect(readFileSync(s.rollbackLog, 'utf8')).toBe('rolled back\n');
+
+    writeFileSync(s.deployOk, '');
+    const second = await runWorkflow({ ...s.options(), previous: first });
+    expect(second.attempt).toBe(2);
+    expect(results(second)).toEqual({
+      gate: 'success',
+      approve: 'success',
+      deploy: 'success',
+      rollback: 'skipped',
+    });
+    expect(second.jobs.gate?.reused).toBe(true);
+    expect(second.jobs.approve?.reused).toBe(true);
+    expect(second.jobs.deploy?.reused).toBe(false);
+    // The approval that passed in attempt 1 passes again: nobody is asked twice.
+    expect(s.asked).toEqual(['approve:production']);
+    expect(second.outputs).toEqual({ marker: 'deployed-after-pass' });
+  });
+
+  it('a refused approval deploys nothing', async () => {
+    const s = setup(true);
+    const run = await runWorkflow(s.options(false));
+    expect(results(run)).toEqual({
+      gate: 'success',
+      approve: 'failure',
+      deploy: 'skipped',
+      rollback: 'success',
+    });
+    expect(run.jobs.approve?.environment).toEqual({ name: 'production', approved: false });
+  });
+
+  it('a failing gate stops the pipeline before the approval is asked', async () => {
+    const s = setup(true);
+    const run = await runWorkflow({
+      ...s.options(),
+      inputs: { facts: 'examples/policy-gate/facts-not-ready.json' },
+    });
+    expect(results(run)).toEqual({
+      gate: 'failure',
+      approve: 'skipped',
+      deploy: 'skipped',
+      rollback: 'success',
+    });
+    expect(s.asked).toEqual([]);
+    expect(run.jobs.gate?.steps[1]?.errors.at(-1)).toMatch(/^Policy gate failed/);
+  });
+
+  it("rejects an invalid workflow with the parser's message", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dg-wf-'));
+    writeFileSync(
+      join(dir, 'bad.yml'),
+      'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ./\n        run: echo both\n',
+    );
+    await expect(loadWorkflow(join(dir, 'bad.yml'))).rejects.toThrow(/is not a valid workflow/);
+  });
+});
