@@ -3,7 +3,7 @@ import { toAnnotations } from '../report/annotations.js';
 import { toJsonReport } from '../report/json-report.js';
 import { toJUnit } from '../report/junit.js';
 import { toSarif } from '../report/sarif.js';
-import { toSummaryMarkdown } from '../report/summary.js';
+import { type SummaryOptions, toSummaryMarkdown } from '../report/summary.js';
 import { writeReportFile } from '../report/write-file.js';
 import type { RunContext, Runner } from '../runner/runner.js';
 import { TOOL_NAME, TOOL_URI, TOOL_VERSION } from '../version.js';
@@ -29,7 +29,8 @@ export function runIdentity(ctx: RunContext): Record<string, unknown> {
 
 /**
  * Writes every report of one outcome (JSON always; SARIF and JUnit when asked), the job summary, the
- * annotations and the outputs; then fails the step when an enforcing gate decided "fail".
+ * annotations and the outputs; then fails the step when an enforcing gate decided "fail". A gate whose
+ * readers need another summary layout passes its own `renderSummary` (default: the generic table).
  */
 export async function publishOutcome(
   runner: Runner,
@@ -38,6 +39,7 @@ export async function publishOutcome(
   files: Pick<GateInputs, 'reportFile' | 'sarifFile' | 'junitFile'>,
   title: string,
   summaryPrefix = '',
+  renderSummary: (outcome: GateOutcome, opts: SummaryOptions) => string = toSummaryMarkdown,
 ): Promise<void> {
   const report = toJsonReport(outcome, {
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
@@ -50,9 +52,7 @@ export async function publishOutcome(
   }
   if (files.junitFile) await writeReportFile(files.junitFile, toJUnit(outcome));
 
-  await runner.appendSummary(
-    summaryPrefix + toSummaryMarkdown(outcome, { title, reportPath: files.reportFile }),
-  );
+  await runner.appendSummary(summaryPrefix + renderSummary(outcome, { title, reportPath: files.reportFile }));
   // One error slot is kept for the step's own failure line below.
   for (const a of toAnnotations(outcome, { maxErrors: 9, maxWarnings: 10 })) {
     const target = {

@@ -72,13 +72,14 @@ export function toSummaryMarkdown(outcome: GateOutcome, opts: SummaryOptions): s
  * Audit mode never fails the gate, so say what enforcement would have done; `blocking` lists
  * the results that decide the gate whatever the mode.
  */
-function decisionLabel(outcome: GateOutcome): string {
-  if (outcome.decision === 'fail') return '❌ Failed';
+export function decisionLabel(outcome: GateOutcome): string {
+  // In audit mode the engine still decides "fail"; the step does not, so the label says what would happen.
   if (outcome.mode === 'audit' && outcome.blocking.length > 0) return '⚠️ Audit: would fail';
+  if (outcome.decision === 'fail') return '❌ Failed';
   return '✅ Passed';
 }
 
-function countLine(outcome: GateOutcome): string {
+export function countLine(outcome: GateOutcome): string {
   const { passed, failed, waived, errored, total } = outcome.counts;
   return (
     `**${passed}** passed · **${failed}** failed · **${waived}** waived · **${errored}** errors ` +
@@ -86,7 +87,7 @@ function countLine(outcome: GateOutcome): string {
   );
 }
 
-function resultRow(result: RuleResult): string {
+export function resultRow(result: RuleResult): string {
   const cells = [
     `**${md(result.ruleId)}** ${md(result.title)}`,
     result.severity,
@@ -97,7 +98,7 @@ function resultRow(result: RuleResult): string {
   return `| ${cells.join(' | ')} |`;
 }
 
-function waiverRow(report: WaiverReport): string {
+export function waiverRow(report: WaiverReport): string {
   const { waiver } = report;
   const cells = [
     md(waiver.rule),
@@ -112,7 +113,7 @@ function waiverRow(report: WaiverReport): string {
   return `| ${cells.join(' | ')} |`;
 }
 
-function fixItem(result: RuleResult): string {
+export function fixItem(result: RuleResult): string {
   return (
     `- **${md(result.ruleId)}** (${result.severity}): ${md(result.remediation)} ` +
     `Reference: ${markdownLink(result.reference, result.helpUri)}`

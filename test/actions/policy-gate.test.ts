@@ -86,6 +86,7 @@ describe('policy gate action', () => {
     });
     expect(run.exitCode).toBe(0);
     expect(run.outputs.decision).toBe('fail');
+    expect(run.summary).toContain('Policy gate: ⚠️ Audit: would fail');
     expect(errors(run)).toEqual([]);
     expect(
       run.annotations.some((a) => a.level === 'warning' && /would fail \(audit mode/.test(a.message)),

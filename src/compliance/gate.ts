@@ -1,0 +1,111 @@
+import { readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { InputError } from '../errors.js';
+import { readFactsFile } from '../policy/facts.js';
+import { type InputReader, parseDuration, parseList, resolvePath } from '../runner/inputs.js';
+import type { RunContext } from '../runner/runner.js';
+import type { JsonObject } from '../util/deep-merge.js';
+import { sha256 } from '../util/hash.js';
+import {
+  assertTimezone,
+  type ChangeWindowFacts,
+  evaluateChangeWindow,
+  parseWindow,
+} from './change-window.js';
+import { deriveComplianceFacts, type Manifest, readManifest } from './manifest.js';
+
+export const DEFAULT_POLICIES = [
+  'builtin:compliance/lgpd',
+  'builtin:compliance/anvisa',
+  'builtin:compliance/cfm',
+  'builtin:change-window',
+].join('\n');
+export const DEFAULT_MANIFEST = '.github/compliance.json';
+export const DEFAULTS = {
+  window: '02:00-06:00',
+  timezone: 'America/Sao_Paulo',
+  maxDuration: '4h',
+  expectedDuration: '1h',
+};
+
+const HOUR = 3_600_000;
+
+/** Inputs of the compliance gate beyond the ones every gate shares. */
+export interface ComplianceInputs {
+  factsPaths: string[];
+  manifestPath: string;
+  window: ReturnType<typeof parseWindow>;
+  timezone: string;
+  maxDurationMs: number;
+  expectedDurationMs: number;
+  evidenceFile: string;
+}
+
+function positiveDuration(input: InputReader, name: string, fallback: string, max: number): number {
+  const ms = parseDuration(name, input(name) || fallback, 0);
+  if (ms <= 0 || ms > max) {
+    throw new InputError(
+      name,
+      `"${input(name)}" is out of range`,
+      `Set ${name} to a duration above 0 and at most 24h, e.g. 4h or 90m.`,
+    );
+  }
+  return ms;
+}
+
+/** Parses every compliance input; throws InputError (naming the input) before anything is read or written. */
+export function readComplianceInputs(input: InputReader, ctx: RunContext): ComplianceInputs {
+  const manifest = input('manifest') || DEFAULT_MANIFEST;
+  const evidence = input('evidence-file');
+  return {
+    factsPaths: parseList(input('facts')).map((p) => resolvePath(ctx.workspace, p)),
+    manifestPath: resolvePath(ctx.workspace, manifest),
+    window: parseWindow('change-window', input('change-window') || DEFAULTS.window),
+    timezone: assertTimezone('timezone', input('timezone') || DEFAULTS.timezone),
+    maxDurationMs: positiveDuration(input, 'max-duration', DEFAULTS.maxDuration, 24 * HOUR),
+    expectedDurationMs: positiveDuration(input, 'expected-duration', DEFAULTS.expectedDuration, 24 * HOUR),
+    evidenceFile: evidence
+      ? resolvePath(ctx.workspace, evidence)
+      : join(ctx.runnerTemp, 'deploy-gates', `compliance-evidence-${ctx.action}.json`),
+  };
+}
+
+export interface ComplianceFacts {
+  /** Facts documents in merge order: the facts files, then the manifest, then the change window. */
+  documents: JsonObject[];
+  manifest: Manifest;
+  attestations: JsonObject;
+  window: ChangeWindowFacts;
+  factsFiles: { path: string; sha256: string }[];
+}
+
+/** Reads the facts files and the manifest and computes the derived facts for `now`. */
+export async function collectComplianceFacts(
+  inputs: ComplianceInputs,
+  workspace: string,
+  now: Date,
+): Promise<ComplianceFacts> {
+  const display = (path: string) => relative(workspace, path) || path;
+  const factsDocs = await Promise.all(
+    inputs.factsPaths.map(async (path) => {
+      const data = await readFactsFile(path, display(path), 'facts');
+      return { data, file: { path: display(path), sha256: sha256(await readFile(path)) } };
+    }),
+  );
+  const manifest = await readManifest(inputs.manifestPath, display(inputs.manifestPath), 'manifest');
+  const attestations = deriveComplianceFacts(manifest.data, now);
+  const window = evaluateChangeWindow({
+    window: inputs.window,
+    timezone: inputs.timezone,
+    now,
+    expectedDurationMs: inputs.expectedDurationMs,
+    maxDurationMs: inputs.maxDurationMs,
+  });
+  return {
+    documents: [...factsDocs.map((d) => d.data), { compliance: attestations }, { change: { window } }],
+    manifest,
+    attestations,
+    window,
+    factsFiles: factsDocs.map((d) => d.file),
+  };
+}
