@@ -1,7 +1,5 @@
-import type { ValidateFunction } from 'ajv';
-import manifestSchema from '../../policies/compliance-manifest.schema.json' with { type: 'json' };
 import { InputError } from '../errors.js';
-import { createAjv } from '../policy/ajv.js';
+import { validateComplianceManifest } from '../policy/generated/document-validators.js';
 import { readStructured } from '../policy/structured-file.js';
 import { isPlainObject, type JsonObject } from '../util/deep-merge.js';
 import { sha256 } from '../util/hash.js';
@@ -16,8 +14,6 @@ export interface Manifest {
   display: string;
   sha256: string;
 }
-
-let validateManifest: ValidateFunction | undefined;
 
 function describe(error: {
   instancePath: string;
@@ -53,7 +49,8 @@ export async function readManifest(path: string, display: string, input: string)
       'Write the manifest as a JSON or YAML object; see policies/compliance-manifest.schema.json.',
     );
   }
-  validateManifest ??= createAjv().compile(manifestSchema);
+  // Compiled ahead of time by scripts/build.mjs, like the policy and waivers schemas.
+  const validateManifest = validateComplianceManifest;
   if (!validateManifest(file.data)) {
     const errors = validateManifest.errors ?? [];
     const error = [...errors].sort((a, b) => b.instancePath.length - a.instancePath.length)[0];
