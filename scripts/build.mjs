@@ -6,6 +6,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  realpathSync,
   readdirSync,
   readFileSync,
   rmSync,
@@ -198,7 +199,23 @@ function committedFiles(out, all) {
   return walk(dir).filter((f) => !nested.some((n) => f.startsWith(n)));
 }
 
+/**
+ * ncc names chunks after the paths of the modules in them, so a node_modules that resolves outside the
+ * checkout (a symlink to another clone) gives other chunk names than CI's `npm ci` does.
+ */
+function assertLocalNodeModules() {
+  const modules = join(root, 'node_modules');
+  if (existsSync(modules) && realpathSync(modules) !== modules) {
+    console.error(
+      `build: ${modules} resolves to ${realpathSync(modules)}; bundles built from it differ from CI's.\n` +
+        'Install the dependencies in this checkout (npm ci, or cp -al of another node_modules) and build again.',
+    );
+    process.exit(1);
+  }
+}
+
 async function main() {
+  assertLocalNodeModules();
   const generated = { ...generateValidators(), ...generateBuiltinRules() };
   if (check) {
     const stale = Object.entries(generated).filter(
