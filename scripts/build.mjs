@@ -6,9 +6,9 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
-  realpathSync,
   readdirSync,
   readFileSync,
+  realpathSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
