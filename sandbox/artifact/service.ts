@@ -54,6 +54,8 @@ export interface ArtifactService {
   artifacts(filter?: { runId?: number | string; name?: string }): ArtifactInfo[];
   /** The committed zip of an artifact. */
   blob(artifactId: number): Buffer | undefined;
+  /** Swaps an artifact's stored bytes behind the service's back (storage corruption); its digest stays. */
+  corruptBlob(artifactId: number, data: Buffer): void;
   readonly requests: RequestRecord[];
   readonly faults: Faults;
   close(): Promise<void>;
@@ -126,6 +128,12 @@ export async function startArtifactService(options: ArtifactServiceOptions = {})
     blob(artifactId) {
       const artifact = state.artifacts.get(artifactId);
       return artifact && state.blobs.get(artifact.blobPath)?.data;
+    },
+    corruptBlob(artifactId, data) {
+      const artifact = state.artifacts.get(artifactId);
+      const blob = artifact && state.blobs.get(artifact.blobPath);
+      if (!blob?.data) throw new Error(`artifact ${artifactId} has no committed blob`);
+      blob.data = data;
     },
     requests,
     faults,

@@ -202,7 +202,12 @@ function isNotFound(err: unknown): boolean {
 
 /** The library's messages name HTTP codes and retries; say what they mean for a backup. */
 function explain(err: unknown, name: string): string {
-  const message = errorMessage(err);
+  const status = err instanceof Error ? (err as Error & { statusCode?: unknown }).statusCode : undefined;
+  // Blob storage errors (RestError) carry a request id and time after the first line.
+  const message =
+    typeof status === 'number'
+      ? `blob storage answered HTTP ${status}: ${errorMessage(err).split('\n')[0]}`
+      : errorMessage(err);
   if (err instanceof Error && err.name === 'GHESNotSupportedError')
     return `${message} Use a path store on GHES.`;
   if (/\(409\)/.test(message)) {
