@@ -3,7 +3,7 @@
  * them with the runner's own credentials (ACTIONS_RUNTIME_TOKEN); another run, or a re-run attempt
  * (the internal service only sees the current attempt's artifacts), needs a token with actions: read.
  */
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DefaultArtifactClient, type FindOptions } from '@actions/artifact';
 import { errorMessage } from '../errors.js';
@@ -76,7 +76,8 @@ export class ArtifactStore implements BackupStore {
           compressionLevel: this.#options.compressionLevel ?? 0,
         });
         const location = formatArtifactLocation({ runId: this.#env.GITHUB_RUN_ID, name });
-        return { location, artifactId: uploaded.id, size: uploaded.size, digest: uploaded.digest };
+        const digest = uploaded.digest ? `sha256:${uploaded.digest}` : undefined;
+        return { location, artifactId: uploaded.id, size: uploaded.size, digest };
       } catch (err) {
         throw new ArtifactStoreError(
           `Could not store backup "${id}" as artifact "${name}": ${explain(err, name)}`,
@@ -86,7 +87,7 @@ export class ArtifactStore implements BackupStore {
   }
 
   async get(location: string, dir: string): Promise<void> {
-    const { runId, name } = parseArtifactLocation(location);
+    const { runId } = parseArtifactLocation(location);
     const here = this.#env.GITHUB_RUN_ID;
     const { token } = this.#options;
     await mkdir(dir, { recursive: true });
@@ -94,7 +95,7 @@ export class ArtifactStore implements BackupStore {
       if (!token) this.#requireRuntime(`read backup ${location}`);
       if (this.#env.ACTIONS_RUNTIME_TOKEN && this.#env.ACTIONS_RESULTS_URL) {
         try {
-          return await withLibraryEnv(this.#env, () => this.#download(name, dir));
+          return await withLibraryEnv(this.#env, () => this.#download(location, dir));
         } catch (err) {
           if (!token || !isNotFound(err)) throw this.#readError(location, err, runId ?? here);
         }
@@ -107,7 +108,7 @@ export class ArtifactStore implements BackupStore {
     }
     const findBy = this.#findBy(token ?? '', runId ?? here);
     try {
-      await withLibraryEnv(this.#env, () => this.#download(name, dir, findBy));
+      await withLibraryEnv(this.#env, () => this.#download(location, dir, findBy));
     } catch (err) {
       throw this.#readError(
         location,
@@ -117,18 +118,29 @@ export class ArtifactStore implements BackupStore {
     }
   }
 
-  async #download(name: string, dir: string, find: FindOptions = {}): Promise<void> {
-    const { artifact } = await this.#client.getArtifact(name, find);
-    const { digestMismatch } = await this.#client.downloadArtifact(artifact.id, {
-      ...find,
-      path: dir,
-      expectedHash: artifact.digest,
-    });
-    if (digestMismatch) {
-      throw new ArtifactStoreError(
-        `the downloaded zip of artifact "${name}" (id ${artifact.id}) does not match its recorded digest ` +
-          `${artifact.digest}: the copy is corrupt or was replaced`,
-      );
+  /** Extracts into a staging folder first, so a corrupt download never leaves files in `dir`. */
+  async #download(location: string, dir: string, find: FindOptions = {}): Promise<void> {
+    const { name } = parseArtifactLocation(location);
+    const staging = await mkdtemp(join(dir, '.artifact-download-'));
+    try {
+      const { artifact } = await this.#client.getArtifact(name, find);
+      const { digestMismatch } = await this.#client.downloadArtifact(artifact.id, {
+        ...find,
+        path: staging,
+        expectedHash: artifact.digest,
+      });
+      if (digestMismatch) {
+        throw new ArtifactStoreError(
+          `Backup ${location} is corrupt: the downloaded zip of artifact "${name}" (id ${artifact.id}) ` +
+            `does not match the digest recorded at upload, ${artifact.digest}`,
+        );
+      }
+      for (const entry of await readdir(staging)) {
+        await rm(join(dir, entry), { recursive: true, force: true });
+        await rename(join(staging, entry), join(dir, entry));
+      }
+    } finally {
+      await rm(staging, { recursive: true, force: true });
     }
   }
 

@@ -71,7 +71,8 @@ describe('ArtifactStore', () => {
     expect(stored.location).toBe(`artifact:${RUN}/pre-deploy`);
     const [artifact] = service.artifacts({ runId: RUN, name: 'pre-deploy' });
     expect(artifact).toMatchObject({ finalized: true, id: stored.artifactId, size: stored.size });
-    expect(artifact?.digest).toBe(`sha256:${stored.digest}`);
+    expect(artifact?.digest).toBe(stored.digest);
+    expect(stored.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
     const days = ((artifact?.expiresAt.getTime() ?? 0) - Date.now()) / 86_400_000;
     expect(days).toBeGreaterThan(6.9);
     expect(days).toBeLessThanOrEqual(7);
@@ -154,9 +155,14 @@ describe('ArtifactStore', () => {
     const zip = service.blob(artifactId ?? 0) ?? Buffer.alloc(0);
     // Bytes after the end of the zip: it still extracts, but its digest changes.
     service.corruptBlob(artifactId ?? 0, Buffer.concat([zip, Buffer.from('tampered')]));
-    await expect(store(RUN, 'rollback').get(location, await target())).rejects.toThrow(
-      /the downloaded zip of artifact "corrupted" \(id \d+\) does not match its recorded digest sha256:/,
+    const dir = await target();
+    await expect(store(RUN, 'rollback').get(location, dir)).rejects.toThrow(
+      new RegExp(
+        `^Backup ${location} is corrupt: the downloaded zip of artifact "corrupted" \\(id \\d+\\) does not match the digest recorded at upload, sha256:`,
+      ),
     );
+    // Nothing of the corrupt copy is left where a restore would look.
+    expect(await readdir(dir)).toEqual([]);
   });
 
   it('says what is missing outside a JavaScript action, before touching anything', async () => {
