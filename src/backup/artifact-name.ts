@@ -41,6 +41,9 @@ export function formatArtifactLocation({ runId, name }: ArtifactLocation): strin
   return runId ? `${PREFIX}${runId}/${name}` : `${PREFIX}${name}`;
 }
 
+/** Whether a location names an artifact backup (as opposed to a path store's). */
+export const isArtifactLocation = (location: string): boolean => location.startsWith(PREFIX);
+
 export function parseArtifactLocation(location: string): ArtifactLocation {
   const rest = location.startsWith(PREFIX) ? location.slice(PREFIX.length) : undefined;
   const match = rest === undefined ? null : /^(?:(\d+)\/)?([^/]+)$/.exec(rest);

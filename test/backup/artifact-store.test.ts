@@ -13,6 +13,7 @@ import {
   ArtifactNameError,
   artifactName,
   formatArtifactLocation,
+  isArtifactLocation,
   parseArtifactLocation,
 } from '../../src/backup/artifact-name.js';
 import type { ArtifactStoreOptions } from '../../src/backup/artifact-store.js';
@@ -221,6 +222,10 @@ describe('artifact names and locations', () => {
     expect(formatArtifactLocation({ runId: '12', name: 'b' })).toBe('artifact:12/b');
     expect(parseArtifactLocation('artifact:12/b')).toEqual({ runId: '12', name: 'b' });
     expect(parseArtifactLocation('artifact:b')).toEqual({ name: 'b' });
+    expect([isArtifactLocation('artifact:12/b'), isArtifactLocation('/runner/backups/b')]).toEqual([
+      true,
+      false,
+    ]);
     for (const bad of ['b', 'path:/tmp/b', 'artifact:', 'artifact:12/', 'artifact:x/y', 'artifact:1/a:b']) {
       expect(() => parseArtifactLocation(bad), bad).toThrow(/is not an artifact backup location/);
     }
