@@ -335,6 +335,13 @@ describe('failures', () => {
     await expectSameFiles(target);
   });
 
+  it('reports a stalled upload when blocks are slower than ACTIONS_ARTIFACT_UPLOAD_TIMEOUT_MS', async () => {
+    service.faults.slow(1_500, 'block');
+    const env = { ...service.env(RUN + 22, 'db'), ACTIONS_ARTIFACT_UPLOAD_TIMEOUT_MS: '300' };
+    await expect(upload(env, 'stalled')).rejects.toThrow('Upload progress stalled.');
+    expect(service.artifacts({ runId: RUN + 22 })).toMatchObject([{ name: 'stalled', finalized: false }]);
+  });
+
   // The blob client retries 500 and 503 only (after 0, 4 and 12 s); a 502 ends the upload at once.
   it('fails clearly on a 502 mid-upload, and a later upload of the same name succeeds', async () => {
     const env = service.env(RUN + 21, 'db');
