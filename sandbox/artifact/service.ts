@@ -171,9 +171,12 @@ async function serve(
   res.once('finish', () => {
     record.status = res.statusCode;
   });
+  // A fault is claimed when the request arrives: a slow request still in flight from an earlier test
+  // must not take the fault armed for the next one.
+  const injected = faults.take(tags);
   const delay = faults.delay(tags);
   if (delay > 0) await sleep(delay);
-  send(res, route(ctx, req, url, tags, body, faults.take(tags)), req.method === 'HEAD');
+  send(res, route(ctx, req, url, tags, body, injected), req.method === 'HEAD');
 }
 
 function route(

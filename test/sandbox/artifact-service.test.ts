@@ -336,10 +336,17 @@ describe('failures', () => {
   });
 
   it('reports a stalled upload when blocks are slower than ACTIONS_ARTIFACT_UPLOAD_TIMEOUT_MS', async () => {
-    service.faults.slow(1_500, 'block');
-    const env = { ...service.env(RUN + 22, 'db'), ACTIONS_ARTIFACT_UPLOAD_TIMEOUT_MS: '300' };
-    await expect(upload(env, 'stalled')).rejects.toThrow('Upload progress stalled.');
-    expect(service.artifacts({ runId: RUN + 22 })).toMatchObject([{ name: 'stalled', finalized: false }]);
+    // A service of its own: the abandoned upload goes on sending blocks after the library gives up, and
+    // those must not reach the faults armed by the next test.
+    const own = await startArtifactService();
+    try {
+      own.faults.slow(1_500, 'block');
+      const env = { ...own.env(RUN + 22, 'db'), ACTIONS_ARTIFACT_UPLOAD_TIMEOUT_MS: '300' };
+      await expect(upload(env, 'stalled')).rejects.toThrow('Upload progress stalled.');
+      expect(own.artifacts({ runId: RUN + 22 })).toMatchObject([{ name: 'stalled', finalized: false }]);
+    } finally {
+      await own.close();
+    }
   });
 
   // The blob client retries 500 and 503 only (after 0, 4 and 12 s); a 502 ends the upload at once.
