@@ -306,7 +306,7 @@ function listEnvs(ctx: RouteContext): Reply {
     .filter((e) => !target || e.target.includes(target))
     .filter((e) => !gitBranch || e.gitBranch === undefined || e.gitBranch === gitBranch)
     .map((e) => envJson(e, decrypt));
-  return ok({ envs });
+  return ok({ envs, pagination: { count: envs.length, next: null, prev: null } });
 }
 
 function getAlias(ctx: RouteContext): Reply {

@@ -2,14 +2,29 @@
 // every answer with its zod schemas and throws ResponseValidationError on a mismatch, so a call that returns
 // is a call whose answer passed; assertions on fields guard against the schemas' lenient fallbacks.
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { createDeployment } from '@vercel/client';
 import { Vercel } from '@vercel/sdk';
+import { CancelDeploymentResponseBody$inboundSchema } from '@vercel/sdk/models/canceldeploymentresponsebody.js';
+import { CreateDeploymentResponseBody2$inboundSchema } from '@vercel/sdk/models/createdeploymentresponsebody.js';
+import { CreateProjectEnvResponseBody$inboundSchema } from '@vercel/sdk/models/createprojectenvop.js';
+import { FilterProjectEnvsResponseBody$inboundSchema } from '@vercel/sdk/models/filterprojectenvsop.js';
+import { GetAliasResponseBody$inboundSchema } from '@vercel/sdk/models/getaliasop.js';
+import { GetDeploymentEventsResponse$inboundSchema } from '@vercel/sdk/models/getdeploymenteventsop.js';
+import { GetDeploymentResponseBody2$inboundSchema } from '@vercel/sdk/models/getdeploymentresponsebody1.js';
+import { GetDeploymentsResponseBody$inboundSchema } from '@vercel/sdk/models/getdeploymentsop.js';
+import { GetProjectEnvResponseBody$inboundSchema } from '@vercel/sdk/models/getprojectenvop.js';
+import { GetProjectResponseBody$inboundSchema } from '@vercel/sdk/models/getprojectresponsebody.js';
+import { ListDeploymentAliasesResponseBody$inboundSchema } from '@vercel/sdk/models/listdeploymentaliasesop.js';
+import { ListPromoteAliasesResponseBody2$inboundSchema } from '@vercel/sdk/models/listpromotealiasesop.js';
 import { SDKError } from '@vercel/sdk/models/sdkerror.js';
+import { startCountingUnrecognized } from '@vercel/sdk/types/unrecognized.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ZodTypeAny } from 'zod/v3';
 import { startVercelEmulator, type VercelEmulator } from '../../sandbox/vercel/emulator.js';
 
 const execFileAsync = promisify(execFile);
@@ -250,6 +265,63 @@ describe('@vercel/sdk against the emulator', () => {
     expect(p.latestDeployments?.map((d) => d.id)).toEqual([preview.id, prod.id]);
   });
 
+  it('uploads files (checking the digest) and creates a deployment through the SDK', async () => {
+    const data = new TextEncoder().encode('<p>sdk</p>');
+    const sha = createHash('sha1').update(data).digest('hex');
+    const missing = await sdkFailure(
+      sdk.deployments.createDeployment({
+        ...team,
+        requestBody: {
+          name: 'sdk-app',
+          target: 'production',
+          files: [{ file: 'index.html', sha, size: data.length }],
+        },
+      }),
+    );
+    expect(missing.statusCode).toBe(400);
+    expect(JSON.parse(missing.body).error).toEqual({
+      code: 'missing_files',
+      message: 'Missing files',
+      missing: [sha],
+    });
+
+    vercel.resetUploadStats();
+    const wrongDigest = await sdkFailure(
+      sdk.deployments.uploadFile({
+        contentLength: data.length,
+        xVercelDigest: 'f'.repeat(40),
+        ...team,
+        requestBody: data,
+      }),
+    );
+    expect(wrongDigest.statusCode).toBe(400);
+    expect(JSON.parse(wrongDigest.body).error.code).toBe('incorrect_file_digest');
+    expect(vercel.uploads.files).toBe(0);
+    await sdk.deployments.uploadFile({
+      contentLength: data.length,
+      xVercelDigest: sha,
+      ...team,
+      requestBody: data,
+    });
+    expect(vercel.uploads).toEqual({ files: 1, bytes: data.length });
+
+    const created = await sdk.deployments.createDeployment({
+      ...team,
+      requestBody: {
+        name: 'sdk-app',
+        target: 'production',
+        files: [{ file: 'index.html', sha, size: data.length }],
+        meta: { githubCommitSha: 'd'.repeat(40) },
+      },
+    });
+    expect(created).toMatchObject({ readyState: 'QUEUED', target: 'production' });
+    if (!('url' in created)) throw new Error('the SDK chose its short deployment shape: fields were missing');
+    await vercel.waitForState(created.id);
+    const ready = await sdk.deployments.getDeployment({ idOrUrl: created.id, ...team });
+    expect(ready).toMatchObject({ readyState: 'READY', alias: [vercel.productionUrl('sdk-app').slice(8)] });
+    expect((await vercel.fetchSite(`https://${created.url}/`)).body).toBe('<p>sdk</p>');
+  });
+
   it('creates and lists env vars, encrypted unless decrypted', async () => {
     const project = await vercel.createProject({
       name: 'env-app',
@@ -465,5 +537,111 @@ describe('promote, rollback and the production domain over HTTPS', () => {
     await expect(execFileAsync(process.execPath, ['-e', script, url], { env })).rejects.toThrow(
       /fetch failed/,
     );
+  });
+});
+
+describe('answers match the SDK schemas exactly', () => {
+  /**
+   * Parses `body` with an SDK inbound schema and returns what was not exact: fields the SDK had to default
+   * (its lenient mode turns a missing required string into '') and unknown enum values, which it counts.
+   */
+  function inexact(schema: ZodTypeAny, body: unknown): string[] {
+    const counter = startCountingUnrecognized();
+    const result = schema.safeParse(body);
+    const count = counter.end();
+    if (!result.success) return [`invalid: ${JSON.stringify(result.error.issues).slice(0, 500)}`];
+    const defaulted: string[] = [];
+    const walk = (out: unknown, input: unknown, path: string): void => {
+      if (typeof out !== 'object' || out === null || out instanceof Date) return;
+      for (const [key, value] of Object.entries(out)) {
+        const given =
+          typeof input === 'object' && input !== null ? (input as Record<string, unknown>)[key] : undefined;
+        if (given === undefined && value !== undefined) defaulted.push(`${path}${key}`);
+        else walk(value, given, `${path}${key}.`);
+      }
+    };
+    walk(result.data, body, '');
+    return count === 0 && defaulted.length === 0 ? [] : [`${count} inexact`, ...defaulted];
+  }
+
+  async function api(path: string, init: RequestInit = {}): Promise<unknown> {
+    const sep = path.includes('?') ? '&' : '?';
+    const res = await fetch(`${vercel.apiUrl}${path}${sep}teamId=${vercel.teamId}`, {
+      ...init,
+      headers: { authorization: `Bearer ${vercel.token}`, ...init.headers },
+    });
+    return res.json();
+  }
+
+  it('for deployments, projects, env vars, aliases and events', async () => {
+    vercel.build.queuedMs = 0;
+    vercel.build.buildMs = 0;
+    const project = await vercel.createProject({ name: 'exact', env: [{ key: 'K', value: 'v' }] });
+    const body = (target: string, text: string) =>
+      JSON.stringify({
+        name: 'exact',
+        target,
+        files: [{ file: 'index.html', data: text }],
+        meta: { a: 'b' },
+      });
+    const created = (await api('/v13/deployments', { method: 'POST', body: body('production', 'one') })) as {
+      id: string;
+    };
+    const two = (await api('/v13/deployments', { method: 'POST', body: body('production', 'two') })) as {
+      id: string;
+    };
+    vercel.build.buildMs = 60_000;
+    const building = (await api('/v13/deployments', { method: 'POST', body: body('preview', 'three') })) as {
+      id: string;
+    };
+    await vercel.waitForState(building.id, ['BUILDING']);
+    await sdk.projects.requestRollback({ projectId: project.id, deploymentId: created.id, ...team });
+    const envId = project.envs[0]?.id ?? '';
+    const domain = vercel.productionUrl('exact').slice(8);
+
+    const checks: Array<[string, ZodTypeAny, unknown]> = [
+      ['create (full variant)', CreateDeploymentResponseBody2$inboundSchema, created],
+      [
+        'get READY (full variant)',
+        GetDeploymentResponseBody2$inboundSchema,
+        await api(`/v13/deployments/${two.id}`),
+      ],
+      [
+        'get BUILDING (full variant)',
+        GetDeploymentResponseBody2$inboundSchema,
+        await api(`/v13/deployments/${building.id}`),
+      ],
+      ['list', GetDeploymentsResponseBody$inboundSchema, await api('/v6/deployments?projectId=exact')],
+      ['project', GetProjectResponseBody$inboundSchema, await api('/v9/projects/exact')],
+      ['envs', FilterProjectEnvsResponseBody$inboundSchema, await api('/v10/projects/exact/env')],
+      ['env', GetProjectEnvResponseBody$inboundSchema, await api(`/v1/projects/exact/env/${envId}`)],
+      [
+        'create env',
+        CreateProjectEnvResponseBody$inboundSchema,
+        await api('/v10/projects/exact/env', {
+          method: 'POST',
+          body: JSON.stringify({ key: 'N', value: 'n', type: 'plain', target: ['preview'] }),
+        }),
+      ],
+      ['alias', GetAliasResponseBody$inboundSchema, await api(`/v4/aliases/${encodeURIComponent(domain)}`)],
+      [
+        'deployment aliases',
+        ListDeploymentAliasesResponseBody$inboundSchema,
+        await api(`/v2/deployments/${created.id}/aliases`),
+      ],
+      ['events', GetDeploymentEventsResponse$inboundSchema, await api(`/v3/deployments/${two.id}/events`)],
+      [
+        'promote aliases',
+        ListPromoteAliasesResponseBody2$inboundSchema,
+        await api(`/v1/projects/${project.id}/promote/aliases`),
+      ],
+      [
+        'cancel',
+        CancelDeploymentResponseBody$inboundSchema,
+        await api(`/v12/deployments/${building.id}/cancel`, { method: 'PATCH' }),
+      ],
+    ];
+    const problems = checks.map(([name, schema, answer]) => [name, inexact(schema, answer)] as const);
+    expect(problems.filter(([, p]) => p.length > 0)).toEqual([]);
   });
 });
