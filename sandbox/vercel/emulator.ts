@@ -18,7 +18,6 @@ import {
   type AliasMoveFault,
   type DeploymentRecord,
   type EnvRecord,
-  newId,
   type ProjectRecord,
   type ReadyState,
   Store,
@@ -182,14 +181,15 @@ export async function startVercelEmulator(options: StartVercelEmulatorOptions = 
     return p;
   };
   const addEnv = (projectIdOrName: string, env: SeedEnv, t?: string | null): EnvRecord => {
-    const now = Date.now();
-    const record: EnvRecord = {
-      ...{ id: newId('').slice(0, 16), key: env.key, value: env.value, type: env.type ?? 'encrypted' },
-      ...{ target: env.target ?? ['production', 'preview', 'development'], gitBranch: env.gitBranch },
-      ...{ createdAt: now, updatedAt: now },
+    const target = env.target ?? ['production', 'preview', 'development'];
+    const fields = {
+      key: env.key,
+      value: env.value,
+      type: env.type ?? 'encrypted',
+      target,
+      gitBranch: env.gitBranch,
     };
-    mustProject(projectIdOrName, t).envs.push(record);
-    return record;
+    return store.putEnv(mustProject(projectIdOrName, t), fields);
   };
   let closed = false;
 
