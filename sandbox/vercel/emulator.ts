@@ -69,6 +69,19 @@ export interface SeedProject {
   env?: SeedEnv[];
 }
 
+export interface SeedDeployment {
+  /** Project id or name; created when missing. */
+  project: string;
+  /** Site path (no leading slash) → content. */
+  files: Record<string, string | Buffer>;
+  /** Default preview. */
+  target?: 'production' | 'preview';
+  meta?: Record<string, string>;
+  /** false: a production build that does not take the domain (STAGED) until promoted. */
+  autoAssignCustomDomains?: boolean;
+  teamId?: string | null;
+}
+
 export type VercelEmulator = Awaited<ReturnType<typeof startVercelEmulator>>;
 
 const PERSONAL_SCOPE = 'user_sandbox';
@@ -191,6 +204,21 @@ export async function startVercelEmulator(options: StartVercelEmulatorOptions = 
     };
     return store.putEnv(mustProject(projectIdOrName, t), fields);
   };
+  function waitForState(
+    id: string,
+    states: ReadyState[] = ['READY', 'ERROR', 'CANCELED'],
+  ): Promise<DeploymentRecord> {
+    const d = store.deployments.get(id);
+    if (!d) return Promise.reject(new Error(`vercel emulator: no deployment ${id}`));
+    if (states.includes(d.readyState)) return Promise.resolve(d);
+    return new Promise((resolve) => {
+      const off = store.onChange((changed) => {
+        if (changed.id !== id || !states.includes(changed.readyState)) return;
+        off();
+        resolve(changed);
+      });
+    });
+  }
   let closed = false;
 
   return {
@@ -230,20 +258,28 @@ export async function startVercelEmulator(options: StartVercelEmulatorOptions = 
     productionDeploymentId: (idOrName: string, t?: string | null) =>
       mustProject(idOrName, t).productionDeploymentId,
     /** Resolves when the deployment reaches one of `states`. */
-    waitForState(
-      id: string,
-      states: ReadyState[] = ['READY', 'ERROR', 'CANCELED'],
-    ): Promise<DeploymentRecord> {
-      const d = store.deployments.get(id);
-      if (!d) return Promise.reject(new Error(`vercel emulator: no deployment ${id}`));
-      if (states.includes(d.readyState)) return Promise.resolve(d);
-      return new Promise((resolve) => {
-        const off = store.onChange((changed) => {
-          if (changed.id !== id || !states.includes(changed.readyState)) return;
-          off();
-          resolve(changed);
-        });
+    waitForState,
+    /** A deployment made without a client, from path → content; resolves when its build has ended. */
+    async seedDeployment(input: SeedDeployment): Promise<DeploymentRecord> {
+      const ownerId = owner(input.teamId);
+      const project =
+        store.findProject(ownerId, input.project) ?? (await store.createProject(ownerId, input.project));
+      const files = new Map(
+        Object.entries(input.files).map(([path, data]) => [path, store.putFile(Buffer.from(data))]),
+      );
+      const target = input.target === 'production' ? 'production' : null;
+      const autoAssignCustomDomains = input.autoAssignCustomDomains ?? true;
+      const meta = input.meta ?? {};
+      const d = await store.createDeployment({
+        ownerId,
+        project,
+        name: project.name,
+        target,
+        meta,
+        files,
+        autoAssignCustomDomains,
       });
+      return waitForState(d.id);
     },
     /** The next build(s) end in ERROR with this message, errorCode (default BUILD_FAILED) and log lines. */
     failNextBuild(
