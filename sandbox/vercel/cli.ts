@@ -37,9 +37,12 @@ const keepAlive = setInterval(() => undefined, 1 << 30);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     clearInterval(keepAlive);
-    vercel.close().catch((err: unknown) => {
-      console.error(err);
-      process.exitCode = 1;
-    });
+    vercel.close().then(
+      () => console.log(`\n${signal}: stopped`),
+      (err: unknown) => {
+        console.error(err);
+        process.exitCode = 1;
+      },
+    );
   });
 }
