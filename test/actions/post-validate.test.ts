@@ -1,0 +1,246 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type ActionRun, leakedSecrets, runAction } from '../harness/run-action.js';
+import { workspace } from '../policy/helpers.js';
+import { healthyApp, ok, type ScriptedServer, scriptedServer } from '../support/scripted-server.js';
+
+// post-validate, run from its committed bundle as the runner runs it, against scripted loopback servers.
+const ACTION = 'actions/post-validate/dist/index.js';
+const TOKEN = 'test-user-token-7d1f9c2b';
+const runs: ActionRun[] = [];
+const servers: ScriptedServer[] = [];
+
+async function app(overrides: Parameters<typeof healthyApp>[1] = {}): Promise<ScriptedServer> {
+  const s = await scriptedServer(healthyApp(TOKEN, overrides));
+  servers.push(s);
+  return s;
+}
+
+async function validate(
+  inputs: Record<string, string>,
+  files: Record<string, unknown> = {},
+): Promise<ActionRun> {
+  const run = await runAction({
+    action: ACTION,
+    workspace: workspace(files),
+    inputs: { samples: '4', interval: '0s', timeout: '2s', ...inputs },
+    stepId: 'validate',
+  });
+  runs.push(run);
+  return run;
+}
+
+afterEach(async () => {
+  await Promise.all(runs.splice(0).map((r) => r.cleanup()));
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+const errors = (run: ActionRun) => run.annotations.filter((a) => a.level === 'error');
+const reasons = (run: ActionRun) =>
+  JSON.parse(run.outputs.reasons ?? '[]') as { check: string; threshold: string }[];
+const facts = (run: ActionRun) => JSON.parse(readFileSync(run.outputs.facts ?? '', 'utf8'));
+
+describe('post-validate action', () => {
+  it("passes a healthy deployment on the playbook's default checks, with the token only where asked", async () => {
+    const server = await app();
+    const run = await validate({ 'base-url': server.url, 'bearer-token': TOKEN });
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.outputs).toMatchObject({ verdict: 'pass', healthy: 'true', 'rollback-recommended': 'false' });
+    expect(reasons(run)).toEqual([]);
+    for (const path of ['/health', '/api/compliance/cfm/status', '/api/medical-records/test'])
+      expect(server.hits(path)).toBe(4);
+    expect(server.authorizations).toHaveLength(12); // 3 functional checks × 4 samples, nothing else
+    expect(Number(run.outputs['p95-ms'])).toBeGreaterThan(0);
+    expect(run.outputs['error-rate']).toBe('0');
+    expect(run.summary).toContain('#### compliance');
+    expect(existsSync(run.outputs['junit-file'] ?? '')).toBe(true);
+    expect(leakedSecrets(run, [TOKEN])).toEqual([]);
+  });
+
+  it('a 5xx in more than 5 % of samples is a critical reason to roll back', async () => {
+    const server = await app({
+      '/health': (n) => (n % 2 === 0 ? { status: 503, text: 'down' } : { json: {} }),
+    });
+    const run = await validate({ 'base-url': server.url, 'bearer-token': TOKEN, 'failure-limit': '10' });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs).toMatchObject({ verdict: 'fail', healthy: 'false', 'rollback-recommended': 'true' });
+    expect(reasons(run).map((r) => r.threshold)).toContain('all:error_rate<=0.05@critical');
+    expect(run.stdout).toMatch(
+      /Reason: all checks: error_rate was 5\.56 %, which breaks error_rate<=0\.05 \(critical/,
+    );
+  });
+
+  it('tells a failed check (wrong answer) from an errored probe (no answer)', async () => {
+    const server = await app({ '/api/health/database': ok({ status: 'degraded' }) });
+    const checks = {
+      checks: [
+        {
+          name: 'db',
+          url: '/api/health/database',
+          tags: ['database'],
+          expect: { json: { '/status': { equals: 'ok' } } },
+        },
+        { name: 'gone', url: 'http://127.0.0.1:1/health' },
+      ],
+    };
+    const run = await validate(
+      {
+        'base-url': server.url,
+        checks: 'checks.json',
+        'consecutive-error-limit': '2',
+        thresholds: 'all: p95<2000',
+      },
+      { 'checks.json': checks },
+    );
+    expect(run.exitCode).toBe(1);
+    const byName = Object.fromEntries(
+      facts(run).postValidate.checks.map((c: { name: string }) => [c.name, c]),
+    );
+    expect(byName.db).toMatchObject({
+      verdict: 'fail',
+      failed: 4,
+      errored: 0,
+      lastProblem: 'the JSON value at /status is not as expected',
+    });
+    expect(byName.gone).toMatchObject({ verdict: 'error', failed: 0, errored: 4, maxConsecutiveErrors: 4 });
+    expect(reasons(run).map((r) => `${r.check}/${r.threshold}`)).toEqual(
+      expect.arrayContaining(['db/failure-limit', 'gone/consecutive-error-limit']),
+    );
+  });
+
+  it('a slow tail breaks p95<2000 but not the critical 30 s trigger; a waiver scoped to that threshold lets it pass', async () => {
+    const server = await app({ '/slow': (n) => ({ json: {}, delayMs: n === 4 ? 400 : 5 }) });
+    const checks = { checks: [{ name: 'slow', url: '/slow' }] };
+    const run = await validate(
+      { 'base-url': server.url, checks: 'checks.json', thresholds: 'all: p95<300' },
+      { 'checks.json': checks },
+    );
+    expect(run.exitCode).toBe(1);
+    expect(reasons(run)).toEqual([{ check: 'all', threshold: 'all:p95<300', measured: expect.any(Number) }]);
+    const index = facts(run).postValidate.thresholds.findIndex((t: { id: string }) => t.id === 'all:p95<300');
+    const waivers = {
+      waivers: [
+        {
+          rule: 'post-validate.thresholds-high',
+          scope: `/postValidate/thresholds/${index}`,
+          reason: 'cold cache after purge',
+          approver: 'cto@neonpro.healthcare',
+          ticket: 'OPS-9',
+          expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+        },
+      ],
+    };
+    const waived = await validate(
+      { 'base-url': server.url, checks: 'checks.json', thresholds: 'all: p95<300', waivers: 'waivers.json' },
+      { 'checks.json': checks, 'waivers.json': waivers },
+    );
+    expect(waived.exitCode, waived.stdout).toBe(0);
+    expect(waived.outputs.verdict).toBe('pass');
+  });
+
+  it('a hanging endpoint is an errored probe; with every sample errored the verdict is inconclusive, never a pass', async () => {
+    const server = await app({ '/hang': () => 'hang' });
+    const run = await validate(
+      { 'base-url': server.url, checks: 'checks.json', timeout: '200ms', samples: '2' },
+      { 'checks.json': { checks: [{ name: 'hang', url: '/hang' }] } },
+    );
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs).toMatchObject({
+      verdict: 'inconclusive',
+      healthy: 'false',
+      'rollback-recommended': 'false',
+    });
+    expect(facts(run).postValidate.checks[0]).toMatchObject({ errored: 2, verdict: 'inconclusive' });
+    expect(run.stdout).toContain('timeout');
+  });
+
+  it('a failing compliance status is critical even when everything else is fine', async () => {
+    const server = await app({
+      '/api/compliance/anvisa/status': (n) => (n === 2 ? { status: 500, json: {} } : { json: {} }),
+    });
+    const run = await validate({ 'base-url': server.url, 'bearer-token': TOKEN, 'failure-limit': '1' });
+    expect(run.exitCode).toBe(1);
+    expect(reasons(run).map((r) => r.threshold)).toContain('tag:compliance:error_rate==0@critical');
+  });
+
+  it('never lets a response body reach the log, so workflow commands in it cannot run', async () => {
+    const evil = '::error::injected\n::add-mask::x\n::set-output name=verdict::pass';
+    const server = await app({ '/health': () => ({ status: 500, text: evil }) });
+    const run = await validate(
+      { 'base-url': server.url, checks: 'checks.json' },
+      { 'checks.json': { checks: [{ name: 'health', url: '/health' }] } },
+    );
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).not.toContain('injected');
+    expect(run.annotations.map((a) => a.message).join('\n')).not.toContain('injected');
+    expect(run.outputs.verdict).toBe('fail');
+  });
+
+  it('fail-on-unhealthy false reports the verdict without failing the step', async () => {
+    const server = await app({ '/health': () => ({ status: 500, text: 'x' }) });
+    const run = await validate(
+      { 'base-url': server.url, checks: 'checks.json', 'fail-on-unhealthy': 'false' },
+      { 'checks.json': { checks: [{ name: 'health', url: '/health' }] } },
+    );
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs).toMatchObject({ verdict: 'fail', 'rollback-recommended': 'true' });
+  });
+});
+
+describe('post-validate bad input: one clear error, no request sent', () => {
+  const cases: [string, Record<string, string>, Record<string, unknown>, RegExp][] = [
+    ['base-url', { 'base-url': 'not a url' }, {}, /^Input "base-url": "not a url" is not a URL\./],
+    ['bearer-token', {}, {}, /^Input "bearer-token": is empty, but 3 check\(s\) send it/],
+    ['samples', { samples: 'many' }, {}, /^Input "samples": "many" is not a whole number/],
+    ['interval', { interval: 'soon' }, {}, /^Input "interval": "soon" is not a duration/],
+    [
+      'thresholds',
+      { thresholds: 'all: p95<<2' },
+      {},
+      /^Input "thresholds": "p95<<2" in "all: p95<<2" is not a threshold expression/,
+    ],
+    [
+      'thresholds',
+      { thresholds: 'all: error_rate<5' },
+      {},
+      /^Input "thresholds": "error_rate<5" gives error_rate 5/,
+    ],
+    ['checks', { checks: 'missing.json' }, {}, /^Input "checks": missing\.json does not exist/],
+    [
+      'checks',
+      { checks: 'c.json' },
+      { 'c.json': { checks: [{ name: 'x', url: 'ftp://h' }] } },
+      /^Input "checks": c\.json line \d+: \/checks\/0\/url must match pattern/,
+    ],
+    [
+      'checks',
+      { checks: 'c.json' },
+      {
+        'c.json': {
+          checks: [
+            { name: 'x', url: '/a' },
+            { name: 'x', url: '/b' },
+          ],
+        },
+      },
+      /^Input "checks": c\.json names two checks "x"/,
+    ],
+    ['fail-on', { 'fail-on': 'severe' }, {}, /^Input "fail-on": /],
+  ];
+  for (const [input, values, files, message] of cases) {
+    it(`${input}: ${JSON.stringify(values)}`, async () => {
+      const server = await app();
+      const run = await validate({ 'base-url': server.url, 'bearer-token': TOKEN, ...values }, files);
+      if (input === 'bearer-token') {
+        const again = await validate({ 'base-url': server.url, ...values }, files);
+        expect(errors(again).map((e) => e.message)).toEqual([expect.stringMatching(message)]);
+        expect(again.exitCode).toBe(1);
+      } else {
+        expect(errors(run).map((e) => e.message)).toEqual([expect.stringMatching(message)]);
+        expect(run.exitCode).toBe(1);
+        expect(run.stdout).not.toMatch(/ at .+\.js:\d+/);
+      }
+      expect(server.hits('/health')).toBe(input === 'bearer-token' ? 4 : 0);
+    });
+  }
+});
