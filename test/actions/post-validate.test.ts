@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ActionRun, leakedSecrets, runAction } from '../harness/run-action.js';
+import { type ActionRun, leakedSecrets, REPO_ROOT, runAction } from '../harness/run-action.js';
 import { workspace } from '../policy/helpers.js';
 import { healthyApp, ok, type ScriptedServer, scriptedServer } from '../support/scripted-server.js';
 
@@ -174,6 +175,14 @@ describe('post-validate action', () => {
     expect(run.stdout).not.toContain('injected');
     expect(run.annotations.map((a) => a.message).join('\n')).not.toContain('injected');
     expect(run.outputs.verdict).toBe('fail');
+  });
+
+  it('accepts the example checks file (YAML) that the examples workflow uses', async () => {
+    const server = await app();
+    const example = readFileSync(join(REPO_ROOT, 'examples/post-validate/checks.yml'), 'utf8');
+    const run = await validate({ 'base-url': server.url, checks: 'checks.yml' }, { 'checks.yml': example });
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(server.hits('/api/compliance/lgpd/status')).toBe(4);
   });
 
   it('fail-on-unhealthy false reports the verdict without failing the step', async () => {
