@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startVercelEmulator } from '../../sandbox/vercel/emulator.js';
 import { type ActionRun, leakedSecrets, REPO_ROOT, runAction } from '../harness/run-action.js';
 import { workspace } from '../policy/helpers.js';
 import { healthyApp, ok, type ScriptedServer, scriptedServer } from '../support/scripted-server.js';
@@ -252,4 +253,57 @@ describe('post-validate bad input: one clear error, no request sent', () => {
       expect(server.hits('/health')).toBe(input === 'bearer-token' ? 4 : 0);
     });
   }
+});
+
+describe('post-validate against deployments the Vercel emulator serves over HTTPS', () => {
+  it('judges whatever the production domain serves now: healthy, then a broken release after it switches', async () => {
+    const vercel = await startVercelEmulator({ queuedMs: 0, buildMs: 0 });
+    try {
+      const health = JSON.stringify({ status: 'ok' });
+      const good = await vercel.seedDeployment({ project: 'web', target: 'production', files: { health } });
+      const bad = await vercel.seedDeployment({ project: 'web', target: 'production', files: { health } });
+      vercel.handle('/health', () => ({ status: 503, json: { status: 'down' } }), { deploymentId: bad.id });
+      await vercel.waitForState(bad.id);
+      const checks = {
+        'checks.json': {
+          checks: [{ name: 'API health', url: '/health', expect: { json: { '/status': { equals: 'ok' } } } }],
+        },
+      };
+      const probeProduction = async () => {
+        const run = await runAction({
+          action: ACTION,
+          workspace: workspace(checks),
+          inputs: {
+            'base-url': vercel.productionUrl('web'),
+            checks: 'checks.json',
+            samples: '3',
+            interval: '0s',
+          },
+          env: { NODE_EXTRA_CA_CERTS: vercel.caFile },
+          stepId: 'validate',
+        });
+        runs.push(run);
+        return run;
+      };
+      expect(vercel.productionDeploymentId('web')).toBe(bad.id);
+      const broken = await probeProduction();
+      expect(broken.outputs).toMatchObject({ verdict: 'fail', 'rollback-recommended': 'true' });
+
+      const project = vercel.project('web');
+      const rollback = await fetch(
+        `${vercel.apiUrl}/v9/projects/${project?.id}/rollback/${good.id}?teamId=${vercel.teamId}`,
+        {
+          method: 'POST',
+          headers: { authorization: `Bearer ${vercel.token}` },
+        },
+      );
+      expect(rollback.status).toBe(201);
+      expect(vercel.productionDeploymentId('web')).toBe(good.id);
+      const healthy = await probeProduction();
+      expect(healthy.exitCode, healthy.stdout).toBe(0);
+      expect(healthy.outputs.verdict).toBe('pass');
+    } finally {
+      await vercel.close();
+    }
+  });
 });
