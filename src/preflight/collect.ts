@@ -1,0 +1,87 @@
+import type { RunContext } from '../runner/runner.js';
+import { collectBackups } from './collectors/backups.js';
+import { collectChange } from './collectors/change.js';
+import { collectCoverage } from './collectors/coverage.js';
+import { collectEndpoints } from './collectors/endpoints.js';
+import { collectReview } from './collectors/review.js';
+import { collectSecurity } from './collectors/security.js';
+import { collectTls } from './collectors/tls.js';
+import { collectVercelEnv } from './collectors/vercel-env.js';
+import type { PreflightInputs } from './inputs.js';
+
+export type PreflightFacts = Record<string, unknown> & { change: ReturnType<typeof collectChange> };
+
+/** A collector that could not run (an API down, a token refused) is recorded, not fatal: the policy judges it. */
+export interface CollectorError {
+  collector: string;
+  message: string;
+}
+
+async function attempt<T>(
+  collector: string,
+  errors: CollectorError[],
+  fn: () => Promise<T>,
+): Promise<T | undefined> {
+  try {
+    return await fn();
+  } catch (err) {
+    // Bad input was caught before any collector started; anything thrown here is the world's doing.
+    errors.push({ collector, message: err instanceof Error ? err.message : String(err) });
+    return undefined;
+  }
+}
+
+/** Runs every enabled collector at the same time and assembles one facts document. */
+export async function collectPreflightFacts(
+  inputs: PreflightInputs,
+  ctx: RunContext,
+  now: Date,
+): Promise<{ facts: PreflightFacts; errors: CollectorError[] }> {
+  const errors: CollectorError[] = [];
+  const probeSettings = {
+    timeoutMs: inputs.timeoutMs,
+    retries: inputs.retries,
+    backoffMs: 250,
+    expectStatus: inputs.expectStatus,
+    concurrency: 32,
+  };
+  const [endpoints, monitoring, tls, database, coverage, security, review, vercel, backups] =
+    await Promise.all([
+      inputs.endpoints.length ? collectEndpoints(inputs.endpoints, probeSettings) : undefined,
+      inputs.monitoring.length ? collectEndpoints(inputs.monitoring, probeSettings) : undefined,
+      inputs.tlsHosts.length ? collectTls(inputs.tlsHosts, inputs.timeoutMs, now) : undefined,
+      // pg loads only when a database is asked about: it costs more than the rest of the start.
+      inputs.databaseUrl
+        ? import('./collectors/database.js').then((m) =>
+            m.collectDatabase(inputs.databaseUrl ?? '', ctx.workspace, inputs.timeoutMs),
+          )
+        : undefined,
+      inputs.coverage ? collectCoverage(inputs.coverage.path, inputs.coverage.display) : undefined,
+      inputs.sarif.length ? collectSecurity(inputs.sarif) : undefined,
+      inputs.githubToken
+        ? attempt('review', errors, () =>
+            collectReview(inputs.githubToken ?? '', ctx.apiUrl, ctx.repository, ctx.sha),
+          )
+        : undefined,
+      inputs.vercel
+        ? attempt('vercel', errors, () =>
+            collectVercelEnv(inputs.vercel as NonNullable<PreflightInputs['vercel']>),
+          )
+        : undefined,
+      inputs.backupManifest
+        ? collectBackups(inputs.backupManifest.source, inputs.backupManifest.display, now)
+        : undefined,
+    ]);
+  const facts: PreflightFacts = { change: collectChange(ctx, now) };
+  if (endpoints) facts.endpoints = endpoints;
+  if (monitoring) facts.monitoring = monitoring;
+  if (tls) facts.tls = { minDaysLeft: inputs.tlsMinDays, hosts: tls };
+  if (database) facts.database = database;
+  if (coverage) facts.coverage = coverage;
+  if (security) facts.security = security;
+  if (review) facts.review = review;
+  if (vercel) facts.vercel = vercel;
+  if (backups) facts.backups = backups;
+  if (errors.length) facts.collectorErrors = errors;
+  return { facts, errors };
+}

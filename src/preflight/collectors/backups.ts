@@ -1,0 +1,56 @@
+import { readFile } from 'node:fs/promises';
+import { InputError } from '../../errors.js';
+
+export interface BackupFacts {
+  source: string;
+  id: string | null;
+  verified: boolean;
+  createdAt: string | null;
+  ageHours: number | null;
+}
+
+/** The manifest db-migrate-backup writes (a file or a URL serving it): the newest verified backup's age. */
+export async function collectBackups(source: string, display: string, now: Date): Promise<BackupFacts> {
+  let text: string;
+  try {
+    text = /^https?:\/\//.test(source) ? await (await fetch(source)).text() : await readFile(source, 'utf8');
+  } catch (err) {
+    throw new InputError(
+      'backup-manifest',
+      `${display} cannot be read (${(err as Error).message})`,
+      'Point backup-manifest at the backup-manifest output of db-migrate-backup, or a URL serving it.',
+    );
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    throw new InputError(
+      'backup-manifest',
+      `${display} is not JSON`,
+      'Point backup-manifest at the JSON manifest db-migrate-backup writes.',
+    );
+  }
+  const list = (Array.isArray(doc) ? doc : [doc]) as Record<string, unknown>[];
+  const verified = list
+    .filter(
+      (m) =>
+        m &&
+        typeof m === 'object' &&
+        (m.verified === true || (m.verification as { ok?: unknown } | undefined)?.ok === true),
+    )
+    .map((m) => ({
+      id: typeof m.id === 'string' ? m.id : null,
+      at: String(m.finishedAt ?? m.createdAt ?? ''),
+    }))
+    .filter((m) => !Number.isNaN(Date.parse(m.at)))
+    .sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
+  const newest = verified[0];
+  return {
+    source: display,
+    id: newest?.id ?? null,
+    verified: newest !== undefined,
+    createdAt: newest ? new Date(newest.at).toISOString() : null,
+    ageHours: newest ? Math.round(((now.getTime() - Date.parse(newest.at)) / 3_600_000) * 10) / 10 : null,
+  };
+}

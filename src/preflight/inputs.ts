@@ -1,0 +1,165 @@
+import { glob } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { InputError } from '../errors.js';
+import {
+  type InputReader,
+  parseDuration,
+  parseInteger,
+  parseLines,
+  parseList,
+  resolvePath,
+} from '../runner/inputs.js';
+import type { RunContext } from '../runner/runner.js';
+import { DEFAULT_REQUIRED_ENV } from './collectors/vercel-env.js';
+
+export interface NamedUrl {
+  name: string;
+  url: string;
+}
+
+export interface PreflightInputs {
+  endpoints: NamedUrl[];
+  monitoring: NamedUrl[];
+  expectStatus: (status: number) => boolean;
+  timeoutMs: number;
+  retries: number;
+  tlsHosts: string[];
+  tlsMinDays: number;
+  databaseUrl: string | undefined;
+  coverage: { path: string; display: string } | undefined;
+  sarif: { path: string; display: string }[];
+  githubToken: string | undefined;
+  vercel:
+    | { token: string; project: string; team: string | undefined; apiUrl: string; required: string[] }
+    | undefined;
+  backupManifest: { source: string; display: string } | undefined;
+  factsFile: string;
+  extraFacts: { path: string; display: string }[];
+}
+
+function parseNamedUrls(input: string, raw: string): NamedUrl[] {
+  const seen = new Set<string>();
+  return parseLines(raw).map((line) => {
+    const eq = line.indexOf('=');
+    const name = line.slice(0, eq).trim();
+    const url = line.slice(eq + 1).trim();
+    let ok = eq > 0 && name !== '';
+    if (ok) {
+      try {
+        ok = ['http:', 'https:'].includes(new URL(url).protocol);
+      } catch {
+        ok = false;
+      }
+    }
+    if (!ok) {
+      throw new InputError(
+        input,
+        `the line "${line}" is not name=url`,
+        'Write one endpoint per line as name=https://host/path, e.g. web=https://staging.example.com/health.',
+      );
+    }
+    if (seen.has(name))
+      throw new InputError(input, `the name "${name}" is used twice`, 'Give every endpoint its own name.');
+    seen.add(name);
+    return { name, url };
+  });
+}
+
+function parseExpectStatus(raw: string): (status: number) => boolean {
+  const value = raw.trim() || '2xx';
+  const parts = value.split(',').map((p) => p.trim());
+  const tests = parts.map((p) => {
+    if (/^[1-5]xx$/.test(p)) return (s: number) => Math.floor(s / 100) === Number(p[0]);
+    if (/^[1-5]\d\d$/.test(p)) return (s: number) => s === Number(p);
+    throw new InputError(
+      'expect-status',
+      `"${p}" is not a status or a class`,
+      'Write statuses or classes separated by commas, e.g. 2xx or 200,204.',
+    );
+  });
+  return (s) => tests.some((t) => t(s));
+}
+
+async function expandGlobs(
+  input: string,
+  raw: string,
+  workspace: string,
+): Promise<{ path: string; display: string }[]> {
+  const out: { path: string; display: string }[] = [];
+  for (const pattern of parseList(raw)) {
+    const before = out.length;
+    for await (const file of glob(pattern, { cwd: workspace })) {
+      const path = resolvePath(workspace, file);
+      out.push({ path, display: relative(workspace, path) || file });
+    }
+    if (out.length === before) {
+      throw new InputError(
+        input,
+        `"${pattern}" matches no file`,
+        'Check the path or glob (relative to the workspace), or leave the input empty.',
+      );
+    }
+  }
+  return out;
+}
+
+const file = (workspace: string, value: string) => ({ path: resolvePath(workspace, value), display: value });
+
+/** Every input read and checked before the first probe; secrets are returned for the caller to mask first. */
+export async function readPreflightInputs(input: InputReader, ctx: RunContext): Promise<PreflightInputs> {
+  const vercelToken = input('vercel-token');
+  const vercelProject = input('vercel-project');
+  if (vercelToken && !vercelProject) {
+    throw new InputError(
+      'vercel-project',
+      'is empty while vercel-token is set',
+      'Name the Vercel project (name or id) whose production environment variables are checked.',
+    );
+  }
+  if (vercelProject && !vercelToken) {
+    throw new InputError(
+      'vercel-token',
+      'is empty while vercel-project is set',
+      'Pass a Vercel token from a secret, or leave vercel-project empty to skip that collector.',
+    );
+  }
+  const backup = input('backup-manifest');
+  return {
+    endpoints: parseNamedUrls('endpoints', input('endpoints')),
+    monitoring: parseNamedUrls('monitoring-endpoints', input('monitoring-endpoints')),
+    expectStatus: parseExpectStatus(input('expect-status')),
+    timeoutMs: parseDuration('timeout', input('timeout'), 10_000),
+    retries: parseInteger('retries', input('retries'), 2, { min: 0, max: 10 }),
+    tlsHosts: parseList(input('tls-hosts')).map((h) => {
+      if (!/^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(h)) {
+        throw new InputError(
+          'tls-hosts',
+          `"${h}" is not a host or host:port`,
+          'List host names, one per line, e.g. neonpro.healthcare or api.example.com:8443 (no scheme).',
+        );
+      }
+      return h;
+    }),
+    tlsMinDays: parseInteger('tls-min-days', input('tls-min-days'), 14, { min: 0, max: 3650 }),
+    databaseUrl: input('database-url') || undefined,
+    coverage: input('coverage-file') ? file(ctx.workspace, input('coverage-file')) : undefined,
+    sarif: await expandGlobs('sarif-files', input('sarif-files'), ctx.workspace),
+    githubToken: input('github-token') || undefined,
+    vercel: vercelToken
+      ? {
+          token: vercelToken,
+          project: vercelProject,
+          team: input('vercel-team') || undefined,
+          apiUrl: input('vercel-api-url') || 'https://api.vercel.com',
+          required: input('required-env') ? parseList(input('required-env')) : DEFAULT_REQUIRED_ENV,
+        }
+      : undefined,
+    backupManifest: backup
+      ? { source: /^https?:\/\//.test(backup) ? backup : resolvePath(ctx.workspace, backup), display: backup }
+      : undefined,
+    factsFile: input('facts-file')
+      ? resolvePath(ctx.workspace, input('facts-file'))
+      : join(ctx.runnerTemp, 'deploy-gates', 'facts.json'),
+    extraFacts: parseList(input('extra-facts')).map((f) => file(ctx.workspace, f)),
+  };
+}

@@ -1,0 +1,208 @@
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type PgCluster, startPostgres } from '../../sandbox/postgres/cluster.js';
+import { type ActionRun, leakedSecrets, runAction } from '../harness/run-action.js';
+import { workspace } from '../policy/helpers.js';
+import { COBERTURA, factsSchemaErrors, ISTANBUL, LCOV, sarif } from '../preflight/fixtures.js';
+import { type ScriptedServer, scriptedServer } from '../support/scripted-server.js';
+
+// preflight-check, run from its committed bundle as the runner runs it.
+const ACTION = 'actions/preflight-check/dist/index.js';
+const runs: ActionRun[] = [];
+let staging: ScriptedServer;
+let pgc: PgCluster;
+
+beforeAll(async () => {
+  staging = await scriptedServer({
+    '/health': () => ({ json: { status: 'ok' } }),
+    '/slow': () => ({ json: {}, delayMs: 300 }),
+    '/flaky': (n) => (n === 1 ? { status: 503, text: 'warming up' } : { json: {} }),
+    '/broken': () => ({ status: 500, text: 'boom' }),
+    '/missing': () => ({ status: 404, text: 'no' }),
+    '/loop': () => ({ status: 302, headers: { location: '/loop2' } }),
+    '/loop2': () => ({ status: 302, headers: { location: '/loop' } }),
+  });
+  pgc = await startPostgres();
+  await pgc.createDatabase('app');
+});
+afterAll(async () => {
+  await staging?.close();
+  await pgc?.stop();
+});
+afterEach(async () => {
+  await Promise.all(runs.splice(0).map((r) => r.cleanup()));
+});
+
+async function closedPort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address() as { port: number };
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+async function preflight(
+  inputs: Record<string, string>,
+  files: Record<string, unknown> = {},
+): Promise<ActionRun> {
+  const run = await runAction({
+    action: ACTION,
+    workspace: workspace(files),
+    inputs: { retries: '1', timeout: '2s', ...inputs },
+    stepId: 'preflight',
+  });
+  runs.push(run);
+  return run;
+}
+
+const errors = (run: ActionRun) => run.annotations.filter((a) => a.level === 'error');
+const facts = (run: ActionRun) => JSON.parse(readFileSync(run.outputs.facts ?? '', 'utf8'));
+const status = (run: ActionRun, rule: string) =>
+  JSON.parse(readFileSync(run.outputs.report ?? '', 'utf8')).results.find(
+    (r: { ruleId: string }) => r.ruleId === rule,
+  )?.status;
+
+describe('preflight-check action', () => {
+  it('collects every local fact, writes one facts document matching the schema, and passes a ready release', async () => {
+    const run = await preflight(
+      {
+        endpoints: `web=${staging.url}/health\napi=${staging.url}/flaky\nslow=${staging.url}/slow`,
+        'monitoring-endpoints': `grafana=${staging.url}/health`,
+        'database-url': pgc.url('app'),
+        'coverage-file': 'coverage/coverage-summary.json',
+        'sarif-files': 'scans/*.sarif',
+      },
+      {
+        'coverage/coverage-summary.json': ISTANBUL,
+        'scans/codeql.sarif': sarif('CodeQL', [{ ruleId: 'x', level: 'note' }]),
+      },
+    );
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.outputs.decision).toBe('pass');
+    const doc = facts(run);
+    expect(factsSchemaErrors(doc)).toEqual([]);
+    expect(doc.endpoints.api).toMatchObject({ ok: true, status: 200, attempts: 2, retries: 1 });
+    expect(doc.endpoints.slow.latencyMs).toBeGreaterThanOrEqual(290);
+    expect(doc.database).toMatchObject({ reachable: true, migrations: [] });
+    expect(doc.coverage).toMatchObject({ format: 'istanbul', lines: 96 });
+    expect(doc.change).toMatchObject({ sha: expect.any(String), runId: expect.any(String) });
+    expect(run.summary).toContain('#### Staging health');
+    expect(run.summary).toContain('#### Database');
+    expect(leakedSecrets(run, [pgc.password])).toEqual([]);
+  });
+
+  it('fails on what the playbook forbids: a 500, a refused port, a redirect loop, low coverage, a critical finding', async () => {
+    const run = await preflight(
+      {
+        endpoints: `broken=${staging.url}/broken\ndown=http://127.0.0.1:${await closedPort()}/health\nloop=${staging.url}/loop\nmissing=${staging.url}/missing`,
+        'coverage-file': 'lcov.info',
+        'sarif-files': 'a.sarif',
+      },
+      { 'lcov.info': LCOV, 'a.sarif': sarif('Trivy', [{ ruleId: 'cve', securitySeverity: '9.1' }]) },
+    );
+    expect(run.exitCode).toBe(1);
+    const doc = facts(run);
+    expect(doc.endpoints.broken).toMatchObject({ ok: false, status: 500, errorClass: 'http', retries: 1 });
+    expect(doc.endpoints.down).toMatchObject({ ok: false, status: null, errorClass: 'refused' });
+    expect(doc.endpoints.loop).toMatchObject({ ok: false, errorClass: 'redirect-loop' });
+    // A 404 is an answer that retrying will not change.
+    expect(doc.endpoints.missing).toMatchObject({ ok: false, status: 404, retries: 0 });
+    expect(
+      ['preflight.staging-health', 'preflight.coverage', 'preflight.security-findings'].map((r) =>
+        status(run, r),
+      ),
+    ).toEqual(['fail', 'fail', 'fail']);
+    expect(status(run, 'preflight.database-reachable')).toBe('pass'); // not enabled: not judged
+    expect(errors(run).at(-1)?.message).toMatch(/^Preflight failed: /);
+  });
+
+  it('a failed Prisma migration in the database blocks the release', async () => {
+    await pgc.createDatabase('failed');
+    await pgc.psql(
+      `CREATE TABLE _prisma_migrations (id text PRIMARY KEY, checksum text NOT NULL, finished_at timestamptz, migration_name text NOT NULL, logs text, rolled_back_at timestamptz, started_at timestamptz NOT NULL DEFAULT now(), applied_steps_count int NOT NULL DEFAULT 0);
+       INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name) VALUES ('1','c',NULL,'20260201_consent');`,
+      'failed',
+    );
+    const run = await preflight(
+      { 'database-url': pgc.url('failed'), 'coverage-file': 'cobertura.xml' },
+      { 'cobertura.xml': COBERTURA },
+    );
+    expect(run.exitCode).toBe(1);
+    expect(status(run, 'preflight.no-failed-migrations')).toBe('fail');
+    expect(facts(run).database.migrations[0].failed).toEqual(['20260201_consent']);
+    expect(leakedSecrets(run, [pgc.password])).toEqual([]);
+  });
+});
+
+describe('preflight-check bad input: one clear error, nothing written, nothing probed', () => {
+  const cases: [string, Record<string, string>, Record<string, unknown>, RegExp][] = [
+    [
+      'endpoints',
+      { endpoints: 'web https://x' },
+      {},
+      /^Input "endpoints": the line "web https:\/\/x" is not name=url/,
+    ],
+    [
+      'endpoints',
+      { endpoints: 'web=ftp://x' },
+      {},
+      /^Input "endpoints": the line "web=ftp:\/\/x" is not name=url/,
+    ],
+    [
+      'monitoring-endpoints',
+      { 'monitoring-endpoints': 'a=https://x\na=https://y' },
+      {},
+      /the name "a" is used twice/,
+    ],
+    [
+      'expect-status',
+      { 'expect-status': 'ok' },
+      {},
+      /^Input "expect-status": "ok" is not a status or a class/,
+    ],
+    ['retries', { retries: '-1' }, {}, /^Input "retries": -1 is out of range/],
+    [
+      'tls-hosts',
+      { 'tls-hosts': 'https://neonpro.healthcare' },
+      {},
+      /^Input "tls-hosts": "https:\/\/neonpro\.healthcare" is not a host/,
+    ],
+    [
+      'sarif-files',
+      { 'sarif-files': 'scans/*.sarif' },
+      {},
+      /^Input "sarif-files": "scans\/\*\.sarif" matches no file/,
+    ],
+    [
+      'vercel-project',
+      { 'vercel-token': 'tok-123456' },
+      {},
+      /^Input "vercel-project": is empty while vercel-token is set/,
+    ],
+    [
+      'coverage-file',
+      { 'coverage-file': 'nope.xml' },
+      {},
+      /^Input "coverage-file": nope\.xml does not exist/,
+    ],
+    [
+      'coverage-file',
+      { 'coverage-file': 'c.txt' },
+      { 'c.txt': 'plain text' },
+      /^Input "coverage-file": c\.txt is not an lcov/,
+    ],
+    ['timeout', { timeout: 'forever' }, {}, /^Input "timeout": "forever" is not a duration/],
+  ];
+  for (const [input, values, files, message] of cases) {
+    it(`${input}: ${JSON.stringify(values)}`, async () => {
+      const before = staging.hits('/health');
+      const run = await preflight({ endpoints: `web=${staging.url}/health`, ...values }, files);
+      expect(run.exitCode).toBe(1);
+      expect(errors(run).map((e) => e.message)).toEqual([expect.stringMatching(message)]);
+      expect(run.outputs.facts).toBeUndefined();
+      expect(run.stdout).not.toMatch(/ at .+\.js:\d+/);
+      if (input !== 'coverage-file') expect(staging.hits('/health')).toBe(before);
+    });
+  }
+});
