@@ -34,6 +34,7 @@ const STANDALONE = {
     validateWaiversDocument: 'policies/waivers.schema.json',
     validateComplianceManifest: 'policies/compliance-manifest.schema.json',
     validatePostValidateChecks: 'policies/post-validate-checks.schema.json',
+    validateBackupManifest: 'policies/backup-manifest.schema.json',
   },
   // Rule schemas are checked against draft 2020-12 by this precompiled validator instead of Ajv's own
   // validateSchema, which compiles the meta-schema at run time (about 60 ms on every gate).

@@ -4,4 +4,5 @@ export declare const validatePolicyDocument: ValidateFunction;
 export declare const validateWaiversDocument: ValidateFunction;
 export declare const validateComplianceManifest: ValidateFunction;
 export declare const validatePostValidateChecks: ValidateFunction;
+export declare const validateBackupManifest: ValidateFunction;
 export declare const validateDraft2020: ValidateFunction;

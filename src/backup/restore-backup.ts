@@ -1,0 +1,91 @@
+import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { clientEnv, type DbTarget } from '../db/connection.js';
+import { rowCounts, serverVersion, withClient } from '../db/queries.js';
+import { findPgTool } from '../db/tools.js';
+import { mismatches } from './checksums.js';
+import { type Decryption, decryptDir } from './encryption.js';
+import { type BackupManifest, MANIFEST_FILE, readManifest } from './manifest.js';
+import { listArchive, restoreArchive, schemasOf } from './pg-dump.js';
+import type { BackupStore } from './store.js';
+
+export interface FetchedBackup {
+  manifest: BackupManifest;
+  /** The plain pg_dump directory, checked against the manifest's checksums. */
+  dumpDir: string;
+  /** Removes the fetched and decrypted files. */
+  cleanup(): Promise<void>;
+}
+
+/**
+ * Brings a backup from its store, checks the stored files' checksums (a corrupted or tampered file stops
+ * here), decrypts, and checks the plain files' checksums too. Changes nothing in any database.
+ */
+export async function fetchBackup(
+  store: BackupStore,
+  location: string,
+  tempDir: string,
+  decryption: Decryption,
+): Promise<FetchedBackup> {
+  const work = join(tempDir, `fetch-${randomBytes(4).toString('hex')}`);
+  const stored = join(work, 'stored');
+  await store.get(location, stored);
+  const manifest = await readManifest(join(stored, MANIFEST_FILE));
+  const cleanup = () => rm(work, { recursive: true, force: true });
+  const check = async (dir: string, expected: BackupManifest['files'], what: string) => {
+    const bad = await mismatches(dir, expected, [MANIFEST_FILE]);
+    if (bad.length)
+      throw new Error(`backup ${manifest.id} is damaged (${what}): ${bad.slice(0, 5).join(', ')}`);
+  };
+  if (manifest.encryption.kind === 'none') {
+    await check(stored, manifest.files, 'checksums');
+    return { manifest, dumpDir: stored, cleanup };
+  }
+  if (decryption.kind === 'none') {
+    throw new Error(
+      `backup ${manifest.id} is encrypted (${manifest.encryption.kind}); give the key that decrypts it`,
+    );
+  }
+  await check(stored, manifest.storedFiles ?? [], 'encrypted files');
+  const plain = join(work, 'plain');
+  await decryptDir(stored, plain, decryption);
+  await check(plain, manifest.files, 'after decryption');
+  return { manifest, dumpDir: plain, cleanup };
+}
+
+/**
+ * Replaces the database's content with the backup's: the archive's schemas are dropped (tables that
+ * migrations added go with them) and restored in parallel; then every table's row count must match the
+ * manifest. The caller takes the safety backup first.
+ */
+export async function restoreBackup(
+  target: DbTarget,
+  fetched: FetchedBackup,
+  tempDir: string,
+  jobs: number,
+): Promise<{ durationMs: number; rowCounts: Record<string, number> }> {
+  const env = await clientEnv(target, tempDir);
+  const major = await withClient(target, async (c) => (await serverVersion(c)).major);
+  const pgRestore = await findPgTool('pg_restore', major);
+  const toc = await listArchive(pgRestore, env, fetched.dumpDir);
+  const { durationMs } = await restoreArchive(pgRestore, env, fetched.dumpDir, {
+    jobs,
+    schemas: schemasOf(toc),
+    dropFirst: (schemas) =>
+      withClient(target, async (c) => {
+        for (const s of schemas) await c.query(`DROP SCHEMA IF EXISTS ${c.escapeIdentifier(s)} CASCADE`);
+        // The archive recreates every schema but public, which every database has and dumps leave out.
+        await c.query('CREATE SCHEMA IF NOT EXISTS public');
+      }),
+  });
+  const counts = await withClient(target, (c) => rowCounts(c));
+  const expected = fetched.manifest.rowCounts;
+  const diff = Object.keys({ ...expected, ...counts }).filter((t) => expected[t] !== counts[t]);
+  if (diff.length) {
+    throw new Error(
+      `the restore does not match backup ${fetched.manifest.id}: ${diff.map((t) => `${t} ${expected[t] ?? 0} expected, ${counts[t] ?? 0} found`).join(', ')}`,
+    );
+  }
+  return { durationMs, rowCounts: counts };
+}

@@ -1,0 +1,182 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { clientEnv, connectionString, type DbTarget, withDatabase } from '../db/connection.js';
+import { migrationState } from '../db/migration-state.js';
+import { databaseSize, rowCounts, serverVersion, withClient } from '../db/queries.js';
+import { findPgTool } from '../db/tools.js';
+import { checksumDir, digestOf } from './checksums.js';
+import { type Encryption, encryptDir } from './encryption.js';
+import { type BackupManifest, MANIFEST_FILE } from './manifest.js';
+import { dumpDatabase, listArchive, restoreArchive, schemasOf } from './pg-dump.js';
+import type { BackupStore } from './store.js';
+
+export interface BackupRequest {
+  target: DbTarget;
+  /** RUNNER_TEMP or another private folder: the dump, the pgpass file. */
+  tempDir: string;
+  /** Where the repository's migration folders are, for the migration state recorded. */
+  repoRoot: string;
+  id: string;
+  jobs: number;
+  compression: number;
+  verify: 'checksums' | 'restore';
+  encryption: Encryption;
+  store: BackupStore;
+  /** The location `store.put` will return for `id`, recorded in the manifest stored with the backup. */
+  expectedLocation: string;
+  run: BackupManifest['run'];
+  log: (message: string) => void;
+}
+
+export interface BackupResult {
+  manifest: BackupManifest;
+  /** The manifest, also written next to the job's other files. */
+  manifestPath: string;
+  location: string;
+}
+
+/**
+ * pg_dump of one consistent snapshot (its row counts taken in that same snapshot), verified (checksums,
+ * the whole table of contents, optionally a full restore into a scratch database with row counts
+ * compared), encrypted, and stored. Only a backup that passed all of it is returned.
+ */
+export async function takeBackup(req: BackupRequest): Promise<BackupResult> {
+  const work = join(req.tempDir, `backup-${req.id}`);
+  await rm(work, { recursive: true, force: true });
+  // pg_dump creates the dump folder itself, but not its parent; 0700: the plain dump is readable by us alone.
+  await mkdir(work, { recursive: true, mode: 0o700 });
+  const dumpDir = join(work, 'dump');
+  const env = await clientEnv(req.target, req.tempDir);
+  const createdAt = new Date();
+
+  // A repeatable-read transaction exports its snapshot: pg_dump dumps exactly what it counts.
+  const client = new pg.Client({ connectionString: connectionString(req.target) });
+  client.on('error', () => {});
+  await client.connect();
+  let snapshotCounts: Record<string, number>;
+  let version: { version: string; major: number };
+  let sizeBytes: number;
+  let migrations: BackupManifest['migrations'];
+  let dumpMs: number;
+  let pgDumpPath: string;
+  let clientMajor: number;
+  try {
+    version = await serverVersion(client);
+    const pgDump = await findPgTool('pg_dump', version.major);
+    pgDumpPath = pgDump.path;
+    clientMajor = pgDump.major;
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const snapshot = (await client.query<{ s: string }>('SELECT pg_export_snapshot() AS s')).rows[0]?.s ?? '';
+    snapshotCounts = await rowCounts(client);
+    sizeBytes = await databaseSize(client);
+    migrations = (await migrationState(client, req.repoRoot)).map((m) => ({
+      tool: m.tool,
+      applied: m.applied,
+    }));
+    req.log(
+      `Dumping ${req.target.database} (PostgreSQL ${version.version}, ${(sizeBytes / 1e6).toFixed(1)} MB) with ${req.jobs} jobs`,
+    );
+    ({ durationMs: dumpMs } = await dumpDatabase(pgDump, { ...env }, dumpDir, {
+      jobs: req.jobs,
+      compression: req.compression,
+      snapshot,
+    }));
+    await client.query('COMMIT');
+  } finally {
+    await client.end().catch(() => {});
+  }
+
+  const files = await checksumDir(dumpDir);
+  const pgRestore = await findPgTool('pg_restore', version.major);
+  const toc = await listArchive(pgRestore, env, dumpDir);
+  if (toc.length === 0)
+    throw new Error('pg_restore --list found nothing in the dump: the backup is not usable');
+  req.log(`Dump verified: ${files.length} files, ${toc.length} table-of-contents entries`);
+
+  let restore: 'skipped' | 'matched' = 'skipped';
+  if (req.verify === 'restore') {
+    await verifyByRestore(req, env, dumpDir, toc, snapshotCounts, pgRestore);
+    restore = 'matched';
+  }
+
+  let stageDir = dumpDir;
+  let storedFiles: BackupManifest['storedFiles'];
+  if (req.encryption.kind !== 'none') {
+    stageDir = join(work, 'encrypted');
+    const started = performance.now();
+    await encryptDir(dumpDir, stageDir, req.encryption);
+    storedFiles = await checksumDir(stageDir);
+    req.log(`Encrypted with age (${req.encryption.kind}) in ${Math.round(performance.now() - started)} ms`);
+  }
+
+  const manifest: BackupManifest = {
+    version: 1,
+    id: req.id,
+    createdAt: createdAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    database: { name: req.target.database, host: req.target.host, serverVersion: version.version, sizeBytes },
+    tool: { pgDump: pgDumpPath, clientMajor },
+    dump: {
+      format: 'directory',
+      jobs: req.jobs,
+      compression: req.compression,
+      bytes: files.reduce((a, f) => a + f.bytes, 0),
+      durationMs: dumpMs,
+    },
+    files,
+    ...(storedFiles ? { storedFiles } : {}),
+    sha256: digestOf(storedFiles ?? files),
+    rowCounts: snapshotCounts,
+    migrations,
+    encryption:
+      req.encryption.kind === 'recipients'
+        ? { kind: 'recipients', recipients: req.encryption.recipients }
+        : { kind: req.encryption.kind },
+    storage: { kind: req.store.kind, location: req.expectedLocation },
+    run: req.run,
+    verified: true,
+    verification: { ok: true, checksums: true, tocEntries: toc.length, restore },
+  };
+  await writeFile(join(stageDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+  const { location } = await req.store.put(req.id, stageDir);
+  if (location !== req.expectedLocation) manifest.storage.location = location;
+  const manifestPath = join(req.tempDir, `${req.id}.manifest.json`);
+  await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+  // The plain dump never outlives the step on the runner's disk.
+  await rm(work, { recursive: true, force: true });
+  return { manifest, manifestPath, location };
+}
+
+async function verifyByRestore(
+  req: BackupRequest,
+  env: Record<string, string>,
+  dumpDir: string,
+  toc: string[],
+  expected: Record<string, number>,
+  pgRestore: Awaited<ReturnType<typeof findPgTool>>,
+): Promise<void> {
+  const scratch = `dg_verify_${randomBytes(4).toString('hex')}`;
+  await withClient(req.target, (c) => c.query(`CREATE DATABASE ${c.escapeIdentifier(scratch)}`));
+  try {
+    await restoreArchive(pgRestore, { ...env, PGDATABASE: scratch }, dumpDir, {
+      jobs: req.jobs,
+      schemas: schemasOf(toc),
+      dropFirst: async () => {},
+    });
+    const restored = await withClient(withDatabase(req.target, scratch), (c) => rowCounts(c));
+    const diff = Object.keys({ ...expected, ...restored }).filter((t) => expected[t] !== restored[t]);
+    if (diff.length) {
+      throw new Error(
+        `the test restore does not match the database: ${diff.map((t) => `${t} ${expected[t] ?? 0} → ${restored[t] ?? 0}`).join(', ')}`,
+      );
+    }
+    req.log(`Test restore into ${scratch} matched every table's row count`);
+  } finally {
+    await withClient(req.target, (c) =>
+      c.query(`DROP DATABASE IF EXISTS ${c.escapeIdentifier(scratch)} WITH (FORCE)`),
+    ).catch(() => {});
+  }
+}

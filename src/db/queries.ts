@@ -1,0 +1,48 @@
+import pg from 'pg';
+import { connectionString, type DbTarget } from './connection.js';
+
+export async function withClient<T>(
+  t: DbTarget,
+  fn: (client: pg.Client) => Promise<T>,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const client = new pg.Client({ connectionString: connectionString(t), connectionTimeoutMillis: timeoutMs });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+export async function serverVersion(client: pg.Client): Promise<{ version: string; major: number }> {
+  const { rows } = await client.query<{ v: string; n: string }>(
+    "SELECT current_setting('server_version') AS v, current_setting('server_version_num') AS n",
+  );
+  const row = rows[0] ?? { v: '0', n: '0' };
+  return { version: row.v, major: Math.floor(Number(row.n) / 10_000) };
+}
+
+/** Exact rows per user table, as schema.table → count. Exact, not estimated: integrity is judged on them. */
+export async function rowCounts(client: pg.Client, exclude: string[] = []): Promise<Record<string, number>> {
+  const { rows: tables } = await client.query<{ s: string; t: string }>(
+    `SELECT table_schema AS s, table_name AS t FROM information_schema.tables
+     WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema') AND table_schema NOT LIKE 'pg_toast%'
+     ORDER BY 1, 2`,
+  );
+  const counts: Record<string, number> = {};
+  for (const { s, t } of tables) {
+    const key = `${s}.${t}`;
+    if (exclude.includes(key)) continue;
+    const ident = `${client.escapeIdentifier(s)}.${client.escapeIdentifier(t)}`;
+    const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${ident}`);
+    counts[key] = Number(rows[0]?.n ?? 0);
+  }
+  return counts;
+}
+
+export async function databaseSize(client: pg.Client): Promise<number> {
+  const { rows } = await client.query<{ n: string }>('SELECT pg_database_size(current_database()) AS n');
+  return Number(rows[0]?.n ?? 0);
+}
