@@ -65,7 +65,20 @@ export async function restoreBackup(
   tempDir: string,
   jobs: number,
 ): Promise<{ durationMs: number; rowCounts: Record<string, number> }> {
-  const env = await clientEnv(target, tempDir);
+  const { env, dispose } = await clientEnv(target, tempDir);
+  try {
+    return await restoreWith(target, fetched, env, jobs);
+  } finally {
+    await dispose();
+  }
+}
+
+async function restoreWith(
+  target: DbTarget,
+  fetched: FetchedBackup,
+  env: Record<string, string>,
+  jobs: number,
+): Promise<{ durationMs: number; rowCounts: Record<string, number> }> {
   const major = await withClient(target, async (c) => (await serverVersion(c)).major);
   const pgRestore = await findPgTool('pg_restore', major);
   const toc = await listArchive(pgRestore, env, fetched.dumpDir);

@@ -49,7 +49,20 @@ export async function takeBackup(req: BackupRequest): Promise<BackupResult> {
   // pg_dump creates the dump folder itself, but not its parent; 0700: the plain dump is readable by us alone.
   await mkdir(work, { recursive: true, mode: 0o700 });
   const dumpDir = join(work, 'dump');
-  const env = await clientEnv(req.target, req.tempDir);
+  const client_ = await clientEnv(req.target, req.tempDir);
+  try {
+    return await backupWith(req, work, dumpDir, client_.env);
+  } finally {
+    await client_.dispose();
+  }
+}
+
+async function backupWith(
+  req: BackupRequest,
+  work: string,
+  dumpDir: string,
+  env: Record<string, string>,
+): Promise<BackupResult> {
   const createdAt = new Date();
 
   // A repeatable-read transaction exports its snapshot: pg_dump dumps exactly what it counts.

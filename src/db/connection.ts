@@ -1,4 +1,5 @@
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 
@@ -69,9 +70,12 @@ const PARAM_ENV: Record<string, string> = {
  * Writes a 0600 pgpass file for the target (in RUNNER_TEMP) and returns the environment the client tools
  * need: the password reaches them through that file, never through argv, where `ps` would show it.
  */
-export async function clientEnv(t: DbTarget, tempDir: string): Promise<Record<string, string>> {
+export async function clientEnv(
+  t: DbTarget,
+  tempDir: string,
+): Promise<{ env: Record<string, string>; dispose: () => Promise<void> }> {
   await mkdir(tempDir, { recursive: true });
-  const file = join(tempDir, `pgpass-${process.pid}`);
+  const file = join(tempDir, `pgpass-${process.pid}-${randomBytes(4).toString('hex')}`);
   const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/:/g, '\\:');
   await writeFile(file, `${esc(t.host)}:${t.port}:*:${esc(t.user)}:${esc(t.password)}\n`, { mode: 0o600 });
   await chmod(file, 0o600);
@@ -83,5 +87,6 @@ export async function clientEnv(t: DbTarget, tempDir: string): Promise<Record<st
     PGPASSFILE: file,
   };
   for (const [k, v] of Object.entries(t.params)) if (PARAM_ENV[k]) env[PARAM_ENV[k]] = v;
-  return env;
+  // Deleted as soon as the tools are done: the password stays on disk no longer than needed.
+  return { env, dispose: () => rm(file, { force: true }) };
 }

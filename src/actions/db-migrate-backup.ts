@@ -1,0 +1,114 @@
+import { join } from 'node:path';
+import { formatArtifactLocation } from '../backup/artifact-name.js';
+import { PathStore } from '../backup/path-store.js';
+import type { BackupStore } from '../backup/store.js';
+import { readGateInputs } from '../gate/gate-inputs.js';
+import { prepareGate } from '../gate/prepare-gate.js';
+import { publishOutcome } from '../gate/publish-outcome.js';
+import { readMigrateInputs } from '../migrate/inputs.js';
+import { applyPhase, backupPhase, failedMigrationError, lintPhase, pick, readState } from '../migrate/run.js';
+import { migrationSummary } from '../migrate/summary.js';
+import { resolveMigrationCommand } from '../migrate/tools.js';
+import { mergeFacts } from '../policy/facts.js';
+import { decideGate } from '../policy/gate.js';
+import { runAction } from '../runner/run-action.js';
+import { runContext } from '../runner/runner.js';
+
+// Playbook Step 2: a verified, encrypted backup, then the migrations, never one without the other.
+await runAction(async (runner) => {
+  const ctx = runContext(runner.env);
+  const input = (name: string) => runner.input(name);
+  for (const secret of ['database-url', 'encryption-key', 'github-token'])
+    if (input(secret)) runner.setSecret(input(secret));
+  const inputs = readMigrateInputs(input, ctx);
+  if (inputs.target.password) runner.setSecret(inputs.target.password);
+  const gateInputs = readGateInputs(input, ctx, { reportName: 'db-migrate', policies: 'builtin:db-migrate' });
+  const prepared = await prepareGate(gateInputs, ctx.workspace);
+  const cmd = resolveMigrationCommand(inputs.migrate, inputs.workdir, inputs.migrateCommand);
+
+  const stateBefore = await readState(inputs);
+  const failed = failedMigrationError(stateBefore);
+  if (failed) throw failed;
+  const before = pick(stateBefore, cmd, inputs.workdir);
+  runner.setOutput('schema-version-before', before?.applied.at(-1) ?? '');
+  runner.setOutput('migrations-pending', JSON.stringify(before?.pending ?? []));
+
+  let store: BackupStore;
+  let expected: (id: string) => string;
+  if (inputs.storage.kind === 'path') {
+    store = new PathStore(inputs.storage.root);
+    expected = (id) => `path:${join(inputs.storage.kind === 'path' ? inputs.storage.root : '', id)}`;
+  } else {
+    // @actions/artifact loads only when artifacts are used: it costs more than the rest of the start.
+    const { ArtifactStore } = await import('../backup/artifact-store.js');
+    const { artifactName } = await import('../backup/artifact-name.js');
+    store = new ArtifactStore({ retentionDays: inputs.storage.retentionDays, token: inputs.storage.token });
+    expected = (id) => formatArtifactLocation({ runId: ctx.runId, name: artifactName(id) });
+  }
+  const backup = await runner.group('Backup', () =>
+    backupPhase(inputs, ctx, store, expected, (m) => runner.info(m)),
+  );
+  runner.setOutput('backup-id', backup.id);
+  runner.setOutput('backup-location', backup.location);
+  runner.setOutput('backup-manifest', backup.manifestPath);
+  runner.setOutput('backup-sha256', backup.manifest.sha256);
+
+  const lint = await lintPhase(cmd, before, inputs, backup.manifest.rowCounts);
+  const facts = { dbMigrate: { tool: cmd.tool, pending: before?.pending ?? [], failed: [], lint } };
+  const now = new Date();
+  const decide = (doc: object) =>
+    decideGate({
+      ...prepared,
+      facts: mergeFacts([doc as Record<string, unknown>], now),
+      failOn: gateInputs.failOn,
+      mode: gateInputs.mode,
+      now,
+    });
+  const summary = (applied: string[], applyMs?: number) =>
+    migrationSummary({
+      manifest: backup.manifest,
+      location: backup.location,
+      backupMs: backup.durationMs,
+      pending: before?.pending ?? [],
+      applied,
+      applyMs,
+      lint,
+      dryRun: inputs.dryRun,
+    });
+
+  const preOutcome = await decide(facts);
+  if (
+    inputs.dryRun ||
+    cmd.tool === 'none' ||
+    (preOutcome.decision === 'fail' && gateInputs.mode === 'enforce')
+  ) {
+    runner.setOutput('migrations-applied', '[]');
+    runner.setOutput('schema-version-after', before?.applied.at(-1) ?? '');
+    await publishOutcome(runner, ctx, preOutcome, gateInputs, 'Database migration', summary([]));
+    return;
+  }
+
+  runner.info(
+    `Applying ${before?.pending.length ?? 'the'} pending migration(s) with ${cmd.tool === 'command' ? cmd.program : cmd.tool}; backup ${backup.id} is at ${backup.location}`,
+  );
+  const applied = await runner
+    .group('Migrations', () => applyPhase(cmd, inputs, before, backup.manifest.rowCounts))
+    .catch((err: Error) => {
+      throw new Error(
+        `${err.message}. The verified backup ${backup.id} (${backup.location}) is what the rollback restores.`,
+      );
+    });
+  runner.setOutput('migrations-applied', JSON.stringify(applied.applied));
+  runner.setOutput('schema-version-after', applied.after?.applied.at(-1) ?? '');
+  const outcome = await decide({
+    dbMigrate: { ...facts.dbMigrate, integrity: { checked: true, drops: applied.drops } },
+  });
+  await publishOutcome(
+    runner,
+    ctx,
+    outcome,
+    gateInputs,
+    'Database migration',
+    summary(applied.applied, applied.durationMs),
+  );
+});

@@ -1,0 +1,117 @@
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import type { Encryption } from '../backup/encryption.js';
+import { type DbTarget, parseDatabaseUrl } from '../db/connection.js';
+import { InputError } from '../errors.js';
+import {
+  type InputReader,
+  parseBoolean,
+  parseEnum,
+  parseInteger,
+  parseLines,
+  resolvePath,
+} from '../runner/inputs.js';
+import type { RunContext } from '../runner/runner.js';
+import { splitCommandLine } from '../util/command-line.js';
+import { MIGRATE_MODES, type MigrateMode } from './tools.js';
+
+export interface MigrateInputs {
+  databaseUrl: string;
+  target: DbTarget;
+  workdir: string;
+  migrate: MigrateMode;
+  migrateCommand: string[];
+  jobs: number;
+  compression: number;
+  verify: 'checksums' | 'restore';
+  encryption: Encryption;
+  storage:
+    | { kind: 'path'; root: string }
+    | { kind: 'artifact'; retentionDays: number | undefined; token: string | undefined };
+  dryRun: boolean;
+}
+
+const AGE_RECIPIENT = /^age1[0-9a-z]{20,}$/;
+
+/** Every input checked before anything is dumped or migrated. Secrets are masked by the caller first. */
+export function readMigrateInputs(input: InputReader, ctx: RunContext): MigrateInputs {
+  const databaseUrl = input('database-url');
+  if (!databaseUrl)
+    throw new InputError(
+      'database-url',
+      'is required but empty',
+      'Pass the production database URL from a secret.',
+    );
+  const target = parseDatabaseUrl('database-url', databaseUrl);
+  const rawCommand = input('migrate-command');
+  let migrateCommand: string[] = [];
+  if (rawCommand) {
+    const split = splitCommandLine(rawCommand);
+    if (!split.ok)
+      throw new InputError(
+        'migrate-command',
+        split.problem,
+        'Quote arguments with spaces; the line is split into words, never run through a shell.',
+      );
+    migrateCommand = split.words;
+  }
+  const encryptionMode = parseEnum('encryption', input('encryption'), ['age', 'none'] as const, 'age');
+  const recipients = parseLines(input('backup-recipients'));
+  for (const r of recipients) {
+    if (!AGE_RECIPIENT.test(r))
+      throw new InputError(
+        'backup-recipients',
+        `"${r.slice(0, 12)}…" is not an age public key`,
+        'List age public keys (age1…), one per line: age-keygen -y key.txt prints one.',
+      );
+  }
+  const passphrase = input('encryption-key');
+  let encryption: Encryption = { kind: 'none' };
+  if (encryptionMode === 'age') {
+    if (recipients.length) encryption = { kind: 'recipients', recipients };
+    else if (passphrase) encryption = { kind: 'passphrase', passphrase };
+    else {
+      throw new InputError(
+        'encryption-key',
+        'is empty and no backup-recipients are given, so the backup could not be encrypted',
+        'Give backup-recipients (age public keys) or encryption-key (a passphrase from a secret); an unencrypted backup needs encryption: none spelled out.',
+      );
+    }
+  }
+  const storageKind = parseEnum(
+    'backup-storage',
+    input('backup-storage'),
+    ['artifact', 'path'] as const,
+    'artifact',
+  );
+  const backupPath = input('backup-path');
+  if (storageKind === 'path' && !backupPath)
+    throw new InputError(
+      'backup-path',
+      'is empty while backup-storage is path',
+      'Give a directory that the rollback job can read too (a mounted volume on self-hosted runners).',
+    );
+  const retention = input('retention-days');
+  return {
+    databaseUrl,
+    target,
+    workdir: resolvePath(ctx.workspace, input('working-directory') || '.'),
+    migrate: parseEnum('migrate', input('migrate'), MIGRATE_MODES, 'auto'),
+    migrateCommand,
+    jobs: parseInteger('jobs', input('jobs'), availableParallelism(), { min: 1, max: 64 }),
+    compression: parseInteger('compression', input('compression'), 6, { min: 0, max: 9 }),
+    verify: parseEnum('verify', input('verify'), ['checksums', 'restore'] as const, 'checksums'),
+    encryption,
+    storage:
+      storageKind === 'path'
+        ? { kind: 'path', root: resolve(ctx.workspace, backupPath) }
+        : {
+            kind: 'artifact',
+            retentionDays: retention
+              ? parseInteger('retention-days', retention, 7, { min: 1, max: 90 })
+              : undefined,
+            token: input('github-token') || undefined,
+          },
+    dryRun: parseBoolean('dry-run', input('dry-run'), false),
+  };
+}

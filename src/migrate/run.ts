@@ -1,0 +1,134 @@
+import { performance } from 'node:perf_hooks';
+import type { BackupStore } from '../backup/store.js';
+import { takeBackup } from '../backup/take-backup.js';
+import type { MigrationFacts } from '../db/migration-state.js';
+import { migrationState, repoMigrations } from '../db/migration-state.js';
+import { rowCounts, withClient } from '../db/queries.js';
+import type { RunContext } from '../runner/runner.js';
+import { applyMigrations } from './apply.js';
+import type { MigrateInputs } from './inputs.js';
+import { type LintReport, lintMigrations } from './lint.js';
+import { detectTool, type MigrationCommand, pendingFiles } from './tools.js';
+
+const MIGRATION_TABLES = ['public._prisma_migrations', 'public.schema_migrations', 'public.pgmigrations'];
+
+/**
+ * The state of the table the tool writes to (for a command, the first known table). A tool that never
+ * ran has no table yet: then every migration in its folder is pending.
+ */
+export function pick(
+  state: MigrationFacts[],
+  cmd: MigrationCommand,
+  workdir: string,
+): MigrationFacts | undefined {
+  const found = state.find((s) => s.tool === cmd.tool) ?? (cmd.tool === 'command' ? state[0] : undefined);
+  if (found) return found;
+  const tool = cmd.tool === 'command' || cmd.tool === 'none' ? detectTool(workdir) : cmd.tool;
+  if (!tool || !cmd.folder) return undefined;
+  const table = MIGRATION_TABLES_BY_TOOL[tool];
+  return {
+    tool,
+    table,
+    applied: [],
+    failed: [],
+    pending: repoMigrations(tool, cmd.folder).map((m) => m.name),
+  };
+}
+
+const MIGRATION_TABLES_BY_TOOL = {
+  prisma: '_prisma_migrations',
+  dbmate: 'schema_migrations',
+  'node-pg-migrate': 'pgmigrations',
+} as const;
+
+export async function readState(inputs: MigrateInputs): Promise<MigrationFacts[]> {
+  return withClient(inputs.target, (c) => migrationState(c, inputs.workdir));
+}
+
+/** A migration left failed blocks every later one (Prisma's P3009): refuse before anything is done. */
+export function failedMigrationError(state: MigrationFacts[]): Error | undefined {
+  const failed = state.flatMap((s) => s.failed.map((f) => `${f} (${s.table})`));
+  if (failed.length === 0) return undefined;
+  return new Error(
+    `the migration table shows failed migrations: ${failed.join(', ')}. Nothing was backed up or migrated. Fix the database by hand, mark them (prisma migrate resolve --rolled-back <name>, or --applied after finishing them), then re-run.`,
+  );
+}
+
+export interface BackupPhase {
+  id: string;
+  location: string;
+  manifestPath: string;
+  manifest: Awaited<ReturnType<typeof takeBackup>>['manifest'];
+  durationMs: number;
+}
+
+export async function backupPhase(
+  inputs: MigrateInputs,
+  ctx: RunContext,
+  store: BackupStore,
+  expectedLocation: (id: string) => string,
+  log: (m: string) => void,
+): Promise<BackupPhase> {
+  const id = `${inputs.target.database}-${ctx.runId}-${ctx.runAttempt}`.replace(/[^A-Za-z0-9._-]/g, '-');
+  const started = performance.now();
+  const result = await takeBackup({
+    target: inputs.target,
+    tempDir: `${ctx.runnerTemp}/deploy-gates`,
+    repoRoot: inputs.workdir,
+    id,
+    jobs: inputs.jobs,
+    compression: inputs.compression,
+    verify: inputs.verify,
+    encryption: inputs.encryption,
+    store,
+    expectedLocation: expectedLocation(id),
+    run: {
+      repository: ctx.repository,
+      runId: ctx.runId,
+      runAttempt: ctx.runAttempt,
+      sha: ctx.sha,
+      job: ctx.job,
+    },
+    log,
+  });
+  return { id, ...result, durationMs: Math.round(performance.now() - started) };
+}
+
+export async function lintPhase(
+  cmd: MigrationCommand,
+  state: MigrationFacts | undefined,
+  inputs: MigrateInputs,
+  counts: Record<string, number>,
+): Promise<LintReport> {
+  const tool = cmd.tool === 'command' || cmd.tool === 'none' ? state?.tool : cmd.tool;
+  return lintMigrations(pendingFiles(tool, cmd.folder, state?.pending ?? [], inputs.workdir), counts);
+}
+
+export interface ApplyPhase {
+  applied: string[];
+  durationMs: number;
+  after: MigrationFacts | undefined;
+  drops: { table: string; before: number; after: number }[];
+}
+
+export async function applyPhase(
+  cmd: MigrationCommand,
+  inputs: MigrateInputs,
+  before: MigrationFacts | undefined,
+  backupCounts: Record<string, number>,
+): Promise<ApplyPhase> {
+  const { durationMs } = await applyMigrations(cmd, inputs.workdir, inputs.databaseUrl);
+  const { after, counts } = await withClient(inputs.target, async (c) => {
+    await c.query('SELECT 1');
+    return {
+      after: pick(await migrationState(c, inputs.workdir), cmd, inputs.workdir),
+      counts: await rowCounts(c, MIGRATION_TABLES),
+    };
+  });
+  const was = new Set(before?.applied ?? []);
+  const drops = Object.entries(backupCounts)
+    .filter(([t]) => !MIGRATION_TABLES.includes(t))
+    .filter(([t, n]) => (counts[t] ?? 0) < n)
+    .map(([table, n]) => ({ table, before: n, after: counts[table] ?? 0 }));
+  return { applied: (after?.applied ?? []).filter((a) => !was.has(a)), durationMs, after, drops };
+}

@@ -1,0 +1,46 @@
+import type { BackupManifest } from '../backup/manifest.js';
+import { escapeMarkdownInline as md } from '../report/markdown-escape.js';
+import type { LintReport } from './lint.js';
+
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+
+export function migrationSummary(opts: {
+  manifest: BackupManifest;
+  location: string;
+  backupMs: number;
+  pending: string[];
+  applied: string[];
+  applyMs: number | undefined;
+  lint: LintReport;
+  dryRun: boolean;
+}): string {
+  const m = opts.manifest;
+  const throughput =
+    opts.backupMs > 0 ? `${(m.database.sizeBytes / 1e6 / (opts.backupMs / 1000)).toFixed(1)} MB/s` : '—';
+  const lines = [
+    '### Database: backup, then migrations',
+    '',
+    `| Backup | Database | Dump | Took | Throughput | Verification | Encryption | Stored at |`,
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    `| \`${md(m.id)}\` | ${md(m.database.name)} (${mb(m.database.sizeBytes)}, PostgreSQL ${md(m.database.serverVersion)}) | ${m.files.length} files, ${mb(m.dump.bytes)} | ${(opts.backupMs / 1000).toFixed(1)} s | ${throughput} | checksums, ${m.verification.tocEntries} TOC entries${m.verification.restore === 'matched' ? ', test restore matched' : ''} | ${m.encryption.kind} | ${md(opts.location)} |`,
+    '',
+  ];
+  if (opts.lint.findings.length) {
+    lines.push('Destructive changes found in the pending SQL:', '');
+    for (const f of opts.lint.findings)
+      lines.push(`- ${f.kind} on ${md(f.table)}${f.column ? `.${md(f.column)}` : ''} in ${md(f.file)}`);
+    lines.push('');
+  }
+  if (opts.dryRun)
+    lines.push(
+      `Dry run: ${opts.pending.length} migration(s) would run: ${md(opts.pending.join(', ') || 'none')}. Nothing was changed.`,
+    );
+  else if (opts.applied.length) {
+    lines.push(
+      `Applied ${opts.applied.length} migration(s) in ${((opts.applyMs ?? 0) / 1000).toFixed(1)} s:`,
+      '',
+    );
+    for (const a of opts.applied) lines.push(`- ${md(a)}`);
+  } else lines.push('No migration was pending.');
+  return `${lines.join('\n')}\n\n`;
+}

@@ -1,0 +1,289 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type PgCluster, startPostgres } from '../../sandbox/postgres/cluster.js';
+import { PathStore } from '../../src/backup/path-store.js';
+import { fetchBackup } from '../../src/backup/restore-backup.js';
+import { type ActionRun, leakedSecrets, runAction } from '../harness/run-action.js';
+import { workspace } from '../policy/helpers.js';
+
+// db-migrate-backup, run from its committed bundle as the runner runs it, against a real PostgreSQL.
+const ACTION = 'actions/db-migrate-backup/dist/index.js';
+const KEY = 'passphrase-for-tests-9f2c';
+let pgc: PgCluster;
+let n = 0;
+const runs: ActionRun[] = [];
+
+beforeAll(async () => {
+  pgc = await startPostgres();
+});
+afterAll(async () => {
+  await pgc?.stop();
+});
+afterEach(async () => {
+  await Promise.all(runs.splice(0).map((r) => r.cleanup()));
+});
+
+/** A fresh database with 200 patients; its URL as dbmate wants it (no TLS on the test server). */
+async function database(): Promise<{ name: string; url: string }> {
+  const name = `clinic_${++n}`;
+  await pgc.createDatabase(name);
+  await pgc.psql(
+    `CREATE TABLE patients (id serial PRIMARY KEY, name text, cpf text); INSERT INTO patients (name, cpf) SELECT 'p'||g, 'c'||g FROM generate_series(1,200) g;`,
+    name,
+  );
+  return { name, url: `${pgc.url(name)}?sslmode=disable` };
+}
+
+const dbmate = (files: Record<string, string>) =>
+  Object.fromEntries(
+    Object.entries(files).map(([k, v]) => [
+      `db/migrations/${k}`,
+      `-- migrate:up\n${v}\n-- migrate:down\nSELECT 1;\n`,
+    ]),
+  );
+
+async function migrate(inputs: Record<string, string>, files: Record<string, unknown>): Promise<ActionRun> {
+  const backups = mkdtempSync(join(tmpdir(), 'dg-backups-'));
+  const run = await runAction({
+    action: ACTION,
+    workspace: workspace(files),
+    inputs: { 'backup-storage': 'path', 'backup-path': backups, 'encryption-key': KEY, jobs: '2', ...inputs },
+    stepId: 'db',
+    timeoutMs: 120_000,
+  });
+  runs.push(run);
+  return run;
+}
+
+const errors = (run: ActionRun) => run.annotations.filter((a) => a.level === 'error');
+const tableExists = async (db: string, table: string) =>
+  (await pgc.psql(`SELECT count(*) FROM information_schema.tables WHERE table_name = '${table}'`, db)) ===
+  '1';
+
+describe('db-migrate-backup action', () => {
+  it('backs up (verified, encrypted, stored), then applies dbmate migrations and checks the row counts', async () => {
+    const db = await database();
+    const run = await migrate(
+      { 'database-url': db.url, verify: 'restore' },
+      dbmate({
+        '20260301000000_consents.sql': 'CREATE TABLE consents (id int, patient int NOT NULL DEFAULT 0);',
+      }),
+    );
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.outputs).toMatchObject({
+      'backup-id': expect.stringContaining(db.name),
+      'migrations-applied': '["20260301000000"]',
+      'migrations-pending': '["20260301000000"]',
+      'schema-version-after': '20260301000000',
+      decision: 'pass',
+    });
+    expect(await tableExists(db.name, 'consents')).toBe(true);
+    const manifest = JSON.parse(readFileSync(run.outputs['backup-manifest'] ?? '', 'utf8'));
+    expect(manifest).toMatchObject({
+      verified: true,
+      rowCounts: { 'public.patients': 200 },
+      encryption: { kind: 'passphrase' },
+    });
+    expect(manifest.verification.restore).toBe('matched');
+    // Another runner reads it back by its location alone, and the checksums hold.
+    const location = run.outputs['backup-location'] ?? '';
+    const fetched = await fetchBackup(new PathStore('/'), location, mkdtempSync(join(tmpdir(), 'dg-f-')), {
+      kind: 'passphrase',
+      passphrase: KEY,
+    });
+    expect(fetched.manifest.id).toBe(run.outputs['backup-id']);
+    await fetched.cleanup();
+    expect(run.summary).toContain('### Database: backup, then migrations');
+    expect(leakedSecrets(run, [pgc.password, KEY])).toEqual([]);
+  });
+
+  it('runs node-pg-migrate migrations for real', async () => {
+    const db = await database();
+    const run = await migrate(
+      { 'database-url': db.url, migrate: 'node-pg-migrate' },
+      {
+        'migrations/1767225600000_appointments.js':
+          'exports.up = (pgm) => { pgm.createTable("appointments", { id: "id", at: { type: "timestamptz", notNull: true } }); };\nexports.down = false;\n',
+      },
+    );
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(JSON.parse(run.outputs['migrations-applied'] ?? '[]')).toEqual(['1767225600000_appointments']);
+    expect(await tableExists(db.name, 'appointments')).toBe(true);
+  });
+
+  it('stops before a destructive change (backup taken, nothing migrated) and lets a scoped waiver through', async () => {
+    const db = await database();
+    const files = dbmate({ '20260302000000_drop_cpf.sql': 'ALTER TABLE patients DROP COLUMN cpf;' });
+    const blocked = await migrate({ 'database-url': db.url }, files);
+    expect(blocked.exitCode).toBe(1);
+    expect(blocked.outputs['backup-id']).toBeTruthy();
+    expect(blocked.outputs['migrations-applied']).toBe('[]');
+    expect(
+      await pgc.psql(
+        "SELECT count(*) FROM information_schema.columns WHERE table_name='patients' AND column_name='cpf'",
+        db.name,
+      ),
+    ).toBe('1');
+    expect(
+      errors(blocked)
+        .map((e) => e.message)
+        .join('\n'),
+    ).toMatch(/db-migrate\.destructive-changes/);
+
+    const waivers = {
+      waivers: [
+        {
+          rule: 'db-migrate.destructive-changes',
+          scope: '/dbMigrate/lint/findings/0',
+          reason: 'CPF moved to the vault',
+          approver: 'dpo@neonpro.healthcare',
+          ticket: 'DB-12',
+          expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+        },
+      ],
+    };
+    const waived = await migrate(
+      { 'database-url': db.url, waivers: 'waivers.json' },
+      { ...files, 'waivers.json': waivers },
+    );
+    expect(waived.exitCode, waived.stdout).toBe(0);
+    expect(waived.outputs['migrations-applied']).toBe('["20260302000000"]');
+  });
+
+  it('refuses a database with a failed Prisma migration before backing up or migrating', async () => {
+    const db = await database();
+    await pgc.psql(
+      `CREATE TABLE _prisma_migrations (id text PRIMARY KEY, checksum text NOT NULL, finished_at timestamptz, migration_name text NOT NULL, logs text, rolled_back_at timestamptz, started_at timestamptz NOT NULL DEFAULT now(), applied_steps_count int NOT NULL DEFAULT 0);
+       INSERT INTO _prisma_migrations (id, checksum, migration_name) VALUES ('1','c','20260201_consent');`,
+      db.name,
+    );
+    const run = await migrate(
+      { 'database-url': db.url, migrate: 'command', 'migrate-command': 'node -e "process.exit(3)"' },
+      {
+        'prisma/schema.prisma': 'datasource db { provider = "postgresql" url = env("DATABASE_URL") }',
+        'prisma/migrations/20260201_consent/migration.sql': 'CREATE TABLE x (id int);',
+      },
+    );
+    expect(run.exitCode).toBe(1);
+    expect(errors(run).map((e) => e.message)).toEqual([
+      expect.stringMatching(
+        /failed migrations: 20260201_consent \(_prisma_migrations\).*prisma migrate resolve/,
+      ),
+    ]);
+    expect(run.outputs['backup-id']).toBeUndefined();
+  });
+
+  it('a migration that fails half way fails the step and still outputs the backup for the rollback', async () => {
+    const db = await database();
+    const run = await migrate(
+      { 'database-url': db.url },
+      dbmate({
+        '20260303000000_ok.sql': 'CREATE TABLE audit_log (id int);',
+        '20260303000001_bad.sql': 'ALTER TABLE no_such_table ADD COLUMN x int;',
+      }),
+    );
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs['backup-location']).toMatch(/^path:/);
+    expect(errors(run).at(-1)?.message).toMatch(
+      /dbmate exited with \d+: .*no_such_table.*The verified backup .* is what the rollback restores/,
+    );
+  });
+
+  it('dry-run backs up, verifies and lists what would run, and changes nothing', async () => {
+    const db = await database();
+    const run = await migrate(
+      { 'database-url': db.url, 'dry-run': 'true' },
+      dbmate({ '20260304000000_x.sql': 'CREATE TABLE later (id int);' }),
+    );
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.outputs['migrations-pending']).toBe('["20260304000000"]');
+    expect(run.outputs['migrations-applied']).toBe('[]');
+    expect(await tableExists(db.name, 'later')).toBe(false);
+    expect(existsSync(run.outputs['backup-manifest'] ?? '')).toBe(true);
+    expect(run.summary).toContain('Dry run: 1 migration(s) would run');
+  });
+
+  it('migrate none with encryption none spelled out only backs up (the examples workflow does this)', async () => {
+    const db = await database();
+    const run = await migrate(
+      { 'database-url': db.url, migrate: 'none', encryption: 'none', 'encryption-key': '' },
+      {},
+    );
+    expect(run.exitCode, run.stdout).toBe(0);
+    const manifest = JSON.parse(readFileSync(run.outputs['backup-manifest'] ?? '', 'utf8'));
+    expect(manifest).toMatchObject({ encryption: { kind: 'none' }, rowCounts: { 'public.patients': 200 } });
+    expect(run.outputs['migrations-applied']).toBe('[]');
+  });
+
+  it('PostgreSQL going away during the dump fails the step, and no migration runs', async () => {
+    const db = await database();
+    await pgc.psql(
+      "INSERT INTO patients (name, cpf) SELECT repeat('x', 200), 'c' FROM generate_series(1, 400000);",
+      db.name,
+    );
+    const pending = migrate(
+      { 'database-url': db.url, compression: '9', jobs: '1' },
+      dbmate({ '20260305000000_x.sql': 'CREATE TABLE never (id int);' }),
+    );
+    // Kill the server as soon as pg_dump is connected and copying.
+    for (let i = 0; i < 400; i++) {
+      const dumping = await pgc
+        .psql("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pg_dump'")
+        .catch(() => '0');
+      if (dumping !== '0') break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    await pgc.kill();
+    const run = await pending;
+    await pgc.restart();
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs['backup-id']).toBeUndefined();
+    expect(await tableExists(db.name, 'never')).toBe(false);
+  });
+});
+
+describe('db-migrate-backup bad input: one clear error, nothing backed up or migrated', () => {
+  const cases: [string, Record<string, string>, RegExp][] = [
+    ['database-url', { 'database-url': '' }, /^Input "database-url": is required but empty/],
+    [
+      'database-url',
+      { 'database-url': 'mysql://u:p@h/db' },
+      /^Input "database-url": has the scheme "mysql:"/,
+    ],
+    [
+      'encryption-key',
+      { 'encryption-key': '' },
+      /^Input "encryption-key": is empty and no backup-recipients are given/,
+    ],
+    [
+      'backup-recipients',
+      { 'backup-recipients': 'ssh-rsa AAAA' },
+      /^Input "backup-recipients": "ssh-rsa AAAA…" is not an age public key/,
+    ],
+    ['backup-path', { 'backup-path': '' }, /^Input "backup-path": is empty while backup-storage is path/],
+    ['migrate', { migrate: 'flyway' }, /^Input "migrate": /],
+    [
+      'migrate-command',
+      { migrate: 'command', 'migrate-command': 'npx "prisma migrate' },
+      /^Input "migrate-command": a double quote at column 5 is never closed/,
+    ],
+    ['jobs', { jobs: '0' }, /^Input "jobs": 0 is out of range/],
+    ['verify', { verify: 'maybe' }, /^Input "verify": /],
+  ];
+  for (const [input, values, message] of cases) {
+    it(`${input}: ${JSON.stringify(values)}`, async () => {
+      const db = await database();
+      const run = await migrate(
+        { 'database-url': db.url, ...values },
+        dbmate({ '20260306000000_x.sql': 'CREATE TABLE nope (id int);' }),
+      );
+      expect(run.exitCode).toBe(1);
+      expect(errors(run).map((e) => e.message)).toEqual([expect.stringMatching(message)]);
+      expect(run.outputs['backup-id']).toBeUndefined();
+      expect(await tableExists(db.name, 'nope')).toBe(false);
+      expect(run.stdout).not.toMatch(/ at .+\.js:\d+/);
+    });
+  }
+});
