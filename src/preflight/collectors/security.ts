@@ -70,7 +70,8 @@ export async function collectSecurity(files: { path: string; display: string }[]
     for (const run of doc.runs) {
       const tool = run.tool?.driver?.name ?? 'unknown';
       const rules = run.tool?.driver?.rules ?? [];
-      const counts = (facts.byTool[tool] ??= empty());
+      facts.byTool[tool] ??= empty();
+      const counts = facts.byTool[tool];
       for (const result of run.results ?? []) {
         const rule =
           result.ruleIndex !== undefined

@@ -1,0 +1,97 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { team, type VercelTarget, vercelApi } from './api.js';
+
+export interface ProjectInfo {
+  id: string;
+  name: string;
+  /** The deployment the production domain serves now, if any. */
+  productionId: string | undefined;
+  /** The production domain(s), from the production deployment's aliases. */
+  domains: string[];
+}
+
+type LastAliasRequest = { toDeploymentId?: string; jobStatus?: string } | null | undefined;
+
+async function readProject(t: VercelTarget): Promise<{ info: ProjectInfo; job: LastAliasRequest }> {
+  const api = await vercelApi(t);
+  const p = await api.projects.getProject({ idOrName: t.project, ...team(t) });
+  const production = (p.targets as { production?: { id?: string; alias?: string[] } } | undefined)
+    ?.production;
+  return {
+    info: { id: p.id, name: p.name, productionId: production?.id, domains: production?.alias ?? [] },
+    job: p.lastAliasRequest as LastAliasRequest,
+  };
+}
+
+export async function projectInfo(t: VercelTarget): Promise<ProjectInfo> {
+  return (await readProject(t)).info;
+}
+
+/** Makes a READY production deployment the one the domain serves (a staged build or an earlier release). */
+export async function promote(t: VercelTarget, projectId: string, deploymentId: string): Promise<void> {
+  const api = await vercelApi(t);
+  await api.projects.requestPromote({ projectId, deploymentId, ...team(t) });
+}
+
+/** Vercel's instant rollback to an earlier production deployment. */
+export async function rollbackTo(t: VercelTarget, projectId: string, deploymentId: string): Promise<void> {
+  const api = await vercelApi(t);
+  await api.projects.requestRollback({ projectId, deploymentId, ...team(t) });
+}
+
+/**
+ * Waits until the project's production target is `deploymentId`; a promote that "succeeded" while the
+ * domain kept serving the old deployment fails here, as does one still moving at the deadline.
+ */
+export async function waitForProduction(
+  t: VercelTarget,
+  deploymentId: string,
+  timeoutMs: number,
+): Promise<ProjectInfo> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { info, job } = await readProject(t);
+    if (info.productionId === deploymentId) return info;
+    const settled =
+      job &&
+      job.toDeploymentId === deploymentId &&
+      ['succeeded', 'failed', 'skipped'].includes(String(job.jobStatus));
+    if (settled || Date.now() > deadline) {
+      throw new Error(
+        `the production domain serves ${info.productionId ?? 'nothing'}, not ${deploymentId}${job?.jobStatus ? ` (alias job ${job.jobStatus})` : ''}${Date.now() > deadline ? ` after ${timeoutMs} ms` : ''}`,
+      );
+    }
+    await sleep(250);
+  }
+}
+
+interface DeploymentSummary {
+  uid: string;
+  url: string;
+  created: number;
+  meta?: Record<string, string>;
+  state?: string;
+  readyState?: string;
+  target?: string | null;
+}
+
+export async function listDeployments(
+  t: VercelTarget,
+  projectId: string,
+  filter: { target?: string; state?: string; sha?: string },
+): Promise<DeploymentSummary[]> {
+  const api = await vercelApi(t);
+  const res = await api.deployments.getDeployments({ projectId, limit: 100, ...filter, ...team(t) });
+  return (res.deployments as unknown as DeploymentSummary[]).sort((a, b) => b.created - a.created);
+}
+
+/** The newest READY production deployment created before `deploymentId` (what a rollback returns to). */
+export async function lastReadyProductionBefore(
+  t: VercelTarget,
+  projectId: string,
+  deploymentId: string,
+): Promise<string | undefined> {
+  const list = await listDeployments(t, projectId, { target: 'production', state: 'READY' });
+  const current = list.find((d) => d.uid === deploymentId);
+  return list.find((d) => d.uid !== deploymentId && (!current || d.created < current.created))?.uid;
+}

@@ -1,0 +1,164 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startVercelEmulator, type VercelEmulator } from '../../sandbox/vercel/emulator.js';
+import { type ActionRun, leakedSecrets, runAction } from '../harness/run-action.js';
+import { workspace } from '../policy/helpers.js';
+
+// vercel-deploy, run from its committed bundle as the runner runs it, against the Vercel API emulator.
+const ACTION = 'actions/vercel-deploy/dist/index.js';
+let vercel: VercelEmulator;
+let runNo = 1000;
+const runs: ActionRun[] = [];
+
+beforeAll(async () => {
+  vercel = await startVercelEmulator({ queuedMs: 0, buildMs: 20 });
+});
+afterAll(async () => {
+  await vercel?.close();
+});
+afterEach(async () => {
+  vercel.clearFaults();
+  await Promise.all(runs.splice(0).map((r) => r.cleanup()));
+});
+
+const APP = {
+  'index.html': '<h1>release 2</h1><script src="app.js"></script>',
+  'app.js': 'console.log("r2")',
+  'style.css': 'h1{}',
+};
+
+async function deploy(
+  project: string,
+  inputs: Record<string, string> = {},
+  opts: { runId?: number; files?: Record<string, unknown> } = {},
+) {
+  const run = await runAction({
+    action: ACTION,
+    workspace: workspace(opts.files ?? APP),
+    inputs: {
+      'vercel-token': vercel.token,
+      'vercel-project': project,
+      'vercel-team': vercel.teamId,
+      'api-url': vercel.apiUrl,
+      timeout: '30s',
+      ...inputs,
+    },
+    env: { NODE_EXTRA_CA_CERTS: vercel.caFile },
+    runId: opts.runId ?? ++runNo,
+    stepId: 'deploy',
+  });
+  runs.push(run);
+  return run;
+}
+
+async function projectWithRelease(name: string) {
+  await vercel.createProject({ name });
+  return vercel.seedDeployment({ project: name, target: 'production', files: { 'index.html': 'release 1' } });
+}
+const errors = (run: ActionRun) => run.annotations.filter((a) => a.level === 'error');
+const deploymentsOf = (project: string) =>
+  vercel.deployments().filter((d) => d.projectId === vercel.project(project)?.id).length;
+
+describe('vercel-deploy action', () => {
+  it('builds once as a staged production deployment, promotes it, and the domain serves it; previous id and SRI recorded', async () => {
+    const v1 = await projectWithRelease('web');
+    const run = await deploy('web');
+    expect(run.exitCode, run.stdout).toBe(0);
+    const id = run.outputs['deployment-id'];
+    expect(id).not.toBe(v1.id);
+    expect(run.outputs['previous-deployment-id']).toBe(v1.id);
+    expect(vercel.productionDeploymentId('web')).toBe(id);
+    expect(run.outputs['production-url']).toBe(vercel.productionUrl('web'));
+    expect((await vercel.fetchSite(vercel.productionUrl('web'))).body).toContain('release 2');
+    const sri = JSON.parse(readFileSync(run.outputs['sri-manifest'] ?? '', 'utf8'));
+    expect(sri['app.js']).toBe(`sha384-${createHash('sha384').update(APP['app.js']).digest('base64')}`);
+    expect(Object.keys(sri).sort()).toEqual(['app.js', 'style.css']);
+    expect(run.summary).toContain('live in production');
+    expect(leakedSecrets(run, [vercel.token])).toEqual([]);
+  });
+
+  it('an unchanged build uploads nothing the second time; a re-run of the same run reuses its deployment', async () => {
+    await projectWithRelease('same');
+    const first = await deploy('same');
+    expect(first.exitCode, first.stdout).toBe(0);
+    vercel.resetUploadStats();
+    const second = await deploy('same');
+    expect(second.exitCode, second.stdout).toBe(0);
+    expect(vercel.uploads.files).toBe(0);
+    const before = deploymentsOf('same');
+    const rerun = await deploy('same', {}, { runId: runNo });
+    expect(rerun.exitCode, rerun.stdout).toBe(0);
+    expect(rerun.outputs['deployment-id']).toBe(second.outputs['deployment-id']);
+    expect(deploymentsOf('same')).toBe(before);
+    expect(rerun.stdout).toContain('is production already: nothing to do');
+    expect(rerun.outputs['previous-deployment-id']).toBe(first.outputs['deployment-id']);
+  });
+
+  it('a preview leaves production alone', async () => {
+    const v1 = await projectWithRelease('preview');
+    const run = await deploy('preview', { target: 'preview' });
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(vercel.productionDeploymentId('preview')).toBe(v1.id);
+    expect((await vercel.fetchSite(run.outputs['deployment-url'] ?? '')).body).toContain('release 2');
+  });
+
+  it("a build ERROR fails with Vercel's message and production keeps serving the old release", async () => {
+    const v1 = await projectWithRelease('broken');
+    vercel.failNextBuild('Command "npm run build" exited with 1');
+    const run = await deploy('broken');
+    expect(run.exitCode).toBe(1);
+    expect(errors(run).at(-1)?.message).toMatch(
+      /Vercel reported an error \(BUILD_FAILED\): Command "npm run build" exited with 1/,
+    );
+    expect(vercel.productionDeploymentId('broken')).toBe(v1.id);
+  });
+
+  it('a promote whose alias does not move fails the step', async () => {
+    const v1 = await projectWithRelease('stuck');
+    vercel.failNextAliasMove('alias-not-moved');
+    const run = await deploy('stuck');
+    expect(run.exitCode).toBe(1);
+    expect(errors(run).at(-1)?.message).toMatch(/^alias check failed: the production domain serves .*, not /);
+    expect(vercel.productionDeploymentId('stuck')).toBe(v1.id);
+    expect(run.outputs['previous-deployment-id']).toBe(v1.id);
+  });
+
+  it('rides out a 429 storm and 500s on the API with backoff', async () => {
+    await projectWithRelease('storm');
+    vercel.rateLimitNext(3, { path: '/v9/projects', retryAfterSec: 0 });
+    vercel.failNext(2, { path: '/v6/deployments', status: 502 });
+    const run = await deploy('storm');
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(vercel.productionDeploymentId('storm')).toBe(run.outputs['deployment-id']);
+  });
+});
+
+describe('vercel-deploy bad input: one clear error, nothing deployed', () => {
+  it.each([
+    ['vercel-token', { 'vercel-token': '' }, /^Input "vercel-token": is required but empty/],
+    [
+      'vercel-token',
+      { 'vercel-token': 'not-a-real-token' },
+      /^Input "vercel-token": was refused by Vercel \(403/,
+    ],
+    [
+      'vercel-project',
+      { 'vercel-project': 'no-such-project' },
+      /^Input "vercel-project": Vercel has no project "no-such-project"/,
+    ],
+    ['target', { target: 'staging' }, /^Input "target": /],
+    ['working-directory', { 'working-directory': 'nope' }, /^Input "working-directory": nope does not exist/],
+    ['prebuilt', { prebuilt: 'true' }, /^Input "prebuilt": is true but .*\.vercel\/output does not exist/],
+    ['api-url', { 'api-url': 'ftp://x' }, /^Input "api-url": "ftp:\/\/x" is not an http\(s\) URL/],
+  ])('%s %j', async (_input, values, message) => {
+    await projectWithRelease(`bad-${runNo}`);
+    const project = `bad-${runNo}`;
+    const before = vercel.deployments().length;
+    const run = await deploy(project, values);
+    expect(run.exitCode).toBe(1);
+    expect(errors(run).map((e) => e.message)).toEqual([expect.stringMatching(message)]);
+    expect(vercel.deployments().length).toBe(before);
+    expect(run.stdout).not.toMatch(/ at .+\.js:\d+/);
+  });
+});
