@@ -1,0 +1,84 @@
+/**
+ * A throwaway certificate authority and one server certificate for 127.0.0.1 / localhost, made with the
+ * openssl CLI (present on GitHub's Ubuntu runners and Debian). Clients trust the sites through `caFile`
+ * (NODE_EXTRA_CA_CERTS for a child process, `ca` for node:https in process) instead of turning checks off.
+ */
+import { execFile } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
+
+export interface SandboxCertificates {
+  /** PEM file of the CA that signed `cert`. */
+  caFile: string;
+  ca: string;
+  key: string;
+  cert: string;
+}
+
+async function openssl(dir: string, args: string[]): Promise<void> {
+  try {
+    await execFileAsync('openssl', args, { cwd: dir });
+  } catch (err) {
+    const e = err as { code?: string; stderr?: string };
+    if (e.code === 'ENOENT') throw new Error('openssl was not found on PATH (apt-get install openssl)');
+    throw new Error(`openssl ${args[0]} failed: ${e.stderr ?? String(err)}`);
+  }
+}
+
+/** Writes ca.pem, ca.key, site.key, site.pem into `dir` (which must exist). */
+export async function makeCertificates(dir: string): Promise<SandboxCertificates> {
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+  await openssl(dir, [
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+    '-days',
+    '7',
+    '-subj',
+    '/CN=deploy-gates sandbox CA',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
+  await openssl(dir, ['req', ...ec, '-keyout', 'site.key', '-out', 'site.csr', '-subj', '/CN=127.0.0.1']);
+  await writeFile(
+    join(dir, 'site.ext'),
+    [
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      'basicConstraints=critical,CA:FALSE',
+      'keyUsage=critical,digitalSignature',
+      'extendedKeyUsage=serverAuth',
+      'authorityKeyIdentifier=keyid',
+      '',
+    ].join('\n'),
+  );
+  await openssl(dir, [
+    'x509',
+    '-req',
+    '-in',
+    'site.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'site.pem',
+    '-days',
+    '7',
+    '-extfile',
+    'site.ext',
+  ]);
+  const [ca, key, cert] = await Promise.all(
+    ['ca.pem', 'site.key', 'site.pem'].map((f) => readFile(join(dir, f), 'utf8')),
+  );
+  return { caFile: join(dir, 'ca.pem'), ca: ca as string, key: key as string, cert: cert as string };
+}
