@@ -47,6 +47,11 @@ export class IncidentRecorder {
     return this.issue?.number;
   }
 
+  /** The ledger as read from (or written to) the issue; undefined before that or when it was damaged. */
+  knownLedger(): Ledger | undefined {
+    return this.loaded && !this.damaged ? this.ledger : undefined;
+  }
+
   /** Finds the issue and reads the ledger (once). Throws when GitHub cannot be reached. */
   async load(): Promise<void> {
     if (this.loaded) return;
