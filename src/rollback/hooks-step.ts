@@ -14,7 +14,8 @@ export interface HooksStepOptions {
   hooks: readonly Hook[];
   ledger: LedgerAccess;
   attempt: number;
-  run: HookRunOptions;
+  /** Read when the step runs, so the environment can carry what earlier steps found. */
+  run: () => HookRunOptions;
   log: { info(message: string): void; warning(message: string): void };
   now?: () => Date;
 }
@@ -43,6 +44,7 @@ export function hooksStep(options: HooksStepOptions): Step {
           `No hook was run: the incident ledger that records which hooks already ran could not be read (${errorMessage(err)}). Re-run once GitHub is reachable.`,
         );
       }
+      const runOptions = options.run();
       const ran: string[] = [];
       const skipped: string[] = [];
       for (const hook of options.hooks) {
@@ -66,7 +68,7 @@ export function hooksStep(options: HooksStepOptions): Step {
         options.log.info(`Running ${name}: ${hook.line}`);
         let exitCode: number;
         try {
-          ({ exitCode } = await runHook(hook, options.run));
+          ({ exitCode } = await runHook(hook, runOptions));
         } catch (err) {
           await options.ledger.write((l) => {
             l.hooks[key] = { ...base, state: 'failed', at: now().toISOString() };

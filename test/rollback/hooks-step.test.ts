@@ -53,7 +53,7 @@ function setup(lines: string, exit?: string) {
     options: (ledger: LedgerAccess, attempt = 1) => ({
       ledger,
       attempt,
-      run: { cwd: dir, env, onOutput: () => undefined },
+      run: () => ({ cwd: dir, env, onOutput: () => undefined }),
       log: { info: (m: string) => messages.push(m), warning: (m: string) => messages.push(`warning: ${m}`) },
     }),
   };

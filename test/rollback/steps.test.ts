@@ -3,7 +3,10 @@ import { runSteps, type Step, StepFailure, type StepRecord } from '../../src/rol
 
 const clock = () => {
   let t = Date.parse('2026-03-10T05:00:00Z');
-  return () => new Date((t += 1000));
+  return () => {
+    t += 1000;
+    return new Date(t);
+  };
 };
 
 describe('runSteps', () => {
