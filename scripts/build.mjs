@@ -6,9 +6,9 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
-  realpathSync,
   readdirSync,
   readFileSync,
+  realpathSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -33,6 +33,7 @@ const STANDALONE = {
     validatePolicyDocument: 'policies/policy.schema.json',
     validateWaiversDocument: 'policies/waivers.schema.json',
     validateComplianceManifest: 'policies/compliance-manifest.schema.json',
+    validatePostValidateChecks: 'policies/post-validate-checks.schema.json',
   },
   // Rule schemas are checked against draft 2020-12 by this precompiled validator instead of Ajv's own
   // validateSchema, which compiles the meta-schema at run time (about 60 ms on every gate).
@@ -127,7 +128,9 @@ function generateValidators() {
   const { Ajv2020 } = require('ajv/dist/2020.js');
   const standaloneCode = require('ajv/dist/standalone/index.js').default;
   // No format checks in these validators: formats would pull all of ajv-formats into the start path.
+  // `$data: true` makes the draft 2020-12 meta-schema accept { "$data": pointer } where a rule's Ajv does.
   const ajv = new Ajv2020({
+    $data: true,
     strict: true,
     allowUnionTypes: true,
     allErrors: true,

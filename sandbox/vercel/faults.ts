@@ -1,7 +1,7 @@
 /**
  * Failures on demand for the API: rate limits (429 with Vercel's error body, x-ratelimit-* and Retry-After),
- * server errors and slow responses, each for the next N matching requests. Also a per-token request budget
- * whose x-ratelimit-* headers go on every response, so clients that read them see real numbers.
+ * server errors and slow answers, each for the next N matching requests. Also a request budget whose
+ * x-ratelimit-* headers go on every answer, so clients that read them see real numbers.
  */
 
 /** Which requests a fault applies to; omitted fields match everything. */
@@ -12,7 +12,7 @@ export interface FaultMatch {
 }
 
 export interface RateLimitFault extends FaultMatch {
-  /** Seconds sent in Retry-After and added to now for x-ratelimit-reset; default 1. */
+  /** Seconds in Retry-After, also added to now for x-ratelimit-reset; default 1. */
   retryAfterSec?: number;
   /** x-ratelimit-limit; default the budget's limit. */
   limit?: number;
@@ -28,7 +28,7 @@ export interface ServerErrorFault extends FaultMatch {
 type Fault =
   | { kind: 'rate-limit'; left: number; spec: RateLimitFault }
   | { kind: 'server-error'; left: number; spec: ServerErrorFault }
-  | { kind: 'delay'; left: number; ms: number; spec: FaultMatch };
+  | { kind: 'delay'; left: number; spec: FaultMatch & { ms: number } };
 
 export interface FaultResponse {
   status: number;
@@ -36,64 +36,49 @@ export interface FaultResponse {
   body: { error: Record<string, unknown> };
 }
 
-export interface RateBudget {
-  limit: number;
-  windowMs: number;
-}
-
-function matches(spec: FaultMatch, method: string, path: string): boolean {
-  if (spec.method && spec.method.toUpperCase() !== method) return false;
-  if (spec.path === undefined) return true;
-  return typeof spec.path === 'string' ? path.includes(spec.path) : spec.path.test(path);
-}
-
 export class Faults {
   private faults: Fault[] = [];
-  private readonly budget: RateBudget;
+  private readonly budget: { limit: number; windowMs: number };
   private windowStart = Date.now();
   private used = 0;
 
-  constructor(budget: RateBudget) {
+  constructor(budget: { limit: number; windowMs: number }) {
     this.budget = budget;
   }
 
-  rateLimit(times: number, spec: RateLimitFault = {}): void {
-    this.faults.push({ kind: 'rate-limit', left: times, spec });
-  }
-
-  serverError(times: number, spec: ServerErrorFault = {}): void {
-    this.faults.push({ kind: 'server-error', left: times, spec });
-  }
-
-  delay(times: number, ms: number, spec: FaultMatch = {}): void {
-    this.faults.push({ kind: 'delay', left: times, ms, spec });
+  add(fault: Fault): void {
+    this.faults.push(fault);
   }
 
   clear(): void {
     this.faults = [];
   }
 
-  /** Faults still armed (times left), for tests that check all were consumed. */
+  /** Repetitions not used up yet, for tests that check every fault fired. */
   pending(): number {
     return this.faults.reduce((n, f) => n + f.left, 0);
   }
 
-  private take(kind: Fault['kind'], method: string, path: string): Fault | undefined {
-    const fault = this.faults.find((f) => f.kind === kind && f.left > 0 && matches(f.spec, method, path));
-    if (fault) {
-      fault.left -= 1;
-      this.faults = this.faults.filter((f) => f.left > 0);
-    }
+  private take<K extends Fault['kind']>(kind: K, method: string, path: string) {
+    const fault = this.faults.find((f): f is Extract<Fault, { kind: K }> => {
+      const { spec } = f;
+      if (f.kind !== kind || (spec.method && spec.method.toUpperCase() !== method)) return false;
+      return (
+        spec.path === undefined ||
+        (typeof spec.path === 'string' ? path.includes(spec.path) : spec.path.test(path))
+      );
+    });
+    if (fault) fault.left -= 1;
+    this.faults = this.faults.filter((f) => f.left > 0);
     return fault;
   }
 
-  /** Milliseconds to wait before answering this request (0 when no delay fault matches). */
+  /** Milliseconds to wait before answering this request. */
   delayFor(method: string, path: string): number {
-    const fault = this.take('delay', method, path);
-    return fault?.kind === 'delay' ? fault.ms : 0;
+    return this.take('delay', method, path)?.spec.ms ?? 0;
   }
 
-  /** The x-ratelimit-* headers after counting this request against the budget. */
+  /** Counts the request against the budget; the x-ratelimit-* headers and whether it is spent. */
   countRequest(): { headers: Record<string, string>; exhausted: boolean } {
     const now = Date.now();
     if (now - this.windowStart >= this.budget.windowMs) {
@@ -101,56 +86,42 @@ export class Faults {
       this.used = 0;
     }
     this.used += 1;
-    const remaining = Math.max(0, this.budget.limit - this.used);
-    const reset = Math.ceil((this.windowStart + this.budget.windowMs) / 1000);
     return {
       headers: {
         'x-ratelimit-limit': String(this.budget.limit),
-        'x-ratelimit-remaining': String(remaining),
-        'x-ratelimit-reset': String(reset),
+        'x-ratelimit-remaining': String(Math.max(0, this.budget.limit - this.used)),
+        'x-ratelimit-reset': String(Math.ceil((this.windowStart + this.budget.windowMs) / 1000)),
       },
       exhausted: this.used > this.budget.limit,
     };
   }
 
-  /** A fault response for this request, or undefined to handle it normally. */
+  /** The fault answer for this request, or undefined to handle it normally. */
   respond(method: string, path: string, exhausted: boolean): FaultResponse | undefined {
     const limited = this.take('rate-limit', method, path);
-    if (limited?.kind === 'rate-limit' || exhausted) {
-      const spec = limited?.kind === 'rate-limit' ? limited.spec : {};
-      const retryAfter = spec.retryAfterSec ?? (exhausted ? Math.ceil(this.budget.windowMs / 1000) : 1);
-      const resetSec = Math.ceil(Date.now() / 1000) + retryAfter;
-      const total = spec.limit ?? this.budget.limit;
+    if (limited || exhausted) {
+      const windowSec = Math.ceil(this.budget.windowMs / 1000);
+      const retryAfter = limited?.spec.retryAfterSec ?? (exhausted ? windowSec : 1);
+      const reset = Math.ceil(Date.now() / 1000) + retryAfter;
+      const total = limited?.spec.limit ?? this.budget.limit;
+      const message = `Rate limit exceeded. Try again in ${retryAfter} seconds.`;
       return {
         status: 429,
         headers: {
           'retry-after': String(retryAfter),
           'x-ratelimit-limit': String(total),
           'x-ratelimit-remaining': '0',
-          'x-ratelimit-reset': String(resetSec),
+          'x-ratelimit-reset': String(reset),
         },
         body: {
-          error: {
-            code: 'rate_limited',
-            message: `Rate limit exceeded. Try again in ${retryAfter} seconds.`,
-            limit: { remaining: 0, reset: resetSec * 1000, resetMs: resetSec * 1000, total },
-          },
+          error: { code: 'rate_limited', message, limit: { remaining: 0, reset: reset * 1000, total } },
         },
       };
     }
-    const failed = this.take('server-error', method, path);
-    if (failed?.kind === 'server-error') {
-      return {
-        status: failed.spec.status ?? 500,
-        headers: {},
-        body: {
-          error: {
-            code: failed.spec.code ?? 'internal_server_error',
-            message: failed.spec.message ?? 'An unexpected internal error occurred.',
-          },
-        },
-      };
-    }
-    return undefined;
+    const failed = this.take('server-error', method, path)?.spec;
+    if (!failed) return undefined;
+    const code = failed.code ?? 'internal_server_error';
+    const message = failed.message ?? 'An unexpected internal error occurred.';
+    return { status: failed.status ?? 500, headers: {}, body: { error: { code, message } } };
   }
 }

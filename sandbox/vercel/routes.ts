@@ -12,7 +12,8 @@ import {
   eventsJson,
   projectJson,
 } from './shapes.js';
-import { type EnvRecord, newId, type ProjectRecord, type Store, sha1 } from './state.js';
+import type { EnvRecord, ProjectRecord, Store } from './state.js';
+import { sha1 } from './state.js';
 
 export interface RouteContext {
   store: Store;
@@ -264,14 +265,12 @@ function createEnvs(ctx: RouteContext): Reply {
       return refuse(400, 'bad_request', '`target` must list production, preview or development');
     }
     const gitBranch = typeof item.gitBranch === 'string' ? item.gitBranch : undefined;
-    const clash = proj.envs.find(
-      (e) => e.key === item.key && e.gitBranch === gitBranch && e.target.some((t) => targets.includes(t)),
-    );
-    const now = Date.now();
+    const clash = ctx.store.envClash(proj, item.key, gitBranch, targets);
     if (clash && !upsert) {
+      const message = `A variable with the name \`${item.key}\` already exists for the target ${targets.join(', ')}`;
       const error = {
         code: 'ENV_ALREADY_EXISTS',
-        message: `A variable with the name \`${item.key}\` already exists for the target ${targets.join(', ')}`,
+        message,
         key: item.key,
         envVarId: clash.id,
         target: targets,
@@ -280,19 +279,15 @@ function createEnvs(ctx: RouteContext): Reply {
       failed.push({ error });
       continue;
     }
-    const record: EnvRecord = clash ?? {
-      id: newId('').slice(0, 16),
+    const comment = typeof item.comment === 'string' ? item.comment : undefined;
+    const fields = {
       key: item.key,
-      value: '',
-      type: 'encrypted',
-      target: [],
-      createdAt: now,
-      updatedAt: now,
+      value: item.value,
+      type: type as EnvRecord['type'],
+      target: targets,
+      gitBranch,
     };
-    Object.assign(record, { value: item.value, type, target: targets, gitBranch, updatedAt: now });
-    if (typeof item.comment === 'string') record.comment = item.comment;
-    if (!clash) proj.envs.push(record);
-    created.push(envJson(record, false));
+    created.push(envJson(ctx.store.putEnv(proj, { ...fields, comment }, clash), false));
   }
   return ok({ created: Array.isArray(body) ? created : created[0], failed }, 201);
 }
@@ -306,7 +301,7 @@ function listEnvs(ctx: RouteContext): Reply {
     .filter((e) => !target || e.target.includes(target))
     .filter((e) => !gitBranch || e.gitBranch === undefined || e.gitBranch === gitBranch)
     .map((e) => envJson(e, decrypt));
-  return ok({ envs });
+  return ok({ envs, pagination: { count: envs.length, next: null, prev: null } });
 }
 
 function getAlias(ctx: RouteContext): Reply {

@@ -42,9 +42,14 @@ export function deploymentJson(store: Store, d: DeploymentRecord): Record<string
     aliasAssignedAt: assigned ? (d.readyAt ?? null) : null,
     aliasError: null,
     autoAssignCustomDomains: d.autoAssignCustomDomains,
-    automaticAliases: [],
     bootedAt: d.createdAt,
     buildingAt: d.buildingAt ?? d.createdAt,
+    buildSkipped: false,
+    isInConcurrentBuildsQueue: false,
+    isInSystemBuildsQueue: false,
+    public: false,
+    routes: null,
+    version: 2,
     build: { env: [] },
     env: [],
     createdAt: d.createdAt,
@@ -55,16 +60,9 @@ export function deploymentJson(store: Store, d: DeploymentRecord): Record<string
     errorMessage: d.errorMessage,
     creator: CREATOR,
     inspectorUrl: inspectorUrl(d),
-    isInConcurrentBuildsQueue: false,
-    isFirstBranchDeployment: false,
-    lambdas: [],
     plan: 'pro',
-    public: false,
     regions: ['iad1'],
-    routes: null,
-    source: 'cli',
     type: 'LAMBDAS',
-    version: 2,
     projectSettings: {},
     gitSource: d.gitSource,
   };
@@ -109,15 +107,13 @@ function projectDeployment(store: Store, d: DeploymentRecord): Record<string, un
     alias: aliasesOf(store, d),
     aliasAssigned: d.readyAt ?? null,
     aliasError: null,
-    builds: [],
     createdAt: d.createdAt,
     createdIn: 'iad1',
     creator: CREATOR,
-    deploymentHostname: d.url,
-    forced: false,
     meta: d.meta,
     plan: 'pro',
     private: true,
+    deploymentHostname: d.url,
     readyState: d.readyState,
     readySubstate: d.readySubstate,
     target: d.target,
@@ -142,20 +138,14 @@ export function projectJson(store: Store, p: ProjectRecord): Record<string, unkn
     updatedAt: p.updatedAt,
     framework: p.framework,
     nodeVersion: '22.x',
-    live: false,
+    directoryListing: false,
     alias: [],
-    autoAssignCustomDomains: true,
     defaultResourceConfig: { functionDefaultRegions: ['iad1'] },
     resourceConfig: { functionDefaultRegions: ['iad1'] },
     deploymentExpiration: {},
-    env: p.envs.map((e) => envJson(e, false)),
     latestDeployments: own.slice(0, 5).map((d) => projectDeployment(store, d)),
     targets: production ? { production: projectDeployment(store, production) } : {},
     lastAliasRequest: p.lastAliasRequest,
-    lastRollbackTarget: null,
-    link: undefined,
-    crons: undefined,
-    security: {},
   };
 }
 
@@ -176,10 +166,8 @@ export function envJson(e: EnvRecord, decrypt: boolean): Record<string, unknown>
     target: e.target,
     gitBranch: e.gitBranch,
     comment: e.comment,
-    configurationId: null,
     createdAt: e.createdAt,
     updatedAt: e.updatedAt,
-    createdBy: CREATOR.uid,
     decrypted: decrypt && e.type !== 'sensitive',
     securityIssues: [],
   };
@@ -205,23 +193,17 @@ export function aliasJson(store: Store, p: ProjectRecord): Record<string, unknow
 
 /** Build log as GET /v3/deployments/{id}/events returns it. */
 export function eventsJson(d: DeploymentRecord): Record<string, unknown>[] {
-  return d.log.map((line, serial) => ({
-    type: line.type,
-    created: line.created,
-    date: line.created,
-    deploymentId: d.id,
-    id: `${d.id}-${serial}`,
-    serial: String(serial),
-    text: line.text,
-    info: { type: 'build', name: 'bld_sandbox', entrypoint: '.' },
-    payload: {
+  return d.log.map((line, serial) => {
+    const info = { type: 'build', name: 'bld_sandbox', entrypoint: '.' };
+    const id = `${d.id}-${serial}`;
+    const payload = {
       deploymentId: d.id,
-      id: `${d.id}-${serial}`,
+      id,
       date: line.created,
       serial: String(serial),
       text: line.text,
-      created: line.created,
-      info: { type: 'build', name: 'bld_sandbox', entrypoint: '.' },
-    },
-  }));
+      info,
+    };
+    return { type: line.type, created: line.created, payload };
+  });
 }

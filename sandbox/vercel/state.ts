@@ -8,12 +8,6 @@ import { createHash, randomBytes } from 'node:crypto';
 export type ReadyState = 'QUEUED' | 'BUILDING' | 'READY' | 'ERROR' | 'CANCELED';
 export type AliasMoveFault = 'alias-not-moved' | 'failed' | 'stuck';
 
-export interface BuildLogLine {
-  type: 'stdout' | 'stderr';
-  text: string;
-  created: number;
-}
-
 export interface DeploymentRecord {
   id: string;
   ownerId: string;
@@ -34,7 +28,7 @@ export interface DeploymentRecord {
   errorMessage?: string;
   /** Site path (posix, no leading slash) → sha of the uploaded file. */
   files: Map<string, string>;
-  log: BuildLogLine[];
+  log: Array<{ type: 'stdout' | 'stderr'; text: string; created: number }>;
   gitSource?: unknown;
 }
 
@@ -76,12 +70,10 @@ export interface ProjectRecord {
   lastAliasRequest: AliasRequest | null;
 }
 
+/** Timings (ms) of QUEUED, BUILDING, and a promote/rollback's in-progress phase; see the emulator options. */
 export interface BuildSettings {
-  /** Time in QUEUED before BUILDING; default 10 ms. */
   queuedMs: number;
-  /** Time in BUILDING before READY/ERROR; default 50 ms. Both 0: the POST itself answers READY. */
   buildMs: number;
-  /** How long a promote/rollback stays in-progress before the alias moves; default 0 (at once). */
   aliasMs: number;
 }
 
@@ -144,23 +136,38 @@ export class Store {
     const id = newId('prj_');
     const now = Date.now();
     const project: ProjectRecord = {
-      id,
-      name,
-      ownerId,
-      createdAt: now,
-      updatedAt: now,
-      framework,
-      envs: [],
-      productionDomain: '',
-      productionAliasUid: newId('alias_'),
-      productionAliasCreatedAt: now,
-      productionDeploymentId: null,
-      autoAssignPaused: false,
-      lastAliasRequest: null,
+      ...{ id, name, ownerId, createdAt: now, updatedAt: now, framework, envs: [] },
+      ...{ productionDomain: '', productionAliasUid: newId('alias_'), productionAliasCreatedAt: now },
+      ...{ productionDeploymentId: null, autoAssignPaused: false, lastAliasRequest: null },
     };
     this.projects.set(id, project);
     project.productionDomain = await this.openSite({ projectId: id });
     return project;
+  }
+
+  /** The env var a new `key` would clash with: same key and branch, an overlapping target. */
+  envClash(
+    p: ProjectRecord,
+    key: string,
+    gitBranch: string | undefined,
+    target: string[],
+  ): EnvRecord | undefined {
+    return p.envs.find(
+      (e) => e.key === key && e.gitBranch === gitBranch && e.target.some((t) => target.includes(t)),
+    );
+  }
+
+  /** Adds an env var, or overwrites `existing` (an upsert). */
+  putEnv(
+    p: ProjectRecord,
+    fields: Omit<EnvRecord, 'id' | 'createdAt' | 'updatedAt'>,
+    existing?: EnvRecord,
+  ): EnvRecord {
+    const now = Date.now();
+    const env = existing ?? { id: newId('').slice(0, 16), createdAt: now, ...fields, updatedAt: now };
+    Object.assign(env, fields, { updatedAt: now });
+    if (!existing) p.envs.push(env);
+    return env;
   }
 
   /** By id, by `127.0.0.1:<port>` of its site, or by a production domain (its current deployment). */
@@ -188,15 +195,8 @@ export class Store {
     gitSource?: unknown;
   }): Promise<DeploymentRecord> {
     const id = newId('dpl_');
-    const deployment: DeploymentRecord = {
-      ...input,
-      id,
-      projectId: input.project.id,
-      url: '',
-      readyState: 'QUEUED',
-      createdAt: Date.now(),
-      log: [],
-    };
+    const fields = { id, projectId: input.project.id, url: '', createdAt: Date.now(), log: [] };
+    const deployment: DeploymentRecord = { ...input, ...fields, readyState: 'QUEUED' };
     this.deployments.set(id, deployment);
     deployment.url = await this.openSite({ deploymentId: id });
     this.logLine(deployment, 'stdout', `Queued deployment ${id} (${input.files.size} files)`);
@@ -222,7 +222,7 @@ export class Store {
     this.timers.add(timer);
   }
 
-  private logLine(d: DeploymentRecord, type: BuildLogLine['type'], text: string): void {
+  private logLine(d: DeploymentRecord, type: 'stdout' | 'stderr', text: string): void {
     d.log.push({ type, text, created: Date.now() });
   }
 

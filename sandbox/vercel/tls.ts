@@ -30,55 +30,26 @@ async function openssl(dir: string, args: string[]): Promise<void> {
 
 /** Writes ca.pem, ca.key, site.key, site.pem into `dir` (which must exist). */
 export async function makeCertificates(dir: string): Promise<SandboxCertificates> {
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+  const newKey = '-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes'.split(' ');
+  const caExtensions = ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,keyCertSign,cRLSign'];
   await openssl(dir, [
-    'req',
-    '-x509',
-    ...ec,
-    '-keyout',
-    'ca.key',
-    '-out',
-    'ca.pem',
-    '-days',
-    '7',
-    '-subj',
-    '/CN=deploy-gates sandbox CA',
-    '-addext',
-    'basicConstraints=critical,CA:TRUE',
-    '-addext',
-    'keyUsage=critical,keyCertSign,cRLSign',
+    ...['req', '-x509', ...newKey, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '7'],
+    ...['-subj', '/CN=deploy-gates sandbox CA', ...caExtensions.flatMap((e) => ['-addext', e])],
   ]);
-  await openssl(dir, ['req', ...ec, '-keyout', 'site.key', '-out', 'site.csr', '-subj', '/CN=127.0.0.1']);
-  await writeFile(
-    join(dir, 'site.ext'),
-    [
-      'subjectAltName=IP:127.0.0.1,DNS:localhost',
-      'basicConstraints=critical,CA:FALSE',
-      'keyUsage=critical,digitalSignature',
-      'extendedKeyUsage=serverAuth',
-      'authorityKeyIdentifier=keyid',
-      '',
-    ].join('\n'),
-  );
+  await openssl(dir, ['req', ...newKey, '-keyout', 'site.key', '-out', 'site.csr', '-subj', '/CN=127.0.0.1']);
+  const siteExtensions = [
+    'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    'basicConstraints=critical,CA:FALSE',
+    'keyUsage=critical,digitalSignature',
+    'extendedKeyUsage=serverAuth',
+    'authorityKeyIdentifier=keyid',
+  ];
+  await writeFile(join(dir, 'site.ext'), `${siteExtensions.join('\n')}\n`);
   await openssl(dir, [
-    'x509',
-    '-req',
-    '-in',
-    'site.csr',
-    '-CA',
-    'ca.pem',
-    '-CAkey',
-    'ca.key',
-    '-CAcreateserial',
-    '-out',
-    'site.pem',
-    '-days',
-    '7',
-    '-extfile',
-    'site.ext',
+    ...['x509', '-req', '-in', 'site.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial'],
+    ...['-out', 'site.pem', '-days', '7', '-extfile', 'site.ext'],
   ]);
-  const [ca, key, cert] = await Promise.all(
-    ['ca.pem', 'site.key', 'site.pem'].map((f) => readFile(join(dir, f), 'utf8')),
-  );
-  return { caFile: join(dir, 'ca.pem'), ca: ca as string, key: key as string, cert: cert as string };
+  const read = (f: string): Promise<string> => readFile(join(dir, f), 'utf8');
+  const [ca, key, cert] = await Promise.all([read('ca.pem'), read('site.key'), read('site.pem')]);
+  return { caFile: join(dir, 'ca.pem'), ca, key, cert };
 }

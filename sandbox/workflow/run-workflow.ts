@@ -64,6 +64,8 @@ export interface RunWorkflowOptions {
   env?: Record<string, string>;
   /** Asked before a job with an `environment:` runs; no callback means every approval is refused. */
   approve?: (job: string, environment: string) => Promise<boolean>;
+  /** owner/name whose `uses: owner/name/path@ref` steps run from repoRoot; default neonpro/deploy-gates. */
+  selfRepository?: string;
   /** A failed earlier attempt: "Re-run failed jobs" reruns only failed jobs and their dependents. */
   previous?: WorkflowRun;
   runId?: string;
@@ -174,6 +176,24 @@ interface StepContext {
   runId: string;
 }
 
+/** This repository, as reusable workflows and users name its actions (`neonpro/deploy-gates/actions/x@v1`). */
+export const SELF_REPOSITORY = 'neonpro/deploy-gates';
+
+/**
+ * The folder under the repository root of an action this checkout holds: `./path`, or
+ * `<self>/path@ref` (any ref: the local run stands in for every version of this repository).
+ */
+export function localActionPath(uses: string, self: string = SELF_REPOSITORY): string | undefined {
+  if (uses.startsWith('./')) return uses;
+  const prefix = self.toLowerCase();
+  const at = uses.lastIndexOf('@');
+  if (at < 0) return undefined;
+  const name = uses.slice(0, at);
+  if (name.toLowerCase() === prefix) return '.';
+  if (name.toLowerCase().startsWith(`${prefix}/`)) return `./${name.slice(prefix.length + 1)}`;
+  return undefined;
+}
+
 async function runStep(
   step: WorkflowStep,
   index: number,
@@ -210,8 +230,9 @@ async function runStep(
     );
   }
   const uses = step.uses ?? '';
-  if (uses.startsWith('./')) {
-    const dir = resolve(options.repoRoot, uses);
+  const local = localActionPath(uses, options.selfRepository ?? SELF_REPOSITORY);
+  if (local !== undefined) {
+    const dir = resolve(options.repoRoot, local);
     const meta = parse(readFileSync(join(dir, 'action.yml'), 'utf8')) as ActionMeta;
     const run = await runAction({
       action: join(dir, meta.runs?.main ?? 'dist/index.js'),

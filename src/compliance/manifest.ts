@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { assertSchema } from '../policy/document-schemas.js';
 import { validateComplianceManifest } from '../policy/generated/document-validators.js';
 import { readStructured } from '../policy/structured-file.js';
 import { isPlainObject, type JsonObject } from '../util/deep-merge.js';
@@ -13,26 +14,6 @@ export interface Manifest {
   /** Path shown to the user (relative to the workspace). */
   display: string;
   sha256: string;
-}
-
-function describe(error: {
-  instancePath: string;
-  keyword: string;
-  message?: string;
-  params: object;
-}): string {
-  const p = error.params as Record<string, unknown>;
-  const at = error.instancePath || '/';
-  switch (error.keyword) {
-    case 'required':
-      return `${at} is missing the required property "${String(p.missingProperty)}"`;
-    case 'additionalProperties':
-      return `${at} has an unknown property "${String(p.additionalProperty)}"`;
-    case 'enum':
-      return `${at} must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
-    default:
-      return `${at} ${error.message ?? 'is invalid'}`;
-  }
 }
 
 /**
@@ -50,26 +31,7 @@ export async function readManifest(path: string, display: string, input: string)
     );
   }
   // Compiled ahead of time by scripts/build.mjs, like the policy and waivers schemas.
-  const validateManifest = validateComplianceManifest;
-  if (!validateManifest(file.data)) {
-    const errors = validateManifest.errors ?? [];
-    const error = [...errors].sort((a, b) => b.instancePath.length - a.instancePath.length)[0];
-    if (error) {
-      // An unknown property is best shown on its own line, not on the line of the object holding it.
-      const extra = (error.params as { additionalProperty?: string }).additionalProperty;
-      const { line } = await file.locate(
-        extra === undefined
-          ? error.instancePath
-          : `${error.instancePath}/${extra.replace(/~/g, '~0').replace(/\//g, '~1')}`,
-      );
-      const others = errors.length - 1;
-      throw new InputError(
-        input,
-        `${display} line ${line}: ${describe(error)}${others > 0 ? ` (and ${others} more problem${others > 1 ? 's' : ''})` : ''}`,
-        'Make the manifest match policies/compliance-manifest.schema.json.',
-      );
-    }
-  }
+  await assertSchema(validateComplianceManifest, file, input, 'policies/compliance-manifest.schema.json');
   const { $schema: _schema, ...data } = file.data;
   return { data, display, sha256: sha256(file.text) };
 }

@@ -23,26 +23,42 @@ function describe(error: ErrorObject): string {
     case 'additionalProperties':
       return `${error.instancePath || '/'} has an unknown property "${String(p.additionalProperty)}"`;
     case 'enum':
-      return `${error.instancePath} must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+      return `${error.instancePath || '/'} must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
     default:
       return `${error.instancePath || '/'} ${error.message ?? 'is invalid'}`;
   }
 }
 
 /**
- * Checks a policy or waivers file against its schema in policies/, turning the first (most specific)
- * problem into an InputError that names the file, the JSON Pointer, the line and what is expected.
+ * Checks a file read for an input against a schema in policies/, turning the first (most specific)
+ * problem into an InputError that names the file, the line, what is wrong and the schema to follow.
  */
-export async function assertDocument(kind: DocumentKind, file: StructuredFile, input: string): Promise<void> {
-  const validate = VALIDATORS[kind];
+export async function assertSchema(
+  validate: ValidateFunction,
+  file: StructuredFile,
+  input: string,
+  schemaFile: string,
+): Promise<void> {
   if (validate(file.data)) return;
-  const error = mostSpecific(validate.errors ?? []);
+  const errors = validate.errors ?? [];
+  const error = mostSpecific(errors);
   if (!error) return;
-  const { line } = await file.locate(error.instancePath);
-  const others = (validate.errors?.length ?? 1) - 1;
+  // An unknown property is best shown on its own line, not on the line of the object holding it.
+  const extra = (error.params as { additionalProperty?: string }).additionalProperty;
+  const { line } = await file.locate(
+    extra === undefined
+      ? error.instancePath
+      : `${error.instancePath}/${extra.replace(/~/g, '~0').replace(/\//g, '~1')}`,
+  );
+  const others = errors.length - 1;
   throw new InputError(
     input,
     `${file.path} line ${line}: ${describe(error)}${others > 0 ? ` (and ${others} more problem${others > 1 ? 's' : ''})` : ''}`,
-    `Make the file match policies/${kind === 'policy' ? 'policy' : 'waivers'}.schema.json.`,
+    `Make the file match ${schemaFile}.`,
   );
+}
+
+/** A policy or waivers file against policies/policy.schema.json or policies/waivers.schema.json. */
+export async function assertDocument(kind: DocumentKind, file: StructuredFile, input: string): Promise<void> {
+  await assertSchema(VALIDATORS[kind], file, input, `policies/${kind}.schema.json`);
 }

@@ -323,7 +323,7 @@ describe('compliance gate action: bad input', () => {
       'a manifest that breaks its schema',
       {},
       { files: withManifest((m) => (m.lgpd.encryptionAtRest.value = 'yes')) },
-      /^Input "manifest": \.github\/compliance\.json line \d+: \/lgpd\/encryptionAtRest\/value must be boolean\. Make the manifest match policies\/compliance-manifest\.schema\.json\.$/,
+      /^Input "manifest": \.github\/compliance\.json line \d+: \/lgpd\/encryptionAtRest\/value must be boolean\. Make the file match policies\/compliance-manifest\.schema\.json\.$/,
     ],
     [
       'an attestation without a date',

@@ -62,6 +62,21 @@ describe('evaluation', () => {
     expect((await gate([notExpired], { notAfter: '2026-06-01T02:59:59Z' })).decision).toBe('fail');
   });
 
+  it('compares facts with facts through $data in the standard keywords (maximum, const)', async () => {
+    const withinLimit = rule('limit', {
+      type: 'object',
+      properties: {
+        measured: { type: 'number', maximum: { $data: '1/limit' } },
+        unit: { const: { $data: '/expectedUnit' } },
+      },
+    });
+    expect(
+      (await gate([withinLimit], { measured: 5, limit: 5, unit: 'ms', expectedUnit: 'ms' })).decision,
+    ).toBe('pass');
+    const over = await gate([withinLimit], { measured: 6, limit: 5, unit: 's', expectedUnit: 'ms' });
+    expect(over.results[0]?.violations.map((v) => v.pointer)).toEqual(['/measured', '/unit']);
+  });
+
   it('marks a rule whose schema does not compile as an error that fails the gate whatever its severity', async () => {
     const broken = rule('broken', { type: 'object', notAKeyword: true }, { severity: 'low' });
     const out = await gate([broken], {}, { failOn: 'critical' });

@@ -2,7 +2,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runWorkflow, type WorkflowEvent } from '../../sandbox/workflow/run-workflow.js';
+import { localActionPath, runWorkflow, type WorkflowEvent } from '../../sandbox/workflow/run-workflow.js';
 import { loadWorkflow } from '../../sandbox/workflow/workflow-file.js';
 import { REPO_ROOT } from '../harness/run-action.js';
 
@@ -40,6 +40,15 @@ const results = (run: Awaited<ReturnType<typeof runWorkflow>>) =>
   Object.fromEntries(Object.values(run.jobs).map((j) => [j.id, j.result]));
 
 describe('local workflow runner', () => {
+  it("runs this repository's actions from the checkout, however a workflow names them", () => {
+    expect(localActionPath('./actions/rollback')).toBe('./actions/rollback');
+    expect(localActionPath('neonpro/deploy-gates/actions/rollback@v1')).toBe('./actions/rollback');
+    expect(localActionPath('NeonPro/Deploy-Gates@0123abc')).toBe('.');
+    expect(localActionPath('neonpro/deploy-gates-fork/actions/rollback@v1')).toBeUndefined();
+    expect(localActionPath('actions/checkout@v4')).toBeUndefined();
+    expect(localActionPath('acme/tools/actions/x@v1', 'acme/tools')).toBe('./actions/x');
+  });
+
   it('runs the jobs in needs order through the committed bundle, asks for approval and passes outputs on', async () => {
     const s = setup(true);
     const run = await runWorkflow(s.options());

@@ -3,4 +3,5 @@ import type { ValidateFunction } from 'ajv';
 export declare const validatePolicyDocument: ValidateFunction;
 export declare const validateWaiversDocument: ValidateFunction;
 export declare const validateComplianceManifest: ValidateFunction;
+export declare const validatePostValidateChecks: ValidateFunction;
 export declare const validateDraft2020: ValidateFunction;
