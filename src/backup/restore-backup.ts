@@ -92,7 +92,12 @@ async function restoreWith(
         await c.query('CREATE SCHEMA IF NOT EXISTS public');
       }),
   });
-  const counts = await withClient(target, (c) => rowCounts(c));
+  // Only the archive's schemas are compared: anything kept outside them (a journal) is not the backup's.
+  const schemas = schemasOf(toc);
+  const inArchive = (table: string) => schemas.includes(table.split('.')[0] ?? '');
+  const counts = Object.fromEntries(
+    Object.entries(await withClient(target, (c) => rowCounts(c))).filter(([t]) => inArchive(t)),
+  );
   const expected = fetched.manifest.rowCounts;
   const diff = Object.keys({ ...expected, ...counts }).filter((t) => expected[t] !== counts[t]);
   if (diff.length) {

@@ -1,0 +1,59 @@
+import { IncidentIssues } from '../incident/issues.js';
+import { databaseOps } from '../rollback/database-ops.js';
+import { databaseStep } from '../rollback/database-step.js';
+import { readRollbackInputs } from '../rollback/inputs.js';
+import { runRollback } from '../rollback/rollback.js';
+import { vercelProductionControl } from '../rollback/vercel-app.js';
+import { verifyStep } from '../rollback/verify-step.js';
+import { runAction } from '../runner/run-action.js';
+import { runContext } from '../runner/runner.js';
+
+// The playbook's Rollback Procedures: app, database, hooks, verify, record — each resumable on re-run.
+await runAction(async (runner) => {
+  const ctx = runContext(runner.env);
+  const inputs = readRollbackInputs(
+    (name) => runner.input(name),
+    (secret) => runner.setSecret(secret),
+  );
+  const { getOctokit } = await import('@actions/github');
+  const [owner = '', repo = ''] = ctx.repository.split('/');
+  const log = { info: (m: string) => runner.info(m), warning: (m: string) => runner.warning(m) };
+  const db = inputs.database;
+  await runRollback(runner, ctx, inputs, {
+    control: vercelProductionControl(
+      {
+        token: inputs.vercel.token,
+        project: inputs.vercel.project,
+        teamId: inputs.vercel.team || undefined,
+        apiUrl: inputs.vercel.apiUrl,
+      },
+      inputs.aliasTimeoutMs,
+    ),
+    issues: new IncidentIssues(
+      getOctokit(inputs.github.token, { baseUrl: ctx.apiUrl }),
+      { owner, repo },
+      ctx.runId,
+      'incident',
+    ),
+    ...(db.url && db.restore !== 'never'
+      ? {
+          database: databaseStep({
+            ops: await databaseOps(inputs, ctx),
+            mode: db.restore,
+            migrationsApplied: db.migrationsApplied,
+            allowDataLoss: db.allowDataLoss,
+            log,
+          }),
+        }
+      : {}),
+    ...(inputs.verify.url
+      ? {
+          verify: verifyStep({
+            url: inputs.verify.url,
+            checksFile: inputs.verify.checks || undefined,
+            workspace: ctx.workspace,
+          }),
+        }
+      : {}),
+  });
+});

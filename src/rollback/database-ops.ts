@@ -1,0 +1,126 @@
+import { availableParallelism } from 'node:os';
+import type pg from 'pg';
+import type { Decryption, Encryption } from '../backup/encryption.js';
+import { PathStore } from '../backup/path-store.js';
+import { type FetchedBackup, fetchBackup, restoreBackup } from '../backup/restore-backup.js';
+import type { BackupStore } from '../backup/store.js';
+import { takeBackup } from '../backup/take-backup.js';
+import { parseDatabaseUrl } from '../db/connection.js';
+import { migrationState } from '../db/migration-state.js';
+import { rowCounts, withClient } from '../db/queries.js';
+import type { RunContext } from '../runner/runner.js';
+import type { DatabaseOps, PreDeployBackup } from './database-step.js';
+import { ensureJournal, readJournal, withoutJournal, writeJournal } from './db-journal.js';
+import type { RollbackInputs } from './inputs.js';
+import { writtenSinceBackup } from './written-since.js';
+
+/** A store able to read `location`: the same kind db-migrate-backup wrote it with. */
+export async function storeFor(location: string, storage: string): Promise<BackupStore> {
+  if (location.startsWith('path:') || storage === 'path') return new PathStore('/');
+  const { ArtifactStore } = await import('../backup/artifact-store.js');
+  return new ArtifactStore({});
+}
+
+/** The database step's view of the database and the backup store, over db-migrate-backup's machinery. */
+export async function databaseOps(inputs: RollbackInputs, ctx: RunContext): Promise<DatabaseOps> {
+  const db = inputs.database;
+  const target = parseDatabaseUrl('database-url', db.url);
+  const tempDir = `${ctx.runnerTemp}/deploy-gates`;
+  const store = await storeFor(db.backupLocation, db.backupStorage);
+  const decryption: Decryption = db.backupIdentity
+    ? {
+        kind: 'identities',
+        identities: db.backupIdentity.split(/\s+/).filter((l) => l.startsWith('AGE-SECRET-KEY-')),
+      }
+    : db.encryptionKey
+      ? { kind: 'passphrase', passphrase: db.encryptionKey }
+      : { kind: 'none' };
+  let fetched: FetchedBackup | undefined;
+  const withPg = <T>(fn: (c: pg.Client) => Promise<T>) => withClient(target, fn);
+  const fetchOnce = async () => {
+    fetched ??= await fetchBackup(store, db.backupLocation, tempDir, decryption);
+    return fetched;
+  };
+  return {
+    async fetchBackup(): Promise<PreDeployBackup> {
+      fetched = await fetchOnce();
+      const m = fetched.manifest;
+      if (db.backupId && m.id !== db.backupId)
+        throw new Error(`the backup at ${db.backupLocation} is ${m.id}, not ${db.backupId}`);
+      return {
+        id: m.id,
+        location: db.backupLocation,
+        takenAt: new Date(m.createdAt),
+        rowCounts: m.rowCounts,
+        migrations: m.migrations.length ? m.migrations.flatMap((x) => x.applied) : undefined,
+      };
+    },
+    async migrationsNow() {
+      const state = await withPg((c) => migrationState(c, ctx.workspace));
+      return state.length ? state.flatMap((s) => s.applied) : undefined;
+    },
+    async rowCountsNow() {
+      return withoutJournal(await withPg((c) => rowCounts(c)));
+    },
+    async writtenSince(backup, countsNow) {
+      return withPg((c) =>
+        writtenSinceBackup(c, {
+          backupTakenAt: backup.takenAt,
+          countsInBackup: backup.rowCounts,
+          countsNow,
+          timestampColumns: db.timestampColumns,
+        }),
+      );
+    },
+    async safetyBackup() {
+      // Same machinery, store and encryption as the pre-deploy backup: nothing is thrown away unrecoverably.
+      const encryption: Encryption =
+        fetched?.manifest.encryption.kind === 'recipients'
+          ? { kind: 'recipients', recipients: fetched.manifest.encryption.recipients ?? [] }
+          : db.encryptionKey
+            ? { kind: 'passphrase', passphrase: db.encryptionKey }
+            : { kind: 'none' };
+      const id = `${target.database}-safety-${ctx.runId}-${ctx.runAttempt}`.replace(/[^A-Za-z0-9._-]/g, '-');
+      const root = db.backupLocation.startsWith('path:')
+        ? db.backupLocation.slice(5).replace(/\/[^/]+$/, '')
+        : undefined;
+      const safetyStore = root ? new PathStore(root) : store;
+      const result = await takeBackup({
+        target,
+        tempDir,
+        repoRoot: ctx.workspace,
+        id,
+        jobs: availableParallelism(),
+        compression: 6,
+        verify: 'checksums',
+        encryption,
+        store: safetyStore,
+        expectedLocation: root ? `path:${root}/${id}` : `artifact:${ctx.runId}/${id}`,
+        run: {
+          repository: ctx.repository,
+          runId: ctx.runId,
+          runAttempt: ctx.runAttempt,
+          sha: ctx.sha,
+          job: ctx.job,
+        },
+        log: () => {},
+      });
+      return { id, location: result.location };
+    },
+    async restore() {
+      await restoreBackup(target, await fetchOnce(), tempDir, availableParallelism());
+    },
+    async readJournal(backupId) {
+      return withPg(async (c) => {
+        await ensureJournal(c);
+        return readJournal(c, ctx.runId, backupId);
+      });
+    },
+    async writeJournal(entry) {
+      await withPg(async (c) => {
+        await ensureJournal(c);
+        await writeJournal(c, { ...entry, runId: ctx.runId, attempt: ctx.runAttempt });
+      });
+    },
+  };
+}

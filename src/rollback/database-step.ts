@@ -1,0 +1,196 @@
+import { errorMessage } from '../errors.js';
+import type { JournalEntry } from './db-journal.js';
+import type { RestoreMode } from './inputs.js';
+import { type Step, StepFailure, type StepOutcome } from './steps.js';
+import { describeWrites, type WritesReport } from './written-since.js';
+
+/** The pre-deploy backup as its manifest describes it. */
+export interface PreDeployBackup {
+  id: string;
+  location: string;
+  takenAt: Date;
+  /** schema.table → rows when the backup was taken. */
+  rowCounts: Record<string, number>;
+  /** Applied migrations when the backup was taken; undefined when the manifest does not say. */
+  migrations: string[] | undefined;
+}
+
+/** What the database step needs from the database and the backup store (implemented in database-ops.ts). */
+export interface DatabaseOps {
+  /** Fetches, decrypts and verifies the pre-deploy backup; reads its manifest. Changes nothing. */
+  fetchBackup(): Promise<PreDeployBackup>;
+  /** Applied migrations now; undefined when the database has no migrations table. */
+  migrationsNow(): Promise<string[] | undefined>;
+  /** schema.table → rows now, without the journal. */
+  rowCountsNow(): Promise<Record<string, number>>;
+  writtenSince(backup: PreDeployBackup, countsNow: Record<string, number>): Promise<WritesReport>;
+  /** Backs the database up as it is now, with the same machinery, store and encryption as db-migrate-backup. */
+  safetyBackup(): Promise<{ id: string; location: string }>;
+  restore(backup: PreDeployBackup): Promise<void>;
+  readJournal(backupId: string): Promise<JournalEntry[]>;
+  writeJournal(entry: Omit<JournalEntry, 'at' | 'runId' | 'attempt'>): Promise<void>;
+}
+
+export interface DatabaseStepOptions {
+  ops: DatabaseOps;
+  mode: RestoreMode;
+  migrationsApplied: boolean | undefined;
+  allowDataLoss: boolean;
+  log: { info(message: string): void; warning(message: string): void };
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  const sa = new Set(a);
+  return sa.size === new Set(b).size && b.every((x) => sa.has(x));
+}
+
+/** Tables whose count differs from the manifest (a table missing now counts as 0 rows). */
+function countMismatches(expected: Record<string, number>, now: Record<string, number>): string[] {
+  const tables = new Set([...Object.keys(expected), ...Object.keys(now).filter((t) => (now[t] ?? 0) > 0)]);
+  return [...tables]
+    .sort()
+    .filter((t) => (expected[t] ?? 0) !== (now[t] ?? 0))
+    .map((t) => `${t} ${expected[t] ?? 0} in the backup, ${now[t] ?? 0} now`);
+}
+
+/**
+ * Brings the database back to the pre-deploy backup. Looks first: a restore this run already finished
+ * (the journal) or a database that already matches the backup is left alone. Before any change it takes
+ * a safety backup and counts what was written after the pre-deploy backup; if anything was, it stops
+ * unless allow-data-loss is true. After the restore it checks the row counts against the manifest.
+ */
+export function databaseStep(options: DatabaseStepOptions): Step {
+  const { ops } = options;
+  return {
+    name: 'database',
+    title: 'Database',
+    async run(): Promise<StepOutcome> {
+      let backup: PreDeployBackup;
+      try {
+        backup = await ops.fetchBackup();
+      } catch (err) {
+        throw new StepFailure(
+          `The pre-deploy backup could not be fetched; nothing was changed: ${errorMessage(err)}`,
+        );
+      }
+      const journal = await ops.readJournal(backup.id);
+      const restored = journal.find((e) => e.state === 'restored');
+      if (restored) {
+        return {
+          status: 'skipped',
+          detail: `Backup ${backup.id} was already restored by attempt ${restored.attempt} at ${restored.at.toISOString()} (safety backup ${restored.safetyBackupId}); rows written since then are kept.`,
+          data: {
+            restoredFrom: backup.id,
+            safetyBackupId: restored.safetyBackupId,
+            rowsWrittenSinceBackup: restored.rowsWritten,
+          },
+        };
+      }
+      const interrupted = journal.find((e) => e.state === 'restoring');
+      const migrationsNow = await ops.migrationsNow();
+      const sameMigrations =
+        backup.migrations !== undefined &&
+        migrationsNow !== undefined &&
+        sameSet(backup.migrations, migrationsNow);
+
+      if (options.mode === 'auto' && !interrupted) {
+        if (options.migrationsApplied === false) {
+          return {
+            status: 'skipped',
+            detail:
+              'migrations-applied is false: this run changed no schema, so the database keeps its data.',
+          };
+        }
+        if (options.migrationsApplied === undefined) {
+          if (backup.migrations === undefined || migrationsNow === undefined) {
+            throw new StepFailure(
+              'Cannot tell whether this run applied migrations: migrations-applied is empty and the backup manifest or the database has no migration state. Nothing was changed. Pass the migrations-applied output of db-migrate-backup, or set restore-database to always or never.',
+            );
+          }
+          if (sameMigrations) {
+            return {
+              status: 'skipped',
+              detail: `The database has the same ${migrationsNow.length} migrations applied as backup ${backup.id}: this run applied none, so the database keeps its data.`,
+            };
+          }
+        }
+      }
+
+      const countsNow = await ops.rowCountsNow();
+      const writes = await ops.writtenSince(backup, countsNow);
+      if (
+        !interrupted &&
+        sameMigrations &&
+        writes.total === 0 &&
+        countMismatches(backup.rowCounts, countsNow).length === 0
+      ) {
+        return {
+          status: 'skipped',
+          detail: `The database already matches backup ${backup.id}: same migrations, same row counts in ${Object.keys(backup.rowCounts).length} tables, no rows newer than the backup.`,
+          data: { restoredFrom: backup.id, rowsWrittenSinceBackup: 0 },
+        };
+      }
+
+      const safety = await ops.safetyBackup();
+      options.log.info(
+        `Safety backup of the database before the restore: ${safety.id} (${safety.location}).`,
+      );
+      const written = describeWrites(writes);
+      const facts = {
+        safetyBackupId: safety.id,
+        safetyBackupLocation: safety.location,
+        rowsWrittenSinceBackup: writes.total,
+      };
+      if (writes.total > 0 && !options.allowDataLoss && !interrupted) {
+        throw new StepFailure(
+          `${writes.total} rows were written after backup ${backup.id} (taken ${backup.takenAt.toISOString()}): ${written}. Nothing was restored. ` +
+            `The database as it is now is in safety backup ${safety.id}. Set allow-data-loss to true to restore anyway (those rows stay in the safety backup), or carry them over by hand and re-run.`,
+          facts,
+        );
+      }
+      if (interrupted) {
+        options.log.warning(
+          `Attempt ${interrupted.attempt} started restoring backup ${backup.id} and did not finish (its safety backup: ${interrupted.safetyBackupId}); restoring again.`,
+        );
+      }
+      await ops.writeJournal({
+        backupId: backup.id,
+        state: 'restoring',
+        safetyBackupId: safety.id,
+        rowsWritten: writes.total,
+      });
+      await ops.restore(backup);
+
+      const after = await ops.rowCountsNow();
+      const mismatches = countMismatches(backup.rowCounts, after);
+      if (mismatches.length > 0) {
+        throw new StepFailure(
+          `Backup ${backup.id} was restored, but row counts differ from its manifest: ${mismatches.join('; ')}. The database before the restore is in safety backup ${safety.id}.`,
+          { ...facts, restoredFrom: backup.id },
+        );
+      }
+      const migrationsAfter = await ops.migrationsNow();
+      if (backup.migrations && migrationsAfter && !sameSet(backup.migrations, migrationsAfter)) {
+        throw new StepFailure(
+          `Backup ${backup.id} was restored, but the applied migrations differ from its manifest. The database before the restore is in safety backup ${safety.id}.`,
+          { ...facts, restoredFrom: backup.id },
+        );
+      }
+      await ops.writeJournal({
+        backupId: backup.id,
+        state: 'restored',
+        safetyBackupId: safety.id,
+        rowsWritten: writes.total,
+      });
+      const lost =
+        writes.total > 0
+          ? ` ${writes.total} rows written after the backup (${written}) are kept in the safety backup only.`
+          : '';
+      return {
+        status: 'done',
+        detail: `Restored backup ${backup.id} (taken ${backup.takenAt.toISOString()}) after safety backup ${safety.id}; row counts of ${Object.keys(backup.rowCounts).length} tables match the manifest.${lost}`,
+        data: { ...facts, restoredFrom: backup.id },
+      };
+    },
+  };
+}

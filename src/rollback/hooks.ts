@@ -1,0 +1,83 @@
+import { exec } from '@actions/exec';
+import { InputError } from '../errors.js';
+import { parseLines } from '../runner/inputs.js';
+import { splitCommandLine } from '../util/command-line.js';
+
+/** One `hooks` line: the program and its arguments, exactly as the program will receive them. */
+export interface Hook {
+  /** 1-based position among the hooks, stable across re-runs of the same inputs. */
+  index: number;
+  line: string;
+  program: string;
+  args: string[];
+}
+
+/**
+ * Parses the `hooks` input: one command per line, blank lines and `#` comment lines skipped. Every line is
+ * checked before any hook runs, so a typo in the third line never leaves the first two half-applied.
+ */
+export function parseHooks(raw: string): Hook[] {
+  return parseLines(raw).map((line, i) => {
+    const split = splitCommandLine(line);
+    if (!split.ok) {
+      throw new InputError(
+        'hooks',
+        `line ${i + 1} (${line}): ${split.problem}`,
+        'Close every quote, or escape a literal quote with a backslash; see the quoting rules in the README.',
+      );
+    }
+    const [program = '', ...args] = split.words;
+    // @actions/exec re-parses the program name with its own rules; these would not survive that.
+    if (program === '' || program.includes('"') || /\s$|^\s|\\$/.test(program)) {
+      throw new InputError(
+        'hooks',
+        `line ${i + 1}: the program name ${JSON.stringify(program)} cannot be run`,
+        'Start the line with a program name or path without double quotes, surrounding spaces or a trailing backslash.',
+      );
+    }
+    return { index: i + 1, line, program, args };
+  });
+}
+
+export interface HookRunOptions {
+  cwd: string;
+  /** Environment of the hook. */
+  env: Record<string, string>;
+  /** Receives the hook's stdout and stderr as they come. */
+  onOutput?: (chunk: Buffer) => void;
+}
+
+export interface HookResult {
+  exitCode: number;
+}
+
+/**
+ * Runs one hook as an argument array: @actions/exec spawns the program directly (no shell on Linux and
+ * macOS), so no argument is ever interpreted. A program that cannot be found is a failed hook, not a crash.
+ */
+export async function runHook(hook: Hook, options: HookRunOptions): Promise<HookResult> {
+  // exec() splits its first parameter by its own rules; a double-quoted program name is one word there.
+  const exitCode = await exec(`"${hook.program}"`, hook.args, {
+    cwd: options.cwd,
+    env: options.env,
+    ignoreReturnCode: true,
+    silent: options.onOutput !== undefined,
+    listeners: options.onOutput ? { stdout: options.onOutput, stderr: options.onOutput } : {},
+  });
+  return { exitCode };
+}
+
+/**
+ * The environment a hook sees: the runner's, minus this action's inputs (tokens, database URLs and keys
+ * are for the rollback, not for user commands), plus what the hook may need to know about the rollback.
+ */
+export function hookEnvironment(
+  base: Readonly<Record<string, string | undefined>>,
+  extra: Record<string, string>,
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(base)) {
+    if (value !== undefined && !key.startsWith('INPUT_')) env[key] = value;
+  }
+  return { ...env, ...extra };
+}

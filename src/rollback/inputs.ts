@@ -1,0 +1,194 @@
+import { InputError } from '../errors.js';
+import {
+  type InputReader,
+  parseBoolean,
+  parseDuration,
+  parseEnum,
+  parseList,
+  requireInput,
+} from '../runner/inputs.js';
+import { type Hook, parseHooks } from './hooks.js';
+
+export type RestoreMode = 'auto' | 'always' | 'never';
+
+export interface RollbackInputs {
+  vercel: { token: string; project: string; team: string; apiUrl: string };
+  previousDeploymentId: string;
+  failedDeploymentId: string;
+  aliasTimeoutMs: number;
+  database: {
+    url: string;
+    restore: RestoreMode;
+    /** true/false from db-migrate-backup; undefined when not given (then the manifest decides). */
+    migrationsApplied: boolean | undefined;
+    allowDataLoss: boolean;
+    timestampColumns: string[];
+    backupId: string;
+    backupLocation: string;
+    backupStorage: string;
+    encryptionKey: string;
+    backupIdentity: string;
+  };
+  hooks: Hook[];
+  verify: { url: string; checks: string };
+  github: { token: string; incident: number | undefined; environment: string };
+  notifyWebhook: string;
+  reason: string;
+}
+
+const ID = /^[A-Za-z0-9_.:-]{1,200}$/;
+
+function deploymentId(input: string, raw: string): string {
+  const value = raw.trim();
+  if (value !== '' && !ID.test(value)) {
+    throw new InputError(
+      input,
+      `"${value}" is not a Vercel deployment id`,
+      `Set ${input} to a deployment id such as dpl_6PqHrd2e7, e.g. the deployment-id output of vercel-deploy.`,
+    );
+  }
+  return value;
+}
+
+function httpUrl(input: string, raw: string, what: string): string {
+  const value = raw.trim();
+  if (value === '') return '';
+  if (!URL.canParse(value) || !['http:', 'https:'].includes(new URL(value).protocol)) {
+    // The value may be a secret (webhook URLs carry their token): it is not repeated in the message.
+    throw new InputError(input, 'is not an http(s) URL', `Set ${input} to ${what}.`);
+  }
+  return value;
+}
+
+/** Issue number, #number, or the issue's URL on GitHub. */
+function issueNumber(raw: string): number | undefined {
+  const value = raw.trim();
+  if (value === '') return undefined;
+  const match = /^(?:#?(\d+)|https?:\/\/[^\s]+\/issues\/(\d+)\/?)$/.exec(value);
+  const n = Number(match?.[1] ?? match?.[2]);
+  if (!match || !Number.isSafeInteger(n) || n < 1) {
+    throw new InputError(
+      'incident',
+      `"${value}" is not an issue number or issue URL`,
+      'Set incident to the number (or URL) of an existing incident issue, or leave it empty to open one.',
+    );
+  }
+  return n;
+}
+
+function migrationsApplied(raw: string): boolean | undefined {
+  const value = raw.trim().toLowerCase();
+  if (value === '') return undefined;
+  if (/^\d+$/.test(value)) return Number(value) > 0;
+  if (value === '[]') return false;
+  if (value.startsWith('[')) {
+    try {
+      const list: unknown = JSON.parse(value);
+      if (Array.isArray(list)) return list.length > 0;
+    } catch {
+      // fall through to the boolean forms and their error
+    }
+  }
+  return parseBoolean('migrations-applied', value, false);
+}
+
+/**
+ * Reads and checks every input before anything is changed. Secrets are masked as soon as they are read,
+ * including the password inside a database URL.
+ */
+export function readRollbackInputs(input: InputReader, mask: (secret: string) => void): RollbackInputs {
+  const secret = (name: string) => {
+    const value = input(name);
+    if (value) mask(value);
+    return value;
+  };
+  const vercelToken = secret('vercel-token');
+  const databaseUrl = secret('database-url');
+  if (databaseUrl) {
+    if (!URL.canParse(databaseUrl) || !/^postgres(ql)?:$/.test(new URL(databaseUrl).protocol)) {
+      throw new InputError(
+        'database-url',
+        'is not a postgres:// or postgresql:// URL',
+        'Set database-url to the connection URL of the production database.',
+      );
+    }
+    const password = new URL(databaseUrl).password;
+    if (password) {
+      mask(password);
+      mask(decodeURIComponent(password));
+    }
+  }
+  const encryptionKey = secret('encryption-key');
+  const backupIdentity = secret('backup-identity');
+  const githubToken = secret('github-token');
+  const notifyWebhook = secret('notify-webhook');
+
+  requireInput('vercel-token', vercelToken, 'a Vercel access token (a secret) that may promote deployments');
+  const project = requireInput('vercel-project', input('vercel-project'), 'the Vercel project id or name');
+  const apiUrl = httpUrl(
+    'api-url',
+    input('api-url') || 'https://api.vercel.com',
+    'the Vercel API base URL',
+  ).replace(/\/+$/, '');
+  const restore = parseEnum<RestoreMode>(
+    'restore-database',
+    input('restore-database'),
+    ['auto', 'always', 'never'],
+    'auto',
+  );
+  const backupId = input('backup-id');
+  const backupLocation = input('backup-location');
+  if (restore === 'always' && databaseUrl === '') {
+    throw new InputError(
+      'database-url',
+      'is empty but restore-database is always',
+      'Set database-url to the production database URL, or restore-database to never.',
+    );
+  }
+  if (databaseUrl !== '' && restore !== 'never' && backupId === '' && backupLocation === '') {
+    throw new InputError(
+      'backup-location',
+      'and backup-id are both empty, so there is no pre-deploy backup to restore',
+      'Pass the backup-location (and backup-id) outputs of db-migrate-backup, or set restore-database to never.',
+    );
+  }
+  requireInput(
+    'github-token',
+    githubToken,
+    'a token with issues: write and deployments: write (default github.token)',
+  );
+  return {
+    vercel: { token: vercelToken, project, team: input('vercel-team'), apiUrl },
+    previousDeploymentId: deploymentId('previous-deployment-id', input('previous-deployment-id')),
+    failedDeploymentId: deploymentId('failed-deployment-id', input('failed-deployment-id')),
+    aliasTimeoutMs: parseDuration('alias-timeout', input('alias-timeout'), 5 * 60_000),
+    database: {
+      url: databaseUrl,
+      restore,
+      migrationsApplied: migrationsApplied(input('migrations-applied')),
+      allowDataLoss: parseBoolean('allow-data-loss', input('allow-data-loss'), false),
+      timestampColumns: parseList(input('timestamp-columns') || 'updated_at,created_at'),
+      backupId,
+      backupLocation,
+      backupStorage: input('backup-storage'),
+      encryptionKey,
+      backupIdentity,
+    },
+    hooks: parseHooks(input('hooks')),
+    verify: {
+      url: httpUrl('verify-url', input('verify-url'), 'the production URL to check after the rollback'),
+      checks: input('checks'),
+    },
+    github: {
+      token: githubToken,
+      incident: issueNumber(input('incident')),
+      environment: input('github-environment') || 'production',
+    },
+    notifyWebhook: httpUrl(
+      'notify-webhook',
+      notifyWebhook,
+      'a webhook URL that accepts JSON (e.g. a Slack incoming webhook)',
+    ),
+    reason: input('reason'),
+  };
+}

@@ -1,0 +1,171 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type GitHubIssuesEmulator, startGitHubIssuesEmulator } from '../../sandbox/github/issues.js';
+import { type PgCluster, startPostgres } from '../../sandbox/postgres/cluster.js';
+import { startVercelEmulator, type VercelEmulator } from '../../sandbox/vercel/emulator.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../../sandbox/webhook/receiver.js';
+import { PathStore } from '../../src/backup/path-store.js';
+import { takeBackup } from '../../src/backup/take-backup.js';
+import { parseDatabaseUrl } from '../../src/db/connection.js';
+import { type ActionRun, leakedSecrets, RUN_DEFAULTS, runAction } from '../harness/run-action.js';
+
+// rollback, run from its committed bundle as the runner runs it, against the Vercel and GitHub emulators,
+// a webhook receiver and a real PostgreSQL, with a backup taken by db-migrate-backup's own machinery.
+const ACTION = 'actions/rollback/dist/index.js';
+const KEY = 'rollback-test-passphrase';
+let vercel: VercelEmulator;
+let github: GitHubIssuesEmulator;
+let hook: WebhookReceiver;
+let pgc: PgCluster;
+let n = 0;
+const runs: ActionRun[] = [];
+
+beforeAll(async () => {
+  [vercel, github, hook, pgc] = await Promise.all([
+    startVercelEmulator({ queuedMs: 0, buildMs: 0 }),
+    startGitHubIssuesEmulator(),
+    startWebhookReceiver(),
+    startPostgres(),
+  ]);
+});
+afterAll(async () => {
+  await Promise.all([vercel?.close(), github?.close(), hook?.close(), pgc?.stop()]);
+});
+afterEach(async () => {
+  await Promise.all(runs.splice(0).map((r) => r.cleanup()));
+});
+
+/** A project whose v2 went live after v1, a database backed up before v2's migration, which then ran. */
+async function failedRelease() {
+  const name = `app${++n}`;
+  const v1 = await vercel.seedDeployment({
+    project: name,
+    target: 'production',
+    files: { health: '{"status":"ok"}' },
+  });
+  const v2 = await vercel.seedDeployment({
+    project: name,
+    target: 'production',
+    files: { health: '{"status":"ok"}' },
+  });
+  await pgc.createDatabase(name);
+  await pgc.psql(
+    `CREATE TABLE patients (id serial PRIMARY KEY, name text, updated_at timestamptz DEFAULT now()); INSERT INTO patients (name) SELECT 'p'||g FROM generate_series(1,50) g;`,
+    name,
+  );
+  const store = mkdtempSync(join(tmpdir(), 'dg-rb-store-'));
+  const backup = await takeBackup({
+    target: parseDatabaseUrl('database-url', pgc.url(name)),
+    tempDir: mkdtempSync(join(tmpdir(), 'dg-rb-tmp-')),
+    repoRoot: mkdtempSync(join(tmpdir(), 'dg-rb-repo-')),
+    id: `${name}-pre`,
+    jobs: 1,
+    compression: 1,
+    verify: 'checksums',
+    encryption: { kind: 'passphrase', passphrase: KEY },
+    store: new PathStore(store),
+    expectedLocation: `path:${store}/${name}-pre`,
+    run: { repository: RUN_DEFAULTS.repository, runId: '1', runAttempt: 1, sha: 'abc' },
+    log: () => {},
+  });
+  await pgc.psql('CREATE TABLE consents (id int);', name); // v2's migration
+  return { name, v1, v2, backup };
+}
+
+async function rollback(
+  r: Awaited<ReturnType<typeof failedRelease>>,
+  inputs: Record<string, string> = {},
+  opts: { runId?: string; attempt?: number } = {},
+) {
+  const run = await runAction({
+    action: ACTION,
+    inputs: {
+      'vercel-token': vercel.token,
+      'vercel-project': r.name,
+      'vercel-team': vercel.teamId,
+      'api-url': vercel.apiUrl,
+      'previous-deployment-id': r.v1.id,
+      'failed-deployment-id': r.v2.id,
+      'database-url': pgc.url(r.name),
+      'backup-id': r.backup.manifest.id,
+      'backup-location': r.backup.location,
+      'encryption-key': KEY,
+      'migrations-applied': '["20260301000000"]',
+      'github-token': github.token,
+      'notify-webhook': hook.url('/slack'),
+      'verify-url': vercel.productionUrl(r.name),
+      reason: 'validate failed: error rate 7 %',
+      ...inputs,
+    },
+    env: { NODE_EXTRA_CA_CERTS: vercel.caFile, GITHUB_API_URL: github.apiUrl },
+    runId: opts.runId ?? `77${n}`,
+    runAttempt: opts.attempt ?? 1,
+    stepId: 'rollback',
+    timeoutMs: 120_000,
+  });
+  runs.push(run);
+  return run;
+}
+
+const tableExists = async (db: string, t: string) =>
+  (await pgc.psql(`SELECT count(*) FROM information_schema.tables WHERE table_name = '${t}'`, db)) === '1';
+
+describe('rollback action', () => {
+  it('restores the previous deployment and the pre-deploy database, verifies, records the incident and notifies; a second run changes nothing', async () => {
+    const r = await failedRelease();
+    const run = await rollback(r);
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.outputs).toMatchObject({
+      'rolled-back': 'true',
+      'app-restored-to': r.v1.id,
+      'database-restored-from': r.backup.manifest.id,
+    });
+    expect(vercel.productionDeploymentId(r.name)).toBe(r.v1.id);
+    expect(await tableExists(r.name, 'consents')).toBe(false);
+    expect(await pgc.psql('SELECT count(*) FROM patients', r.name)).toBe('50');
+    const issues = github.issues(RUN_DEFAULTS.repository);
+    expect(issues.filter((i) => i.labels.includes('incident'))).toHaveLength(1);
+    expect(run.outputs['incident-url']).toMatch(/\/issues\/\d+$/);
+    await hook.waitForRequests(1);
+    expect(hook.delivered().at(-1)?.json).toMatchObject({ text: expect.any(String) });
+    expect(run.outputs['safety-backup-id']).toBeTruthy();
+    expect(leakedSecrets(run, [vercel.token, github.token, KEY, pgc.password])).toEqual([]);
+
+    const again = await rollback(r, {}, { runId: `77${n}`, attempt: 2 });
+    expect(again.exitCode, again.stdout).toBe(0);
+    const steps = JSON.parse(again.outputs.steps ?? '{}');
+    expect(JSON.stringify(steps)).toContain('skipped');
+    expect(github.issues(RUN_DEFAULTS.repository).filter((i) => i.labels.includes('incident'))).toHaveLength(
+      1,
+    );
+  });
+
+  it('refuses to throw away rows written after the backup without allow-data-loss, names them, and proceeds with it', async () => {
+    const r = await failedRelease();
+    await pgc.psql("INSERT INTO patients (name) VALUES ('written after the backup');", r.name);
+    const refused = await rollback(r);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.outputs['rolled-back']).toBe('false');
+    expect(refused.stdout).toMatch(/patients/);
+    expect(await tableExists(r.name, 'consents')).toBe(true);
+    expect(await pgc.psql('SELECT count(*) FROM patients', r.name)).toBe('51');
+
+    const allowed = await rollback(r, { 'allow-data-loss': 'true' }, { attempt: 2 });
+    expect(allowed.exitCode, allowed.stdout).toBe(0);
+    expect(await pgc.psql('SELECT count(*) FROM patients', r.name)).toBe('50');
+    expect(allowed.outputs['safety-backup-id']).toBeTruthy();
+  });
+
+  it('bad input: one clear error and nothing changed', async () => {
+    const r = await failedRelease();
+    const run = await rollback(r, { 'vercel-token': '' });
+    expect(run.exitCode).toBe(1);
+    expect(run.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual([
+      expect.stringMatching(/^Input "vercel-token": /),
+    ]);
+    expect(vercel.productionDeploymentId(r.name)).toBe(r.v2.id);
+    expect(await tableExists(r.name, 'consents')).toBe(true);
+  });
+});

@@ -1,0 +1,192 @@
+import { describe, expect, it } from 'vitest';
+import { type DatabaseOps, databaseStep, type PreDeployBackup } from '../../src/rollback/database-step.js';
+import type { JournalEntry } from '../../src/rollback/db-journal.js';
+import type { RestoreMode } from '../../src/rollback/inputs.js';
+import type { StepLog } from '../../src/rollback/steps.js';
+
+/**
+ * A database in memory: tables with row counts and a migrations list, so the step's decisions can be
+ * checked case by case. The step against real PostgreSQL is tested through the action bundle.
+ */
+function world(init: { counts: Record<string, number>; migrations: string[]; written?: number }) {
+  const backup: PreDeployBackup = {
+    id: 'pre-1',
+    location: 'artifact://1/pre-1',
+    takenAt: new Date('2026-03-10T05:00:00Z'),
+    rowCounts: { 'public.patients': 10, 'public.visits': 5 },
+    migrations: ['001', '002'],
+  };
+  const state = {
+    counts: { ...init.counts },
+    migrations: [...init.migrations],
+    written: init.written ?? 0,
+    journal: [] as JournalEntry[],
+    calls: [] as string[],
+    failRestore: false,
+  };
+  const ops: DatabaseOps = {
+    fetchBackup: async () => {
+      state.calls.push('fetch');
+      return backup;
+    },
+    migrationsNow: async () => [...state.migrations],
+    rowCountsNow: async () => ({ ...state.counts }),
+    writtenSince: async () => ({
+      tables: state.written
+        ? [
+            {
+              table: 'public.visits',
+              rowsInBackup: 5,
+              rowsNow: 5 + state.written,
+              newerRows: state.written,
+              columns: ['created_at'],
+              written: state.written,
+            },
+          ]
+        : [],
+      total: state.written,
+    }),
+    safetyBackup: async () => {
+      state.calls.push('safety');
+      return { id: `safety-${state.calls.length}`, location: 'artifact://1/safety' };
+    },
+    restore: async (b) => {
+      state.calls.push('restore');
+      if (state.failRestore) throw new Error('pg_restore: connection lost');
+      state.counts = { ...b.rowCounts };
+      state.migrations = [...(b.migrations ?? [])];
+      state.written = 0;
+    },
+    readJournal: async () => state.journal,
+    writeJournal: async (e) => {
+      state.journal.push({ ...e, runId: '1', attempt: 1, at: new Date('2026-03-10T06:00:00Z') });
+    },
+  };
+  return { ops, state, backup };
+}
+
+const migrated = () =>
+  world({ counts: { 'public.patients': 10, 'public.visits': 5 }, migrations: ['001', '002', '003'] });
+const log = { info: () => undefined, warning: () => undefined };
+const step = (
+  ops: DatabaseOps,
+  mode: RestoreMode = 'auto',
+  more: { migrationsApplied?: boolean; allowDataLoss?: boolean } = {},
+) =>
+  databaseStep({
+    ops,
+    mode,
+    migrationsApplied: more.migrationsApplied,
+    allowDataLoss: more.allowDataLoss ?? false,
+    log,
+  }).run(undefined as unknown as StepLog);
+
+describe('database step', () => {
+  it('restores after a safety backup when this run applied migrations, and checks the counts', async () => {
+    const w = migrated();
+    const outcome = await step(w.ops);
+    expect(w.state.calls).toEqual(['fetch', 'safety', 'restore']);
+    expect(outcome).toMatchObject({
+      status: 'done',
+      data: { restoredFrom: 'pre-1', safetyBackupId: 'safety-2', rowsWrittenSinceBackup: 0 },
+    });
+    expect(outcome.detail).toMatch(
+      /^Restored backup pre-1 \(taken 2026-03-10T05:00:00.000Z\) after safety backup safety-2; row counts of 2 tables match the manifest\.$/,
+    );
+    expect(w.state.journal.map((e) => e.state)).toEqual(['restoring', 'restored']);
+  });
+
+  it('a second run finds the journal and changes nothing, even after new writes', async () => {
+    const w = migrated();
+    await step(w.ops);
+    w.state.counts['public.visits'] = 9; // the app wrote after the rollback
+    w.state.calls.length = 0;
+    const again = await step(w.ops);
+    expect(again.status).toBe('skipped');
+    expect(again.detail).toContain('Backup pre-1 was already restored by attempt 1');
+    expect(w.state.calls).toEqual(['fetch']);
+  });
+
+  it('auto: skips when migrations-applied is false, or when the migrations match the backup', async () => {
+    const w = migrated();
+    expect(await step(w.ops, 'auto', { migrationsApplied: false })).toMatchObject({ status: 'skipped' });
+    const same = world({ counts: { 'public.patients': 11 }, migrations: ['002', '001'] });
+    const outcome = await step(same.ops);
+    expect(outcome.status).toBe('skipped');
+    expect(outcome.detail).toContain('this run applied none');
+    expect(w.state.calls.concat(same.state.calls)).toEqual(['fetch', 'fetch']);
+  });
+
+  it('always: skips a database that already matches the backup', async () => {
+    const w = world({ counts: { 'public.patients': 10, 'public.visits': 5 }, migrations: ['001', '002'] });
+    const outcome = await step(w.ops, 'always');
+    expect(outcome).toMatchObject({ status: 'skipped', data: { restoredFrom: 'pre-1' } });
+    expect(outcome.detail).toContain('already matches backup pre-1');
+  });
+
+  it('refuses when rows were written after the backup, naming tables, counts and the safety backup', async () => {
+    const w = world({
+      counts: { 'public.patients': 10, 'public.visits': 8 },
+      migrations: ['001', '002', '003'],
+      written: 3,
+    });
+    const err = await step(w.ops).catch((e: Error & { data?: unknown }) => e);
+    expect((err as Error).message).toBe(
+      '3 rows were written after backup pre-1 (taken 2026-03-10T05:00:00.000Z): public.visits: 3 rows (5 → 8, 3 newer than the backup by created_at). Nothing was restored. ' +
+        'The database as it is now is in safety backup safety-2. Set allow-data-loss to true to restore anyway (those rows stay in the safety backup), or carry them over by hand and re-run.',
+    );
+    expect((err as { data?: unknown }).data).toEqual({
+      safetyBackupId: 'safety-2',
+      safetyBackupLocation: 'artifact://1/safety',
+      rowsWrittenSinceBackup: 3,
+    });
+    expect(w.state.calls).toEqual(['fetch', 'safety']);
+    expect(w.state.journal).toEqual([]);
+  });
+
+  it('restores with allow-data-loss, saying where the rows are', async () => {
+    const w = world({
+      counts: { 'public.patients': 10, 'public.visits': 8 },
+      migrations: ['001', '002', '003'],
+      written: 3,
+    });
+    const outcome = await step(w.ops, 'auto', { allowDataLoss: true });
+    expect(outcome.status).toBe('done');
+    expect(outcome.detail).toContain('3 rows written after the backup (public.visits: 3 rows');
+    expect(outcome.detail).toContain('are kept in the safety backup only');
+    expect(outcome.data).toMatchObject({ rowsWrittenSinceBackup: 3, safetyBackupId: 'safety-2' });
+  });
+
+  it('finishes a restore an earlier attempt started, without refusing again', async () => {
+    const w = world({
+      counts: { 'public.patients': 10, 'public.visits': 8 },
+      migrations: ['001', '002', '003'],
+      written: 3,
+    });
+    w.state.failRestore = true;
+    await expect(step(w.ops, 'auto', { allowDataLoss: true })).rejects.toThrow('pg_restore: connection lost');
+    expect(w.state.journal.map((e) => e.state)).toEqual(['restoring']);
+    w.state.failRestore = false;
+    const outcome = await step(w.ops); // allow-data-loss not repeated: the decision was made and the rows saved
+    expect(outcome.status).toBe('done');
+    expect(w.state.journal.map((e) => e.state)).toEqual(['restoring', 'restoring', 'restored']);
+  });
+
+  it('auto without migrations-applied and without migration state: one clear error, nothing changed', async () => {
+    const w = migrated();
+    w.backup.migrations = undefined;
+    await expect(step(w.ops)).rejects.toThrow(/^Cannot tell whether this run applied migrations/);
+    expect(w.state.calls).toEqual(['fetch']);
+  });
+
+  it('reports a backup that cannot be fetched, with nothing changed', async () => {
+    const w = migrated();
+    w.ops.fetchBackup = async () => {
+      throw new Error('decryption failed: no identity matched');
+    };
+    await expect(step(w.ops)).rejects.toThrow(
+      'The pre-deploy backup could not be fetched; nothing was changed: decryption failed: no identity matched',
+    );
+    expect(w.state.calls).toEqual([]);
+  });
+});
