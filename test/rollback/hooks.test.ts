@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { splitCommandLine } from '../../src/util/command-line.js';
 import { type Hook, hookEnvironment, parseHooks, runHook } from '../../src/rollback/hooks.js';
+import { splitCommandLine } from '../../src/util/command-line.js';
 
 const ECHO = join(import.meta.dirname, 'fixtures', 'echo-argv.mjs');
 const dirs: string[] = [];
