@@ -6,13 +6,15 @@ import { type FetchedBackup, fetchBackup, restoreBackup } from '../backup/restor
 import type { BackupStore } from '../backup/store.js';
 import { takeBackup } from '../backup/take-backup.js';
 import { parseDatabaseUrl } from '../db/connection.js';
-import { migrationState } from '../db/migration-state.js';
+import { MIGRATION_TABLES, migrationState } from '../db/migration-state.js';
 import { rowCounts, withClient } from '../db/queries.js';
 import type { RunContext } from '../runner/runner.js';
 import type { DatabaseOps, PreDeployBackup } from './database-step.js';
 import { ensureJournal, readJournal, withoutJournal, writeJournal } from './db-journal.js';
 import type { RollbackInputs } from './inputs.js';
 import { writtenSinceBackup } from './written-since.js';
+
+const MIGRATION_TABLE_NAMES = new Set(MIGRATION_TABLES.map((t) => t.table));
 
 /** A store able to read `location`: the same kind db-migrate-backup wrote it with. */
 export async function storeFor(location: string, storage: string): Promise<BackupStore> {
@@ -60,7 +62,11 @@ export async function databaseOps(inputs: RollbackInputs, ctx: RunContext): Prom
       return state.length ? state.flatMap((s) => s.applied) : undefined;
     },
     async rowCountsNow() {
-      return withoutJournal(await withPg((c) => rowCounts(c)));
+      // The migration tools' own tables record the migrations being undone, not data anyone wrote.
+      const counts = withoutJournal(await withPg((c) => rowCounts(c)));
+      return Object.fromEntries(
+        Object.entries(counts).filter(([t]) => !MIGRATION_TABLE_NAMES.has(t.split('.').pop() ?? '')),
+      );
     },
     async writtenSince(backup, countsNow) {
       return withPg((c) =>
