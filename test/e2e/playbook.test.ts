@@ -136,7 +136,10 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
   it('a failing validation rolls back the deployment and the database, and records the incident', async () => {
     const s = await sandbox(false);
     const run = await s.run();
-    expect(results(run), JSON.stringify(Object.values(run.jobs).map((j) => [j.id, j.result, j.steps.map((st) => st.errors)]))).toMatchObject({
+    expect(
+      results(run),
+      JSON.stringify(Object.values(run.jobs).map((j) => [j.id, j.result, j.steps.map((st) => st.errors)])),
+    ).toMatchObject({
       db: 'success',
       deploy: 'success',
       validate: 'failure',
