@@ -1,6 +1,6 @@
 // Lets Node run the TypeScript sources directly (benchmarks, the demo): our imports name `.js` files (NodeNext
 // style) that exist only as `.ts` until bundled, so a missing `.js` resolves to its `.ts` sibling.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { registerHooks } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -12,5 +12,17 @@ registerHooks({
       if (!existsSync(fileURLToPath(url)) && existsSync(fileURLToPath(ts))) return nextResolve(ts, context);
     }
     return nextResolve(specifier, context);
+  },
+  // @actions/workflow-parser imports its JSON schemas without `with { type: 'json' }`, which Node refuses:
+  // they load as modules whose default export is the JSON.
+  load(url, context, nextLoad) {
+    if (url.endsWith('.json') && url.includes('/node_modules/@actions/workflow-parser/')) {
+      return {
+        format: 'module',
+        source: `export default ${readFileSync(fileURLToPath(url), 'utf8')};`,
+        shortCircuit: true,
+      };
+    }
+    return nextLoad(url, context);
   },
 });

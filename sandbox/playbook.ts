@@ -1,0 +1,138 @@
+/**
+ * The whole sandbox the playbook workflow runs against on one machine: the Vercel and GitHub emulators,
+ * a throwaway PostgreSQL cluster, and a sample app (a page, a health file, one dbmate migration) with a
+ * compliance manifest and a checks file. The end-to-end test and `npm run demo` share it.
+ */
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DEFAULT_REQUIRED_ENV } from '../src/preflight/collectors/vercel-env.js';
+import { type GitHubIssuesEmulator, startGitHubIssuesEmulator } from './github/issues.js';
+import { type PgCluster, startPostgres } from './postgres/cluster.js';
+import { startVercelEmulator, type VercelEmulator } from './vercel/emulator.js';
+import { runWorkflow, type WorkflowEvent, type WorkflowRun } from './workflow/run-workflow.js';
+import { loadWorkflow } from './workflow/workflow-file.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+export const REPOSITORY = 'neonpro/healthcare-platform';
+/** Inside the default change window, and the compliance example's attestations are current then. */
+export const SANDBOX_NOW = '2026-03-10T05:30:00Z';
+
+export interface PlaybookSandbox {
+  vercel: VercelEmulator;
+  github: GitHubIssuesEmulator;
+  pg: PgCluster;
+  close(): Promise<void>;
+  /** A fresh project, database and app; `healthy: false` ships a release whose health check fails. */
+  release(opts: { healthy: boolean }): Promise<SandboxRelease>;
+}
+
+export interface SandboxRelease {
+  name: string;
+  previousDeploymentId: string;
+  workspace: string;
+  run(opts?: {
+    previous?: WorkflowRun;
+    approve?: (job: string, environment: string) => Promise<boolean>;
+    onEvent?: (e: WorkflowEvent) => void;
+    /** The clock the compliance gate judges the change window by; default SANDBOX_NOW (inside it). */
+    now?: string;
+  }): Promise<WorkflowRun>;
+}
+
+export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
+  const [vercel, github, pg] = await Promise.all([
+    startVercelEmulator({ queuedMs: 0, buildMs: 0 }),
+    startGitHubIssuesEmulator(),
+    startPostgres(),
+  ]);
+  const workflow = await loadWorkflow(join(ROOT, '.github/workflows/playbook.yml'));
+  let n = 0;
+  return {
+    vercel,
+    github,
+    pg,
+    close: async () => {
+      await Promise.all([vercel.close(), github.close(), pg.stop()]);
+    },
+    async release({ healthy }) {
+      const name = `clinic${++n}`;
+      // The operations guide's production variables, so preflight's vercel-env rule passes.
+      await vercel.createProject({
+        name,
+        env: DEFAULT_REQUIRED_ENV.map((key) => ({ key, value: 'set', target: ['production'] })),
+      });
+      const v1 = await vercel.seedDeployment({
+        project: name,
+        target: 'production',
+        files: { health: '{"status":"ok"}' },
+      });
+      await pg.createDatabase(name);
+      await pg.psql(
+        `CREATE TABLE patients (id serial PRIMARY KEY, name text); INSERT INTO patients (name) SELECT 'p'||g FROM generate_series(1,30) g;`,
+        name,
+      );
+      const ws = mkdtempSync(join(tmpdir(), 'dg-playbook-'));
+      mkdirSync(join(ws, 'app/db/migrations'), { recursive: true });
+      writeFileSync(join(ws, 'app/index.html'), '<h1>NeonPro, release 2</h1>');
+      writeFileSync(join(ws, 'app/health'), healthy ? '{"status":"ok"}' : '{"status":"degraded"}');
+      writeFileSync(
+        join(ws, 'app/db/migrations/20260301000000_consents.sql'),
+        '-- migrate:up\nCREATE TABLE consents (id int);\n-- migrate:down\nDROP TABLE consents;\n',
+      );
+      mkdirSync(join(ws, '.github'), { recursive: true });
+      cpSync(join(ROOT, 'examples/compliance/compliance.json'), join(ws, '.github/compliance.json'));
+      writeFileSync(
+        join(ws, 'checks.json'),
+        JSON.stringify({
+          checks: [
+            {
+              name: 'health',
+              url: '/health',
+              tags: ['health'],
+              expect: { json: { '/status': { equals: 'ok' } } },
+            },
+          ],
+        }),
+      );
+      const backups = mkdtempSync(join(tmpdir(), 'dg-playbook-backups-'));
+      return {
+        name,
+        previousDeploymentId: v1.id,
+        workspace: ws,
+        run: (opts = {}) =>
+          runWorkflow({
+            workflow,
+            repoRoot: ROOT,
+            workspace: ws,
+            inputs: {
+              'vercel-project': name,
+              'vercel-team': vercel.teamId,
+              'vercel-api-url': vercel.apiUrl,
+              'working-directory': 'app',
+              'staging-endpoints': `staging=${vercel.productionUrl(name)}/health`,
+              'backup-storage': 'path',
+              'backup-path': backups,
+              checks: 'checks.json',
+              // The review collector needs GitHub's pulls API, which the sandbox's GitHub emulator does not serve.
+              'check-review': false,
+            },
+            secrets: {
+              'vercel-token': vercel.token,
+              'database-url': `${pg.url(name)}?sslmode=disable`,
+              'backup-encryption-key': 'sandbox-passphrase',
+            },
+            github: { token: github.token, repository: REPOSITORY },
+            env: {
+              NODE_EXTRA_CA_CERTS: vercel.caFile,
+              GITHUB_API_URL: github.apiUrl,
+              DEPLOY_GATES_NOW: opts.now ?? SANDBOX_NOW,
+            },
+            approve: opts.approve ?? (async () => true),
+            ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
+            ...(opts.previous ? { previous: opts.previous } : {}),
+          }),
+      };
+    },
+  };
+}
