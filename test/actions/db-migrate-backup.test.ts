@@ -62,7 +62,7 @@ const tableExists = async (db: string, table: string) =>
   (await pgc.psql(`SELECT count(*) FROM information_schema.tables WHERE table_name = '${table}'`, db)) ===
   '1';
 
-describe('db-migrate-backup action', () => {
+describe('db-migrate-backup action', { timeout: 180_000 }, () => {
   it('backs up (verified, encrypted, stored), then applies dbmate migrations and checks the row counts', async () => {
     const db = await database();
     const run = await migrate(

@@ -112,7 +112,9 @@ async function rollback(
 const tableExists = async (db: string, t: string) =>
   (await pgc.psql(`SELECT count(*) FROM information_schema.tables WHERE table_name = '${t}'`, db)) === '1';
 
-describe('rollback action', () => {
+// Each case runs the action two or three times with backups and restores: well over vitest's 60 s on a
+// loaded 2-core machine.
+describe('rollback action', { timeout: 240_000 }, () => {
   it('restores the previous deployment and the pre-deploy database, verifies, records the incident and notifies; a second run changes nothing', async () => {
     const r = await failedRelease();
     const run = await rollback(r);
