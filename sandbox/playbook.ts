@@ -1,13 +1,13 @@
 /**
  * The whole sandbox the playbook workflow runs against on one machine: the Vercel and GitHub emulators,
  * a throwaway PostgreSQL cluster, and a sample app (a page, a health file, one dbmate migration) with a
- * compliance manifest and a checks file. The end-to-end test and `npm run demo` share it.
+ * compliance manifest and a checks file; on GitHub, the commit's approved pull request and green checks. The end-to-end test and `npm run demo` share it.
  */
 import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_REQUIRED_ENV } from '../src/preflight/collectors/vercel-env.js';
-import { type GitHubIssuesEmulator, startGitHubIssuesEmulator } from './github/issues.js';
+import { type GitHubEmulator, startGitHubEmulator } from './github/emulator.js';
 import { type PgCluster, startPostgres } from './postgres/cluster.js';
 import { startVercelEmulator, type VercelEmulator } from './vercel/emulator.js';
 import { runWorkflow, type WorkflowEvent, type WorkflowRun } from './workflow/run-workflow.js';
@@ -17,10 +17,12 @@ const ROOT = resolve(import.meta.dirname, '..');
 export const REPOSITORY = 'neonpro/healthcare-platform';
 /** Inside the default change window, and the compliance example's attestations are current then. */
 export const SANDBOX_NOW = '2026-03-10T05:30:00Z';
+/** The commit every sandbox release deploys: merged through an approved pull request, checks green. */
+export const SANDBOX_SHA = '5ea1f00d5ea1f00d5ea1f00d5ea1f00d5ea1f00d';
 
 export interface PlaybookSandbox {
   vercel: VercelEmulator;
-  github: GitHubIssuesEmulator;
+  github: GitHubEmulator;
   pg: PgCluster;
   close(): Promise<void>;
   /** A fresh project, database and app; `healthy: false` ships a release whose health check fails. */
@@ -43,9 +45,16 @@ export interface SandboxRelease {
 export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
   const [vercel, github, pg] = await Promise.all([
     startVercelEmulator({ queuedMs: 0, buildMs: 0 }),
-    startGitHubIssuesEmulator(),
+    startGitHubEmulator(),
     startPostgres(),
   ]);
+  github.protectBranch(REPOSITORY, 'main', ['ci']);
+  github.addCheckRun(REPOSITORY, SANDBOX_SHA, { name: 'ci', status: 'completed', conclusion: 'success' });
+  github.addPullRequest(
+    REPOSITORY,
+    { number: 42, title: 'Consent records', shas: [SANDBOX_SHA], baseRef: 'main', merged: true },
+    [{ user: 'clinical-lead', state: 'APPROVED' }],
+  );
   const workflow = await loadWorkflow(join(ROOT, '.github/workflows/playbook.yml'));
   let n = 0;
   return {
@@ -114,15 +123,13 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
               'backup-storage': 'path',
               'backup-path': backups,
               checks: 'checks.json',
-              // The review collector needs GitHub's pulls API, which the sandbox's GitHub emulator does not serve.
-              'check-review': false,
             },
             secrets: {
               'vercel-token': vercel.token,
               'database-url': `${pg.url(name)}?sslmode=disable`,
               'backup-encryption-key': 'sandbox-passphrase',
             },
-            github: { token: github.token, repository: REPOSITORY },
+            github: { token: github.token, repository: REPOSITORY, sha: SANDBOX_SHA },
             env: {
               NODE_EXTRA_CA_CERTS: vercel.caFile,
               GITHUB_API_URL: github.apiUrl,

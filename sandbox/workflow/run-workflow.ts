@@ -176,6 +176,19 @@ interface StepContext {
   runId: string;
 }
 
+/** The runner's GITHUB_* variables, from the same github context the expressions see. */
+function runnerVariables(github: Record<string, string>): Record<string, string> {
+  return {
+    GITHUB_REPOSITORY: github.repository ?? '',
+    GITHUB_REPOSITORY_OWNER: github.repository_owner ?? '',
+    GITHUB_SHA: github.sha ?? '',
+    GITHUB_REF: github.ref ?? '',
+    GITHUB_ACTOR: github.actor ?? '',
+    GITHUB_WORKFLOW: github.workflow ?? '',
+    GITHUB_SERVER_URL: github.server_url ?? '',
+  };
+}
+
 /** This repository, as reusable workflows and users name its actions (`neonpro/deploy-gates/actions/x@v1`). */
 export const SELF_REPOSITORY = 'neonpro/deploy-gates';
 
@@ -239,7 +252,7 @@ async function runStep(
       workspace: options.workspace,
       runnerTemp: ctx.runnerTemp,
       inputs,
-      env: { ...options.env, ...env },
+      env: { ...runnerVariables(contexts.github as Record<string, string>), ...options.env, ...env },
       runId: ctx.runId,
       runAttempt: ctx.attempt,
       stepId: step.id ?? `__${index}`,

@@ -1,6 +1,9 @@
+import { GitHubDeployments } from '../github/deployments.js';
+import { runUrl } from '../incident/body.js';
 import { IncidentIssues } from '../incident/issues.js';
 import { databaseOps } from '../rollback/database-ops.js';
 import { databaseStep } from '../rollback/database-step.js';
+import { githubDeploymentStatus } from '../rollback/github-status.js';
 import { readRollbackInputs } from '../rollback/inputs.js';
 import { runRollback } from '../rollback/rollback.js';
 import { vercelProductionControl } from '../rollback/vercel-app.js';
@@ -19,41 +22,52 @@ await runAction(async (runner) => {
   const [owner = '', repo = ''] = ctx.repository.split('/');
   const log = { info: (m: string) => runner.info(m), warning: (m: string) => runner.warning(m) };
   const db = inputs.database;
-  await runRollback(runner, ctx, inputs, {
-    control: vercelProductionControl(
-      {
-        token: inputs.vercel.token,
-        project: inputs.vercel.project,
-        teamId: inputs.vercel.team || undefined,
-        apiUrl: inputs.vercel.apiUrl,
-      },
-      inputs.aliasTimeoutMs,
-    ),
-    issues: new IncidentIssues(
-      getOctokit(inputs.github.token, { baseUrl: ctx.apiUrl }),
-      { owner, repo },
-      ctx.runId,
-      'incident',
-    ),
-    ...(db.url && db.restore !== 'never'
-      ? {
-          database: databaseStep({
-            ops: await databaseOps(inputs, ctx),
-            mode: db.restore,
-            migrationsApplied: db.migrationsApplied,
-            allowDataLoss: db.allowDataLoss,
-            log,
-          }),
-        }
-      : {}),
-    ...(inputs.verify.url
-      ? {
-          verify: verifyStep({
-            url: inputs.verify.url,
-            checksFile: inputs.verify.checks || undefined,
-            workspace: ctx.workspace,
-          }),
-        }
-      : {}),
-  });
+  const octokit = getOctokit(inputs.github.token, { baseUrl: ctx.apiUrl });
+  const failedGitHubDeployment = inputs.github.deploymentId;
+  const ops = db.url && db.restore !== 'never' ? await databaseOps(inputs, ctx) : undefined;
+  try {
+    await runRollback(runner, ctx, inputs, {
+      control: vercelProductionControl(
+        {
+          token: inputs.vercel.token,
+          project: inputs.vercel.project,
+          teamId: inputs.vercel.team || undefined,
+          apiUrl: inputs.vercel.apiUrl,
+        },
+        inputs.aliasTimeoutMs,
+      ),
+      issues: new IncidentIssues(octokit, { owner, repo }, ctx.runId, 'incident'),
+      ...(failedGitHubDeployment
+        ? {
+            deploymentStatus: githubDeploymentStatus(
+              new GitHubDeployments(octokit, { owner, repo }, inputs.github.environment),
+              failedGitHubDeployment,
+              { logUrl: runUrl({ ...ctx, attempt: ctx.runAttempt }), reason: inputs.reason },
+            ),
+          }
+        : {}),
+      ...(ops
+        ? {
+            database: databaseStep({
+              ops,
+              mode: db.restore,
+              migrationsApplied: db.migrationsApplied,
+              allowDataLoss: db.allowDataLoss,
+              log,
+            }),
+          }
+        : {}),
+      ...(inputs.verify.url
+        ? {
+            verify: verifyStep({
+              url: inputs.verify.url,
+              checksFile: inputs.verify.checks || undefined,
+              workspace: ctx.workspace,
+            }),
+          }
+        : {}),
+    });
+  } finally {
+    await ops?.dispose();
+  }
 });

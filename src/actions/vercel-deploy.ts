@@ -1,142 +1,26 @@
-import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { InputError } from '../errors.js';
-import { writeReportFile } from '../report/write-file.js';
+import { GitHubDeployments } from '../github/deployments.js';
 import { runAction } from '../runner/run-action.js';
 import { runContext } from '../runner/runner.js';
-import { vercelError } from '../vercel/api.js';
-import { deployBuild } from '../vercel/deploy.js';
+import { recordedOnGitHub } from '../vercel/github-record.js';
 import { readDeployInputs } from '../vercel/inputs.js';
-import {
-  lastReadyProductionBefore,
-  listDeployments,
-  projectInfo,
-  promote,
-  waitForProduction,
-} from '../vercel/production.js';
-import { sriManifest } from '../vercel/sri.js';
-import { deploySummary } from '../vercel/summary.js';
+import { checkedProject, deployToVercel } from '../vercel/run.js';
 
 // Playbook Steps 3 and 4B: build once, deploy staged, promote that same deployment, check the domain moved.
 await runAction(async (runner) => {
   const ctx = runContext(runner.env);
   const input = (name: string) => runner.input(name);
-  if (input('vercel-token')) runner.setSecret(input('vercel-token'));
+  for (const secret of [input('vercel-token'), input('github-token')]) if (secret) runner.setSecret(secret);
   const inputs = readDeployInputs(input, ctx);
-  const t = inputs.target;
-  const phases: Record<string, number> = {};
-  const timed = async <T>(name: string, fn: () => Promise<T>) => {
-    const started = performance.now();
-    try {
-      return await fn();
-    } finally {
-      phases[name] = Math.round(performance.now() - started);
-    }
-  };
-
-  const project = await projectInfo(t).catch((err) => {
-    const e = vercelError(err);
-    if (e.status === 404)
-      throw new InputError(
-        'vercel-project',
-        `Vercel has no project "${t.project}"${t.teamId ? ` in team ${t.teamId}` : ''} (${e.message})`,
-        'Check the project name or id, and vercel-team for a team project.',
-      );
-    if (e.status === 401 || e.status === 403)
-      throw new InputError(
-        'vercel-token',
-        `was refused by Vercel (${e.status}: ${e.message})`,
-        'Create a token with access to the project (and team) and pass it from a secret.',
-      );
-    throw new Error(`Vercel could not be asked about project ${t.project}: ${e.message}`);
-  });
-  const previous = project.productionId;
-  runner.info(`Project ${project.name} (${project.id}); production serves ${previous ?? 'nothing yet'}`);
-
-  // A re-run finds this run's deployment by its meta instead of building again.
-  const meta = { githubCommitSha: ctx.sha, deployGatesRun: ctx.runId, deployGatesRepository: ctx.repository };
-  const mine = ctx.sha
-    ? (await listDeployments(t, project.id, { sha: ctx.sha })).find(
-        (d) => d.meta?.deployGatesRun === ctx.runId && (d.readyState ?? d.state) === 'READY',
-      )
-    : undefined;
-  let deployment: {
-    id: string;
-    url: string;
-    inspectorUrl?: string;
-    uploadedFiles: number;
-    totalFiles: number;
-  };
-  const production = inputs.environment === 'production';
-  if (inputs.deploymentId) {
-    deployment = { id: inputs.deploymentId, url: '', uploadedFiles: 0, totalFiles: 0 };
-  } else if (mine) {
-    runner.info(`This run already deployed ${mine.uid} (READY): reusing it`);
-    deployment = { id: mine.uid, url: mine.url, uploadedFiles: 0, totalFiles: 0 };
-  } else {
-    const sri = await timed('sri', () =>
-      sriManifest(
-        inputs.prebuilt ? join(inputs.path, '.vercel/output/static') : inputs.path,
-        inputs.sriGlobs,
-      ),
-    );
-    await writeReportFile(inputs.sriFile, `${JSON.stringify(sri, null, 2)}\n`);
-    runner.setOutput('sri-manifest', inputs.sriFile);
-    runner.info(`SRI: ${Object.keys(sri).length} assets hashed (sha384) into ${inputs.sriFile}`);
-    deployment = await timed('deploy', () =>
-      runner.group('Deploy', () =>
-        deployBuild({
-          target: t,
-          path: inputs.path,
-          prebuilt: inputs.prebuilt,
-          production,
-          staged: production && inputs.promote,
-          meta,
-          timeoutMs: inputs.timeoutMs,
-          log: (m) => runner.info(m),
-        }),
-      ),
+  const project = await checkedProject(inputs);
+  let record: GitHubDeployments | undefined;
+  if (inputs.github) {
+    const { getOctokit } = await import('@actions/github');
+    const [owner = '', repo = ''] = ctx.repository.split('/');
+    record = new GitHubDeployments(
+      getOctokit(inputs.github.token, { baseUrl: ctx.apiUrl }),
+      { owner, repo },
+      inputs.github.environment,
     );
   }
-  runner.setOutput('deployment-id', deployment.id);
-  if (deployment.url) runner.setOutput('deployment-url', `https://${deployment.url}`);
-
-  let live = project;
-  const alreadyLive = previous === deployment.id;
-  runner.setOutput(
-    'previous-deployment-id',
-    alreadyLive ? ((await lastReadyProductionBefore(t, project.id, deployment.id)) ?? '') : (previous ?? ''),
-  );
-  if (production && alreadyLive) {
-    runner.info(`${deployment.id} is production already: nothing to do`);
-  } else if (production) {
-    if (inputs.promote || inputs.deploymentId) {
-      runner.info(`Promoting ${deployment.id} to production (no rebuild)`);
-      await timed('promote', () => promote(t, project.id, deployment.id));
-    }
-    if (inputs.aliasCheck) {
-      live = await timed('alias', () => waitForProduction(t, deployment.id, inputs.timeoutMs)).catch(
-        (err: Error) => {
-          throw new Error(
-            `alias check failed: ${err.message}. Production still serves the previous deployment; nothing else was changed.`,
-          );
-        },
-      );
-    } else live = await projectInfo(t);
-  }
-  const productionUrl = live.domains[0] ? `https://${live.domains[0]}` : '';
-  runner.setOutput('production-url', productionUrl);
-  if (deployment.inspectorUrl) runner.setOutput('inspect-url', deployment.inspectorUrl);
-  await runner.appendSummary(
-    deploySummary({
-      project: project.name,
-      deployment,
-      previous,
-      production,
-      productionUrl,
-      phases,
-      reused: Boolean(mine),
-      alreadyLive,
-    }),
-  );
+  await recordedOnGitHub(record, runner, ctx, () => deployToVercel(runner, ctx, inputs, project));
 });

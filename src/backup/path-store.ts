@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { cp, mkdir, rm } from 'node:fs/promises';
+import { cp, mkdir, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { BackupStore } from './store.js';
 
@@ -18,8 +18,7 @@ export class PathStore implements BackupStore {
     await mkdir(this.root, { recursive: true });
     await cp(dir, partial, { recursive: true });
     await rm(target, { recursive: true, force: true });
-    await cp(partial, target, { recursive: true });
-    await rm(partial, { recursive: true, force: true });
+    await rename(partial, target);
     return { location: `${PREFIX}${target}` };
   }
 

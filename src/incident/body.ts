@@ -41,7 +41,7 @@ function endMarker(runId: string): string {
 }
 const LEDGER_PREFIX = '<!-- deploy-gates:ledger ';
 
-export function runUrl(run: IncidentRun): string {
+export function runUrl(run: Pick<IncidentRun, 'serverUrl' | 'repository' | 'runId' | 'attempt'>): string {
   return `${run.serverUrl}/${run.repository}/actions/runs/${encodeURIComponent(run.runId)}/attempts/${run.attempt}`;
 }
 

@@ -24,7 +24,10 @@ export async function storeFor(location: string, storage: string): Promise<Backu
 }
 
 /** The database step's view of the database and the backup store, over db-migrate-backup's machinery. */
-export async function databaseOps(inputs: RollbackInputs, ctx: RunContext): Promise<DatabaseOps> {
+export async function databaseOps(
+  inputs: RollbackInputs,
+  ctx: RunContext,
+): Promise<DatabaseOps & { dispose(): Promise<void> }> {
   const db = inputs.database;
   const target = parseDatabaseUrl('database-url', db.url);
   const tempDir = `${ctx.runnerTemp}/deploy-gates`;
@@ -44,6 +47,10 @@ export async function databaseOps(inputs: RollbackInputs, ctx: RunContext): Prom
     return fetched;
   };
   return {
+    /** The decrypted dump is patient data: it must not outlive the step. */
+    async dispose() {
+      await fetched?.cleanup();
+    },
     async fetchBackup(): Promise<PreDeployBackup> {
       fetched = await fetchOnce();
       const m = fetched.manifest;

@@ -4,6 +4,7 @@ import {
   parseBoolean,
   parseDuration,
   parseEnum,
+  parseInteger,
   parseList,
   requireInput,
 } from '../runner/inputs.js';
@@ -31,7 +32,12 @@ export interface RollbackInputs {
   };
   hooks: Hook[];
   verify: { url: string; checks: string };
-  github: { token: string; incident: number | undefined; environment: string };
+  github: {
+    token: string;
+    incident: number | undefined;
+    environment: string;
+    deploymentId: number | undefined;
+  };
   notifyWebhook: string;
   reason: string;
 }
@@ -183,6 +189,8 @@ export function readRollbackInputs(input: InputReader, mask: (secret: string) =>
       token: githubToken,
       incident: issueNumber(input('incident')),
       environment: input('github-environment') || 'production',
+      deploymentId:
+        parseInteger('github-deployment-id', input('github-deployment-id'), 0, { min: 1 }) || undefined,
     },
     notifyWebhook: httpUrl(
       'notify-webhook',

@@ -17,4 +17,7 @@ export async function runAction(
     runner.error(errorMessage(err));
     process.exitCode = 1;
   }
+  // The step is decided: a library's leftover poll timer or keep-alive socket must not hold it open.
+  // (Writes to the runner's pipes and files are synchronous, so nothing logged is lost.)
+  process.exit();
 }

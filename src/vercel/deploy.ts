@@ -1,4 +1,4 @@
-import type { VercelTarget } from './api.js';
+import { team, type VercelTarget, vercelApi, vercelError } from './api.js';
 
 export interface DeployRequest {
   target: VercelTarget;
@@ -33,7 +33,6 @@ export class DeployError extends Error {
  */
 export async function deployBuild(req: DeployRequest): Promise<DeployedDeployment> {
   const { createDeployment } = await import('@vercel/client');
-  const controller = AbortSignal.timeout(req.timeoutMs);
   let deployment: { id?: string; url?: string; inspectorUrl?: string; readyState?: string } = {};
   let uploaded = 0;
   let total = 0;
@@ -55,13 +54,42 @@ export async function deployBuild(req: DeployRequest): Promise<DeployedDeploymen
       ...(req.staged ? { autoAssignCustomDomains: false } : {}),
     } as Parameters<typeof createDeployment>[1],
   );
-  for await (const event of events) {
-    if (controller.aborted) throw new DeployError(`the deployment was not READY within ${req.timeoutMs} ms`);
+  // @vercel/client polls until the build ends, however long: the deadline is kept here.
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), req.timeoutMs);
+  });
+  try {
+    for (;;) {
+      const next = await Promise.race([events.next(), deadline]);
+      if (next === 'timeout') {
+        const canceled = deployment.id ? await cancel(req.target, deployment.id) : 'it was not created yet';
+        throw new DeployError(
+          `the deployment was not READY within ${req.timeoutMs / 1000} s (${canceled}); production was not changed`,
+        );
+      }
+      if (next.done) break;
+      const result = handle(next.value);
+      if (result) return result;
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  throw new DeployError('the deployment ended without becoming READY');
+
+  function handle(event: { type: string; payload: unknown }): DeployedDeployment | undefined {
     const payload = event.payload as Record<string, unknown>;
     switch (event.type) {
+      case 'hashes-calculated':
+        // sha → { names }: files with the same content share one entry.
+        total = Object.values(payload).reduce<number>(
+          (n, f) => n + ((f as { names?: unknown[] }).names?.length ?? 1),
+          0,
+        );
+        req.log(`${total} files hashed`);
+        break;
       case 'file-count':
-        total = Number(payload.total ?? 0);
-        req.log(`${total} files, ${(payload.missing as unknown[] | undefined)?.length ?? 0} to upload`);
+        req.log(`${(payload.missing as unknown[] | undefined)?.length ?? 0} of them to upload`);
         break;
       case 'file-uploaded':
         uploaded++;
@@ -95,6 +123,17 @@ export async function deployBuild(req: DeployRequest): Promise<DeployedDeploymen
         throw new DeployError(`Vercel reported an error${code ? ` (${code})` : ''}: ${message}`);
       }
     }
+    return undefined;
   }
-  throw new DeployError('the deployment ended without becoming READY');
+}
+
+/** Cancels a build that ran out of time, so it cannot take the domain later; says what happened. */
+async function cancel(t: VercelTarget, id: string): Promise<string> {
+  try {
+    const api = await vercelApi(t);
+    await api.deployments.cancelDeployment({ id, ...team(t) });
+    return `${id} was canceled`;
+  } catch (err) {
+    return `${id} could not be canceled: ${vercelError(err).message}`;
+  }
 }

@@ -24,6 +24,8 @@ export interface DeployInputs {
   timeoutMs: number;
   sriFile: string;
   sriGlobs: string[];
+  /** Where to record a GitHub Deployment; absent when github-environment is empty. */
+  github: { token: string; environment: string } | undefined;
 }
 
 export function readDeployInputs(input: InputReader, ctx: RunContext): DeployInputs {
@@ -54,6 +56,13 @@ export function readDeployInputs(input: InputReader, ctx: RunContext): DeployInp
       'Run the build first (vercel build writes .vercel/output), or set prebuilt: false.',
     );
   }
+  const githubEnvironment = input('github-environment');
+  if (githubEnvironment && !input('github-token'))
+    throw new InputError(
+      'github-token',
+      `is empty but github-environment is "${githubEnvironment}"`,
+      'Pass a token with deployments: write (the default github.token works), or leave github-environment empty.',
+    );
   const environment = parseEnum('target', input('target'), ['preview', 'production'] as const, 'production');
   return {
     target: { token, project, teamId: input('vercel-team') || undefined, apiUrl: apiUrl.replace(/\/+$/, '') },
@@ -69,5 +78,6 @@ export function readDeployInputs(input: InputReader, ctx: RunContext): DeployInp
       input('sri-manifest') || join(ctx.runnerTemp, 'deploy-gates', 'sri-manifest.json'),
     ),
     sriGlobs: input('sri-globs') ? parseList(input('sri-globs')) : ['**/*.js', '**/*.css'],
+    github: githubEnvironment ? { token: input('github-token'), environment: githubEnvironment } : undefined,
   };
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startGitHubEmulator } from '../../sandbox/github/emulator.js';
 import { type PgCluster, startPostgres } from '../../sandbox/postgres/cluster.js';
 import { type ActionRun, leakedSecrets, runAction } from '../harness/run-action.js';
 import { workspace } from '../policy/helpers.js';
@@ -45,11 +46,13 @@ async function closedPort(): Promise<number> {
 async function preflight(
   inputs: Record<string, string>,
   files: Record<string, unknown> = {},
+  env: Record<string, string> = {},
 ): Promise<ActionRun> {
   const run = await runAction({
     action: ACTION,
     workspace: workspace(files),
     inputs: { retries: '1', timeout: '2s', ...inputs },
+    env,
     stepId: 'preflight',
   });
   runs.push(run);
@@ -132,6 +135,47 @@ describe('preflight-check action', () => {
     expect(status(run, 'preflight.no-failed-migrations')).toBe('fail');
     expect(facts(run).database.migrations[0].failed).toEqual(['20260201_consent']);
     expect(leakedSecrets(run, [pgc.password])).toEqual([]);
+  });
+
+  it("reads the change's review record from GitHub: approved passes, a request for changes or a red required check blocks", async () => {
+    const github = await startGitHubEmulator();
+    try {
+      const repo = 'neonpro/healthcare-platform';
+      const [approved, disputed] = ['1'.repeat(40), '2'.repeat(40)];
+      github.protectBranch(repo, 'main', ['test']);
+      github.addPullRequest(
+        repo,
+        { number: 1, title: 'ok', shas: [approved], baseRef: 'main', merged: true },
+        [{ user: 'senior-dev', state: 'APPROVED' }],
+      );
+      github.addCheckRun(repo, approved, { name: 'test', status: 'completed', conclusion: 'success' });
+      github.addPullRequest(
+        repo,
+        { number: 2, title: 'no', shas: [disputed], baseRef: 'main', merged: true },
+        [
+          { user: 'senior-dev', state: 'APPROVED' },
+          { user: 'dpo', state: 'CHANGES_REQUESTED' },
+        ],
+      );
+      github.addCheckRun(repo, disputed, { name: 'test', status: 'completed', conclusion: 'failure' });
+      const review = (sha: string) =>
+        preflight({ 'github-token': github.token }, {}, { GITHUB_API_URL: github.apiUrl, GITHUB_SHA: sha });
+
+      const pass = await review(approved);
+      expect(pass.exitCode, pass.stdout).toBe(0);
+      expect(facts(pass).review).toMatchObject({ approvedBy: ['senior-dev'], requiredChecksPassed: true });
+      expect(status(pass, 'preflight.code-review')).toBe('pass');
+      expect(status(pass, 'preflight.required-checks')).toBe('pass');
+      expect(pass.summary).toContain('senior-dev');
+
+      const blocked = await review(disputed);
+      expect(blocked.exitCode).toBe(1);
+      expect(status(blocked, 'preflight.code-review')).toBe('fail');
+      expect(status(blocked, 'preflight.required-checks')).toBe('fail');
+      expect(leakedSecrets(blocked, [github.token])).toEqual([]);
+    } finally {
+      await github.close();
+    }
   });
 });
 

@@ -1,8 +1,9 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { getOctokit } from '@actions/github';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type GitHubIssuesEmulator, startGitHubIssuesEmulator } from '../../sandbox/github/issues.js';
+import { type GitHubEmulator, startGitHubEmulator } from '../../sandbox/github/emulator.js';
 import { type PgCluster, startPostgres } from '../../sandbox/postgres/cluster.js';
 import { startVercelEmulator, type VercelEmulator } from '../../sandbox/vercel/emulator.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../sandbox/webhook/receiver.js';
@@ -16,7 +17,7 @@ import { type ActionRun, leakedSecrets, RUN_DEFAULTS, runAction } from '../harne
 const ACTION = 'actions/rollback/dist/index.js';
 const KEY = 'rollback-test-passphrase';
 let vercel: VercelEmulator;
-let github: GitHubIssuesEmulator;
+let github: GitHubEmulator;
 let hook: WebhookReceiver;
 let pgc: PgCluster;
 let n = 0;
@@ -25,7 +26,7 @@ const runs: ActionRun[] = [];
 beforeAll(async () => {
   [vercel, github, hook, pgc] = await Promise.all([
     startVercelEmulator({ queuedMs: 0, buildMs: 0 }),
-    startGitHubIssuesEmulator(),
+    startGitHubEmulator(),
     startWebhookReceiver(),
     startPostgres(),
   ]);
@@ -109,6 +110,45 @@ async function rollback(
   return run;
 }
 
+/** Two GitHub deployments of production as vercel-deploy leaves them: v1 retired by v2, v2 live. */
+async function githubDeployments(): Promise<{ v1: number; v2: number }> {
+  const octokit = getOctokit(github.token, { baseUrl: github.apiUrl });
+  const [owner = '', repo = ''] = RUN_DEFAULTS.repository.split('/');
+  const ids: number[] = [];
+  for (const url of ['https://v1.example', 'https://v2.example']) {
+    const { data } = await octokit.rest.repos.createDeployment({
+      owner,
+      repo,
+      ref: RUN_DEFAULTS.sha,
+      environment: 'production',
+      required_contexts: [],
+      auto_merge: false,
+    });
+    if (!('id' in data)) throw new Error('no deployment');
+    for (const prior of ids)
+      await octokit.rest.repos.createDeploymentStatus({
+        owner,
+        repo,
+        deployment_id: prior,
+        state: 'inactive',
+      });
+    await octokit.rest.repos.createDeploymentStatus({
+      owner,
+      repo,
+      deployment_id: data.id,
+      state: 'success',
+      environment_url: url,
+    });
+    ids.push(data.id);
+  }
+  return { v1: ids[0] ?? 0, v2: ids[1] ?? 0 };
+}
+const githubStates = (id: number) =>
+  github
+    .deployments(RUN_DEFAULTS.repository)
+    .find((d) => d.id === id)
+    ?.statuses.map((s) => s.state);
+
 const tableExists = async (db: string, t: string) =>
   (await pgc.psql(`SELECT count(*) FROM information_schema.tables WHERE table_name = '${t}'`, db)) === '1';
 
@@ -117,8 +157,16 @@ const tableExists = async (db: string, t: string) =>
 describe('rollback action', { timeout: 240_000 }, () => {
   it('restores the previous deployment and the pre-deploy database, verifies, records the incident and notifies; a second run changes nothing', async () => {
     const r = await failedRelease();
-    const run = await rollback(r);
+    const gh = await githubDeployments();
+    const run = await rollback(r, { 'github-deployment-id': String(gh.v2) });
     expect(run.exitCode, run.stdout).toBe(0);
+    expect(githubStates(gh.v2)).toEqual(['failure', 'success']);
+    expect(githubStates(gh.v1)).toEqual(['success', 'inactive', 'success']);
+    expect(
+      github.deployments(RUN_DEFAULTS.repository).find((d) => d.id === gh.v1)?.statuses[0],
+    ).toMatchObject({
+      environment_url: 'https://v1.example',
+    });
     expect(run.outputs).toMatchObject({
       'rolled-back': 'true',
       'app-restored-to': r.v1.id,
@@ -134,9 +182,18 @@ describe('rollback action', { timeout: 240_000 }, () => {
     expect(hook.delivered().at(-1)?.json).toMatchObject({ text: expect.any(String) });
     expect(run.outputs['safety-backup-id']).toBeTruthy();
     expect(leakedSecrets(run, [vercel.token, github.token, KEY, pgc.password])).toEqual([]);
+    // The decrypted pre-deploy dump is patient data: nothing of it stays on the runner.
+    const left = readdirSync(join(run.runnerTemp, 'deploy-gates'), { recursive: true }).map(String);
+    expect(left.filter((f) => /\.(dat|toc)(\.gz)?$/.test(f))).toEqual([]);
 
-    const again = await rollback(r, {}, { runId: `77${n}`, attempt: 2 });
+    const again = await rollback(
+      r,
+      { 'github-deployment-id': String(gh.v2) },
+      { runId: `77${n}`, attempt: 2 },
+    );
     expect(again.exitCode, again.stdout).toBe(0);
+    expect(githubStates(gh.v2)).toEqual(['failure', 'success']);
+    expect(githubStates(gh.v1)).toEqual(['success', 'inactive', 'success']);
     const steps = JSON.parse(again.outputs.steps ?? '{}');
     expect(JSON.stringify(steps)).toContain('skipped');
     expect(github.issues(RUN_DEFAULTS.repository).filter((i) => i.labels.includes('incident'))).toHaveLength(
@@ -158,6 +215,85 @@ describe('rollback action', { timeout: 240_000 }, () => {
     expect(allowed.exitCode, allowed.stdout).toBe(0);
     expect(await pgc.psql('SELECT count(*) FROM patients', r.name)).toBe('50');
     expect(allowed.outputs['safety-backup-id']).toBeTruthy();
+  });
+
+  it('a rollback failing at each step (alias stuck, GitHub down, then a hook) finishes on re-runs, running each hook once', async () => {
+    const r = await failedRelease();
+    const marker = join(mkdtempSync(join(tmpdir(), 'dg-rb-hook-')), 'ran-once');
+    const count = join(mkdtempSync(join(tmpdir(), 'dg-rb-hook-')), 'count');
+    const inputs = {
+      'alias-timeout': '2s',
+      hooks: [
+        `node -e "require('fs').appendFileSync(process.argv[1], 'x')" ${count}`,
+        `node -e "const f=require('fs'); if (!f.existsSync(process.argv[1])) { f.writeFileSync(process.argv[1], ''); process.exit(3) }" ${marker}`,
+      ].join('\n'),
+    };
+    vercel.failNextAliasMove('alias-not-moved');
+    github.failNext(10_000);
+    const first = await rollback(r, inputs, { runId: `88${n}` });
+    github.failNext(0);
+    expect(first.exitCode).toBe(1);
+    expect(first.outputs['rolled-back']).toBe('false');
+    const status = (run: ActionRun) =>
+      Object.fromEntries(
+        Object.entries(JSON.parse(run.outputs.steps ?? '{}') as Record<string, { status: string }>).map(
+          ([k, v]) => [k, v.status],
+        ),
+      );
+    expect(status(first)).toMatchObject({ app: 'failed', hooks: 'failed', record: 'failed' });
+    expect(vercel.productionDeploymentId(r.name)).toBe(r.v2.id);
+
+    // GitHub is back; the hooks get their journal and the second hook fails, once.
+    const second = await rollback(r, inputs, { runId: `88${n}`, attempt: 2 });
+    expect(second.exitCode).toBe(1);
+    expect(status(second)).toMatchObject({ app: 'done', hooks: 'failed', record: 'done' });
+    expect(vercel.productionDeploymentId(r.name)).toBe(r.v1.id);
+
+    const third = await rollback(r, inputs, { runId: `88${n}`, attempt: 3 });
+    expect(third.exitCode, third.stdout).toBe(0);
+    expect(third.outputs['rolled-back']).toBe('true');
+    expect(status(third)).toMatchObject({ app: 'skipped', hooks: 'done', verify: 'done', record: 'done' });
+    expect(await tableExists(r.name, 'consents')).toBe(false);
+    expect(await pgc.psql('SELECT count(*) FROM patients', r.name)).toBe('50');
+    expect(
+      github.issues(RUN_DEFAULTS.repository).filter((i) => i.body.includes(`run-id=88${n} `)),
+    ).toHaveLength(1);
+
+    const fourth = await rollback(r, inputs, { runId: `88${n}`, attempt: 4 });
+    expect(fourth.exitCode, fourth.stdout).toBe(0);
+    expect(readFileSync(count, 'utf8')).toBe('x');
+  });
+
+  it('with no deployment before the failed one, says there is nothing to roll back to and changes nothing', async () => {
+    const name = `lonely${++n}`;
+    const only = await vercel.seedDeployment({
+      project: name,
+      target: 'production',
+      files: { health: 'ok' },
+    });
+    const run = await runAction({
+      action: ACTION,
+      inputs: {
+        'vercel-token': vercel.token,
+        'vercel-project': name,
+        'vercel-team': vercel.teamId,
+        'api-url': vercel.apiUrl,
+        'github-token': github.token,
+        reason: 'validate failed',
+      },
+      env: { NODE_EXTRA_CA_CERTS: vercel.caFile, GITHUB_API_URL: github.apiUrl },
+      runId: `99${n}`,
+      stepId: 'rollback',
+    });
+    runs.push(run);
+    expect(run.exitCode).toBe(1);
+    expect(
+      run.annotations
+        .filter((a) => a.level === 'error')
+        .map((a) => a.message)
+        .join('\n'),
+    ).toMatch(new RegExp(`No READY production deployment was created before ${only.id}`));
+    expect(vercel.productionDeploymentId(name)).toBe(only.id);
   });
 
   it('bad input: one clear error and nothing changed', async () => {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type GitHubEmulator, startGitHubEmulator } from '../../sandbox/github/emulator.js';
 import { startVercelEmulator, type VercelEmulator } from '../../sandbox/vercel/emulator.js';
 import { type ActionRun, leakedSecrets, runAction } from '../harness/run-action.js';
 import { workspace } from '../policy/helpers.js';
@@ -8,14 +9,18 @@ import { workspace } from '../policy/helpers.js';
 // vercel-deploy, run from its committed bundle as the runner runs it, against the Vercel API emulator.
 const ACTION = 'actions/vercel-deploy/dist/index.js';
 let vercel: VercelEmulator;
+let github: GitHubEmulator;
 let runNo = 1000;
 const runs: ActionRun[] = [];
 
 beforeAll(async () => {
-  vercel = await startVercelEmulator({ queuedMs: 0, buildMs: 20 });
+  [vercel, github] = await Promise.all([
+    startVercelEmulator({ queuedMs: 0, buildMs: 20 }),
+    startGitHubEmulator(),
+  ]);
 });
 afterAll(async () => {
-  await vercel?.close();
+  await Promise.all([vercel?.close(), github?.close()]);
 });
 afterEach(async () => {
   vercel.clearFaults();
@@ -42,9 +47,10 @@ async function deploy(
       'vercel-team': vercel.teamId,
       'api-url': vercel.apiUrl,
       timeout: '30s',
+      'github-token': github.token,
       ...inputs,
     },
-    env: { NODE_EXTRA_CA_CERTS: vercel.caFile },
+    env: { NODE_EXTRA_CA_CERTS: vercel.caFile, GITHUB_API_URL: github.apiUrl },
     runId: opts.runId ?? ++runNo,
     stepId: 'deploy',
   });
@@ -86,6 +92,7 @@ describe('vercel-deploy action', () => {
     const second = await deploy('same');
     expect(second.exitCode, second.stdout).toBe(0);
     expect(vercel.uploads.files).toBe(0);
+    expect(second.summary).toContain('0 uploaded of 3');
     const before = deploymentsOf('same');
     const rerun = await deploy('same', {}, { runId: runNo });
     expect(rerun.exitCode, rerun.stdout).toBe(0);
@@ -134,6 +141,107 @@ describe('vercel-deploy action', () => {
   });
 });
 
+describe('vercel-deploy: GitHub deployments, prebuilt output, timeouts', () => {
+  const REPO = 'neonpro/healthcare-platform';
+  const states = (id: string | undefined) =>
+    github
+      .deployments(REPO)
+      .find((d) => d.id === Number(id))
+      ?.statuses.map((s) => s.state);
+
+  it('records a GitHub deployment per run (in_progress, then success with the URL), retires the earlier one, and a re-run reuses it', async () => {
+    await projectWithRelease('gh');
+    const first = await deploy('gh', { 'github-environment': 'production' });
+    expect(first.exitCode, first.stdout).toBe(0);
+    const second = await deploy(
+      'gh',
+      { 'github-environment': 'production' },
+      { files: { 'index.html': 'r3' } },
+    );
+    expect(second.exitCode, second.stdout).toBe(0);
+    const id = second.outputs['github-deployment-id'];
+    expect(states(id)).toEqual(['success', 'in_progress']);
+    expect(states(first.outputs['github-deployment-id'])).toEqual(['inactive', 'success', 'in_progress']);
+    const record = github.deployments(REPO).find((d) => d.id === Number(id));
+    expect(record?.statuses[0]?.environment_url).toBe(vercel.productionUrl('gh'));
+    expect(record?.statuses[0]?.log_url).toMatch(/\/actions\/runs\/\d+\/attempts\/1$/);
+    expect(record?.production_environment).toBe(true);
+
+    const count = github.deployments(REPO).length;
+    const rerun = await deploy('gh', { 'github-environment': 'production' }, { runId: runNo });
+    expect(rerun.exitCode, rerun.stdout).toBe(0);
+    expect(rerun.outputs['github-deployment-id']).toBe(id);
+    expect(github.deployments(REPO).length).toBe(count);
+    expect(leakedSecrets(rerun, [vercel.token, github.token])).toEqual([]);
+  });
+
+  it('a failed build marks the GitHub deployment failed with the reason; a refused GitHub token deploys nothing', async () => {
+    await projectWithRelease('gh-fail');
+    vercel.failNextBuild('Type error in pages/index.tsx');
+    const run = await deploy('gh-fail', { 'github-environment': 'production' });
+    expect(run.exitCode).toBe(1);
+    const record = github.deployments(REPO).find((d) => d.id === Number(run.outputs['github-deployment-id']));
+    expect(record?.statuses[0]).toMatchObject({ state: 'failure' });
+    expect(record?.statuses[0]?.description).toContain('Type error in pages/index.tsx');
+
+    const before = deploymentsOf('gh-fail');
+    const refused = await deploy('gh-fail', {
+      'github-environment': 'production',
+      'github-token': 'ghs_wrong',
+    });
+    expect(refused.exitCode).toBe(1);
+    expect(errors(refused).map((e) => e.message)).toEqual([
+      expect.stringMatching(
+        /^Input "github-token": was refused by GitHub \(401: Bad credentials.*Nothing was deployed/,
+      ),
+    ]);
+    expect(deploymentsOf('gh-fail')).toBe(before);
+  });
+
+  it('prebuilt: deploys .vercel/output as built, and the domain serves its static files', async () => {
+    await projectWithRelease('prebuilt');
+    const run = await deploy(
+      'prebuilt',
+      { prebuilt: 'true' },
+      {
+        files: {
+          '.vercel/output/config.json': { version: 3 },
+          '.vercel/output/static/index.html': '<h1>prebuilt release</h1>',
+          '.vercel/output/static/main.js': 'console.log(1)',
+        },
+      },
+    );
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect((await vercel.fetchSite(vercel.productionUrl('prebuilt'))).body).toContain('prebuilt release');
+    expect(Object.keys(JSON.parse(readFileSync(run.outputs['sri-manifest'] ?? '', 'utf8')))).toEqual([
+      'main.js',
+    ]);
+  });
+
+  it('a build that outlasts the timeout fails, is canceled so it can never go live, and production is unchanged', async () => {
+    const v1 = await projectWithRelease('slow');
+    const buildMs = vercel.build.buildMs;
+    vercel.build.buildMs = 60_000;
+    try {
+      const run = await deploy('slow', { timeout: '2s' });
+      expect(run.exitCode).toBe(1);
+      expect(errors(run).map((e) => e.message)).toEqual([
+        expect.stringMatching(
+          /^the deployment was not READY within 2 s \(dpl_\w+ was canceled\); production was not changed/,
+        ),
+      ]);
+      expect(vercel.productionDeploymentId('slow')).toBe(v1.id);
+      const last = vercel
+        .deployments()
+        .filter((d) => d.projectId === vercel.project('slow')?.id)
+        .at(-1);
+      expect(last?.readyState).toBe('CANCELED');
+    } finally {
+      vercel.build.buildMs = buildMs;
+    }
+  });
+});
+
 describe('vercel-deploy bad input: one clear error, nothing deployed', () => {
   it.each([
     ['vercel-token', { 'vercel-token': '' }, /^Input "vercel-token": is required but empty/],
@@ -151,6 +259,11 @@ describe('vercel-deploy bad input: one clear error, nothing deployed', () => {
     ['working-directory', { 'working-directory': 'nope' }, /^Input "working-directory": nope does not exist/],
     ['prebuilt', { prebuilt: 'true' }, /^Input "prebuilt": is true but .*\.vercel\/output does not exist/],
     ['api-url', { 'api-url': 'ftp://x' }, /^Input "api-url": "ftp:\/\/x" is not an http\(s\) URL/],
+    [
+      'github-token',
+      { 'github-environment': 'production', 'github-token': '' },
+      /^Input "github-token": is empty but github-environment is "production"/,
+    ],
   ])('%s %j', async (_input, values, message) => {
     await projectWithRelease(`bad-${runNo}`);
     const project = `bad-${runNo}`;

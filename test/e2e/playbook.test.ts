@@ -16,6 +16,10 @@ const results = (run: WorkflowRun) =>
   Object.fromEntries(Object.values(run.jobs).map((j) => [j.id, j.result]));
 const why = (run: WorkflowRun) =>
   JSON.stringify(Object.values(run.jobs).map((j) => [j.id, j.result, j.steps.flatMap((s) => s.errors)]));
+const githubDeployment = (run: WorkflowRun) =>
+  sandbox.github
+    .deployments(REPOSITORY)
+    .find((d) => d.id === Number(run.jobs.deploy?.outputs['github-deployment-id']));
 const tableExists = async (db: string, t: string) =>
   (await sandbox.pg.psql(`SELECT count(*) FROM information_schema.tables WHERE table_name = '${t}'`, db)) ===
   '1';
@@ -45,6 +49,9 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
     expect(await tableExists(release.name, 'consents')).toBe(true);
     expect(run.jobs.db?.outputs['backup-id']).toBeTruthy();
     expect(run.jobs.compliance?.outputs.evidence).toBeTruthy();
+    const recorded = githubDeployment(run);
+    expect(recorded?.statuses.map((s) => s.state)).toEqual(['success', 'in_progress']);
+    expect(recorded?.statuses[0]?.environment_url).toBe(sandbox.vercel.productionUrl(release.name));
   });
 
   it('a failing validation rolls back the deployment and the database, records the incident; a re-run changes nothing more', async () => {
@@ -60,6 +67,7 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
     expect(await tableExists(release.name, 'consents')).toBe(false);
     const incidents = () => sandbox.github.issues(REPOSITORY).filter((i) => i.labels.includes('incident'));
     expect(incidents()).toHaveLength(1);
+    expect(githubDeployment(run)?.statuses[0]?.state).toBe('failure');
 
     // "Re-run failed jobs": validate fails again, the rollback resumes and finds nothing left to do.
     const rerun = await release.run({ previous: run });

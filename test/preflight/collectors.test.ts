@@ -5,10 +5,12 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGitHubEmulator } from '../../sandbox/github/emulator.js';
 import { type PgCluster, startPostgres } from '../../sandbox/postgres/cluster.js';
 import { startVercelEmulator } from '../../sandbox/vercel/emulator.js';
 import { collectCoverage } from '../../src/preflight/collectors/coverage.js';
 import { collectDatabase } from '../../src/preflight/collectors/database.js';
+import { collectReview } from '../../src/preflight/collectors/review.js';
 import { collectSecurity, severityOf } from '../../src/preflight/collectors/security.js';
 import { collectTls } from '../../src/preflight/collectors/tls.js';
 import { collectVercelEnv } from '../../src/preflight/collectors/vercel-env.js';
@@ -218,6 +220,91 @@ describe('Vercel env collector against the emulator', () => {
       expect(JSON.stringify(facts)).not.toContain('s3cret-value');
     } finally {
       await vercel.close();
+    }
+  });
+});
+
+describe('review collector against the GitHub emulator', () => {
+  const REPO = 'neonpro/web';
+  const MERGED = 'a'.repeat(40);
+  const REJECTED = 'b'.repeat(40);
+  const ORPHAN = 'c'.repeat(40);
+
+  it("takes each reviewer's latest verdict, reads the base branch's required checks from check runs and statuses", async () => {
+    const github = await startGitHubEmulator();
+    try {
+      github.addPullRequest(
+        REPO,
+        { number: 7, title: 'Consent banner', shas: ['d'.repeat(40), MERGED], baseRef: 'main', merged: true },
+        [
+          { user: 'ana', state: 'CHANGES_REQUESTED' },
+          { user: 'ana', state: 'COMMENTED' },
+          { user: 'ana', state: 'APPROVED' },
+          { user: 'bruno', state: 'APPROVED' },
+          { user: 'bruno', state: 'DISMISSED' },
+          { user: 'carla', state: 'APPROVED' },
+        ],
+      );
+      github.protectBranch(REPO, 'main', ['build', 'ci/lint']);
+      github.addCheckRun(REPO, MERGED, { name: 'build', status: 'completed', conclusion: 'success' });
+      github.addCommitStatus(REPO, MERGED, { context: 'ci/lint', state: 'success' });
+      const facts = await collectReview(github.token, github.apiUrl, REPO, MERGED);
+      expect(facts).toEqual({
+        sha: MERGED,
+        pullRequest: {
+          number: 7,
+          url: `https://github.com/${REPO}/pull/7`,
+          title: 'Consent banner',
+          baseRef: 'main',
+        },
+        approvedBy: ['ana', 'carla'],
+        changesRequestedBy: [],
+        requiredChecks: [
+          { name: 'build', conclusion: 'success' },
+          { name: 'ci/lint', conclusion: 'success' },
+        ],
+        requiredChecksPassed: true,
+        branchProtected: true,
+      });
+    } finally {
+      await github.close();
+    }
+  });
+
+  it('reports changes requested, a failed or missing required check, and a commit with no pull request on an unprotected branch', async () => {
+    const github = await startGitHubEmulator();
+    try {
+      github.addPullRequest(
+        REPO,
+        { number: 8, title: 'Drop audit table', shas: [REJECTED], baseRef: 'release', merged: false },
+        [
+          { user: 'ana', state: 'APPROVED' },
+          { user: 'dora', state: 'CHANGES_REQUESTED' },
+        ],
+      );
+      github.protectBranch(REPO, 'release', ['build', 'e2e']);
+      github.addCheckRun(REPO, REJECTED, { name: 'build', status: 'completed', conclusion: 'failure' });
+      const rejected = await collectReview(github.token, github.apiUrl, REPO, REJECTED);
+      expect(rejected.approvedBy).toEqual(['ana']);
+      expect(rejected.changesRequestedBy).toEqual(['dora']);
+      expect(rejected.requiredChecks).toEqual([
+        { name: 'build', conclusion: 'failure' },
+        { name: 'e2e', conclusion: 'missing' },
+      ]);
+      expect(rejected.requiredChecksPassed).toBe(false);
+
+      const orphan = await collectReview(github.token, github.apiUrl, REPO, ORPHAN);
+      expect(orphan).toMatchObject({
+        pullRequest: null,
+        approvedBy: [],
+        branchProtected: false,
+        requiredChecks: [],
+      });
+      await expect(collectReview('ghs_wrong', github.apiUrl, REPO, ORPHAN)).rejects.toThrow(
+        /Bad credentials/,
+      );
+    } finally {
+      await github.close();
     }
   });
 });

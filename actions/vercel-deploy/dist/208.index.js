@@ -1419,7 +1419,7 @@ module.exports = __toCommonJS(src_exports);
 var import_create_deployment = __toESM(__webpack_require__(6980));
 var import_continue = __webpack_require__(8931);
 var import_check_deployment_status = __webpack_require__(2301);
-var import_inspect_deployment_files = __webpack_require__(4492);
+var import_inspect_deployment_files = __webpack_require__(2111);
 var import_utils = __webpack_require__(7034);
 __reExport(src_exports, __webpack_require__(8889), module.exports);
 __reExport(src_exports, __webpack_require__(317), module.exports);
@@ -1430,7 +1430,7 @@ const createDeployment = (0, import_create_deployment.default)();
 
 /***/ }),
 
-/***/ 4492:
+/***/ 2111:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -2906,7 +2906,7 @@ module.exports = () => cached;
 
 /***/ }),
 
-/***/ 7655:
+/***/ 36:
 /***/ ((module) => {
 
 
@@ -7560,7 +7560,7 @@ if (getProto) {
 
 var getAsyncFunction = __webpack_require__(1491);
 var getGeneratorFunction = __webpack_require__(7228);
-var getAsyncGeneratorFunction = __webpack_require__(7655);
+var getAsyncGeneratorFunction = __webpack_require__(36);
 
 var doEval = function doEval(name) {
 	var value;

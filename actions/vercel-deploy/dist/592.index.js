@@ -96,7 +96,7 @@ const fsStat = __webpack_require__(1470);
 const rpl = __webpack_require__(2743);
 const constants_1 = __webpack_require__(2479);
 const utils = __webpack_require__(1144);
-const common = __webpack_require__(770);
+const common = __webpack_require__(8389);
 function read(directory, settings, callback) {
     if (!settings.stats && constants_1.IS_SUPPORT_READDIR_WITH_FILE_TYPES) {
         readdirWithFileTypes(directory, settings, callback);
@@ -197,7 +197,7 @@ function callSuccessCallback(callback, result) {
 
 /***/ }),
 
-/***/ 770:
+/***/ 8389:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -226,7 +226,7 @@ exports.readdir = exports.readdirWithFileTypes = exports.read = void 0;
 const fsStat = __webpack_require__(1470);
 const constants_1 = __webpack_require__(2479);
 const utils = __webpack_require__(1144);
-const common = __webpack_require__(770);
+const common = __webpack_require__(8389);
 function read(directory, settings) {
     if (!settings.stats && constants_1.IS_SUPPORT_READDIR_WITH_FILE_TYPES) {
         return readdirWithFileTypes(directory, settings);
@@ -1833,7 +1833,7 @@ exports.flatten = (...args) => {
 
 /***/ }),
 
-/***/ 1792:
+/***/ 9411:
 /***/ ((module) => {
 
 var charenc = {
@@ -5789,9 +5789,9 @@ module.exports = function(num) {
 
 (function(){
   var crypt = __webpack_require__(2012),
-      utf8 = (__webpack_require__(1792).utf8),
+      utf8 = (__webpack_require__(9411).utf8),
       isBuffer = __webpack_require__(4097),
-      bin = (__webpack_require__(1792).bin),
+      bin = (__webpack_require__(9411).bin),
 
   // The core
   md5 = function (message, options) {

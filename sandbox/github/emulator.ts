@@ -1,0 +1,114 @@
+/**
+ * A GitHub REST emulator on loopback for what the actions ask of GitHub: issues (the incident record),
+ * deployments and their statuses (vercel-deploy, rollback), and a change's review record (preflight:
+ * pull requests of a commit, reviews, check runs, commit statuses, required status checks). GitHub's
+ * paths, fields, status codes and error shape, token auth (401 "Bad credentials") and 5xx on demand, so
+ * Octokit talks to it unchanged through `baseUrl`. Tests seed the review record directly.
+ */
+
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { deploymentRoutes } from './deployments.js';
+import { fail, type Route, readJson, send } from './http.js';
+import { issueRoutes } from './issues.js';
+import { reviewRoutes } from './reviews.js';
+import {
+  type EmulatedCheckRun,
+  type EmulatedDeployment,
+  type EmulatedIssue,
+  type EmulatedPullRequest,
+  type EmulatedReview,
+  GitHubState,
+} from './state.js';
+
+export type { EmulatedDeployment, EmulatedIssue } from './state.js';
+
+export interface GitHubEmulator {
+  apiUrl: string;
+  token: string;
+  issues(repo: string): EmulatedIssue[];
+  deployments(repo: string): EmulatedDeployment[];
+  addPullRequest(repo: string, pr: EmulatedPullRequest, reviews?: EmulatedReview[]): void;
+  addCheckRun(repo: string, sha: string, run: EmulatedCheckRun): void;
+  addCommitStatus(repo: string, sha: string, status: { context: string; state: string }): void;
+  protectBranch(repo: string, branch: string, requiredChecks: string[]): void;
+  /** The next `n` requests answer 502. */
+  failNext(n: number): void;
+  requests: { method: string; path: string }[];
+  close(): Promise<void>;
+}
+
+const ROUTES: Route<GitHubState>[] = [...issueRoutes, ...deploymentRoutes, ...reviewRoutes];
+
+export async function startGitHubEmulator(): Promise<GitHubEmulator> {
+  const token = `ghs_${randomBytes(12).toString('hex')}`;
+  const state = new GitHubState();
+  const requests: GitHubEmulator['requests'] = [];
+  let failures = 0;
+  let origin = '';
+
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const method = req.method ?? '';
+    requests.push({ method, path: url.pathname });
+    if (failures > 0) {
+      failures--;
+      return send(res, fail(502, 'Server Error'));
+    }
+    if (req.headers.authorization !== `token ${token}` && req.headers.authorization !== `Bearer ${token}`) {
+      return send(res, fail(401, 'Bad credentials'));
+    }
+    const m = /^\/repos\/([^/]+\/[^/]+)(\/.*)$/.exec(url.pathname);
+    for (const route of m ? ROUTES : []) {
+      const params = route.method === method ? route.path.exec(m?.[2] ?? '') : null;
+      if (!params) continue;
+      const body = method === 'GET' ? {} : await readJson(req);
+      if (!body) return send(res, fail(400, 'Problems parsing JSON'));
+      return send(
+        res,
+        route.handle({
+          state,
+          repo: m?.[1] ?? '',
+          params: params.slice(1),
+          query: url.searchParams,
+          body,
+          origin,
+          path: url.pathname,
+        }),
+      );
+    }
+    return send(res, fail(404, 'Not Found'));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    apiUrl: origin,
+    token,
+    issues: (repo) => state.repo(repo).issues,
+    deployments: (repo) => state.repo(repo).deployments,
+    addPullRequest(repo, pr, reviews = []) {
+      state.repo(repo).pulls.push(pr);
+      state.repo(repo).reviews.set(pr.number, reviews);
+    },
+    addCheckRun(repo, sha, run) {
+      const r = state.repo(repo);
+      r.checkRuns.set(sha, [...(r.checkRuns.get(sha) ?? []), run]);
+    },
+    addCommitStatus(repo, sha, status) {
+      const r = state.repo(repo);
+      r.commitStatuses.set(sha, [...(r.commitStatuses.get(sha) ?? []), status]);
+    },
+    protectBranch(repo, branch, requiredChecks) {
+      state.repo(repo).protections.set(branch, requiredChecks);
+    },
+    failNext: (n) => {
+      failures = n;
+    },
+    requests,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}

@@ -1,0 +1,93 @@
+/** What the GitHub emulator keeps per repository, in memory. */
+
+export interface EmulatedIssue {
+  number: number;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  labels: string[];
+  created_at: string;
+  updated_at: string;
+}
+
+export interface EmulatedDeploymentStatus {
+  id: number;
+  state: 'error' | 'failure' | 'inactive' | 'in_progress' | 'queued' | 'pending' | 'success';
+  description: string;
+  environment: string;
+  environment_url: string;
+  log_url: string;
+  created_at: string;
+}
+
+export interface EmulatedDeployment {
+  id: number;
+  sha: string;
+  ref: string;
+  task: string;
+  environment: string;
+  description: string;
+  payload: unknown;
+  transient_environment: boolean;
+  production_environment: boolean;
+  created_at: string;
+  /** Newest first, as GitHub lists them. */
+  statuses: EmulatedDeploymentStatus[];
+}
+
+export interface EmulatedPullRequest {
+  number: number;
+  title: string;
+  /** The commits that belong to it: head and, once merged, the merge commit. */
+  shas: string[];
+  baseRef: string;
+  merged: boolean;
+}
+
+export interface EmulatedReview {
+  user: string;
+  state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED' | 'PENDING';
+}
+
+export interface EmulatedCheckRun {
+  name: string;
+  status: 'queued' | 'in_progress' | 'completed';
+  conclusion: string | null;
+}
+
+export interface RepoState {
+  issues: EmulatedIssue[];
+  deployments: EmulatedDeployment[];
+  pulls: EmulatedPullRequest[];
+  reviews: Map<number, EmulatedReview[]>;
+  checkRuns: Map<string, EmulatedCheckRun[]>;
+  commitStatuses: Map<string, { context: string; state: string }[]>;
+  /** Branch → required status check contexts; a branch not here is not protected. */
+  protections: Map<string, string[]>;
+}
+
+export class GitHubState {
+  private readonly repos = new Map<string, RepoState>();
+  private nextId = 1;
+
+  repo(name: string): RepoState {
+    let r = this.repos.get(name);
+    if (!r) {
+      r = {
+        issues: [],
+        deployments: [],
+        pulls: [],
+        reviews: new Map(),
+        checkRuns: new Map(),
+        commitStatuses: new Map(),
+        protections: new Map(),
+      };
+      this.repos.set(name, r);
+    }
+    return r;
+  }
+
+  id(): number {
+    return this.nextId++;
+  }
+}

@@ -1,0 +1,108 @@
+import { getOctokit } from '@actions/github';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type GitHubEmulator, startGitHubEmulator } from '../../sandbox/github/emulator.js';
+
+// Octokit, unchanged but for baseUrl, against the emulator: the contract the actions rely on.
+let github: GitHubEmulator;
+let octokit: ReturnType<typeof getOctokit>;
+const owner = 'neonpro';
+const SHA = 'e'.repeat(40);
+
+beforeAll(async () => {
+  github = await startGitHubEmulator();
+  octokit = getOctokit(github.token, { baseUrl: github.apiUrl });
+});
+afterAll(async () => {
+  await github?.close();
+});
+
+describe('GitHub emulator', () => {
+  it('refuses a bad token with 401 "Bad credentials" and answers 404 for an unknown path', async () => {
+    const stranger = getOctokit('ghs_nope', { baseUrl: github.apiUrl });
+    await expect(stranger.rest.issues.get({ owner, repo: 'a', issue_number: 1 })).rejects.toMatchObject({
+      status: 401,
+    });
+    await expect(
+      octokit.request('GET /repos/{owner}/{repo}/nothing', { owner, repo: 'a' }),
+    ).rejects.toMatchObject({
+      status: 404,
+    });
+  });
+
+  it('issues: create, list by label across pages, update', async () => {
+    const repo = 'issues';
+    for (let i = 0; i < 3; i++)
+      await octokit.rest.issues.create({
+        owner,
+        repo,
+        title: `t${i}`,
+        labels: i === 1 ? ['x'] : ['incident'],
+      });
+    const all = await octokit.paginate(octokit.rest.issues.listForRepo, {
+      owner,
+      repo,
+      labels: 'incident',
+      per_page: 1,
+    });
+    expect(all.map((i) => i.title)).toEqual(['t2', 't0']);
+    const { data } = await octokit.rest.issues.update({ owner, repo, issue_number: 1, state: 'closed' });
+    expect(data.state).toBe('closed');
+  });
+
+  it('deployments: 409 while checks are red unless required_contexts is given; auto_inactive spares production', async () => {
+    const repo = 'deploys';
+    github.addCheckRun(`${owner}/${repo}`, SHA, { name: 'test', status: 'completed', conclusion: 'failure' });
+    await expect(
+      octokit.rest.repos.createDeployment({ owner, repo, ref: SHA, environment: 'production' }),
+    ).rejects.toMatchObject({ status: 409 });
+
+    const create = async (environment: string) => {
+      const { data } = await octokit.rest.repos.createDeployment({
+        owner,
+        repo,
+        ref: SHA,
+        environment,
+        required_contexts: [],
+        auto_merge: false,
+      });
+      if (!('id' in data)) throw new Error('no deployment');
+      await octokit.rest.repos.createDeploymentStatus({
+        owner,
+        repo,
+        deployment_id: data.id,
+        state: 'success',
+      });
+      return data.id;
+    };
+    const [prod1, prod2] = [await create('production'), await create('production')];
+    const [stage1, stage2] = [await create('staging'), await create('staging')];
+    const latest = async (id: number) =>
+      (await octokit.rest.repos.listDeploymentStatuses({ owner, repo, deployment_id: id })).data[0]?.state;
+    expect([await latest(prod1), await latest(prod2)]).toEqual(['success', 'success']);
+    expect([await latest(stage1), await latest(stage2)]).toEqual(['inactive', 'success']);
+
+    const { data: listed } = await octokit.rest.repos.listDeployments({
+      owner,
+      repo,
+      environment: 'production',
+    });
+    expect(listed.map((d) => d.id)).toEqual([prod2, prod1]);
+    await expect(
+      octokit.rest.repos.createDeploymentStatus({
+        owner,
+        repo,
+        deployment_id: prod1,
+        state: 'bogus' as 'success',
+      }),
+    ).rejects.toMatchObject({ status: 422 });
+  });
+
+  it('answers 502 on demand, which Octokit surfaces', async () => {
+    github.failNext(1);
+    await expect(octokit.rest.repos.listDeployments({ owner, repo: 'x' })).rejects.toMatchObject({
+      status: 502,
+    });
+    const { data } = await octokit.rest.repos.listDeployments({ owner, repo: 'x' });
+    expect(data).toEqual([]);
+  });
+});
