@@ -6,7 +6,16 @@ import { readGateInputs } from '../gate/gate-inputs.js';
 import { prepareGate } from '../gate/prepare-gate.js';
 import { publishOutcome } from '../gate/publish-outcome.js';
 import { readMigrateInputs } from '../migrate/inputs.js';
-import { applyPhase, backupPhase, failedMigrationError, lintPhase, pick, readState } from '../migrate/run.js';
+import {
+  applyPhase,
+  backupPhase,
+  earlierBackupPhase,
+  failedMigrationError,
+  lintPhase,
+  pick,
+  readState,
+  recordBackupPhase,
+} from '../migrate/run.js';
 import { migrationSummary } from '../migrate/summary.js';
 import { resolveMigrationCommand } from '../migrate/tools.js';
 import { mergeFacts } from '../policy/facts.js';
@@ -45,9 +54,15 @@ await runAction(async (runner) => {
     store = new ArtifactStore({ retentionDays: inputs.storage.retentionDays, token: inputs.storage.token });
     expected = (id) => formatArtifactLocation({ runId: ctx.runId, name: artifactName(id) });
   }
-  const backup = await runner.group('Backup', () =>
-    backupPhase(inputs, ctx, store, expected, (m) => runner.info(m)),
-  );
+  const resumed = await earlierBackupPhase(inputs, ctx, store, before);
+  if (resumed)
+    runner.info(
+      `Attempt ${resumed.attempt} of this run backed up ${resumed.id} and then applied ${resumed.alreadyApplied.join(', ')}: that verified backup stays the pre-deploy backup (no new backup of a half-migrated database)`,
+    );
+  const backup =
+    resumed ??
+    (await runner.group('Backup', () => backupPhase(inputs, ctx, store, expected, (m) => runner.info(m))));
+  const alreadyApplied = resumed?.alreadyApplied ?? [];
   runner.setOutput('backup-id', backup.id);
   runner.setOutput('backup-location', backup.location);
   runner.setOutput('backup-manifest', backup.manifestPath);
@@ -64,14 +79,16 @@ await runAction(async (runner) => {
       mode: gateInputs.mode,
       now,
     });
-  const summary = (applied: string[], applyMs?: number) =>
+  const summary = (applied: string[], applyMs?: number, durations?: Record<string, number>) =>
     migrationSummary({
       manifest: backup.manifest,
       location: backup.location,
       backupMs: backup.durationMs,
+      reusedFromAttempt: resumed?.attempt,
       pending: before?.pending ?? [],
       applied,
       applyMs,
+      durations,
       lint,
       dryRun: inputs.dryRun,
     });
@@ -82,15 +99,16 @@ await runAction(async (runner) => {
     cmd.tool === 'none' ||
     (preOutcome.decision === 'fail' && gateInputs.mode === 'enforce')
   ) {
-    runner.setOutput('migrations-applied', '[]');
+    runner.setOutput('migrations-applied', JSON.stringify(alreadyApplied));
     runner.setOutput('schema-version-after', before?.applied.at(-1) ?? '');
-    await publishOutcome(runner, ctx, preOutcome, gateInputs, 'Database migration', summary([]));
+    await publishOutcome(runner, ctx, preOutcome, gateInputs, 'Database migration', summary(alreadyApplied));
     return;
   }
 
   runner.info(
     `Applying ${before?.pending.length ?? 'the'} pending migration(s) with ${cmd.tool === 'command' ? cmd.program : cmd.tool}; backup ${backup.id} is at ${backup.location}`,
   );
+  if (!resumed) await recordBackupPhase(inputs, ctx, backup, before);
   const applied = await runner
     .group('Migrations', () => applyPhase(cmd, inputs, before, backup.manifest.rowCounts))
     .catch((err: Error) => {
@@ -98,7 +116,8 @@ await runAction(async (runner) => {
         `${err.message}. The verified backup ${backup.id} (${backup.location}) is what the rollback restores.`,
       );
     });
-  runner.setOutput('migrations-applied', JSON.stringify(applied.applied));
+  const appliedByRun = [...alreadyApplied, ...applied.applied];
+  runner.setOutput('migrations-applied', JSON.stringify(appliedByRun));
   runner.setOutput('schema-version-after', applied.after?.applied.at(-1) ?? '');
   const outcome = await decide({
     dbMigrate: { ...facts.dbMigrate, integrity: { checked: true, drops: applied.drops } },
@@ -109,6 +128,6 @@ await runAction(async (runner) => {
     outcome,
     gateInputs,
     'Database migration',
-    summary(applied.applied, applied.durationMs),
+    summary(appliedByRun, applied.durationMs, applied.durations),
   );
 });

@@ -18,6 +18,41 @@ export interface FetchedBackup {
   cleanup(): Promise<void>;
 }
 
+async function getChecked(store: BackupStore, location: string, tempDir: string) {
+  const work = join(tempDir, `fetch-${randomBytes(4).toString('hex')}`);
+  const stored = join(work, 'stored');
+  const cleanup = () => rm(work, { recursive: true, force: true });
+  try {
+    await store.get(location, stored);
+    const manifest = await readManifest(join(stored, MANIFEST_FILE));
+    const expected = manifest.encryption.kind === 'none' ? manifest.files : (manifest.storedFiles ?? []);
+    const bad = await mismatches(stored, expected, [MANIFEST_FILE]);
+    if (bad.length)
+      throw damaged(manifest, manifest.encryption.kind === 'none' ? 'checksums' : 'encrypted files', bad);
+    return { manifest, work, stored, cleanup };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}
+
+const damaged = (m: BackupManifest, what: string, bad: string[]) =>
+  new Error(`backup ${m.id} is damaged (${what}): ${bad.slice(0, 5).join(', ')}`);
+
+/**
+ * Checks that the backup at `location` is still there and intact (every stored file against the
+ * manifest's checksums) without decrypting it; returns its manifest.
+ */
+export async function checkStoredBackup(
+  store: BackupStore,
+  location: string,
+  tempDir: string,
+): Promise<BackupManifest> {
+  const { manifest, cleanup } = await getChecked(store, location, tempDir);
+  await cleanup();
+  return manifest;
+}
+
 /**
  * Brings a backup from its store, checks the stored files' checksums (a corrupted or tampered file stops
  * here), decrypts, and checks the plain files' checksums too. Changes nothing in any database.
@@ -28,30 +63,24 @@ export async function fetchBackup(
   tempDir: string,
   decryption: Decryption,
 ): Promise<FetchedBackup> {
-  const work = join(tempDir, `fetch-${randomBytes(4).toString('hex')}`);
-  const stored = join(work, 'stored');
-  await store.get(location, stored);
-  const manifest = await readManifest(join(stored, MANIFEST_FILE));
-  const cleanup = () => rm(work, { recursive: true, force: true });
-  const check = async (dir: string, expected: BackupManifest['files'], what: string) => {
-    const bad = await mismatches(dir, expected, [MANIFEST_FILE]);
-    if (bad.length)
-      throw new Error(`backup ${manifest.id} is damaged (${what}): ${bad.slice(0, 5).join(', ')}`);
-  };
-  if (manifest.encryption.kind === 'none') {
-    await check(stored, manifest.files, 'checksums');
-    return { manifest, dumpDir: stored, cleanup };
-  }
+  const { manifest, work, stored, cleanup } = await getChecked(store, location, tempDir);
+  if (manifest.encryption.kind === 'none') return { manifest, dumpDir: stored, cleanup };
   if (decryption.kind === 'none') {
+    await cleanup();
     throw new Error(
       `backup ${manifest.id} is encrypted (${manifest.encryption.kind}); give the key that decrypts it`,
     );
   }
-  await check(stored, manifest.storedFiles ?? [], 'encrypted files');
-  const plain = join(work, 'plain');
-  await decryptDir(stored, plain, decryption);
-  await check(plain, manifest.files, 'after decryption');
-  return { manifest, dumpDir: plain, cleanup };
+  try {
+    const plain = join(work, 'plain');
+    await decryptDir(stored, plain, decryption);
+    const bad = await mismatches(plain, manifest.files, [MANIFEST_FILE]);
+    if (bad.length) throw damaged(manifest, 'after decryption', bad);
+    return { manifest, dumpDir: plain, cleanup };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
 }
 
 /**

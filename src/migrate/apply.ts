@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import type { TimedLine } from './durations.js';
 import type { MigrationCommand } from './tools.js';
 
 export class MigrationFailedError extends Error {
@@ -13,9 +14,10 @@ export async function applyMigrations(
   cmd: MigrationCommand,
   cwd: string,
   databaseUrl: string,
-): Promise<{ durationMs: number; output: string }> {
+): Promise<{ durationMs: number; startedAt: number; lines: TimedLine[] }> {
   const { getExecOutput } = await import('@actions/exec');
   const started = performance.now();
+  const lines: TimedLine[] = [];
   const env = Object.fromEntries(
     Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined),
   );
@@ -23,6 +25,7 @@ export async function applyMigrations(
     cwd,
     env: { ...env, DATABASE_URL: databaseUrl },
     ignoreReturnCode: true,
+    listeners: { stdline: (text) => lines.push({ at: performance.now(), text }) },
   });
   const durationMs = Math.round(performance.now() - started);
   if (result.exitCode !== 0) {
@@ -32,5 +35,5 @@ export async function applyMigrations(
       `${cmd.tool === 'command' ? cmd.program : cmd.tool} exited with ${result.exitCode}: ${tail}`,
     );
   }
-  return { durationMs, output: result.stdout };
+  return { durationMs, startedAt: started, lines };
 }

@@ -1,4 +1,7 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { checkStoredBackup } from '../backup/restore-backup.js';
 import type { BackupStore } from '../backup/store.js';
 import { takeBackup } from '../backup/take-backup.js';
 import type { MigrationFacts } from '../db/migration-state.js';
@@ -6,7 +9,9 @@ import { migrationState, repoMigrations } from '../db/migration-state.js';
 import { rowCounts, withClient } from '../db/queries.js';
 import type { RunContext } from '../runner/runner.js';
 import { applyMigrations } from './apply.js';
+import { migrationDurations } from './durations.js';
 import type { MigrateInputs } from './inputs.js';
+import { earlierBackup, recordBackup } from './journal.js';
 import { type LintReport, lintMigrations } from './lint.js';
 import { detectTool, type MigrationCommand, pendingFiles } from './tools.js';
 
@@ -94,6 +99,69 @@ export async function backupPhase(
   return { id, ...result, durationMs: Math.round(performance.now() - started) };
 }
 
+export interface ResumedBackup extends BackupPhase {
+  /** The attempt that took the backup and then started migrating. */
+  attempt: number;
+  /** What that attempt (or later ones) applied after the backup. */
+  alreadyApplied: string[];
+}
+
+/**
+ * On a re-run: when an earlier attempt of this run backed up and then applied migrations, the database is
+ * no longer the pre-deploy one, so a new backup would hold a half-migrated database. That earlier backup
+ * stays the pre-deploy backup, once it is checked to be still there and intact. Undefined when there is no
+ * such attempt, or the database is back where its backup left it (a fresh backup is then the newer one).
+ */
+export async function earlierBackupPhase(
+  inputs: MigrateInputs,
+  ctx: RunContext,
+  store: BackupStore,
+  before: MigrationFacts | undefined,
+): Promise<ResumedBackup | undefined> {
+  if (ctx.runAttempt <= 1) return undefined;
+  const record = await withClient(inputs.target, (c) => earlierBackup(c, ctx.runId, ctx.runAttempt));
+  if (!record) return undefined;
+  const had = new Set(record.appliedBefore);
+  const alreadyApplied = (before?.applied ?? []).filter((a) => !had.has(a));
+  if (alreadyApplied.length === 0) return undefined;
+  const tempDir = `${ctx.runnerTemp}/deploy-gates`;
+  const manifest = await checkStoredBackup(store, record.location, tempDir).catch((err: Error) => {
+    throw new Error(
+      `attempt ${record.attempt} of this run backed up to ${record.location} and then applied ${alreadyApplied.join(', ')}, but that backup cannot be read back (${err.message}). Nothing was backed up or migrated: a backup now would hold the half-migrated database. Find the backup ${record.backupId}, or decide by hand how to go on.`,
+    );
+  });
+  await mkdir(tempDir, { recursive: true });
+  const manifestPath = join(tempDir, `${manifest.id}.manifest.json`);
+  await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+  return {
+    id: manifest.id,
+    location: record.location,
+    manifestPath,
+    manifest,
+    durationMs: 0,
+    attempt: record.attempt,
+    alreadyApplied,
+  };
+}
+
+/** Written just before migrating, so a re-run of this run can find the pre-deploy backup again. */
+export async function recordBackupPhase(
+  inputs: MigrateInputs,
+  ctx: RunContext,
+  backup: BackupPhase,
+  before: MigrationFacts | undefined,
+): Promise<void> {
+  await withClient(inputs.target, (c) =>
+    recordBackup(c, {
+      runId: ctx.runId,
+      attempt: ctx.runAttempt,
+      backupId: backup.id,
+      location: backup.location,
+      appliedBefore: before?.applied ?? [],
+    }),
+  );
+}
+
 export async function lintPhase(
   cmd: MigrationCommand,
   state: MigrationFacts | undefined,
@@ -107,6 +175,8 @@ export async function lintPhase(
 export interface ApplyPhase {
   applied: string[];
   durationMs: number;
+  /** Per migration, when the tool's output tells (dbmate, node-pg-migrate). */
+  durations: Record<string, number> | undefined;
   after: MigrationFacts | undefined;
   drops: { table: string; before: number; after: number }[];
 }
@@ -117,7 +187,7 @@ export async function applyPhase(
   before: MigrationFacts | undefined,
   backupCounts: Record<string, number>,
 ): Promise<ApplyPhase> {
-  const { durationMs } = await applyMigrations(cmd, inputs.workdir, inputs.databaseUrl);
+  const { durationMs, startedAt, lines } = await applyMigrations(cmd, inputs.workdir, inputs.databaseUrl);
   const { after, counts } = await withClient(inputs.target, async (c) => {
     await c.query('SELECT 1');
     return {
@@ -130,5 +200,8 @@ export async function applyPhase(
     .filter(([t]) => !MIGRATION_TABLES.includes(t))
     .filter(([t, n]) => (counts[t] ?? 0) < n)
     .map(([table, n]) => ({ table, before: n, after: counts[table] ?? 0 }));
-  return { applied: (after?.applied ?? []).filter((a) => !was.has(a)), durationMs, after, drops };
+  const applied = (after?.applied ?? []).filter((a) => !was.has(a));
+  const timed = cmd.tool === 'dbmate' || cmd.tool === 'node-pg-migrate';
+  const durations = timed ? migrationDurations(applied, lines, startedAt) : undefined;
+  return { applied, durationMs, durations, after, drops };
 }

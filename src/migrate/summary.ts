@@ -8,9 +8,12 @@ export function migrationSummary(opts: {
   manifest: BackupManifest;
   location: string;
   backupMs: number;
+  /** The backup was taken by this earlier attempt of the run, before it started migrating. */
+  reusedFromAttempt?: number | undefined;
   pending: string[];
   applied: string[];
   applyMs: number | undefined;
+  durations?: Record<string, number> | undefined;
   lint: LintReport;
   dryRun: boolean;
 }): string {
@@ -25,6 +28,11 @@ export function migrationSummary(opts: {
     `| \`${md(m.id)}\` | ${md(m.database.name)} (${mb(m.database.sizeBytes)}, PostgreSQL ${md(m.database.serverVersion)}) | ${m.files.length} files, ${mb(m.dump.bytes)} | ${(opts.backupMs / 1000).toFixed(1)} s | ${throughput} | checksums, ${m.verification.tocEntries} TOC entries${m.verification.restore === 'matched' ? ', test restore matched' : ''} | ${m.encryption.kind} | ${md(opts.location)} |`,
     '',
   ];
+  if (opts.reusedFromAttempt)
+    lines.push(
+      `Re-run: this is the backup attempt ${opts.reusedFromAttempt} took before it started migrating, checked again; no new backup was taken of the half-migrated database.`,
+      '',
+    );
   if (opts.lint.findings.length) {
     lines.push('Destructive changes found in the pending SQL:', '');
     for (const f of opts.lint.findings)
@@ -40,7 +48,10 @@ export function migrationSummary(opts: {
       `Applied ${opts.applied.length} migration(s) in ${((opts.applyMs ?? 0) / 1000).toFixed(1)} s:`,
       '',
     );
-    for (const a of opts.applied) lines.push(`- ${md(a)}`);
+    for (const a of opts.applied) {
+      const ms = opts.durations?.[a];
+      lines.push(`- ${md(a)}${ms === undefined ? '' : ` (${ms} ms)`}`);
+    }
   } else lines.push('No migration was pending.');
   return `${lines.join('\n')}\n\n`;
 }

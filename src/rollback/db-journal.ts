@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { JOURNAL_SCHEMA, tableExists } from '../db/journal.js';
 
 /**
  * A journal of restores kept in the database itself, in its own schema that restores leave alone: it says
@@ -6,7 +7,8 @@ import type pg from 'pg';
  * once the app writes again after the rollback. Without it a re-run would see those new rows as "written
  * after the backup" and either refuse or, with allow-data-loss, restore a second time and lose them.
  */
-export const JOURNAL_SCHEMA = 'deploy_gates';
+export { JOURNAL_SCHEMA };
+
 const TABLE = `${JOURNAL_SCHEMA}.rollback_journal`;
 
 export type JournalState = 'restoring' | 'restored';
@@ -42,8 +44,7 @@ export async function readJournal(
   runId: string,
   backupId: string,
 ): Promise<JournalEntry[]> {
-  const exists = await client.query<{ t: string | null }>(`SELECT to_regclass($1) AS t`, [TABLE]);
-  if (!exists.rows[0]?.t) return [];
+  if (!(await tableExists(client, TABLE))) return [];
   const { rows } = await client.query<{
     run_id: string;
     attempt: number;

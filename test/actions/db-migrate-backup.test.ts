@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startArtifactService } from '../../sandbox/artifact/service.js';
 import { type PgCluster, startPostgres } from '../../sandbox/postgres/cluster.js';
 import { PathStore } from '../../src/backup/path-store.js';
 import { fetchBackup } from '../../src/backup/restore-backup.js';
@@ -44,12 +45,17 @@ const dbmate = (files: Record<string, string>) =>
     ]),
   );
 
-async function migrate(inputs: Record<string, string>, files: Record<string, unknown>): Promise<ActionRun> {
-  const backups = mkdtempSync(join(tmpdir(), 'dg-backups-'));
+async function migrate(
+  inputs: Record<string, string>,
+  files: Record<string, unknown>,
+  rerun: { runId: string; attempt: number; backups: string } | undefined = undefined,
+): Promise<ActionRun> {
+  const backups = rerun?.backups ?? mkdtempSync(join(tmpdir(), 'dg-backups-'));
   const run = await runAction({
     action: ACTION,
     workspace: workspace(files),
     inputs: { 'backup-storage': 'path', 'backup-path': backups, 'encryption-key': KEY, jobs: '2', ...inputs },
+    ...(rerun ? { runId: rerun.runId, runAttempt: rerun.attempt } : {}),
     stepId: 'db',
     timeoutMs: 120_000,
   });
@@ -96,6 +102,7 @@ describe('db-migrate-backup action', { timeout: 180_000 }, () => {
     expect(fetched.manifest.id).toBe(run.outputs['backup-id']);
     await fetched.cleanup();
     expect(run.summary).toContain('### Database: backup, then migrations');
+    expect(run.summary).toMatch(/^- 20260301000000 \(\d+ ms\)$/m);
     expect(leakedSecrets(run, [pgc.password, KEY])).toEqual([]);
   });
 
@@ -189,6 +196,102 @@ describe('db-migrate-backup action', { timeout: 180_000 }, () => {
     expect(errors(run).at(-1)?.message).toMatch(
       /dbmate exited with \d+: .*no_such_table.*The verified backup .* is what the rollback restores/,
     );
+  });
+
+  it("a re-run after a half-applied release keeps the first attempt's backup as the pre-deploy one and finishes", async () => {
+    const db = await database();
+    const backups = mkdtempSync(join(tmpdir(), 'dg-backups-'));
+    const files = dbmate({
+      '20260304000000_ok.sql': 'CREATE TABLE audit_log (id int);',
+      '20260304000001_late.sql': 'ALTER TABLE late_table ADD COLUMN x int;',
+    });
+    const runId = `5150${n}`;
+    const first = await migrate({ 'database-url': db.url }, files, { runId, attempt: 1, backups });
+    expect(first.exitCode).toBe(1);
+    expect(await tableExists(db.name, 'audit_log')).toBe(true);
+
+    // What failed was passing (a lock, a missing grant); "Re-run failed jobs".
+    await pgc.psql('CREATE TABLE late_table (id int);', db.name);
+    const second = await migrate({ 'database-url': db.url }, files, { runId, attempt: 2, backups });
+    expect(second.exitCode, second.stdout).toBe(0);
+    expect(second.outputs['backup-id']).toBe(first.outputs['backup-id']);
+    expect(second.outputs['backup-location']).toBe(first.outputs['backup-location']);
+    expect(JSON.parse(second.outputs['migrations-applied'] ?? '[]')).toEqual([
+      '20260304000000',
+      '20260304000001',
+    ]);
+    expect(second.stdout).toContain('stays the pre-deploy backup');
+    expect(second.summary).toContain('Re-run: this is the backup attempt 1 took');
+    // The kept backup is the pre-deploy database: no audit_log in it.
+    const fetched = await fetchBackup(
+      new PathStore('/'),
+      second.outputs['backup-location'] ?? '',
+      mkdtempSync(join(tmpdir(), 'dg-f-')),
+      { kind: 'passphrase', passphrase: KEY },
+    );
+    expect(Object.keys(fetched.manifest.rowCounts)).not.toContain('public.audit_log');
+    await fetched.cleanup();
+
+    // A third attempt after a rollback restored the database takes a fresh backup again.
+    await pgc.psql(
+      'DROP TABLE audit_log; ALTER TABLE late_table DROP COLUMN x; DELETE FROM schema_migrations;',
+      db.name,
+    );
+    const third = await migrate({ 'database-url': db.url }, files, { runId, attempt: 3, backups });
+    expect(third.exitCode, third.stdout).toBe(0);
+    expect(third.outputs['backup-id']).not.toBe(first.outputs['backup-id']);
+  });
+
+  it("backup-storage artifact: the backup goes to the run's artifacts, and another job of the run reads it back intact", async () => {
+    const service = await startArtifactService();
+    try {
+      const db = await database();
+      const runId = 60_000 + n;
+      const run = await runAction({
+        action: ACTION,
+        workspace: workspace(dbmate({ '20260305000000_notes.sql': 'CREATE TABLE notes (id int);' })),
+        inputs: {
+          'database-url': db.url,
+          'backup-storage': 'artifact',
+          'retention-days': '7',
+          'encryption-key': KEY,
+        },
+        env: {
+          ...service.env(runId, 'db'),
+          GITHUB_REPOSITORY: service.repository,
+          GITHUB_API_URL: service.url,
+        },
+        runId: String(runId),
+        stepId: 'db',
+        timeoutMs: 120_000,
+      });
+      runs.push(run);
+      expect(run.exitCode, run.stdout).toBe(0);
+      expect(run.outputs['backup-location']).toMatch(new RegExp(`^artifact:${runId}/`));
+      expect(await tableExists(db.name, 'notes')).toBe(true);
+
+      process.env.GITHUB_API_URL = service.url;
+      const { ArtifactStore } = await import('../../src/backup/artifact-store.js');
+      const rollbackJob = new ArtifactStore({
+        env: { ...service.env(runId, 'rollback'), GITHUB_REPOSITORY: service.repository },
+      });
+      const fetched = await fetchBackup(
+        rollbackJob,
+        run.outputs['backup-location'] ?? '',
+        mkdtempSync(join(tmpdir(), 'dg-f-')),
+        {
+          kind: 'passphrase',
+          passphrase: KEY,
+        },
+      );
+      expect(fetched.manifest).toMatchObject({
+        id: run.outputs['backup-id'],
+        rowCounts: { 'public.patients': 200 },
+      });
+      await fetched.cleanup();
+    } finally {
+      await service.close();
+    }
   });
 
   it('dry-run backs up, verifies and lists what would run, and changes nothing', async () => {
