@@ -35,6 +35,8 @@ export interface SandboxRelease {
   workspace: string;
   run(opts?: {
     previous?: WorkflowRun;
+    /** With `previous`: "Re-run all jobs" rather than "Re-run failed jobs". */
+    rerunAll?: boolean;
     approve?: (job: string, environment: string) => Promise<boolean>;
     onEvent?: (e: WorkflowEvent) => void;
     /** The clock the compliance gate judges the change window by; default SANDBOX_NOW (inside it). */
@@ -138,6 +140,7 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
             approve: opts.approve ?? (async () => true),
             ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
             ...(opts.previous ? { previous: opts.previous } : {}),
+            ...(opts.rerunAll ? { rerunAll: true } : {}),
           }),
       };
     },

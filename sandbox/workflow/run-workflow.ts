@@ -68,6 +68,8 @@ export interface RunWorkflowOptions {
   selfRepository?: string;
   /** A failed earlier attempt: "Re-run failed jobs" reruns only failed jobs and their dependents. */
   previous?: WorkflowRun;
+  /** With `previous`: "Re-run all jobs" instead of "Re-run failed jobs". */
+  rerunAll?: boolean;
   runId?: string;
   onEvent?: (event: WorkflowEvent) => void;
 }
@@ -297,7 +299,11 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
   const { workflow, previous } = options;
   const attempt = previous ? previous.attempt + 1 : 1;
   const runId = options.runId ?? previous?.runId ?? String(Date.now());
-  const rerun = previous ? toRerun(workflow, previous) : undefined;
+  const rerun = previous
+    ? options.rerunAll
+      ? new Set(workflow.jobs.map((j) => j.id))
+      : toRerun(workflow, previous)
+    : undefined;
   const byId = new Map(workflow.jobs.map((j) => [j.id, j]));
   const artifacts = join(tmpdir(), `deploy-gates-artifacts-${runId}`);
   const inputs = {

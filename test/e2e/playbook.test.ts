@@ -77,6 +77,55 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
     expect(incidents()).toHaveLength(1);
   });
 
+  it('a rollback that fails once (GitHub down) finishes when the failed jobs are re-run; one incident', async () => {
+    const release = await sandbox.release({ healthy: false });
+    const run = await release.run({
+      onEvent: (e) => {
+        if (e.type === 'job-start' && e.job === 'rollback') sandbox.github.failNext(100_000);
+      },
+    });
+    sandbox.github.failNext(0);
+    expect(results(run), why(run)).toMatchObject({ validate: 'failure', rollback: 'failure' });
+    // The app and database came back even though the records could not be written.
+    expect(sandbox.vercel.productionDeploymentId(release.name)).toBe(release.previousDeploymentId);
+    expect(await tableExists(release.name, 'consents')).toBe(false);
+
+    const rerun = await release.run({ previous: run });
+    expect(results(rerun), why(rerun)).toMatchObject({
+      deploy: 'success',
+      validate: 'failure',
+      rollback: 'success',
+    });
+    expect(rerun.jobs.deploy?.reused).toBe(true);
+    expect(sandbox.vercel.productionDeploymentId(release.name)).toBe(release.previousDeploymentId);
+    const incidents = sandbox.github
+      .issues(REPOSITORY)
+      .filter((i) => i.labels.includes('incident') && i.body.includes(`run-id=${run.runId} `));
+    expect(incidents).toHaveLength(1);
+    expect(githubDeployment(run)?.statuses[0]?.state).toBe('failure');
+  });
+
+  it('"Re-run all jobs" after a success changes nothing: same deployment live, no new build, no migration', async () => {
+    const release = await sandbox.release({ healthy: true });
+    const run = await release.run();
+    expect(results(run).rollback, why(run)).toBe('skipped');
+    const live = sandbox.vercel.productionDeploymentId(release.name);
+    const builds = sandbox.vercel.deployments().length;
+
+    const again = await release.run({ previous: run, rerunAll: true });
+    expect(results(again), why(again)).toMatchObject({
+      db: 'success',
+      deploy: 'success',
+      validate: 'success',
+      rollback: 'skipped',
+    });
+    expect(again.jobs.deploy?.reused).toBe(false);
+    expect(sandbox.vercel.productionDeploymentId(release.name)).toBe(live);
+    expect(sandbox.vercel.deployments().length).toBe(builds);
+    expect(again.jobs.db?.outputs['backup-id']).toBe(run.jobs.db?.outputs['backup-id']);
+    expect(await tableExists(release.name, 'consents')).toBe(true);
+  });
+
   it('a compliance failure (outside the change window) stops the pipeline before the approval; nothing changes', async () => {
     const release = await sandbox.release({ healthy: true });
     const asked: string[] = [];
