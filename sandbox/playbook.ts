@@ -42,6 +42,8 @@ export interface SandboxRelease {
     /** The clock the compliance gate judges the change window by; default SANDBOX_NOW (inside it). */
     now?: string;
   }): Promise<WorkflowRun>;
+  /** The manual rollback workflow (rollback.yml) started by on-call for an earlier playbook run. */
+  rollback(opts: { runId: string; reason: string }): Promise<WorkflowRun>;
 }
 
 export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
@@ -57,7 +59,10 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
     { number: 42, title: 'Consent records', shas: [SANDBOX_SHA], baseRef: 'main', merged: true },
     [{ user: 'clinical-lead', state: 'APPROVED' }],
   );
-  const workflow = await loadWorkflow(join(ROOT, '.github/workflows/playbook.yml'));
+  const [workflow, rollbackWorkflow] = await Promise.all([
+    loadWorkflow(join(ROOT, '.github/workflows/playbook.yml')),
+    loadWorkflow(join(ROOT, '.github/workflows/rollback.yml')),
+  ]);
   let n = 0;
   return {
     vercel,
@@ -141,6 +146,29 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
             ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
             ...(opts.previous ? { previous: opts.previous } : {}),
             ...(opts.rerunAll ? { rerunAll: true } : {}),
+          }),
+        rollback: ({ runId, reason }) =>
+          runWorkflow({
+            workflow: rollbackWorkflow,
+            repoRoot: ROOT,
+            workspace: ws,
+            inputs: {
+              'run-id': runId,
+              reason,
+              hooks: '',
+              'verify-url': vercel.productionUrl(name),
+              'vercel-api-url': vercel.apiUrl,
+            },
+            secrets: {
+              VERCEL_TOKEN: vercel.token,
+              VERCEL_PROJECT_ID: name,
+              VERCEL_ORG_ID: vercel.teamId,
+              DATABASE_URL: `${pg.url(name)}?sslmode=disable`,
+              BACKUP_ENCRYPTION_KEY: 'sandbox-passphrase',
+            },
+            github: { token: github.token, repository: REPOSITORY, sha: SANDBOX_SHA },
+            env: { NODE_EXTRA_CA_CERTS: vercel.caFile, GITHUB_API_URL: github.apiUrl },
+            approve: async () => true,
           }),
       };
     },

@@ -148,7 +148,13 @@ async function runShell(
   return new Promise((resolvePromise) => {
     const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
       cwd,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, GITHUB_OUTPUT: outputFile },
+      env: {
+        // The sandbox's `gh` comes first; everything else is the machine's.
+        PATH: `${SANDBOX_BIN}:${process.env.PATH ?? ''}`,
+        HOME: process.env.HOME ?? '',
+        ...env,
+        GITHUB_OUTPUT: outputFile,
+      },
     });
     let output = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -177,6 +183,8 @@ interface StepContext {
   attempt: number;
   runId: string;
 }
+
+const SANDBOX_BIN = join(import.meta.dirname, 'bin');
 
 /** The runner's GITHUB_* variables, from the same github context the expressions see. */
 function runnerVariables(github: Record<string, string>): Record<string, string> {
@@ -237,7 +245,16 @@ async function runStep(
 
   if (step.run !== undefined) {
     const script = String(resolveToken(step.run, contexts, state));
-    const result = await runShell(script, { ...options.env, ...env }, options.workspace);
+    const result = await runShell(
+      script,
+      {
+        RUNNER_TEMP: ctx.runnerTemp,
+        ...runnerVariables(contexts.github as Record<string, string>),
+        ...options.env,
+        ...env,
+      },
+      options.workspace,
+    );
     return done(
       result.code === 0 ? 'success' : 'failure',
       result.outputs,
@@ -254,7 +271,13 @@ async function runStep(
       workspace: options.workspace,
       runnerTemp: ctx.runnerTemp,
       inputs,
-      env: { ...runnerVariables(contexts.github as Record<string, string>), ...options.env, ...env },
+      env: {
+        ...runnerVariables(contexts.github as Record<string, string>),
+        // What the harness evaluates `${{ github.token }}` defaults of action.yml with.
+        GITHUB_TOKEN: String((contexts.github as Record<string, unknown>).token ?? ''),
+        ...options.env,
+        ...env,
+      },
       runId: ctx.runId,
       runAttempt: ctx.attempt,
       stepId: step.id ?? `__${index}`,

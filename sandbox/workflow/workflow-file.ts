@@ -30,7 +30,7 @@ export interface WorkflowFile {
   path: string;
   name: string;
   jobs: WorkflowJob[];
-  /** `on.workflow_call` inputs with their defaults, for a reusable workflow. */
+  /** `on.workflow_call` (or `on.workflow_dispatch`) inputs with their defaults. */
   callInputs: Record<string, { default?: unknown; required?: boolean; type?: string }>;
   callOutputs: Record<string, Token>;
 }
@@ -73,7 +73,8 @@ export async function loadWorkflow(path: string): Promise<WorkflowFile> {
   const raw = parse(content) as Raw;
   const rawJobs = (raw.jobs ?? {}) as Record<string, Raw>;
   const on = (raw.on ?? {}) as Raw;
-  const call = (on.workflow_call ?? {}) as Raw;
+  // A reusable workflow's inputs, or a manually dispatched one's.
+  const call = (on.workflow_call ?? on.workflow_dispatch ?? {}) as Raw;
 
   const jobs: WorkflowJob[] = (template.jobs ?? []).map((job) => {
     const id = String(job.id);

@@ -17,10 +17,11 @@ import { writtenSinceBackup } from './written-since.js';
 const MIGRATION_TABLE_NAMES = new Set(MIGRATION_TABLES.map((t) => t.table));
 
 /** A store able to read `location`: the same kind db-migrate-backup wrote it with. */
-export async function storeFor(location: string, storage: string): Promise<BackupStore> {
+export async function storeFor(location: string, storage: string, githubToken: string): Promise<BackupStore> {
   if (location.startsWith('path:') || storage === 'path') return new PathStore('/');
   const { ArtifactStore } = await import('../backup/artifact-store.js');
-  return new ArtifactStore({});
+  // The token reads a backup that another run stored (a manual rollback of an earlier playbook run).
+  return new ArtifactStore(githubToken ? { token: githubToken } : {});
 }
 
 /** The database step's view of the database and the backup store, over db-migrate-backup's machinery. */
@@ -31,7 +32,7 @@ export async function databaseOps(
   const db = inputs.database;
   const target = parseDatabaseUrl('database-url', db.url);
   const tempDir = `${ctx.runnerTemp}/deploy-gates`;
-  const store = await storeFor(db.backupLocation, db.backupStorage);
+  const store = await storeFor(db.backupLocation, db.backupStorage, inputs.github.token);
   const decryption: Decryption = db.backupIdentity
     ? {
         kind: 'identities',

@@ -126,6 +126,24 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
     expect(await tableExists(release.name, 'consents')).toBe(true);
   });
 
+  it("on-call rolls back a release that went live with rollback.yml, from the run's deploy record", async () => {
+    const release = await sandbox.release({ healthy: true });
+    const run = await release.run();
+    expect(results(run).validate, why(run)).toBe('success');
+    expect(sandbox.vercel.productionDeploymentId(release.name)).not.toBe(release.previousDeploymentId);
+
+    const manual = await release.rollback({ runId: run.runId, reason: 'on-call: consent banner broken' });
+    expect(results(manual), why(manual)).toEqual({ resolve: 'success', rollback: 'success' });
+    expect(manual.jobs.resolve?.outputs['backup-id']).toBe(run.jobs.db?.outputs['backup-id']);
+    expect(sandbox.vercel.productionDeploymentId(release.name)).toBe(release.previousDeploymentId);
+    expect(await tableExists(release.name, 'consents')).toBe(false);
+    expect(githubDeployment(run)?.statuses[0]?.state).toBe('failure');
+    const incident = sandbox.github
+      .issues(REPOSITORY)
+      .find((i) => i.labels.includes('incident') && i.body.includes(`run-id=${manual.runId} `));
+    expect(incident?.body).toContain('on-call: consent banner broken');
+  });
+
   it('a compliance failure (outside the change window) stops the pipeline before the approval; nothing changes', async () => {
     const release = await sandbox.release({ healthy: true });
     const asked: string[] = [];
