@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
@@ -164,11 +164,9 @@ async function runShell(
       output += d.toString();
     });
     child.on('close', (code) => {
-      resolvePromise({
-        code: code ?? 1,
-        output,
-        outputs: parseFileCommands(readFileSync(outputFile, 'utf8')),
-      });
+      const outputs = parseFileCommands(readFileSync(outputFile, 'utf8'));
+      rmSync(dir, { recursive: true, force: true });
+      resolvePromise({ code: code ?? 1, output, outputs });
     });
   });
 }
@@ -439,6 +437,8 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
       options.onEvent?.({ type: 'step-end', job: job.id, step: record });
     }
     const outputs = resolveMap(job.outputs, { ...base, steps: stepsContext }, state);
+    // A hosted runner is thrown away after the job: so is its RUNNER_TEMP (decrypted dumps included).
+    rmSync(runnerTemp, { recursive: true, force: true });
     return finish({
       result: state.failed ? 'failure' : 'success',
       outputs,

@@ -45,12 +45,19 @@ export async function collectPreflightFacts(
     expectStatus: inputs.expectStatus,
     concurrency: 32,
   };
+  // The heavy clients load first: loading @vercel/sdk blocks the event loop for a second or more, and a
+  // probe in flight meanwhile would report that as the endpoint's latency.
+  await Promise.all([
+    inputs.vercel ? import('@vercel/sdk') : undefined,
+    inputs.githubToken ? import('@actions/github') : undefined,
+    inputs.databaseUrl ? import('./collectors/database.js') : undefined,
+  ]);
   const [endpoints, monitoring, tls, database, coverage, security, review, vercel, backups] =
     await Promise.all([
       inputs.endpoints.length ? collectEndpoints(inputs.endpoints, probeSettings) : undefined,
       inputs.monitoring.length ? collectEndpoints(inputs.monitoring, probeSettings) : undefined,
       inputs.tlsHosts.length ? collectTls(inputs.tlsHosts, inputs.timeoutMs, now) : undefined,
-      // pg loads only when a database is asked about: it costs more than the rest of the start.
+      // pg loads only when a database is asked about (above): it costs more than the rest of the start.
       inputs.databaseUrl
         ? import('./collectors/database.js').then((m) =>
             m.collectDatabase(inputs.databaseUrl ?? '', ctx.workspace, inputs.timeoutMs),

@@ -1,6 +1,6 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { getOctokit } from '@actions/github';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type GitHubEmulator, startGitHubEmulator } from '../../sandbox/github/emulator.js';
@@ -8,6 +8,7 @@ import { type PgCluster, startPostgres } from '../../sandbox/postgres/cluster.js
 import { startVercelEmulator, type VercelEmulator } from '../../sandbox/vercel/emulator.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../sandbox/webhook/receiver.js';
 import { PathStore } from '../../src/backup/path-store.js';
+import { fetchBackup, restoreBackup } from '../../src/backup/restore-backup.js';
 import { takeBackup } from '../../src/backup/take-backup.js';
 import { parseDatabaseUrl } from '../../src/db/connection.js';
 import { type ActionRun, leakedSecrets, RUN_DEFAULTS, runAction } from '../harness/run-action.js';
@@ -201,7 +202,7 @@ describe('rollback action', { timeout: 240_000 }, () => {
     );
   });
 
-  it('refuses to throw away rows written after the backup without allow-data-loss, names them, and proceeds with it', async () => {
+  it('refuses to throw away rows written after the backup without allow-data-loss, names them, proceeds with it, and the safety backup brings them back', async () => {
     const r = await failedRelease();
     await pgc.psql("INSERT INTO patients (name) VALUES ('written after the backup');", r.name);
     const refused = await rollback(r);
@@ -214,7 +215,32 @@ describe('rollback action', { timeout: 240_000 }, () => {
     const allowed = await rollback(r, { 'allow-data-loss': 'true' }, { attempt: 2 });
     expect(allowed.exitCode, allowed.stdout).toBe(0);
     expect(await pgc.psql('SELECT count(*) FROM patients', r.name)).toBe('50');
-    expect(allowed.outputs['safety-backup-id']).toBeTruthy();
+    const safetyId = allowed.outputs['safety-backup-id'] ?? '';
+    expect(safetyId).toBeTruthy();
+
+    // Nothing lost: the safety backup brings the row written after the pre-deploy backup back.
+    const root = dirname(r.backup.location.slice('path:'.length));
+    const fetched = await fetchBackup(
+      new PathStore('/'),
+      `path:${root}/${safetyId}`,
+      mkdtempSync(join(tmpdir(), 'dg-rb-f-')),
+      {
+        kind: 'passphrase',
+        passphrase: KEY,
+      },
+    );
+    const recovered = `${r.name}_recovered`;
+    await pgc.createDatabase(recovered);
+    await restoreBackup(
+      parseDatabaseUrl('database-url', pgc.url(recovered)),
+      fetched,
+      mkdtempSync(join(tmpdir(), 'dg-rb-r-')),
+      1,
+    );
+    await fetched.cleanup();
+    expect(
+      await pgc.psql("SELECT count(*) FROM patients WHERE name = 'written after the backup'", recovered),
+    ).toBe('1');
   });
 
   it('a rollback failing at each step (alias stuck, GitHub down, then a hook) finishes on re-runs, running each hook once', async () => {
