@@ -3,8 +3,8 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { parseFileCommands } from '../../test/harness/file-commands.js';
-import { runAction } from '../../test/harness/run-action.js';
+import { parseFileCommands } from '../runner/file-commands.js';
+import { runAction } from '../runner/run-action.js';
 import { type Contexts, condition, interpolate, type StatusState } from './expressions.js';
 import type { Token, WorkflowFile, WorkflowJob, WorkflowStep } from './workflow-file.js';
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ActionRun, REPO_ROOT, runAction } from '../harness/run-action.js';
+import { type ActionRun, REPO_ROOT, runAction } from '../../sandbox/runner/run-action.js';
 import { workspace } from '../policy/helpers.js';
 
 // The compliance gate, run from its committed bundle as the runner runs it.

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startArtifactService } from '../../sandbox/artifact/service.js';
 import { type PgCluster, startPostgres } from '../../sandbox/postgres/cluster.js';
+import { type ActionRun, leakedSecrets, runAction } from '../../sandbox/runner/run-action.js';
 import { PathStore } from '../../src/backup/path-store.js';
 import { fetchBackup } from '../../src/backup/restore-backup.js';
-import { type ActionRun, leakedSecrets, runAction } from '../harness/run-action.js';
 import { workspace } from '../policy/helpers.js';
 
 // db-migrate-backup, run from its committed bundle as the runner runs it, against a real PostgreSQL.

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type ActionRun, leakedSecrets, REPO_ROOT, runAction } from '../../sandbox/runner/run-action.js';
 import { startVercelEmulator } from '../../sandbox/vercel/emulator.js';
-import { type ActionRun, leakedSecrets, REPO_ROOT, runAction } from '../harness/run-action.js';
 import { workspace } from '../policy/helpers.js';
 import { healthyApp, ok, type ScriptedServer, scriptedServer } from '../support/scripted-server.js';
 

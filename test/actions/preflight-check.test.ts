@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startGitHubEmulator } from '../../sandbox/github/emulator.js';
 import { type PgCluster, startPostgres } from '../../sandbox/postgres/cluster.js';
-import { type ActionRun, leakedSecrets, runAction } from '../harness/run-action.js';
+import { type ActionRun, leakedSecrets, runAction } from '../../sandbox/runner/run-action.js';
 import { workspace } from '../policy/helpers.js';
 import { COBERTURA, factsSchemaErrors, ISTANBUL, LCOV, sarif } from '../preflight/fixtures.js';
 import { type ScriptedServer, scriptedServer } from '../support/scripted-server.js';

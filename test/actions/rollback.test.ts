@@ -5,13 +5,13 @@ import { getOctokit } from '@actions/github';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type GitHubEmulator, startGitHubEmulator } from '../../sandbox/github/emulator.js';
 import { type PgCluster, startPostgres } from '../../sandbox/postgres/cluster.js';
+import { type ActionRun, leakedSecrets, RUN_DEFAULTS, runAction } from '../../sandbox/runner/run-action.js';
 import { startVercelEmulator, type VercelEmulator } from '../../sandbox/vercel/emulator.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../sandbox/webhook/receiver.js';
 import { PathStore } from '../../src/backup/path-store.js';
 import { fetchBackup, restoreBackup } from '../../src/backup/restore-backup.js';
 import { takeBackup } from '../../src/backup/take-backup.js';
 import { parseDatabaseUrl } from '../../src/db/connection.js';
-import { type ActionRun, leakedSecrets, RUN_DEFAULTS, runAction } from '../harness/run-action.js';
 
 // rollback, run from its committed bundle as the runner runs it, against the Vercel and GitHub emulators,
 // a webhook receiver and a real PostgreSQL, with a backup taken by db-migrate-backup's own machinery.

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type GitHubEmulator, startGitHubEmulator } from '../../sandbox/github/emulator.js';
+import { type ActionRun, leakedSecrets, runAction } from '../../sandbox/runner/run-action.js';
 import { startVercelEmulator, type VercelEmulator } from '../../sandbox/vercel/emulator.js';
-import { type ActionRun, leakedSecrets, runAction } from '../harness/run-action.js';
 import { workspace } from '../policy/helpers.js';
 
 // vercel-deploy, run from its committed bundle as the runner runs it, against the Vercel API emulator.

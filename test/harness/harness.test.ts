@@ -2,13 +2,6 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
-  FIXTURE_ACTION_YML,
-  makeAction,
-  PROTOCOL_SCRIPT,
-  TOOLKIT_ACTION_YML,
-  toolkitScript,
-} from './fixtures.js';
-import {
   type ActionRun,
   ActionTimeoutError,
   findSecretLeaks,
@@ -18,7 +11,14 @@ import {
   REPO_ROOT,
   RUN_DEFAULTS,
   runAction,
-} from './run-action.js';
+} from '../../sandbox/runner/run-action.js';
+import {
+  FIXTURE_ACTION_YML,
+  makeAction,
+  PROTOCOL_SCRIPT,
+  TOOLKIT_ACTION_YML,
+  toolkitScript,
+} from './fixtures.js';
 
 // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, not a JS template.
 const SECRETS_EXPRESSION = '${{ secrets.OTHER }}';

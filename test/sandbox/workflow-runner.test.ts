@@ -2,9 +2,9 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../sandbox/runner/run-action.js';
 import { localActionPath, runWorkflow, type WorkflowEvent } from '../../sandbox/workflow/run-workflow.js';
 import { loadWorkflow } from '../../sandbox/workflow/workflow-file.js';
-import { REPO_ROOT } from '../harness/run-action.js';
 
 const workflow = await loadWorkflow(join(REPO_ROOT, 'test/fixtures/workflows/gated-pipeline.yml'));
 
