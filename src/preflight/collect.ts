@@ -48,7 +48,7 @@ export async function collectPreflightFacts(
   // The heavy clients load first: loading @vercel/sdk blocks the event loop for a second or more, and a
   // probe in flight meanwhile would report that as the endpoint's latency.
   await Promise.all([
-    inputs.vercel ? import('@vercel/sdk') : undefined,
+    inputs.vercel ? import('@vercel/sdk/funcs/projectsFilterProjectEnvs.js') : undefined,
     inputs.githubToken ? import('@actions/github') : undefined,
     inputs.databaseUrl ? import('./collectors/database.js') : undefined,
   ]);

@@ -1,5 +1,5 @@
 import type { VercelTarget } from '../vercel/api.js';
-import { team, vercelApi } from '../vercel/api.js';
+import { team, unwrap, vercelCore } from '../vercel/api.js';
 import { listDeployments, projectInfo, rollbackTo, waitForProduction } from '../vercel/production.js';
 import type { ProductionControl, ProductionDeployment } from './app-step.js';
 
@@ -24,9 +24,11 @@ export function vercelProductionControl(t: VercelTarget, aliasTimeoutMs: number)
       return list.map((d) => ({ id: d.uid, createdAt: d.created, url: d.url }));
     },
     async get(deploymentId) {
-      const api = await vercelApi(t);
+      const { deploymentsGetDeployment } = await import('@vercel/sdk/funcs/deploymentsGetDeployment.js');
       try {
-        const d = (await api.deployments.getDeployment({ idOrUrl: deploymentId, ...team(t) })) as unknown as {
+        const d = (await unwrap(
+          deploymentsGetDeployment(await vercelCore(t), { idOrUrl: deploymentId, ...team(t) }),
+        )) as unknown as {
           id: string;
           createdAt: number;
           url: string;

@@ -1,4 +1,4 @@
-import type { Vercel } from '@vercel/sdk';
+import type { VercelCore } from '@vercel/sdk/core.js';
 
 export interface VercelTarget {
   token: string;
@@ -7,10 +7,14 @@ export interface VercelTarget {
   apiUrl: string;
 }
 
-/** The SDK with retries on 429 and 5xx (it honours Retry-After); only this module talks to Vercel's API. */
-export async function vercelApi(t: VercelTarget): Promise<Vercel> {
-  const { Vercel } = await import('@vercel/sdk');
-  return new Vercel({
+/**
+ * The SDK's core with retries on 429 and 5xx (it honours Retry-After); only the vercel modules talk to
+ * Vercel's API. Calls go through the SDK's standalone functions, each imported where it is used: the
+ * whole client class costs well over a second to load, and every action would pay it at start.
+ */
+export async function vercelCore(t: VercelTarget): Promise<VercelCore> {
+  const { VercelCore } = await import('@vercel/sdk/core.js');
+  return new VercelCore({
     bearerToken: t.token,
     serverURL: t.apiUrl,
     retryConfig: {
@@ -19,6 +23,15 @@ export async function vercelApi(t: VercelTarget): Promise<Vercel> {
       retryConnectionErrors: true,
     },
   });
+}
+
+/** A standalone function's result, or its error thrown as the SDK's client class would throw it. */
+export async function unwrap<T>(
+  result: PromiseLike<{ ok: true; value: T } | { ok: false; error: unknown }>,
+): Promise<T> {
+  const r = await result;
+  if (!r.ok) throw r.error;
+  return r.value;
 }
 
 export const team = (t: VercelTarget) => (t.teamId ? { teamId: t.teamId } : {});

@@ -1,4 +1,4 @@
-import { team, type VercelTarget, vercelApi, vercelError } from './api.js';
+import { team, unwrap, type VercelTarget, vercelCore, vercelError } from './api.js';
 
 export interface DeployRequest {
   target: VercelTarget;
@@ -130,8 +130,8 @@ export async function deployBuild(req: DeployRequest): Promise<DeployedDeploymen
 /** Cancels a build that ran out of time, so it cannot take the domain later; says what happened. */
 async function cancel(t: VercelTarget, id: string): Promise<string> {
   try {
-    const api = await vercelApi(t);
-    await api.deployments.cancelDeployment({ id, ...team(t) });
+    const { deploymentsCancelDeployment } = await import('@vercel/sdk/funcs/deploymentsCancelDeployment.js');
+    await unwrap(deploymentsCancelDeployment(await vercelCore(t), { id, ...team(t) }));
     return `${id} was canceled`;
   } catch (err) {
     return `${id} could not be canceled: ${vercelError(err).message}`;

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { team, type VercelTarget, vercelApi } from './api.js';
+import { team, unwrap, type VercelTarget, vercelCore } from './api.js';
 
 export interface ProjectInfo {
   id: string;
@@ -13,8 +13,8 @@ export interface ProjectInfo {
 type LastAliasRequest = { toDeploymentId?: string; jobStatus?: string } | null | undefined;
 
 async function readProject(t: VercelTarget): Promise<{ info: ProjectInfo; job: LastAliasRequest }> {
-  const api = await vercelApi(t);
-  const p = await api.projects.getProject({ idOrName: t.project, ...team(t) });
+  const { projectsGetProject } = await import('@vercel/sdk/funcs/projectsGetProject.js');
+  const p = await unwrap(projectsGetProject(await vercelCore(t), { idOrName: t.project, ...team(t) }));
   const production = (p.targets as { production?: { id?: string; alias?: string[] } } | undefined)
     ?.production;
   return {
@@ -29,14 +29,14 @@ export async function projectInfo(t: VercelTarget): Promise<ProjectInfo> {
 
 /** Makes a READY production deployment the one the domain serves (a staged build or an earlier release). */
 export async function promote(t: VercelTarget, projectId: string, deploymentId: string): Promise<void> {
-  const api = await vercelApi(t);
-  await api.projects.requestPromote({ projectId, deploymentId, ...team(t) });
+  const { projectsRequestPromote } = await import('@vercel/sdk/funcs/projectsRequestPromote.js');
+  await unwrap(projectsRequestPromote(await vercelCore(t), { projectId, deploymentId, ...team(t) }));
 }
 
 /** Vercel's instant rollback to an earlier production deployment. */
 export async function rollbackTo(t: VercelTarget, projectId: string, deploymentId: string): Promise<void> {
-  const api = await vercelApi(t);
-  await api.projects.requestRollback({ projectId, deploymentId, ...team(t) });
+  const { projectsRequestRollback } = await import('@vercel/sdk/funcs/projectsRequestRollback.js');
+  await unwrap(projectsRequestRollback(await vercelCore(t), { projectId, deploymentId, ...team(t) }));
 }
 
 /**
@@ -80,8 +80,10 @@ export async function listDeployments(
   projectId: string,
   filter: { target?: string; state?: string; sha?: string },
 ): Promise<DeploymentSummary[]> {
-  const api = await vercelApi(t);
-  const res = await api.deployments.getDeployments({ projectId, limit: 100, ...filter, ...team(t) });
+  const { deploymentsGetDeployments } = await import('@vercel/sdk/funcs/deploymentsGetDeployments.js');
+  const res = await unwrap(
+    deploymentsGetDeployments(await vercelCore(t), { projectId, limit: 100, ...filter, ...team(t) }),
+  );
   return (res.deployments as unknown as DeploymentSummary[]).sort((a, b) => b.created - a.created);
 }
 

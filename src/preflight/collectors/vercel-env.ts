@@ -1,3 +1,4 @@
+import { unwrap } from '../../vercel/api.js';
 export const DEFAULT_REQUIRED_ENV = [
   'NEXT_PUBLIC_APP_ENV',
   'NEXT_PUBLIC_API_URL',
@@ -28,12 +29,14 @@ export async function collectVercelEnv(opts: {
   apiUrl: string;
   required: string[];
 }): Promise<VercelEnvFacts> {
-  const { Vercel } = await import('@vercel/sdk');
-  const vercel = new Vercel({ bearerToken: opts.token, serverURL: opts.apiUrl });
-  const res = await vercel.projects.filterProjectEnvs({
-    idOrName: opts.project,
-    ...(opts.team ? { teamId: opts.team } : {}),
-  });
+  const [{ VercelCore }, { projectsFilterProjectEnvs }] = await Promise.all([
+    import('@vercel/sdk/core.js'),
+    import('@vercel/sdk/funcs/projectsFilterProjectEnvs.js'),
+  ]);
+  const core = new VercelCore({ bearerToken: opts.token, serverURL: opts.apiUrl });
+  const res = await unwrap(
+    projectsFilterProjectEnvs(core, { idOrName: opts.project, ...(opts.team ? { teamId: opts.team } : {}) }),
+  );
   const envs = 'envs' in res ? res.envs : [res];
   const production = new Set(
     envs
