@@ -1,7 +1,8 @@
 /**
  * The whole sandbox the playbook workflow runs against on one machine: the Vercel and GitHub emulators,
  * a throwaway PostgreSQL cluster, and a sample app (a page, a health file, one dbmate migration) with a
- * compliance manifest and a checks file; on GitHub, the commit's approved pull request and green checks. The end-to-end test and `npm run demo` share it.
+ * compliance manifest and a checks file; on GitHub, the commit's approved pull request and green checks.
+ * The end-to-end test and `npm run demo` share it.
  */
 import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -112,15 +113,23 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
         }),
       );
       const backups = mkdtempSync(join(tmpdir(), 'dg-playbook-backups-'));
+      const databaseUrl = `${pg.url(name)}?sslmode=disable`;
+      const passphrase = 'sandbox-passphrase';
+      // What both workflows share: the same repository, commit and API endpoints.
+      const shared = {
+        repoRoot: ROOT,
+        workspace: ws,
+        github: { token: github.token, repository: REPOSITORY, sha: SANDBOX_SHA },
+      };
+      const endpoints = { NODE_EXTRA_CA_CERTS: vercel.caFile, GITHUB_API_URL: github.apiUrl };
       return {
         name,
         previousDeploymentId: v1.id,
         workspace: ws,
         run: (opts = {}) =>
           runWorkflow({
+            ...shared,
             workflow,
-            repoRoot: ROOT,
-            workspace: ws,
             inputs: {
               'vercel-project': name,
               'vercel-team': vercel.teamId,
@@ -133,15 +142,10 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
             },
             secrets: {
               'vercel-token': vercel.token,
-              'database-url': `${pg.url(name)}?sslmode=disable`,
-              'backup-encryption-key': 'sandbox-passphrase',
+              'database-url': databaseUrl,
+              'backup-encryption-key': passphrase,
             },
-            github: { token: github.token, repository: REPOSITORY, sha: SANDBOX_SHA },
-            env: {
-              NODE_EXTRA_CA_CERTS: vercel.caFile,
-              GITHUB_API_URL: github.apiUrl,
-              DEPLOY_GATES_NOW: opts.now ?? SANDBOX_NOW,
-            },
+            env: { ...endpoints, DEPLOY_GATES_NOW: opts.now ?? SANDBOX_NOW },
             approve: opts.approve ?? (async () => true),
             ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
             ...(opts.previous ? { previous: opts.previous } : {}),
@@ -149,9 +153,8 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
           }),
         rollback: ({ runId, reason }) =>
           runWorkflow({
+            ...shared,
             workflow: rollbackWorkflow,
-            repoRoot: ROOT,
-            workspace: ws,
             inputs: {
               'run-id': runId,
               reason,
@@ -163,11 +166,10 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
               VERCEL_TOKEN: vercel.token,
               VERCEL_PROJECT_ID: name,
               VERCEL_ORG_ID: vercel.teamId,
-              DATABASE_URL: `${pg.url(name)}?sslmode=disable`,
-              BACKUP_ENCRYPTION_KEY: 'sandbox-passphrase',
+              DATABASE_URL: databaseUrl,
+              BACKUP_ENCRYPTION_KEY: passphrase,
             },
-            github: { token: github.token, repository: REPOSITORY, sha: SANDBOX_SHA },
-            env: { NODE_EXTRA_CA_CERTS: vercel.caFile, GITHUB_API_URL: github.apiUrl },
+            env: endpoints,
             approve: async () => true,
           }),
       };

@@ -1,4 +1,5 @@
 import { GitHubDeployments } from '../github/deployments.js';
+import { octokitFor, repoParams } from '../github/octokit.js';
 import { runUrl } from '../incident/body.js';
 import { IncidentIssues } from '../incident/issues.js';
 import { databaseOps } from '../rollback/database-ops.js';
@@ -18,11 +19,10 @@ await runAction(async (runner) => {
     (name) => runner.input(name),
     (secret) => runner.setSecret(secret),
   );
-  const { getOctokit } = await import('@actions/github');
-  const [owner = '', repo = ''] = ctx.repository.split('/');
+  const repo = repoParams(ctx.repository);
   const log = { info: (m: string) => runner.info(m), warning: (m: string) => runner.warning(m) };
   const db = inputs.database;
-  const octokit = getOctokit(inputs.github.token, { baseUrl: ctx.apiUrl });
+  const octokit = await octokitFor(inputs.github.token, ctx.apiUrl);
   const failedGitHubDeployment = inputs.github.deploymentId;
   const ops = db.url && db.restore !== 'never' ? await databaseOps(inputs, ctx) : undefined;
   try {
@@ -36,11 +36,11 @@ await runAction(async (runner) => {
         },
         inputs.aliasTimeoutMs,
       ),
-      issues: new IncidentIssues(octokit, { owner, repo }, ctx.runId, 'incident'),
+      issues: new IncidentIssues(octokit, repo, ctx.runId, 'incident'),
       ...(failedGitHubDeployment
         ? {
             deploymentStatus: githubDeploymentStatus(
-              new GitHubDeployments(octokit, { owner, repo }, inputs.github.environment),
+              new GitHubDeployments(octokit, repo, inputs.github.environment),
               failedGitHubDeployment,
               { logUrl: runUrl({ ...ctx, attempt: ctx.runAttempt }), reason: inputs.reason },
             ),

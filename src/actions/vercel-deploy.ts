@@ -1,4 +1,5 @@
 import { GitHubDeployments } from '../github/deployments.js';
+import { octokitFor, repoParams } from '../github/octokit.js';
 import { runAction } from '../runner/run-action.js';
 import { runContext } from '../runner/runner.js';
 import { recordedOnGitHub } from '../vercel/github-record.js';
@@ -14,11 +15,9 @@ await runAction(async (runner) => {
   const project = await checkedProject(inputs);
   let record: GitHubDeployments | undefined;
   if (inputs.github) {
-    const { getOctokit } = await import('@actions/github');
-    const [owner = '', repo = ''] = ctx.repository.split('/');
     record = new GitHubDeployments(
-      getOctokit(inputs.github.token, { baseUrl: ctx.apiUrl }),
-      { owner, repo },
+      await octokitFor(inputs.github.token, ctx.apiUrl),
+      repoParams(ctx.repository),
       inputs.github.environment,
     );
   }

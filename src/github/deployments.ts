@@ -1,6 +1,5 @@
-import type { getOctokit } from '@actions/github';
+import type { Octokit } from './octokit.js';
 
-type Octokit = ReturnType<typeof getOctokit>;
 export type DeploymentState = 'in_progress' | 'success' | 'failure' | 'inactive' | 'error';
 
 export interface GitHubDeployment {

@@ -1,7 +1,7 @@
-import type { getOctokit } from '@actions/github';
+import type { Octokit } from '../github/octokit.js';
 import { startMarker } from './body.js';
 
-export type Octokit = ReturnType<typeof getOctokit>;
+export type { Octokit };
 
 export interface IssueRef {
   number: number;

@@ -47,7 +47,8 @@ export async function collectPreflightFacts(
   };
   // The heavy clients load first: loading @vercel/sdk blocks the event loop for a second or more, and a
   // probe in flight meanwhile would report that as the endpoint's latency.
-  await Promise.all([
+  // pg loads only when a database is asked about: it costs more than the rest of the start.
+  const [, , databaseCollector] = await Promise.all([
     inputs.vercel ? import('@vercel/sdk/funcs/projectsFilterProjectEnvs.js') : undefined,
     inputs.githubToken ? import('@actions/github') : undefined,
     inputs.databaseUrl ? import('./collectors/database.js') : undefined,
@@ -57,11 +58,8 @@ export async function collectPreflightFacts(
       inputs.endpoints.length ? collectEndpoints(inputs.endpoints, probeSettings) : undefined,
       inputs.monitoring.length ? collectEndpoints(inputs.monitoring, probeSettings) : undefined,
       inputs.tlsHosts.length ? collectTls(inputs.tlsHosts, inputs.timeoutMs, now) : undefined,
-      // pg loads only when a database is asked about (above): it costs more than the rest of the start.
-      inputs.databaseUrl
-        ? import('./collectors/database.js').then((m) =>
-            m.collectDatabase(inputs.databaseUrl ?? '', ctx.workspace, inputs.timeoutMs),
-          )
+      databaseCollector && inputs.databaseUrl
+        ? databaseCollector.collectDatabase(inputs.databaseUrl, ctx.workspace, inputs.timeoutMs)
         : undefined,
       inputs.coverage ? collectCoverage(inputs.coverage.path, inputs.coverage.display) : undefined,
       inputs.sarif.length ? collectSecurity(inputs.sarif) : undefined,

@@ -7,8 +7,6 @@ import { JOURNAL_SCHEMA, tableExists } from '../db/journal.js';
  * once the app writes again after the rollback. Without it a re-run would see those new rows as "written
  * after the backup" and either refuse or, with allow-data-loss, restore a second time and lose them.
  */
-export { JOURNAL_SCHEMA };
-
 const TABLE = `${JOURNAL_SCHEMA}.rollback_journal`;
 
 export type JournalState = 'restoring' | 'restored';

@@ -322,12 +322,19 @@ describe('rollback action', { timeout: 240_000 }, () => {
     expect(vercel.productionDeploymentId(name)).toBe(only.id);
   });
 
-  it('bad input: one clear error and nothing changed', async () => {
+  it.each([
+    ['vercel-token', { 'vercel-token': '' }, /^Input "vercel-token": /],
+    [
+      'github-deployment-id',
+      { 'github-deployment-id': 'dpl_abc' },
+      /^Input "github-deployment-id": "dpl_abc" is not a whole number/,
+    ],
+  ])('bad input %s: one clear error and nothing changed', async (_input, values, message) => {
     const r = await failedRelease();
-    const run = await rollback(r, { 'vercel-token': '' });
+    const run = await rollback(r, values);
     expect(run.exitCode).toBe(1);
     expect(run.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual([
-      expect.stringMatching(/^Input "vercel-token": /),
+      expect.stringMatching(message),
     ]);
     expect(vercel.productionDeploymentId(r.name)).toBe(r.v2.id);
     expect(await tableExists(r.name, 'consents')).toBe(true);

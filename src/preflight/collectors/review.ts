@@ -9,7 +9,7 @@ export interface ReviewFacts {
   branchProtected: boolean;
 }
 
-type Octokit = ReturnType<typeof import('@actions/github')['getOctokit']>;
+import { type Octokit, octokitFor, repoParams } from '../../github/octokit.js';
 
 async function requiredContexts(
   octokit: Octokit,
@@ -33,9 +33,8 @@ export async function collectReview(
   repository: string,
   sha: string,
 ): Promise<ReviewFacts> {
-  const { getOctokit } = await import('@actions/github');
-  const octokit = getOctokit(token, { baseUrl: apiUrl });
-  const [owner = '', repo = ''] = repository.split('/');
+  const octokit = await octokitFor(token, apiUrl);
+  const { owner, repo } = repoParams(repository);
   const { data: pulls } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({
     owner,
     repo,
