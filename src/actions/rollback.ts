@@ -33,6 +33,7 @@ await runAction(async (runner) => {
           project: inputs.vercel.project,
           teamId: inputs.vercel.team || undefined,
           apiUrl: inputs.vercel.apiUrl,
+          budget: { callMs: inputs.aliasTimeoutMs, log: log.info },
         },
         inputs.aliasTimeoutMs,
       ),

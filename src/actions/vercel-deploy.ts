@@ -11,7 +11,7 @@ await runAction(async (runner) => {
   const ctx = runContext(runner.env);
   const input = (name: string) => runner.input(name);
   for (const secret of [input('vercel-token'), input('github-token')]) if (secret) runner.setSecret(secret);
-  const inputs = readDeployInputs(input, ctx);
+  const inputs = readDeployInputs(input, ctx, (m) => runner.info(m));
   const project = await checkedProject(inputs);
   let record: GitHubDeployments | undefined;
   if (inputs.github) {

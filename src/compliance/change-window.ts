@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { quoteValue } from '../runner/inputs.js';
 
 /**
  * The maintenance window: a daily span of wall-clock time in an IANA time zone, e.g. 02:00-06:00 in
@@ -56,17 +57,21 @@ const DAY = 86_400_000;
 export function parseWindow(input: string, raw: string): WindowSpec {
   const match = /^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$/.exec(raw);
   const fix = `Write ${input} as HH:MM-HH:MM in 24-hour time, e.g. 02:00-06:00 (or 22:00-02:00 across midnight).`;
-  if (!match) throw new InputError(input, `"${raw}" is not a time range`, fix);
+  if (!match) throw new InputError(input, `${quoteValue(raw)} is not a time range`, fix);
   const [h1, m1, h2, m2] = match.slice(1).map(Number) as [number, number, number, number];
   // 24:00 is accepted as an end of day.
   const valid = (h: number, m: number, end: boolean) => (h < 24 && m < 60) || (end && h === 24 && m === 0);
   if (!valid(h1, m1, false) || !valid(h2, m2, true)) {
-    throw new InputError(input, `"${raw}" is not a valid time range (hours 00-23, minutes 00-59)`, fix);
+    throw new InputError(
+      input,
+      `${quoteValue(raw)} is not a valid time range (hours 00-23, minutes 00-59)`,
+      fix,
+    );
   }
   const startMinute = h1 * 60 + m1;
   const endMinute = (h2 * 60 + m2) % (24 * 60);
   if (startMinute === endMinute) {
-    throw new InputError(input, `"${raw}" starts and ends at the same time`, fix);
+    throw new InputError(input, `${quoteValue(raw)} starts and ends at the same time`, fix);
   }
   return { startMinute, endMinute, text: `${hhmm(startMinute)}-${hhmm(endMinute)}` };
 }
@@ -78,7 +83,7 @@ export function assertTimezone(input: string, raw: string): string {
   } catch {
     throw new InputError(
       input,
-      `"${raw}" is not a time zone this runtime knows`,
+      `${quoteValue(raw)} is not a time zone this runtime knows`,
       `Set ${input} to an IANA time zone name, e.g. America/Sao_Paulo.`,
     );
   }

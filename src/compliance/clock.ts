@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { quoteValue } from '../runner/inputs.js';
 
 /** Environment variable that fixes the gate's clock. For tests and the local demo only. */
 export const CLOCK_ENV = 'DEPLOY_GATES_NOW';
@@ -23,7 +24,7 @@ export function readClock(env: Readonly<Record<string, string | undefined>>): Cl
   ) {
     throw new InputError(
       CLOCK_ENV,
-      `"${raw}" is not an ISO-8601 date and time with a zone`,
+      `${quoteValue(raw)} is not an ISO-8601 date and time with a zone`,
       `Unset ${CLOCK_ENV} (it is for tests and the local demo), or write e.g. 2026-03-10T05:30:00Z.`,
     );
   }

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { InputError } from '../errors.js';
 import { readFactsFile } from '../policy/facts.js';
 import { type InputReader, parseDuration, parseList, resolvePath } from '../runner/inputs.js';
 import type { RunContext } from '../runner/runner.js';
@@ -42,15 +41,7 @@ export interface ComplianceInputs {
 }
 
 function positiveDuration(input: InputReader, name: string, fallback: string, max: number): number {
-  const ms = parseDuration(name, input(name) || fallback, 0);
-  if (ms <= 0 || ms > max) {
-    throw new InputError(
-      name,
-      `"${input(name)}" is out of range`,
-      `Set ${name} to a duration above 0 and at most 24h, e.g. 4h or 90m.`,
-    );
-  }
-  return ms;
+  return parseDuration(name, input(name) || fallback, 0, { min: 1000, max });
 }
 
 /** Parses every compliance input; throws InputError (naming the input) before anything is read or written. */

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { childEnvironment } from '../util/child-env.js';
 
 export class ToolError extends Error {
   override readonly name = 'ToolError';
@@ -22,7 +23,7 @@ export function runTool(
 ): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(path, args, {
-      env: { ...process.env, ...env },
+      env: childEnvironment(process.env, env),
       cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

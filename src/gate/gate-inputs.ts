@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { MODES, type Mode, SEVERITIES, type Severity } from '../policy/types.js';
-import { type InputReader, parseEnum, parseList, resolvePath } from '../runner/inputs.js';
+import { type InputReader, parseEnum, parseList } from '../runner/inputs.js';
+import { parseExistingPath, parseOutputPath } from '../runner/paths.js';
 import type { RunContext } from '../runner/runner.js';
 
 /** The inputs every gating action shares with the root policy gate. */
@@ -30,19 +31,19 @@ export function readGateInputs(
     );
   }
   const waivers = input('waivers');
-  const optionalPath = (name: string) => {
+  const outputPath = (name: string) => {
     const value = input(name);
-    return value ? resolvePath(ctx.workspace, value) : undefined;
+    return value ? parseOutputPath(name, value, ctx) : undefined;
   };
   return {
     policySpecs,
-    waiversFile: waivers ? resolvePath(ctx.workspace, waivers) : undefined,
+    waiversFile: waivers ? parseExistingPath('waivers', waivers, ctx.workspace, 'file') : undefined,
     failOn: parseEnum('fail-on', input('fail-on'), SEVERITIES, 'high'),
     mode: parseEnum('mode', input('mode'), MODES, 'enforce'),
     reportFile:
-      optionalPath('report-file') ??
+      outputPath('report-file') ??
       join(ctx.runnerTemp, 'deploy-gates', `${defaults.reportName}-${ctx.action}.json`),
-    sarifFile: optionalPath('sarif-file'),
-    junitFile: optionalPath('junit-file'),
+    sarifFile: outputPath('sarif-file'),
+    junitFile: outputPath('junit-file'),
   };
 }

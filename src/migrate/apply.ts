@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { childEnvironment } from '../util/child-env.js';
 import type { TimedLine } from './durations.js';
 import type { MigrationCommand } from './tools.js';
 
@@ -8,7 +9,8 @@ export class MigrationFailedError extends Error {
 
 /**
  * Runs the migration tool with an argument array (no shell) in the working directory. The database URL
- * reaches it as DATABASE_URL in its environment: argv is visible to every process on the machine.
+ * reaches it as DATABASE_URL in its environment (argv is visible to every process on the machine); the
+ * action's inputs and the runner's tokens do not (see childEnvironment).
  */
 export async function applyMigrations(
   cmd: MigrationCommand,
@@ -18,12 +20,9 @@ export async function applyMigrations(
   const { getExecOutput } = await import('@actions/exec');
   const started = performance.now();
   const lines: TimedLine[] = [];
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined),
-  );
   const result = await getExecOutput(cmd.program, cmd.args, {
     cwd,
-    env: { ...env, DATABASE_URL: databaseUrl },
+    env: childEnvironment(process.env, { DATABASE_URL: databaseUrl }),
     ignoreReturnCode: true,
     listeners: { stdline: (text) => lines.push({ at: performance.now(), text }) },
   });

@@ -1,5 +1,4 @@
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
 import type { Encryption } from '../backup/encryption.js';
 import { type DbTarget, parseDatabaseUrl } from '../db/connection.js';
 import { InputError } from '../errors.js';
@@ -9,8 +8,9 @@ import {
   parseEnum,
   parseInteger,
   parseLines,
-  resolvePath,
+  parseSingleLine,
 } from '../runner/inputs.js';
+import { parseExistingPath, parseWritableFolder } from '../runner/paths.js';
 import type { RunContext } from '../runner/runner.js';
 import { splitCommandLine } from '../util/command-line.js';
 import { MIGRATE_MODES, type MigrateMode } from './tools.js';
@@ -43,7 +43,7 @@ export function readMigrateInputs(input: InputReader, ctx: RunContext): MigrateI
       'Pass the production database URL from a secret.',
     );
   const target = parseDatabaseUrl('database-url', databaseUrl);
-  const rawCommand = input('migrate-command');
+  const rawCommand = parseSingleLine('migrate-command', input('migrate-command'), { max: 4096 });
   let migrateCommand: string[] = [];
   if (rawCommand) {
     const split = splitCommandLine(rawCommand);
@@ -95,7 +95,12 @@ export function readMigrateInputs(input: InputReader, ctx: RunContext): MigrateI
   return {
     databaseUrl,
     target,
-    workdir: resolvePath(ctx.workspace, input('working-directory') || '.'),
+    workdir: parseExistingPath(
+      'working-directory',
+      input('working-directory') || '.',
+      ctx.workspace,
+      'folder',
+    ),
     migrate: parseEnum('migrate', input('migrate'), MIGRATE_MODES, 'auto'),
     migrateCommand,
     jobs: parseInteger('jobs', input('jobs'), availableParallelism(), { min: 1, max: 64 }),
@@ -104,7 +109,7 @@ export function readMigrateInputs(input: InputReader, ctx: RunContext): MigrateI
     encryption,
     storage:
       storageKind === 'path'
-        ? { kind: 'path', root: resolve(ctx.workspace, backupPath) }
+        ? { kind: 'path', root: parseWritableFolder('backup-path', backupPath, ctx.workspace) }
         : {
             kind: 'artifact',
             retentionDays: retention

@@ -66,18 +66,3 @@ export async function runHook(hook: Hook, options: HookRunOptions): Promise<Hook
   });
   return { exitCode };
 }
-
-/**
- * The environment a hook sees: the runner's, minus this action's inputs (tokens, database URLs and keys
- * are for the rollback, not for user commands), plus what the hook may need to know about the rollback.
- */
-export function hookEnvironment(
-  base: Readonly<Record<string, string | undefined>>,
-  extra: Record<string, string>,
-): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(base)) {
-    if (value !== undefined && !key.startsWith('INPUT_')) env[key] = value;
-  }
-  return { ...env, ...extra };
-}

@@ -5,8 +5,8 @@ import type { IncidentIssues } from '../incident/issues.js';
 import type { NotificationInput, PostOptions } from '../incident/notify.js';
 import { type IncidentContent, IncidentRecorder } from '../incident/recorder.js';
 import type { RunContext, Runner } from '../runner/runner.js';
+import { childEnvironment } from '../util/child-env.js';
 import { appStep, type ProductionControl } from './app-step.js';
-import { hookEnvironment } from './hooks.js';
 import { hooksStep } from './hooks-step.js';
 import type { RollbackInputs } from './inputs.js';
 import { recordStep } from './record-step.js';
@@ -141,7 +141,7 @@ export async function runRollback(
       attempt: run.attempt,
       run: () => ({
         cwd: ctx.workspace,
-        env: hookEnvironment(runner.env, {
+        env: childEnvironment(runner.env, {
           DEPLOY_GATES_ROLLBACK_RUN_ID: run.runId,
           DEPLOY_GATES_ROLLBACK_RUN_ATTEMPT: String(run.attempt),
           DEPLOY_GATES_ROLLBACK_FAILED_DEPLOYMENT: inputs.failedDeploymentId,

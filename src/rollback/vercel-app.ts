@@ -1,6 +1,11 @@
-import type { VercelTarget } from '../vercel/api.js';
-import { team, unwrap, vercelCore } from '../vercel/api.js';
-import { listDeployments, projectInfo, rollbackTo, waitForProduction } from '../vercel/production.js';
+import { callVercel, team, type VercelTarget } from '../vercel/api.js';
+import {
+  listDeployments,
+  productionNow,
+  projectInfo,
+  rollbackTo,
+  waitForProduction,
+} from '../vercel/production.js';
 import type { ProductionControl, ProductionDeployment } from './app-step.js';
 
 /** The app step's view of Vercel, over the same core vercel-deploy uses. */
@@ -26,8 +31,8 @@ export function vercelProductionControl(t: VercelTarget, aliasTimeoutMs: number)
     async get(deploymentId) {
       const { deploymentsGetDeployment } = await import('@vercel/sdk/funcs/deploymentsGetDeployment.js');
       try {
-        const d = (await unwrap(
-          deploymentsGetDeployment(await vercelCore(t), { idOrUrl: deploymentId, ...team(t) }),
+        const d = (await callVercel(t, `read ${deploymentId}`, (core, options) =>
+          deploymentsGetDeployment(core, { idOrUrl: deploymentId, ...team(t) }, options),
         )) as unknown as {
           id: string;
           createdAt: number;
@@ -50,7 +55,9 @@ export function vercelProductionControl(t: VercelTarget, aliasTimeoutMs: number)
       }
     },
     async restore(deploymentId) {
-      await rollbackTo(t, await id(), deploymentId);
+      await rollbackTo(t, await id(), deploymentId).catch(async (err: Error) => {
+        throw new Error(`${err.message}. ${await productionNow(t)}`);
+      });
     },
     async waitUntilServing(deploymentId) {
       await waitForProduction(t, deploymentId, aliasTimeoutMs);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 // The toolkit's own workflow-command, file-command and summary modules, imported by path. The package
 // entry (@actions/core's core.js) also evaluates its OIDC client, @actions/http-client with undici, and
 // @actions/exec at load time: measured at 87 ms on top of a 40 ms bare Node start, for code these actions
@@ -18,6 +19,18 @@ function annotationProperties(target: AnnotationTarget | undefined): Record<stri
   return props;
 }
 
+/**
+ * A log line that the runner cannot read as a workflow command. Values reach the log inside messages (a
+ * tool's output, a name with a line break); a line of them starting with `::` or `##[` would otherwise
+ * set an output, add a mask or raise an annotation. Such messages go between stop-commands markers,
+ * which the runner does not show, so the text reads exactly as written.
+ */
+export function plainLog(message: string): string {
+  if (!/^\s*(::|##\[)/m.test(message)) return `${message}\n`;
+  const token = randomUUID();
+  return `::stop-commands::${token}\n${message}\n::${token}::\n`;
+}
+
 /** The one adapter between the core and the runner: inputs, outputs, masks, annotations, summary, state. */
 export function githubRunner(): Runner {
   return {
@@ -30,7 +43,7 @@ export function githubRunner(): Runner {
     setSecret: (value) => {
       if (value) issueCommand('add-mask', {}, value);
     },
-    info: (message) => process.stdout.write(`${message}\n`),
+    info: (message) => process.stdout.write(plainLog(message)),
     debug: (message) => issueCommand('debug', {}, message),
     notice: (message, target) => issueCommand('notice', annotationProperties(target), message),
     warning: (message, target) => issueCommand('warning', annotationProperties(target), message),

@@ -33,7 +33,7 @@ export function parseEnum<T extends string>(
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new InputError(
     input,
-    `"${raw}" is not one of ${allowed.join(', ')}`,
+    `${quoteValue(raw)} is not one of ${allowed.join(', ')}`,
     `Set ${input} to one of: ${allowed.join(', ')}.`,
   );
 }
@@ -43,7 +43,7 @@ export function parseBoolean(input: string, raw: string, fallback: boolean): boo
   if (value === '') return fallback;
   if (['true', 'yes', 'on', '1'].includes(value)) return true;
   if (['false', 'no', 'off', '0'].includes(value)) return false;
-  throw new InputError(input, `"${raw}" is not a boolean`, `Set ${input} to true or false.`);
+  throw new InputError(input, `${quoteValue(raw)} is not a boolean`, `Set ${input} to true or false.`);
 }
 
 export function parseInteger(
@@ -57,7 +57,7 @@ export function parseInteger(
   if (!/^-?\d+$/.test(value)) {
     throw new InputError(
       input,
-      `"${raw}" is not a whole number`,
+      `${quoteValue(raw)} is not a whole number`,
       `Set ${input} to a whole number from ${min} to ${max}.`,
     );
   }
@@ -73,20 +73,55 @@ export function parseInteger(
 }
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const DAY_MS = 24 * 3_600_000;
 
-/** `1500ms`, `30s`, `5m`, `4h`, or a bare number of seconds. Returns milliseconds. */
-export function parseDuration(input: string, raw: string, fallbackMs: number): number {
+/** `90m`, `4h`: how a bound reads in an error message. */
+export function formatDuration(ms: number): string {
+  for (const [unit, size] of [
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ] as const) {
+    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}
+
+/**
+ * `1500ms`, `30s`, `5m`, `4h`, or a bare number of seconds. Returns milliseconds. Bounded because Node's
+ * timers turn anything past 2^31 ms into a 1 ms wait, and a 0 timeout would fail every call at once.
+ */
+export function parseDuration(
+  input: string,
+  raw: string,
+  fallbackMs: number,
+  { min = 1, max = DAY_MS }: { min?: number; max?: number } = {},
+): number {
   const value = raw.trim();
   if (value === '') return fallbackMs;
   const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(value);
   if (!match?.[1]) {
     throw new InputError(
       input,
-      `"${raw}" is not a duration`,
+      `${quoteValue(raw)} is not a duration`,
       `Write ${input} as a number with a unit, e.g. 500ms, 30s, 5m or 4h.`,
     );
   }
-  return Math.round(Number(match[1]) * (DURATION_UNITS[match[2] ?? 's'] ?? 1000));
+  const ms = Math.round(Number(match[1]) * (DURATION_UNITS[match[2] ?? 's'] ?? 1000));
+  if (!(ms >= min && ms <= max)) {
+    throw new InputError(
+      input,
+      `${quoteValue(raw)} is out of range`,
+      `Set ${input} to a duration from ${formatDuration(min)} to ${formatDuration(max)}.`,
+    );
+  }
+  return ms;
+}
+
+/** A value as an error message shows it: on one line, and shortened, so a 20 kB value is not echoed. */
+export function quoteValue(raw: string, max = 80): string {
+  const oneLine = JSON.stringify(raw.length > max ? `${raw.slice(0, max)}…` : raw);
+  return raw.length > max ? `${oneLine} (${raw.length} characters)` : oneLine;
 }
 
 /** Workspace-relative or absolute path. */
@@ -99,4 +134,65 @@ export function requireInput(input: string, raw: string, what: string): string {
     throw new InputError(input, 'is required but empty', `Set ${input} to ${what}.`);
   }
   return raw.trim();
+}
+
+/** An absolute http(s) URL. Other schemes (file:, javascript:, data:) never reach a client. */
+export function parseHttpUrl(input: string, raw: string, what: string): URL {
+  const value = raw.trim();
+  const url = URL.canParse(value) ? new URL(value) : undefined;
+  if (!url || !['http:', 'https:'].includes(url.protocol)) {
+    throw new InputError(
+      input,
+      url
+        ? `has the scheme "${url.protocol}", not http: or https:`
+        : `${quoteValue(value)} is not an absolute URL`,
+      `Set ${input} to ${what}, e.g. https://app.example.com.`,
+    );
+  }
+  return url;
+}
+
+/**
+ * A token or key sent in an HTTP header. A line break or other control character would end up in a
+ * header (request smuggling) or a log line, so it is refused here; the value itself is never quoted.
+ */
+export function parseSecretToken(input: string, raw: string): string {
+  const value = raw.trim();
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses.
+  if (/[\u0000-\u001f\u007f]/.test(value) || /\s/.test(value)) {
+    throw new InputError(
+      input,
+      'contains a line break, space or control character',
+      `Set ${input} to the token alone, without quotes, spaces or line breaks (check how the secret was stored).`,
+    );
+  }
+  if (value.length > 4096) {
+    throw new InputError(
+      input,
+      `is ${value.length} characters long`,
+      `Set ${input} to a token (at most 4096 characters).`,
+    );
+  }
+  return value;
+}
+
+/** A name or id on one line: a line break in it could start a workflow command where it is logged. */
+export function parseSingleLine(input: string, raw: string, { max = 256 } = {}): string {
+  const value = raw.trim();
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses.
+  if (/[\u0000-\u001f\u007f]/.test(value)) {
+    throw new InputError(
+      input,
+      `${quoteValue(value)} contains a line break or control character`,
+      `Set ${input} to a single line.`,
+    );
+  }
+  if (value.length > max) {
+    throw new InputError(
+      input,
+      `${quoteValue(value)} is too long`,
+      `Set ${input} to at most ${max} characters.`,
+    );
+  }
+  return value;
 }

@@ -90,8 +90,8 @@ export async function readValidateInputs(
     sampling: {
       baseUrl,
       samples,
-      intervalMs: parseDuration('interval', input('interval'), 2_000),
-      initialDelayMs: parseDuration('initial-delay', input('initial-delay'), 0),
+      intervalMs: parseDuration('interval', input('interval'), 2_000, { min: 0 }),
+      initialDelayMs: parseDuration('initial-delay', input('initial-delay'), 0, { min: 0 }),
       concurrency: parseInteger('concurrency', input('concurrency'), 8, { min: 1, max: 100 }),
       timeoutMs: parseDuration('timeout', input('timeout'), 35_000),
       bearerToken,

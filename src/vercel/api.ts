@@ -1,32 +1,77 @@
 import type { VercelCore } from '@vercel/sdk/core.js';
+import type { RequestOptions } from '@vercel/sdk/lib/sdks.js';
+import { type RetryVerdict, retryAfterMs, withRetry } from '../util/retry.js';
 
 export interface VercelTarget {
   token: string;
   project: string;
   teamId: string | undefined;
   apiUrl: string;
+  /**
+   * Time limits and the log: every call retries within the step's `deadline` (or `callMs` from its own
+   * start; two minutes when neither is set, so no call can hold a step for ever) and says so.
+   */
+  budget?: { deadline?: number; callMs?: number; log: (message: string) => void };
 }
 
 /**
- * The SDK's core with retries on 429 and 5xx (it honours Retry-After); only the vercel modules talk to
- * Vercel's API. Calls go through the SDK's standalone functions, each imported where it is used: the
- * whole client class costs well over a second to load, and every action would pay it at start.
+ * The SDK's core, without its own retries: callVercel retries within the step's deadline instead. Only
+ * the vercel modules talk to Vercel's API. Calls go through the SDK's standalone functions, each
+ * imported where it is used: the whole client class costs well over a second to load, and every action
+ * would pay it at start.
  */
 export async function vercelCore(t: VercelTarget): Promise<VercelCore> {
   const { VercelCore } = await import('@vercel/sdk/core.js');
-  return new VercelCore({
-    bearerToken: t.token,
-    serverURL: t.apiUrl,
-    retryConfig: {
-      strategy: 'backoff',
-      backoff: { initialInterval: 250, maxInterval: 10_000, exponent: 2, maxElapsedTime: 60_000 },
-      retryConnectionErrors: true,
-    },
+  return new VercelCore({ bearerToken: t.token, serverURL: t.apiUrl, retryConfig: { strategy: 'none' } });
+}
+
+/**
+ * The target with 15 s of its own, for what must still happen once the step's time is up: cancelling a
+ * build that ran out of time, reading what production serves after a call that got no answer.
+ */
+export function withCleanupBudget(t: VercelTarget): VercelTarget {
+  return { ...t, budget: { callMs: 15_000, log: t.budget?.log ?? (() => undefined) } };
+}
+
+/** 429 and 5xx are worth another try (after Retry-After), as is a request that got no answer. */
+function classifyVercelError(err: unknown): RetryVerdict {
+  const e = err as { name?: string; statusCode?: number; headers?: Headers };
+  if (typeof e.statusCode === 'number') {
+    if (e.statusCode !== 429 && e.statusCode < 500) return { retry: false };
+    return {
+      retry: true,
+      reason: `answered ${e.statusCode}`,
+      afterMs: retryAfterMs(e.headers?.get?.('retry-after')),
+    };
+  }
+  if (['ConnectionError', 'RequestTimeoutError', 'RequestAbortedError'].includes(e.name ?? ''))
+    return { retry: true, reason: 'not answering' };
+  return { retry: false };
+}
+
+/**
+ * One call to Vercel's API: each attempt aborted at 30 s or the step's deadline, retried on 429, 5xx
+ * and no answer, with progress in the log. `what` names the call in those lines and in the error.
+ */
+export async function callVercel<T>(
+  t: VercelTarget,
+  what: string,
+  call: (
+    core: VercelCore,
+    options: RequestOptions,
+  ) => PromiseLike<{ ok: true; value: T } | { ok: false; error: unknown }>,
+): Promise<T> {
+  const core = await vercelCore(t);
+  return withRetry((signal) => unwrap(call(core, { signal })), {
+    what: `Vercel API (${what})`,
+    deadline: t.budget?.deadline ?? Date.now() + (t.budget?.callMs ?? 120_000),
+    log: t.budget?.log ?? (() => undefined),
+    classify: classifyVercelError,
   });
 }
 
 /** A standalone function's result, or its error thrown as the SDK's client class would throw it. */
-export async function unwrap<T>(
+async function unwrap<T>(
   result: PromiseLike<{ ok: true; value: T } | { ok: false; error: unknown }>,
 ): Promise<T> {
   const r = await result;

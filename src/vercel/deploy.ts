@@ -1,4 +1,4 @@
-import { team, unwrap, type VercelTarget, vercelCore, vercelError } from './api.js';
+import { callVercel, team, type VercelTarget, vercelError, withCleanupBudget } from './api.js';
 
 export interface DeployRequest {
   target: VercelTarget;
@@ -131,7 +131,9 @@ export async function deployBuild(req: DeployRequest): Promise<DeployedDeploymen
 async function cancel(t: VercelTarget, id: string): Promise<string> {
   try {
     const { deploymentsCancelDeployment } = await import('@vercel/sdk/funcs/deploymentsCancelDeployment.js');
-    await unwrap(deploymentsCancelDeployment(await vercelCore(t), { id, ...team(t) }));
+    await callVercel(withCleanupBudget(t), `cancel ${id}`, (core, options) =>
+      deploymentsCancelDeployment(core, { id, ...team(t) }, options),
+    );
     return `${id} was canceled`;
   } catch (err) {
     return `${id} could not be canceled: ${vercelError(err).message}`;

@@ -6,10 +6,13 @@ import {
   parseBoolean,
   parseDuration,
   parseEnum,
+  parseHttpUrl,
   parseList,
+  parseSecretToken,
+  parseSingleLine,
   requireInput,
-  resolvePath,
 } from '../runner/inputs.js';
+import { parseExistingPath, parseOutputPath } from '../runner/paths.js';
 import type { RunContext } from '../runner/runner.js';
 import type { VercelTarget } from './api.js';
 
@@ -28,26 +31,33 @@ export interface DeployInputs {
   github: { token: string; environment: string } | undefined;
 }
 
-export function readDeployInputs(input: InputReader, ctx: RunContext): DeployInputs {
-  const token = requireInput('vercel-token', input('vercel-token'), 'a Vercel access token from a secret');
-  const project = requireInput('vercel-project', input('vercel-project'), 'the Vercel project name or id');
-  const apiUrl = input('api-url') || 'https://api.vercel.com';
-  try {
-    if (!/^https?:$/.test(new URL(apiUrl).protocol)) throw new Error('scheme');
-  } catch {
-    throw new InputError(
-      'api-url',
-      `"${apiUrl}" is not an http(s) URL`,
-      'Leave it empty for https://api.vercel.com, or give a proxy URL.',
-    );
-  }
-  const path = resolvePath(ctx.workspace, input('working-directory') || '.');
-  if (!existsSync(path))
-    throw new InputError(
-      'working-directory',
-      `${input('working-directory')} does not exist`,
-      'Point it at the app folder (the one holding the build output).',
-    );
+/** `log` receives the progress of Vercel calls, which all end by the step's `timeout`. */
+export function readDeployInputs(
+  input: InputReader,
+  ctx: RunContext,
+  log: (message: string) => void,
+): DeployInputs {
+  const token = parseSecretToken(
+    'vercel-token',
+    requireInput('vercel-token', input('vercel-token'), 'a Vercel access token from a secret'),
+  );
+  const project = parseSingleLine(
+    'vercel-project',
+    requireInput('vercel-project', input('vercel-project'), 'the Vercel project name or id'),
+  );
+  const apiUrl = input('api-url')
+    ? parseHttpUrl(
+        'api-url',
+        input('api-url'),
+        'the Vercel API base URL (leave it empty for https://api.vercel.com)',
+      ).href
+    : 'https://api.vercel.com';
+  const path = parseExistingPath(
+    'working-directory',
+    input('working-directory') || '.',
+    ctx.workspace,
+    'folder',
+  );
   const prebuilt = parseBoolean('prebuilt', input('prebuilt'), false);
   if (prebuilt && !existsSync(join(path, '.vercel', 'output'))) {
     throw new InputError(
@@ -56,26 +66,34 @@ export function readDeployInputs(input: InputReader, ctx: RunContext): DeployInp
       'Run the build first (vercel build writes .vercel/output), or set prebuilt: false.',
     );
   }
-  const githubEnvironment = input('github-environment');
+  const githubEnvironment = parseSingleLine('github-environment', input('github-environment'));
   if (githubEnvironment && !input('github-token'))
     throw new InputError(
       'github-token',
       `is empty but github-environment is "${githubEnvironment}"`,
       'Pass a token with deployments: write (the default github.token works), or leave github-environment empty.',
     );
+  const timeoutMs = parseDuration('timeout', input('timeout'), 600_000, { min: 1000, max: 6 * 3_600_000 });
   const environment = parseEnum('target', input('target'), ['preview', 'production'] as const, 'production');
   return {
-    target: { token, project, teamId: input('vercel-team') || undefined, apiUrl: apiUrl.replace(/\/+$/, '') },
+    target: {
+      token,
+      project,
+      teamId: parseSingleLine('vercel-team', input('vercel-team')) || undefined,
+      apiUrl: apiUrl.replace(/\/+$/, ''),
+      budget: { deadline: Date.now() + timeoutMs, log },
+    },
     path,
     prebuilt,
     environment,
     promote: parseBoolean('promote', input('promote'), true),
-    deploymentId: input('deployment-id') || undefined,
+    deploymentId: parseSingleLine('deployment-id', input('deployment-id')) || undefined,
     aliasCheck: parseBoolean('alias-check', input('alias-check'), true),
-    timeoutMs: parseDuration('timeout', input('timeout'), 600_000),
-    sriFile: resolvePath(
-      ctx.workspace,
+    timeoutMs,
+    sriFile: parseOutputPath(
+      'sri-manifest',
       input('sri-manifest') || join(ctx.runnerTemp, 'deploy-gates', 'sri-manifest.json'),
+      ctx,
     ),
     sriGlobs: input('sri-globs') ? parseList(input('sri-globs')) : ['**/*.js', '**/*.css'],
     github: githubEnvironment ? { token: input('github-token'), environment: githubEnvironment } : undefined,

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { team, unwrap, type VercelTarget, vercelCore } from './api.js';
+import { callVercel, team, type VercelTarget, withCleanupBudget } from './api.js';
 
 export interface ProjectInfo {
   id: string;
@@ -14,7 +14,9 @@ type LastAliasRequest = { toDeploymentId?: string; jobStatus?: string } | null |
 
 async function readProject(t: VercelTarget): Promise<{ info: ProjectInfo; job: LastAliasRequest }> {
   const { projectsGetProject } = await import('@vercel/sdk/funcs/projectsGetProject.js');
-  const p = await unwrap(projectsGetProject(await vercelCore(t), { idOrName: t.project, ...team(t) }));
+  const p = await callVercel(t, 'read project', (core, options) =>
+    projectsGetProject(core, { idOrName: t.project, ...team(t) }, options),
+  );
   const production = (p.targets as { production?: { id?: string; alias?: string[] } } | undefined)
     ?.production;
   return {
@@ -30,13 +32,30 @@ export async function projectInfo(t: VercelTarget): Promise<ProjectInfo> {
 /** Makes a READY production deployment the one the domain serves (a staged build or an earlier release). */
 export async function promote(t: VercelTarget, projectId: string, deploymentId: string): Promise<void> {
   const { projectsRequestPromote } = await import('@vercel/sdk/funcs/projectsRequestPromote.js');
-  await unwrap(projectsRequestPromote(await vercelCore(t), { projectId, deploymentId, ...team(t) }));
+  await callVercel(t, `promote ${deploymentId}`, (core, options) =>
+    projectsRequestPromote(core, { projectId, deploymentId, ...team(t) }, options),
+  );
+}
+
+/**
+ * What production really serves, in words for an error message: read after a call that failed or timed
+ * out, since Vercel may have acted on a request whose answer never arrived.
+ */
+export async function productionNow(t: VercelTarget): Promise<string> {
+  try {
+    const info = await projectInfo(withCleanupBudget(t));
+    return `Production serves ${info.productionId ?? 'nothing'} now (read after the failure)`;
+  } catch (err) {
+    return `What production serves now could not be read (${err instanceof Error ? err.message : String(err)}); check the project in Vercel before re-running`;
+  }
 }
 
 /** Vercel's instant rollback to an earlier production deployment. */
 export async function rollbackTo(t: VercelTarget, projectId: string, deploymentId: string): Promise<void> {
   const { projectsRequestRollback } = await import('@vercel/sdk/funcs/projectsRequestRollback.js');
-  await unwrap(projectsRequestRollback(await vercelCore(t), { projectId, deploymentId, ...team(t) }));
+  await callVercel(t, `roll back to ${deploymentId}`, (core, options) =>
+    projectsRequestRollback(core, { projectId, deploymentId, ...team(t) }, options),
+  );
 }
 
 /**
@@ -81,8 +100,8 @@ export async function listDeployments(
   filter: { target?: string; state?: string; sha?: string },
 ): Promise<DeploymentSummary[]> {
   const { deploymentsGetDeployments } = await import('@vercel/sdk/funcs/deploymentsGetDeployments.js');
-  const res = await unwrap(
-    deploymentsGetDeployments(await vercelCore(t), { projectId, limit: 100, ...filter, ...team(t) }),
+  const res = await callVercel(t, 'list deployments', (core, options) =>
+    deploymentsGetDeployments(core, { projectId, limit: 100, ...filter, ...team(t) }, options),
   );
   return (res.deployments as unknown as DeploymentSummary[]).sort((a, b) => b.created - a.created);
 }

@@ -10,6 +10,7 @@ import {
   lastReadyProductionBefore,
   listDeployments,
   type ProjectInfo,
+  productionNow,
   projectInfo,
   promote,
   waitForProduction,
@@ -126,7 +127,9 @@ export async function deployToVercel(
   } else if (production) {
     if (inputs.promote || inputs.deploymentId) {
       runner.info(`Promoting ${deployment.id} to production (no rebuild)`);
-      await timed('promote', () => promote(t, project.id, deployment.id));
+      await timed('promote', () => promote(t, project.id, deployment.id)).catch(async (err: Error) => {
+        throw new Error(`promoting ${deployment.id} failed: ${err.message}. ${await productionNow(t)}.`);
+      });
     }
     if (inputs.aliasCheck) {
       live = await timed('alias', () => waitForProduction(t, deployment.id, inputs.timeoutMs)).catch(

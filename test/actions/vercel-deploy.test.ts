@@ -141,6 +141,45 @@ describe('vercel-deploy action', () => {
   });
 });
 
+describe('vercel-deploy: every Vercel call ends by the timeout, and a timeout reports the real state', () => {
+  it('an API that answers 500 for ever: retries are logged and the step ends within its timeout', async () => {
+    await projectWithRelease('down');
+    vercel.failNext(10_000, { path: '/v9/projects' });
+    const started = Date.now();
+    const run = await deploy('down', { timeout: '4s' });
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toMatch(/Vercel API \(read project\): answered 500; retry 1\/4 in/);
+    expect(errors(run).map((e) => e.message)).toEqual([
+      expect.stringMatching(/Vercel API \(read project\): answered 500 \(\d attempts? in \d+ s/),
+    ]);
+    expect(deploymentsOf('down')).toBe(1);
+  });
+
+  it('Retry-After is honoured: a 429 asking for 2 s is retried after 2 s, not at once', async () => {
+    await projectWithRelease('patient');
+    vercel.rateLimitNext(1, { path: '/v9/projects', retryAfterSec: 2 });
+    const run = await deploy('patient');
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.stdout).toMatch(/Vercel API \(read project\): answered 429; retry 1\/4 in 2\.0 s/);
+  });
+
+  it('a promote held by the API: the step ends by its timeout, says so, and names what production serves', async () => {
+    const v1 = await projectWithRelease('held');
+    vercel.delayNext(5, 60_000, { path: '/promote', method: 'POST' });
+    const run = await deploy('held', { timeout: '5s' });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toMatch(/Vercel API \(promote dpl_\w+\): still waiting for an answer|not answering/);
+    expect(errors(run).map((e) => e.message)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^promoting dpl_\\w+ failed: Vercel API \\(promote dpl_\\w+\\): not answering .*out of time.*Production serves ${v1.id} now \\(read after the failure\\)`,
+        ),
+      ),
+    ]);
+  });
+});
+
 describe('vercel-deploy: GitHub deployments, prebuilt output, timeouts', () => {
   const REPO = 'neonpro/healthcare-platform';
   const states = (id: string | undefined) =>
@@ -256,9 +295,37 @@ describe('vercel-deploy bad input: one clear error, nothing deployed', () => {
       /^Input "vercel-project": Vercel has no project "no-such-project"/,
     ],
     ['target', { target: 'staging' }, /^Input "target": /],
-    ['working-directory', { 'working-directory': 'nope' }, /^Input "working-directory": nope does not exist/],
+    [
+      'working-directory',
+      { 'working-directory': 'nope' },
+      /^Input "working-directory": "nope" does not exist/,
+    ],
+    [
+      'working-directory',
+      { 'working-directory': 'index.html' },
+      /^Input "working-directory": "index.html" is not a folder/,
+    ],
+    [
+      'timeout',
+      { timeout: '0s' },
+      /^Input "timeout": "0s" is out of range\. Set timeout to a duration from 1s to 6h/,
+    ],
+    ['timeout', { timeout: '99999999999h' }, /^Input "timeout": "99999999999h" is out of range/],
+    ['api-url', { 'api-url': 'file:///etc/passwd' }, /^Input "api-url": has the scheme "file:"/],
+    ['vercel-token', { 'vercel-token': 'abc\r\nX-Evil: 1' }, /^Input "vercel-token": contains a line break/],
+    [
+      'deployment-id',
+      { 'deployment-id': 'dpl_1\n::warning::injected' },
+      /^Input "deployment-id": .* contains a line break/,
+    ],
+    ['sri-manifest', { 'sri-manifest': '.' }, /^Input "sri-manifest": "\." is a folder, not a file/],
+    [
+      'sri-manifest',
+      { 'sri-manifest': '../../outside.json' },
+      /^Input "sri-manifest": .* is outside the workspace/,
+    ],
     ['prebuilt', { prebuilt: 'true' }, /^Input "prebuilt": is true but .*\.vercel\/output does not exist/],
-    ['api-url', { 'api-url': 'ftp://x' }, /^Input "api-url": "ftp:\/\/x" is not an http\(s\) URL/],
+    ['api-url', { 'api-url': 'ftp://x' }, /^Input "api-url": has the scheme "ftp:", not http: or https:/],
     [
       'github-token',
       { 'github-environment': 'production', 'github-token': '' },

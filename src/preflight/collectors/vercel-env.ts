@@ -1,4 +1,4 @@
-import { unwrap } from '../../vercel/api.js';
+import { callVercel } from '../../vercel/api.js';
 export const DEFAULT_REQUIRED_ENV = [
   'NEXT_PUBLIC_APP_ENV',
   'NEXT_PUBLIC_API_URL',
@@ -29,13 +29,14 @@ export async function collectVercelEnv(opts: {
   apiUrl: string;
   required: string[];
 }): Promise<VercelEnvFacts> {
-  const [{ VercelCore }, { projectsFilterProjectEnvs }] = await Promise.all([
-    import('@vercel/sdk/core.js'),
-    import('@vercel/sdk/funcs/projectsFilterProjectEnvs.js'),
-  ]);
-  const core = new VercelCore({ bearerToken: opts.token, serverURL: opts.apiUrl });
-  const res = await unwrap(
-    projectsFilterProjectEnvs(core, { idOrName: opts.project, ...(opts.team ? { teamId: opts.team } : {}) }),
+  const { projectsFilterProjectEnvs } = await import('@vercel/sdk/funcs/projectsFilterProjectEnvs.js');
+  const target = { token: opts.token, project: opts.project, teamId: opts.team, apiUrl: opts.apiUrl };
+  const res = await callVercel(target, 'read environment variables', (core, options) =>
+    projectsFilterProjectEnvs(
+      core,
+      { idOrName: opts.project, ...(opts.team ? { teamId: opts.team } : {}) },
+      options,
+    ),
   );
   const envs = 'envs' in res ? res.envs : [res];
   const production = new Set(

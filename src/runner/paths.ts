@@ -1,0 +1,93 @@
+import { accessSync, constants, statSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { InputError } from '../errors.js';
+import { quoteValue } from './inputs.js';
+
+/** Where a step may write: its workspace and the runner's temporary folder. */
+export interface WritableRoots {
+  workspace: string;
+  runnerTemp: string;
+}
+
+function statOrUndefined(path: string) {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function isInside(root: string, path: string): boolean {
+  const rel = relative(resolve(root), path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/** The folder, or the nearest folder above it that exists, must be one this job can write. */
+function assertWritable(input: string, value: string, target: string, fix: string): void {
+  let folder = target;
+  let stat = statOrUndefined(folder);
+  while (!stat && dirname(folder) !== folder) {
+    folder = dirname(folder);
+    stat = statOrUndefined(folder);
+  }
+  if (!stat?.isDirectory()) {
+    throw new InputError(input, `${quoteValue(value)} is under ${quoteValue(folder)}, which is a file`, fix);
+  }
+  try {
+    accessSync(folder, constants.W_OK);
+  } catch {
+    throw new InputError(input, `${quoteValue(value)} is in a folder this job cannot write (${folder})`, fix);
+  }
+}
+
+/**
+ * A file the action will write (a report, a manifest), checked when the inputs are read: a folder, an
+ * unwritable place or a path outside the workspace would otherwise fail only after the deploy or the
+ * migration had already happened. Returns the absolute path; the folders are created when writing.
+ */
+export function parseOutputPath(input: string, raw: string, roots: WritableRoots): string {
+  const value = raw.trim();
+  const path = resolve(roots.workspace, value);
+  const fix = `Set ${input} to a file path inside the workspace or RUNNER_TEMP, e.g. out/${input}.json.`;
+  if (!isInside(roots.workspace, path) && !isInside(roots.runnerTemp, path)) {
+    throw new InputError(input, `${quoteValue(value)} is outside the workspace and RUNNER_TEMP`, fix);
+  }
+  if (statOrUndefined(path)?.isDirectory()) {
+    throw new InputError(input, `${quoteValue(value)} is a folder, not a file`, fix);
+  }
+  assertWritable(input, value, dirname(path), fix);
+  return path;
+}
+
+/** A file or folder the action will read, checked to exist and be of the right kind before anything runs. */
+export function parseExistingPath(
+  input: string,
+  raw: string,
+  workspace: string,
+  kind: 'file' | 'folder',
+): string {
+  const value = raw.trim();
+  const path = resolve(workspace, value);
+  const stat = statOrUndefined(path);
+  const wrongKind = stat && (kind === 'file' ? !stat.isFile() : !stat.isDirectory());
+  if (!stat || wrongKind) {
+    throw new InputError(
+      input,
+      stat ? `${quoteValue(value)} is not a ${kind}` : `${quoteValue(value)} does not exist`,
+      `Set ${input} to a ${kind} in the workspace (paths are relative to ${workspace}).`,
+    );
+  }
+  return path;
+}
+
+/** A folder the action will write into (created if missing), anywhere the job can write: a mounted volume. */
+export function parseWritableFolder(input: string, raw: string, workspace: string): string {
+  const value = raw.trim();
+  const path = resolve(workspace, value);
+  const fix = `Set ${input} to a folder this job can write (it is created if missing).`;
+  const stat = statOrUndefined(path);
+  if (stat && !stat.isDirectory())
+    throw new InputError(input, `${quoteValue(value)} is a file, not a folder`, fix);
+  assertWritable(input, value, path, fix);
+  return path;
+}
