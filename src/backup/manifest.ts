@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { validateBackupManifest } from '../policy/generated/document-validators.js';
+import { validateBackupManifest } from '../policy/generated/validators/validateBackupManifest.js';
 import type { FileSum } from './checksums.js';
 
 export const MANIFEST_FILE = 'manifest.json';

@@ -1,6 +1,6 @@
 import { InputError } from '../errors.js';
 import { assertSchema } from '../policy/document-schemas.js';
-import { validateComplianceManifest } from '../policy/generated/document-validators.js';
+import { validateComplianceManifest } from '../policy/generated/validators/validateComplianceManifest.js';
 import { readStructured } from '../policy/structured-file.js';
 import { isPlainObject, type JsonObject } from '../util/deep-merge.js';
 import { sha256 } from '../util/hash.js';

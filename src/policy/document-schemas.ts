@@ -1,7 +1,8 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { InputError } from '../errors.js';
 // Compiled ahead of time by scripts/build.mjs from policies/*.schema.json (check-dist keeps them current).
-import { validatePolicyDocument, validateWaiversDocument } from './generated/document-validators.js';
+import { validatePolicyDocument } from './generated/validators/validatePolicyDocument.js';
+import { validateWaiversDocument } from './generated/validators/validateWaiversDocument.js';
 import type { StructuredFile } from './structured-file.js';
 
 const VALIDATORS: Record<DocumentKind, ValidateFunction> = {

@@ -2,7 +2,7 @@ import type { ValidateFunction } from 'ajv';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { errorMessage } from '../errors.js';
 import { sha256 } from '../util/hash.js';
-import { validateDraft2020 } from './generated/document-validators.js';
+import { validateDraft2020 } from './generated/validators/validateDraft2020.js';
 import type { LoadedPolicy, Rule } from './types.js';
 
 export type Compiled = { ok: true; validate: ValidateFunction } | { ok: false; error: string };

@@ -1,6 +1,6 @@
 import { InputError } from '../errors.js';
 import { assertSchema } from '../policy/document-schemas.js';
-import { validatePostValidateChecks } from '../policy/generated/document-validators.js';
+import { validatePostValidateChecks } from '../policy/generated/validators/validatePostValidateChecks.js';
 import { readStructured } from '../policy/structured-file.js';
 
 export interface JsonExpectation {

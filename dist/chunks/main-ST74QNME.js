@@ -1,0 +1,2 @@
+import{createRequire as __dgCreateRequire}from'node:module';const require=__dgCreateRequire(import.meta.url);
+import{a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q,r}from"./chunk-QMVPQXEL.js";import"./chunk-MYETWC24.js";r();export{m as ParseErrorCode,b as ScanError,c as SyntaxKind,q as applyEdits,a as createScanner,g as findNodeAtLocation,h as findNodeAtOffset,o as format,d as getLocation,i as getNodePath,j as getNodeValue,p as modify,e as parse,f as parseTree,n as printParseErrorCode,l as stripComments,k as visit};
