@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -344,6 +344,9 @@ describe('db-migrate-backup action', { timeout: 180_000 }, () => {
     expect(run.exitCode).toBe(1);
     expect(run.outputs['backup-id']).toBeUndefined();
     expect(await tableExists(db.name, 'never')).toBe(false);
+    // The partial dump is plain patient data: nothing of it stays on the runner.
+    const left = readdirSync(join(run.runnerTemp, 'deploy-gates'), { recursive: true }).map(String);
+    expect(left.filter((f) => f.startsWith('backup-') || /\.(dat|toc)(\.gz)?$/.test(f))).toEqual([]);
   });
 });
 
