@@ -19,6 +19,7 @@ import { decryptDir, encryptDir } from '../src/backup/encryption.js';
 import { MANIFEST_FILE, readManifest } from '../src/backup/manifest.js';
 import { PathStore } from '../src/backup/path-store.js';
 import { dumpDatabase, listArchive, restoreArchive, schemasOf } from '../src/backup/pg-dump.js';
+import { replaceFromArchive } from '../src/backup/replace-from-archive.js';
 import { fetchBackup, restoreBackup } from '../src/backup/restore-backup.js';
 import { clientEnv, parseDatabaseUrl, withDatabase } from '../src/db/connection.js';
 import { rowCounts, withClient } from '../src/db/queries.js';
@@ -71,6 +72,7 @@ try {
   const env = tools.env;
   const pgDump = await findPgTool('pg_dump', 0);
   const pgRestore = await findPgTool('pg_restore', 0);
+  const psql = await findPgTool('psql', 0);
 
   await cluster.createDatabase(DB);
   const initMs = await timed(() =>
@@ -157,7 +159,7 @@ try {
           const ready = fetched;
           restoreMs.push(
             await timed(async () => {
-              const { durationMs } = await restoreBackup(withDatabase(target, name), ready, runnerTemp, jobs);
+              const { durationMs } = await restoreBackup(withDatabase(target, name), ready, runnerTemp);
               pgRestoreMs.push(durationMs);
             }),
           );
@@ -256,11 +258,11 @@ try {
     const into = `restore_${fresh++}`;
     await cluster.createDatabase(into);
     await step(`restore pg_restore -j${jobs} of the directory dump`, () =>
-      restoreArchive(pgRestore, { ...env, PGDATABASE: into }, plain, {
-        jobs,
-        schemas: schemasOf(toc),
-        dropFirst: async () => {},
-      }),
+      restoreArchive(pgRestore, { ...env, PGDATABASE: into }, plain, { jobs }),
+    );
+    // What a rollback does: the same restore over the live database in one transaction (one session).
+    await step('restore one transaction (pg_restore | psql -1) over it', () =>
+      replaceFromArchive(pgRestore, psql, { ...env, PGDATABASE: into }, plain, schemasOf(toc)),
     );
     await step('restore row counts (count(*) of every table)', () =>
       withClient(withDatabase(target, into), (c) => rowCounts(c)),

@@ -5,6 +5,7 @@ import type { BackupStore } from '../backup/store.js';
 import { readGateInputs } from '../gate/gate-inputs.js';
 import { prepareGate } from '../gate/prepare-gate.js';
 import { publishOutcome } from '../gate/publish-outcome.js';
+import { PartialMigrationError } from '../migrate/failure.js';
 import { readMigrateInputs } from '../migrate/inputs.js';
 import {
   applyPhase,
@@ -112,6 +113,15 @@ await runAction(async (runner) => {
   const applied = await runner
     .group('Migrations', () => applyPhase(cmd, inputs, before, backup.manifest.rowCounts))
     .catch((err: Error) => {
+      if (err instanceof PartialMigrationError) {
+        // The failed migration is listed too: it may have committed part of itself, and the rollback
+        // must restore whenever the database may have changed.
+        runner.setOutput(
+          'migrations-applied',
+          JSON.stringify([...alreadyApplied, ...err.applied, ...(err.failed ? [err.failed] : [])]),
+        );
+        runner.setOutput('migration-failed', err.failed ?? '');
+      }
       throw new Error(
         `${err.message}. The verified backup ${backup.id} (${backup.location}) is what the rollback restores.`,
       );

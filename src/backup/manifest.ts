@@ -16,6 +16,8 @@ export interface BackupManifest {
   storedFiles?: FileSum[];
   sha256: string;
   rowCounts: Record<string, number>;
+  /** pg_current_snapshot() of the dump's transaction (xmin:xmax:xip,...); absent in older backups. */
+  xidSnapshot?: string;
   migrations: { tool: string; applied: string[] }[];
   encryption: { kind: 'recipients' | 'passphrase' | 'none'; recipients?: string[] };
   storage: { kind: 'path' | 'artifact'; location: string };

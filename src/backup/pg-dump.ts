@@ -1,8 +1,12 @@
 import { performance } from 'node:perf_hooks';
+import { JOURNAL_SCHEMA } from '../db/journal.js';
 import { runTool } from '../db/run-tool.js';
 import type { PgTool } from '../db/tools.js';
 
-/** pg_dump in directory format: parallel jobs and per-file compression, restorable in parallel too. */
+/**
+ * pg_dump in directory format: parallel jobs and per-file compression, restorable in parallel too. The
+ * actions' journals stay out: a restore must not roll them back (see db/journal.ts).
+ */
 export async function dumpDatabase(
   pgDump: PgTool,
   env: Record<string, string>,
@@ -15,6 +19,7 @@ export async function dumpDatabase(
     `--jobs=${opts.jobs}`,
     `--compress=${opts.compression}`,
     '--no-password',
+    `--exclude-schema=${JOURNAL_SCHEMA}`,
     `--file=${outDir}`,
   ];
   if (opts.snapshot) args.push(`--snapshot=${opts.snapshot}`);
@@ -32,39 +37,42 @@ export async function listArchive(
   return out.split('\n').filter((l) => /^\d+;/.test(l));
 }
 
+/** The arguments pg_restore gets for every restore: no owners, the journals never. */
+export const RESTORE_ARGS = [
+  '--no-owner',
+  '--no-password',
+  // Backups taken before the journals were left out still hold them; the live journals win.
+  `--exclude-schema=${JOURNAL_SCHEMA}`,
+];
+
 /**
- * Restores the archive into the database `env` points at, replacing what is there: the schemas the archive
- * holds are dropped and rebuilt, so tables a migration added go too. The caller took a safety backup first.
+ * Restores the archive in parallel into the empty database `env` points at (a scratch database for a test
+ * restore). Into a live database, use replaceFromArchive: it replaces the content in one transaction.
  */
 export async function restoreArchive(
   pgRestore: PgTool,
   env: Record<string, string>,
   dir: string,
-  opts: { jobs: number; schemas: string[]; dropFirst: (schemas: string[]) => Promise<void> },
+  opts: { jobs: number },
 ): Promise<{ durationMs: number }> {
   const started = performance.now();
-  await opts.dropFirst(opts.schemas);
   await runTool(
     pgRestore.path,
-    [
-      `--jobs=${opts.jobs}`,
-      '--no-owner',
-      '--no-password',
-      '--exit-on-error',
-      `--dbname=${env.PGDATABASE}`,
-      dir,
-    ],
+    [`--jobs=${opts.jobs}`, ...RESTORE_ARGS, '--exit-on-error', `--dbname=${env.PGDATABASE}`, dir],
     env,
   );
   return { durationMs: Math.round(performance.now() - started) };
 }
 
-/** The schemas an archive creates (`N; 2615 OID SCHEMA - name owner`), public always included. */
+/**
+ * The schemas an archive creates (`N; 2615 OID SCHEMA - name owner`), public always included; never the
+ * journals' schema, which a restore leaves as it is.
+ */
 export function schemasOf(toc: string[]): string[] {
   const schemas = new Set<string>(['public']);
   for (const line of toc) {
     const m = /^\d+; \d+ \d+ SCHEMA - (\S+) /.exec(line);
-    if (m?.[1]) schemas.add(m[1]);
+    if (m?.[1] && m[1] !== JOURNAL_SCHEMA) schemas.add(m[1]);
   }
   return [...schemas];
 }

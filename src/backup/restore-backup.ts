@@ -7,7 +7,8 @@ import { findPgTool } from '../db/tools.js';
 import { mismatches } from './checksums.js';
 import { type Decryption, decryptDir } from './encryption.js';
 import { type BackupManifest, MANIFEST_FILE, readManifest } from './manifest.js';
-import { listArchive, restoreArchive, schemasOf } from './pg-dump.js';
+import { listArchive, schemasOf } from './pg-dump.js';
+import { replaceFromArchive } from './replace-from-archive.js';
 import type { BackupStore } from './store.js';
 
 export interface FetchedBackup {
@@ -84,19 +85,18 @@ export async function fetchBackup(
 }
 
 /**
- * Replaces the database's content with the backup's: the archive's schemas are dropped (tables that
- * migrations added go with them) and restored in parallel; then every table's row count must match the
- * manifest. The caller takes the safety backup first.
+ * Replaces the database's content with the backup's in one transaction (see replaceFromArchive: a failed
+ * restore leaves the database as it was); then every table's row count must match the manifest. The
+ * caller takes the safety backup first.
  */
 export async function restoreBackup(
   target: DbTarget,
   fetched: FetchedBackup,
   tempDir: string,
-  jobs: number,
 ): Promise<{ durationMs: number; rowCounts: Record<string, number> }> {
   const { env, dispose } = await clientEnv(target, tempDir);
   try {
-    return await restoreWith(target, fetched, env, jobs);
+    return await restoreWith(target, fetched, env);
   } finally {
     await dispose();
   }
@@ -106,21 +106,12 @@ async function restoreWith(
   target: DbTarget,
   fetched: FetchedBackup,
   env: Record<string, string>,
-  jobs: number,
 ): Promise<{ durationMs: number; rowCounts: Record<string, number> }> {
   const major = await withClient(target, async (c) => (await serverVersion(c)).major);
   const pgRestore = await findPgTool('pg_restore', major);
+  const psql = await findPgTool('psql', major);
   const toc = await listArchive(pgRestore, env, fetched.dumpDir);
-  const { durationMs } = await restoreArchive(pgRestore, env, fetched.dumpDir, {
-    jobs,
-    schemas: schemasOf(toc),
-    dropFirst: (schemas) =>
-      withClient(target, async (c) => {
-        for (const s of schemas) await c.query(`DROP SCHEMA IF EXISTS ${c.escapeIdentifier(s)} CASCADE`);
-        // The archive recreates every schema but public, which every database has and dumps leave out.
-        await c.query('CREATE SCHEMA IF NOT EXISTS public');
-      }),
-  });
+  const { durationMs } = await replaceFromArchive(pgRestore, psql, env, fetched.dumpDir, schemasOf(toc));
   // Only the archive's schemas are compared: anything kept outside them (a journal) is not the backup's.
   const schemas = schemasOf(toc);
   const inArchive = (table: string) => schemas.includes(table.split('.')[0] ?? '');

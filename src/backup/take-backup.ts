@@ -10,7 +10,7 @@ import { findPgTool } from '../db/tools.js';
 import { checksumDir, digestOf } from './checksums.js';
 import { type Encryption, encryptDir } from './encryption.js';
 import { type BackupManifest, MANIFEST_FILE } from './manifest.js';
-import { dumpDatabase, listArchive, restoreArchive, schemasOf } from './pg-dump.js';
+import { dumpDatabase, listArchive, restoreArchive } from './pg-dump.js';
 import type { BackupStore } from './store.js';
 
 export interface BackupRequest {
@@ -54,6 +54,9 @@ export async function takeBackup(req: BackupRequest): Promise<BackupResult> {
     return await backupWith(req, work, dumpDir, client_.env);
   } finally {
     await client_.dispose();
+    // The plain dump never outlives the step on the runner's disk: not after a success (the encrypted
+    // copy is stored), not after a failure (a server gone mid-dump leaves a partial plain dump behind).
+    await rm(work, { recursive: true, force: true });
   }
 }
 
@@ -70,6 +73,7 @@ async function backupWith(
   client.on('error', () => {});
   await client.connect();
   let snapshotCounts: Record<string, number>;
+  let xidSnapshot: string;
   let version: { version: string; major: number };
   let sizeBytes: number;
   let migrations: BackupManifest['migrations'];
@@ -83,6 +87,10 @@ async function backupWith(
     clientMajor = pgDump.major;
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const snapshot = (await client.query<{ s: string }>('SELECT pg_export_snapshot() AS s')).rows[0]?.s ?? '';
+    // The transaction ids the dump sees as committed: a rollback finds every row written after it by
+    // its xmin, in any table (see rollback/written-since.ts). No xid is assigned: the snapshot is read.
+    xidSnapshot =
+      (await client.query<{ s: string }>('SELECT pg_current_snapshot()::text AS s')).rows[0]?.s ?? '';
     snapshotCounts = await rowCounts(client);
     sizeBytes = await databaseSize(client);
     migrations = (await migrationState(client, req.repoRoot)).map((m) => ({
@@ -111,7 +119,7 @@ async function backupWith(
 
   let restore: 'skipped' | 'matched' = 'skipped';
   if (req.verify === 'restore') {
-    await verifyByRestore(req, env, dumpDir, toc, snapshotCounts, pgRestore);
+    await verifyByRestore(req, env, dumpDir, snapshotCounts, pgRestore);
     restore = 'matched';
   }
 
@@ -143,6 +151,7 @@ async function backupWith(
     ...(storedFiles ? { storedFiles } : {}),
     sha256: digestOf(storedFiles ?? files),
     rowCounts: snapshotCounts,
+    xidSnapshot,
     migrations,
     encryption:
       req.encryption.kind === 'recipients'
@@ -158,8 +167,6 @@ async function backupWith(
   if (location !== req.expectedLocation) manifest.storage.location = location;
   const manifestPath = join(req.tempDir, `${req.id}.manifest.json`);
   await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
-  // The plain dump never outlives the step on the runner's disk.
-  await rm(work, { recursive: true, force: true });
   return { manifest, manifestPath, location };
 }
 
@@ -167,18 +174,13 @@ async function verifyByRestore(
   req: BackupRequest,
   env: Record<string, string>,
   dumpDir: string,
-  toc: string[],
   expected: Record<string, number>,
   pgRestore: Awaited<ReturnType<typeof findPgTool>>,
 ): Promise<void> {
   const scratch = `dg_verify_${randomBytes(4).toString('hex')}`;
   await withClient(req.target, (c) => c.query(`CREATE DATABASE ${c.escapeIdentifier(scratch)}`));
   try {
-    await restoreArchive(pgRestore, { ...env, PGDATABASE: scratch }, dumpDir, {
-      jobs: req.jobs,
-      schemas: schemasOf(toc),
-      dropFirst: async () => {},
-    });
+    await restoreArchive(pgRestore, { ...env, PGDATABASE: scratch }, dumpDir, { jobs: req.jobs });
     const restored = await withClient(withDatabase(req.target, scratch), (c) => rowCounts(c));
     const diff = Object.keys({ ...expected, ...restored }).filter((t) => expected[t] !== restored[t]);
     if (diff.length) {

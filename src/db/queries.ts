@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { connectionString, type DbTarget } from './connection.js';
+import { JOURNAL_SCHEMA } from './journal.js';
 
 export async function withClient<T>(
   t: DbTarget,
@@ -24,12 +25,16 @@ export async function serverVersion(client: pg.Client): Promise<{ version: strin
   return { version: row.v, major: Math.floor(Number(row.n) / 10_000) };
 }
 
-/** Exact rows per user table, as schema.table → count. Exact, not estimated: integrity is judged on them. */
+/**
+ * Exact rows per user table, as schema.table → count. Exact, not estimated: integrity is judged on them.
+ * The actions' journals are not counted: backups leave them out, so both sides of a check count the same.
+ */
 export async function rowCounts(client: pg.Client, exclude: string[] = []): Promise<Record<string, number>> {
   const { rows: tables } = await client.query<{ s: string; t: string }>(
     `SELECT table_schema AS s, table_name AS t FROM information_schema.tables
-     WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema') AND table_schema NOT LIKE 'pg_toast%'
+     WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema') AND table_schema NOT LIKE 'pg_toast%' AND table_schema <> $1
      ORDER BY 1, 2`,
+    [JOURNAL_SCHEMA],
   );
   const counts: Record<string, number> = {};
   for (const { s, t } of tables) {

@@ -1,7 +1,5 @@
 import type pg from 'pg';
-import { JOURNAL_SCHEMA, tableExists } from '../db/journal.js';
-
-const TABLE = `${JOURNAL_SCHEMA}.migrate_journal`;
+import { ensureJournals, MIGRATE_JOURNAL as TABLE, tableExists } from '../db/journal.js';
 
 /** A verified pre-deploy backup, written just before this attempt starts migrating. */
 export interface BackupRecord {
@@ -14,17 +12,7 @@ export interface BackupRecord {
 }
 
 export async function recordBackup(client: pg.ClientBase, r: BackupRecord): Promise<void> {
-  await client.query(`CREATE SCHEMA IF NOT EXISTS ${JOURNAL_SCHEMA}`);
-  await client.query(
-    `CREATE TABLE IF NOT EXISTS ${TABLE} (
-       run_id text NOT NULL,
-       attempt integer NOT NULL,
-       backup_id text NOT NULL,
-       location text NOT NULL,
-       applied_before jsonb NOT NULL,
-       at timestamptz NOT NULL DEFAULT now()
-     )`,
-  );
+  await ensureJournals(client);
   await client.query(
     `INSERT INTO ${TABLE} (run_id, attempt, backup_id, location, applied_before) VALUES ($1, $2, $3, $4, $5)`,
     [r.runId, r.attempt, r.backupId, r.location, JSON.stringify(r.appliedBefore)],

@@ -10,6 +10,7 @@ import { rowCounts, withClient } from '../db/queries.js';
 import type { RunContext } from '../runner/runner.js';
 import { applyMigrations } from './apply.js';
 import { migrationDurations } from './durations.js';
+import { columnsOf, describeFailure } from './failure.js';
 import type { MigrateInputs } from './inputs.js';
 import { earlierBackup, recordBackup } from './journal.js';
 import { type LintReport, lintMigrations } from './lint.js';
@@ -187,7 +188,26 @@ export async function applyPhase(
   before: MigrationFacts | undefined,
   backupCounts: Record<string, number>,
 ): Promise<ApplyPhase> {
-  const { durationMs, startedAt, lines } = await applyMigrations(cmd, inputs.workdir, inputs.databaseUrl);
+  const columnsBefore = await withClient(inputs.target, columnsOf);
+  const { durationMs, startedAt, lines } = await applyMigrations(
+    cmd,
+    inputs.workdir,
+    inputs.databaseUrl,
+  ).catch(async (err: Error) => {
+    // Which migration failed, what was applied before it and what the database holds now; if the
+    // database cannot tell (it went away), the tool's own error.
+    throw await withClient(inputs.target, async (c) =>
+      describeFailure(c, err, {
+        cmd,
+        before,
+        after: pick(await migrationState(c, inputs.workdir), cmd, inputs.workdir),
+        columnsBefore,
+        backupCounts,
+        root: inputs.workdir,
+        ignore: (t) => MIGRATION_TABLES.includes(t),
+      }),
+    ).catch(() => err);
+  });
   const { after, counts } = await withClient(inputs.target, async (c) => {
     await c.query('SELECT 1');
     return {

@@ -6,15 +6,17 @@ import { type FetchedBackup, fetchBackup, restoreBackup } from '../backup/restor
 import type { BackupStore } from '../backup/store.js';
 import { takeBackup } from '../backup/take-backup.js';
 import { parseDatabaseUrl } from '../db/connection.js';
+import { withoutJournals } from '../db/journal.js';
 import { MIGRATION_TABLES, migrationState } from '../db/migration-state.js';
 import { rowCounts, withClient } from '../db/queries.js';
 import type { RunContext } from '../runner/runner.js';
 import type { DatabaseOps, PreDeployBackup } from './database-step.js';
-import { ensureJournal, readJournal, withoutJournal, writeJournal } from './db-journal.js';
+import { readJournal, writeJournal } from './db-journal.js';
 import type { RollbackInputs } from './inputs.js';
 import { writtenSinceBackup } from './written-since.js';
 
 const MIGRATION_TABLE_NAMES = new Set(MIGRATION_TABLES.map((t) => t.table));
+const isMigrationTable = (table: string) => MIGRATION_TABLE_NAMES.has(table.split('.').pop() ?? '');
 
 /** A store able to read `location`: the same kind db-migrate-backup wrote it with. */
 export async function storeFor(location: string, storage: string, githubToken: string): Promise<BackupStore> {
@@ -61,7 +63,8 @@ export async function databaseOps(
         id: m.id,
         location: db.backupLocation,
         takenAt: new Date(m.createdAt),
-        rowCounts: m.rowCounts,
+        rowCounts: withoutJournals(m.rowCounts),
+        xidSnapshot: m.xidSnapshot,
         migrations: m.migrations.length ? m.migrations.flatMap((x) => x.applied) : undefined,
       };
     },
@@ -70,21 +73,20 @@ export async function databaseOps(
       return state.length ? state.flatMap((s) => s.applied) : undefined;
     },
     async rowCountsNow() {
-      // The migration tools' own tables record the migrations being undone, not data anyone wrote.
-      const counts = withoutJournal(await withPg((c) => rowCounts(c)));
-      return Object.fromEntries(
-        Object.entries(counts).filter(([t]) => !MIGRATION_TABLE_NAMES.has(t.split('.').pop() ?? '')),
-      );
+      return withPg((c) => rowCounts(c));
     },
-    async writtenSince(backup, countsNow) {
-      return withPg((c) =>
-        writtenSinceBackup(c, {
+    async writtenSince(backup) {
+      return withPg(async (c) => {
+        // The migration tools' own tables record the migrations being undone, not data anyone wrote.
+        const tables = Object.keys(await rowCounts(c)).filter((t) => !isMigrationTable(t));
+        return writtenSinceBackup(c, {
           backupTakenAt: backup.takenAt,
+          backupSnapshot: backup.xidSnapshot,
           countsInBackup: backup.rowCounts,
-          countsNow,
+          tables,
           timestampColumns: db.timestampColumns,
-        }),
-      );
+        });
+      });
     },
     async safetyBackup() {
       // Same machinery, store and encryption as the pre-deploy backup: nothing is thrown away unrecoverably.
@@ -122,19 +124,13 @@ export async function databaseOps(
       return { id, location: result.location };
     },
     async restore() {
-      await restoreBackup(target, await fetchOnce(), tempDir, availableParallelism());
+      await restoreBackup(target, await fetchOnce(), tempDir);
     },
     async readJournal(backupId) {
-      return withPg(async (c) => {
-        await ensureJournal(c);
-        return readJournal(c, ctx.runId, backupId);
-      });
+      return withPg((c) => readJournal(c, backupId));
     },
     async writeJournal(entry) {
-      await withPg(async (c) => {
-        await ensureJournal(c);
-        await writeJournal(c, { ...entry, runId: ctx.runId, attempt: ctx.runAttempt });
-      });
+      await withPg((c) => writeJournal(c, { ...entry, runId: ctx.runId, attempt: ctx.runAttempt }));
     },
   };
 }

@@ -11,6 +11,8 @@ export interface PreDeployBackup {
   takenAt: Date;
   /** schema.table → rows when the backup was taken. */
   rowCounts: Record<string, number>;
+  /** The dump's transaction snapshot, which tells rows written after it; undefined in older manifests. */
+  xidSnapshot: string | undefined;
   /** Applied migrations when the backup was taken; undefined when the manifest does not say. */
   migrations: string[] | undefined;
 }
@@ -21,12 +23,14 @@ export interface DatabaseOps {
   fetchBackup(): Promise<PreDeployBackup>;
   /** Applied migrations now; undefined when the database has no migrations table. */
   migrationsNow(): Promise<string[] | undefined>;
-  /** schema.table → rows now, without the journal. */
+  /** schema.table → rows now in every table a backup holds (the journals are never in one). */
   rowCountsNow(): Promise<Record<string, number>>;
-  writtenSince(backup: PreDeployBackup, countsNow: Record<string, number>): Promise<WritesReport>;
+  /** What was inserted, updated or deleted in each table after the backup. */
+  writtenSince(backup: PreDeployBackup): Promise<WritesReport>;
   /** Backs the database up as it is now, with the same machinery, store and encryption as db-migrate-backup. */
   safetyBackup(): Promise<{ id: string; location: string }>;
   restore(backup: PreDeployBackup): Promise<void>;
+  /** Every run's journal entries for the backup, oldest first. */
   readJournal(backupId: string): Promise<JournalEntry[]>;
   writeJournal(entry: Omit<JournalEntry, 'at' | 'runId' | 'attempt'>): Promise<void>;
 }
@@ -37,6 +41,20 @@ export interface DatabaseStepOptions {
   migrationsApplied: boolean | undefined;
   allowDataLoss: boolean;
   log: { info(message: string): void; warning(message: string): void };
+}
+
+/** The tables with writes, for the writes-since-backup output. */
+function writesByTable(report: WritesReport) {
+  return report.tables
+    .filter((t) => t.written > 0)
+    .map((t) => ({
+      table: t.table,
+      rowsInBackup: t.rowsInBackup ?? null,
+      rowsNow: t.rowsNow,
+      insertedOrUpdated: t.changedRows ?? null,
+      updatedOrDeleted: t.goneRows ?? null,
+      written: t.written,
+    }));
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
@@ -78,10 +96,11 @@ export function databaseStep(options: DatabaseStepOptions): Step {
       if (restored) {
         return {
           status: 'skipped',
-          detail: `Backup ${backup.id} was already restored by attempt ${restored.attempt} at ${restored.at.toISOString()} (safety backup ${restored.safetyBackupId}); rows written since then are kept.`,
+          detail: `Backup ${backup.id} was already restored by run ${restored.runId} attempt ${restored.attempt} at ${restored.at.toISOString()} (safety backup ${restored.safetyBackupId}); a restore is never repeated: rows written since then are kept.`,
           data: {
             restoredFrom: backup.id,
             safetyBackupId: restored.safetyBackupId,
+            safetyBackupLocation: restored.safetyBackupLocation,
             rowsWrittenSinceBackup: restored.rowsWritten,
           },
         };
@@ -117,7 +136,7 @@ export function databaseStep(options: DatabaseStepOptions): Step {
       }
 
       const countsNow = await ops.rowCountsNow();
-      const writes = await ops.writtenSince(backup, countsNow);
+      const writes = await ops.writtenSince(backup);
       if (
         !interrupted &&
         sameMigrations &&
@@ -131,35 +150,55 @@ export function databaseStep(options: DatabaseStepOptions): Step {
         };
       }
 
-      const safety = await ops.safetyBackup();
-      options.log.info(
-        `Safety backup of the database before the restore: ${safety.id} (${safety.location}).`,
-      );
+      const fresh = await ops.safetyBackup();
+      options.log.info(`Safety backup of the database before the restore: ${fresh.id} (${fresh.location}).`);
+      // The database before the FIRST attempt is the one to keep naming: a later safety backup may hold
+      // what an interrupted attempt left behind.
+      const safety = interrupted
+        ? { id: interrupted.safetyBackupId, location: interrupted.safetyBackupLocation }
+        : fresh;
       const written = describeWrites(writes);
       const facts = {
         safetyBackupId: safety.id,
         safetyBackupLocation: safety.location,
         rowsWrittenSinceBackup: writes.total,
+        writesSinceBackup: writesByTable(writes),
       };
       if (writes.total > 0 && !options.allowDataLoss && !interrupted) {
         throw new StepFailure(
-          `${writes.total} rows were written after backup ${backup.id} (taken ${backup.takenAt.toISOString()}): ${written}. Nothing was restored. ` +
+          `At least ${writes.total} rows were written after backup ${backup.id} (taken ${backup.takenAt.toISOString()}): ${written}. Nothing was restored. ` +
             `The database as it is now is in safety backup ${safety.id}. Set allow-data-loss to true to restore anyway (those rows stay in the safety backup), or carry them over by hand and re-run.`,
           facts,
         );
       }
       if (interrupted) {
         options.log.warning(
-          `Attempt ${interrupted.attempt} started restoring backup ${backup.id} and did not finish (its safety backup: ${interrupted.safetyBackupId}); restoring again.`,
+          `Run ${interrupted.runId} attempt ${interrupted.attempt} started restoring backup ${backup.id} and did not finish; the database before it is in safety backup ${safety.id}, the database as it is now in ${fresh.id}. Restoring again.`,
         );
       }
       await ops.writeJournal({
         backupId: backup.id,
         state: 'restoring',
         safetyBackupId: safety.id,
+        safetyBackupLocation: safety.location,
         rowsWritten: writes.total,
       });
-      await ops.restore(backup);
+      try {
+        await ops.restore(backup);
+      } catch (err) {
+        throw new StepFailure(
+          `Restoring backup ${backup.id} failed: ${errorMessage(err)}. The restore runs in one transaction, so the database is as it was before it. The database before the first restore attempt is in safety backup ${safety.id} (${safety.location}). Fix the cause and re-run.`,
+          facts,
+        );
+      }
+      // Journalled as soon as the restore committed: a re-run must never restore again over newer writes.
+      await ops.writeJournal({
+        backupId: backup.id,
+        state: 'restored',
+        safetyBackupId: safety.id,
+        safetyBackupLocation: safety.location,
+        rowsWritten: writes.total,
+      });
 
       const after = await ops.rowCountsNow();
       const mismatches = countMismatches(backup.rowCounts, after);
@@ -176,15 +215,9 @@ export function databaseStep(options: DatabaseStepOptions): Step {
           { ...facts, restoredFrom: backup.id },
         );
       }
-      await ops.writeJournal({
-        backupId: backup.id,
-        state: 'restored',
-        safetyBackupId: safety.id,
-        rowsWritten: writes.total,
-      });
       const lost =
         writes.total > 0
-          ? ` ${writes.total} rows written after the backup (${written}) are kept in the safety backup only.`
+          ? ` At least ${writes.total} rows written after the backup (${written}) are kept in the safety backup only.`
           : '';
       return {
         status: 'done',

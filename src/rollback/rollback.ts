@@ -47,6 +47,7 @@ export function rollbackFacts(log: StepLog, inputs: RollbackInputs) {
     databaseRestoredFrom: db && db.status !== 'failed' ? str(db.data?.restoredFrom) : '',
     safetyBackupId: str(db?.data?.safetyBackupId),
     rowsWrittenSinceBackup: str(db?.data?.rowsWrittenSinceBackup),
+    writesSinceBackup: Array.isArray(db?.data?.writesSinceBackup) ? db.data.writesSinceBackup : [],
     verifyUrl: str(verify?.data?.url) || inputs.verify.url,
   };
 }
@@ -208,6 +209,7 @@ export async function runRollback(
   runner.setOutput('database-restored-from', facts.databaseRestoredFrom);
   runner.setOutput('safety-backup-id', facts.safetyBackupId);
   runner.setOutput('rows-written-since-backup', facts.rowsWrittenSinceBackup || '0');
+  runner.setOutput('writes-since-backup', JSON.stringify(facts.writesSinceBackup));
   runner.setOutput('incident-url', recorder.url ?? str(result.get('record')?.data?.incidentUrl));
   runner.setOutput('steps', JSON.stringify(result));
   await runner.appendSummary(

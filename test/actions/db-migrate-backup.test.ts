@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -198,6 +198,33 @@ describe('db-migrate-backup action', { timeout: 180_000 }, () => {
     );
   });
 
+  it('a migration without a transaction that commits half: the failed file, what it changed, and migrations-applied', async () => {
+    const db = await database();
+    const run = await migrate(
+      { 'database-url': db.url },
+      {
+        ...dbmate({ '20260307000000_audit.sql': 'CREATE TABLE audit_log (id int);' }),
+        'db/migrations/20260307000001_half.sql':
+          '-- migrate:up transaction:false\nCREATE TABLE half_done (id int);\nINSERT INTO half_done VALUES (1), (2);\nALTER TABLE patients ADD COLUMN nickname text;\nCOMMIT;\nALTER TABLE no_such_table ADD COLUMN x int;\n-- migrate:down\nSELECT 1;\n',
+      },
+    );
+    expect(run.exitCode).toBe(1);
+    expect(await tableExists(db.name, 'half_done')).toBe(true);
+    const message = errors(run).at(-1)?.message ?? '';
+    expect(message).toContain('Applied by this run before the failure: 20260307000000.');
+    expect(message).toContain('Failed: 20260307000001 (db/migrations/20260307000001_half.sql)');
+    expect(message).toMatch(
+      /differs from the pre-deploy backup: table public\.audit_log added \(0 rows\); table public\.half_done added \(2 rows\); public\.patients: column nickname added\./,
+    );
+    expect(message).toMatch(/no_such_table.*The verified backup .* is what the rollback restores/);
+    // The half-done migration is listed: the rollback must restore.
+    expect(JSON.parse(run.outputs['migrations-applied'] ?? 'null')).toEqual([
+      '20260307000000',
+      '20260307000001',
+    ]);
+    expect(run.outputs['migration-failed']).toBe('20260307000001');
+  });
+
   it("a re-run after a half-applied release keeps the first attempt's backup as the pre-deploy one and finishes", async () => {
     const db = await database();
     const backups = mkdtempSync(join(tmpdir(), 'dg-backups-'));
@@ -344,6 +371,9 @@ describe('db-migrate-backup action', { timeout: 180_000 }, () => {
     expect(run.exitCode).toBe(1);
     expect(run.outputs['backup-id']).toBeUndefined();
     expect(await tableExists(db.name, 'never')).toBe(false);
+    // The partial dump is plain patient data: nothing of it stays on the runner.
+    const left = readdirSync(join(run.runnerTemp, 'deploy-gates'), { recursive: true }).map(String);
+    expect(left.filter((f) => f.startsWith('backup-') || /\.(dat|toc)(\.gz)?$/.test(f))).toEqual([]);
   });
 });
 

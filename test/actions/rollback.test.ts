@@ -12,6 +12,7 @@ import { PathStore } from '../../src/backup/path-store.js';
 import { fetchBackup, restoreBackup } from '../../src/backup/restore-backup.js';
 import { takeBackup } from '../../src/backup/take-backup.js';
 import { parseDatabaseUrl } from '../../src/db/connection.js';
+import { workspace } from '../policy/helpers.js';
 
 // rollback, run from its committed bundle as the runner runs it, against the Vercel and GitHub emulators,
 // a webhook receiver and a real PostgreSQL, with a backup taken by db-migrate-backup's own machinery.
@@ -40,7 +41,7 @@ afterEach(async () => {
 });
 
 /** A project whose v2 went live after v1, a database backed up before v2's migration, which then ran. */
-async function failedRelease() {
+async function failedRelease(setup = '') {
   const name = `app${++n}`;
   const v1 = await vercel.seedDeployment({
     project: name,
@@ -54,7 +55,7 @@ async function failedRelease() {
   });
   await pgc.createDatabase(name);
   await pgc.psql(
-    `CREATE TABLE patients (id serial PRIMARY KEY, name text, updated_at timestamptz DEFAULT now()); INSERT INTO patients (name) SELECT 'p'||g FROM generate_series(1,50) g;`,
+    `CREATE TABLE patients (id serial PRIMARY KEY, name text, updated_at timestamptz DEFAULT now()); INSERT INTO patients (name) SELECT 'p'||g FROM generate_series(1,50) g;${setup}`,
     name,
   );
   const store = mkdtempSync(join(tmpdir(), 'dg-rb-store-'));
@@ -76,8 +77,15 @@ async function failedRelease() {
   return { name, v1, v2, backup };
 }
 
+interface Release {
+  name: string;
+  v1: { id: string };
+  v2: { id: string };
+  backup: { manifest: { id: string }; location: string };
+}
+
 async function rollback(
-  r: Awaited<ReturnType<typeof failedRelease>>,
+  r: Release,
   inputs: Record<string, string> = {},
   opts: { runId?: string; attempt?: number } = {},
 ) {
@@ -235,7 +243,6 @@ describe('rollback action', { timeout: 240_000 }, () => {
       parseDatabaseUrl('database-url', pgc.url(recovered)),
       fetched,
       mkdtempSync(join(tmpdir(), 'dg-rb-r-')),
-      1,
     );
     await fetched.cleanup();
     expect(
@@ -288,6 +295,148 @@ describe('rollback action', { timeout: 240_000 }, () => {
     const fourth = await rollback(r, inputs, { runId: `88${n}`, attempt: 4 });
     expect(fourth.exitCode, fourth.stdout).toBe(0);
     expect(readFileSync(count, 'utf8')).toBe('x');
+  });
+
+  it('finds updates, deletes and inserts in a table without timestamp columns and refuses to restore over them', async () => {
+    const r = await failedRelease(
+      " CREATE TABLE codes (code text PRIMARY KEY, label text); INSERT INTO codes SELECT 'c'||g, 'x' FROM generate_series(1,10) g;",
+    );
+    // After the backup: 3 updates, 1 delete, 1 insert; the row count stays 10.
+    await pgc.psql(
+      "UPDATE codes SET label = 'y' WHERE code IN ('c1','c2','c3'); DELETE FROM codes WHERE code = 'c4'; INSERT INTO codes VALUES ('c11', 'z');",
+      r.name,
+    );
+    const refused = await rollback(r);
+    expect(refused.exitCode, refused.stdout).toBe(1);
+    expect(refused.outputs['rolled-back']).toBe('false');
+    expect(refused.outputs['rows-written-since-backup']).toBe('4');
+    expect(JSON.parse(refused.outputs['writes-since-backup'] ?? '[]')).toEqual([
+      {
+        table: 'public.codes',
+        rowsInBackup: 10,
+        rowsNow: 10,
+        insertedOrUpdated: 4,
+        updatedOrDeleted: 4,
+        written: 4,
+      },
+    ]);
+    expect(refused.summary).toContain(
+      'public.codes: 4 rows inserted or updated, 4 rows of the backup updated or deleted',
+    );
+    expect(refused.outputs['safety-backup-id']).toBeTruthy();
+    // Nothing restored: the writes and the migration are still there.
+    expect(
+      await pgc.psql(
+        `SELECT string_agg(code || label, ',' ORDER BY code COLLATE "C") FROM codes WHERE label <> 'x'`,
+        r.name,
+      ),
+    ).toBe('c1y,c11z,c2y,c3y');
+    expect(await tableExists(r.name, 'consents')).toBe(true);
+  });
+
+  it('a database deployed to before: the rollback restores and passes its check, and a re-run after new writes keeps them', async () => {
+    const name = `redeploy${++n}`;
+    const v1 = await vercel.seedDeployment({ project: name, target: 'production', files: { health: 'ok' } });
+    const v2 = await vercel.seedDeployment({ project: name, target: 'production', files: { health: 'ok' } });
+    await pgc.createDatabase(name);
+    await pgc.psql(
+      "CREATE TABLE patients (id serial PRIMARY KEY, name text); INSERT INTO patients (name) SELECT 'p'||g FROM generate_series(1,50) g;",
+      name,
+    );
+    const backups = mkdtempSync(join(tmpdir(), 'dg-rb-deploys-'));
+    const deploy = async (runId: string, files: Record<string, string>) => {
+      const run = await runAction({
+        action: 'actions/db-migrate-backup/dist/index.js',
+        workspace: workspace(
+          Object.fromEntries(
+            Object.entries(files).map(([f, sql]) => [
+              `db/migrations/${f}`,
+              `-- migrate:up\n${sql}\n-- migrate:down\nSELECT 1;\n`,
+            ]),
+          ),
+        ),
+        inputs: {
+          'database-url': `${pgc.url(name)}?sslmode=disable`,
+          'backup-storage': 'path',
+          'backup-path': backups,
+          'encryption-key': KEY,
+          jobs: '1',
+        },
+        runId,
+        stepId: 'db',
+        timeoutMs: 120_000,
+      });
+      runs.push(run);
+      expect(run.exitCode, run.stdout).toBe(0);
+      return run;
+    };
+    const first = { '20260301000000_consents.sql': 'CREATE TABLE consents (id int);' };
+    await deploy(`31${n}`, first);
+    const second = await deploy(`32${n}`, {
+      ...first,
+      '20260302000000_notes.sql': 'CREATE TABLE notes (id int);',
+    });
+    const release: Release = {
+      name,
+      v1,
+      v2,
+      backup: {
+        manifest: { id: second.outputs['backup-id'] ?? '' },
+        location: second.outputs['backup-location'] ?? '',
+      },
+    };
+    const inputs = { 'migrations-applied': second.outputs['migrations-applied'] ?? '' };
+    const rolled = await rollback(release, inputs, { runId: `33${n}` });
+    expect(rolled.exitCode, rolled.stdout).toBe(0);
+    expect(rolled.outputs['database-restored-from']).toBe(second.outputs['backup-id']);
+    expect(await tableExists(name, 'notes')).toBe(false);
+    expect(await tableExists(name, 'consents')).toBe(true);
+    // The journals survive the restore: both deploys' records and the rollback's.
+    expect(await pgc.psql('SELECT count(*) FROM deploy_gates.migrate_journal', name)).toBe('2');
+    expect(
+      await pgc.psql("SELECT string_agg(state, ',' ORDER BY at) FROM deploy_gates.rollback_journal", name),
+    ).toBe('restoring,restored');
+
+    // The app writes again; the job is re-run, even with allow-data-loss: no second restore.
+    await pgc.psql("INSERT INTO patients (name) SELECT 'after'||g FROM generate_series(1,9) g;", name);
+    const again = await rollback(
+      release,
+      { ...inputs, 'allow-data-loss': 'true' },
+      { runId: `33${n}`, attempt: 2 },
+    );
+    expect(again.exitCode, again.stdout).toBe(0);
+    expect(JSON.parse(again.outputs.steps ?? '{}').database).toMatchObject({ status: 'skipped' });
+    expect(await pgc.psql("SELECT count(*) FROM patients WHERE name LIKE 'after%'", name)).toBe('9');
+    expect(
+      await pgc.psql("SELECT count(*) FROM deploy_gates.rollback_journal WHERE state = 'restored'", name),
+    ).toBe('1');
+  });
+
+  it('a restore that fails leaves the database as it was and names the safety backup; the re-run names the same one', async () => {
+    const role = `auditor_${n + 1}`;
+    const r = await failedRelease(` CREATE ROLE ${role}; GRANT SELECT ON patients TO ${role};`);
+    // The role the backup grants to is gone: pg_restore fails at the grant, after every table and row.
+    await pgc.psql(`DROP OWNED BY ${role}; DROP ROLE ${role};`, r.name);
+    const failed = await rollback(r, {}, { runId: `44${n}` });
+    expect(failed.exitCode).toBe(1);
+    const firstSafety = failed.outputs['safety-backup-id'] ?? '';
+    expect(firstSafety).toMatch(/-safety-44\d+-1$/);
+    expect(failed.stdout).toMatch(
+      new RegExp(
+        `Restoring backup ${r.backup.manifest.id} failed: .*role "${role}" does not exist.*as it was before it.*safety backup ${firstSafety}`,
+      ),
+    );
+    expect(await tableExists(r.name, 'consents')).toBe(true);
+    expect(await pgc.psql('SELECT count(*) FROM patients', r.name)).toBe('50');
+
+    await pgc.psql(`CREATE ROLE ${role};`);
+    const rerun = await rollback(r, {}, { runId: `44${n}`, attempt: 2 });
+    expect(rerun.exitCode, rerun.stdout).toBe(0);
+    expect(await tableExists(r.name, 'consents')).toBe(false);
+    expect(rerun.outputs['safety-backup-id']).toBe(firstSafety);
+    const incident = github.issues(RUN_DEFAULTS.repository).find((i) => i.body.includes(`run-id=44${n} `));
+    expect(incident?.body).toContain(firstSafety);
+    expect(incident?.body).not.toContain(`-safety-44${n}-2`);
   });
 
   it('with no deployment before the failed one, says there is nothing to roll back to and changes nothing', async () => {

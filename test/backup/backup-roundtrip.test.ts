@@ -69,7 +69,7 @@ describe('backup, verify, encrypt, store, fetch, decrypt, restore', () => {
       kind: 'passphrase',
       passphrase: 'correct horse battery staple',
     });
-    const restored = await restoreBackup(target, fetched, tempDir, 2);
+    const restored = await restoreBackup(target, fetched, tempDir);
     await fetched.cleanup();
     expect(restored.rowCounts).toEqual({ 'audit.events': 120, 'public.patients': 500 });
     expect(

@@ -14,6 +14,7 @@ function world(init: { counts: Record<string, number>; migrations: string[]; wri
     location: 'artifact://1/pre-1',
     takenAt: new Date('2026-03-10T05:00:00Z'),
     rowCounts: { 'public.patients': 10, 'public.visits': 5 },
+    xidSnapshot: '100:100:',
     migrations: ['001', '002'],
   };
   const state = {
@@ -38,13 +39,16 @@ function world(init: { counts: Record<string, number>; migrations: string[]; wri
               table: 'public.visits',
               rowsInBackup: 5,
               rowsNow: 5 + state.written,
-              newerRows: state.written,
-              columns: ['created_at'],
+              changedRows: state.written,
+              goneRows: 0,
+              newerRows: undefined,
+              columns: [],
               written: state.written,
             },
           ]
         : [],
       total: state.written,
+      unknown: undefined,
     }),
     safetyBackup: async () => {
       state.calls.push('safety');
@@ -59,7 +63,12 @@ function world(init: { counts: Record<string, number>; migrations: string[]; wri
     },
     readJournal: async () => state.journal,
     writeJournal: async (e) => {
-      state.journal.push({ ...e, runId: '1', attempt: 1, at: new Date('2026-03-10T06:00:00Z') });
+      state.journal.push({
+        ...e,
+        runId: '1',
+        attempt: state.journal.length + 1,
+        at: new Date('2026-03-10T06:00:00Z'),
+      });
     },
   };
   return { ops, state, backup };
@@ -103,7 +112,7 @@ describe('database step', () => {
     w.state.calls.length = 0;
     const again = await step(w.ops);
     expect(again.status).toBe('skipped');
-    expect(again.detail).toContain('Backup pre-1 was already restored by attempt 1');
+    expect(again.detail).toContain('Backup pre-1 was already restored by run 1 attempt 2');
     expect(w.state.calls).toEqual(['fetch']);
   });
 
@@ -132,13 +141,23 @@ describe('database step', () => {
     });
     const err = await step(w.ops).catch((e: Error & { data?: unknown }) => e);
     expect((err as Error).message).toBe(
-      '3 rows were written after backup pre-1 (taken 2026-03-10T05:00:00.000Z): public.visits: 3 rows (5 → 8, 3 newer than the backup by created_at). Nothing was restored. ' +
+      'At least 3 rows were written after backup pre-1 (taken 2026-03-10T05:00:00.000Z): public.visits: 3 rows inserted or updated (5 → 8). Nothing was restored. ' +
         'The database as it is now is in safety backup safety-2. Set allow-data-loss to true to restore anyway (those rows stay in the safety backup), or carry them over by hand and re-run.',
     );
     expect((err as { data?: unknown }).data).toEqual({
       safetyBackupId: 'safety-2',
       safetyBackupLocation: 'artifact://1/safety',
       rowsWrittenSinceBackup: 3,
+      writesSinceBackup: [
+        {
+          table: 'public.visits',
+          rowsInBackup: 5,
+          rowsNow: 8,
+          insertedOrUpdated: 3,
+          updatedOrDeleted: 0,
+          written: 3,
+        },
+      ],
     });
     expect(w.state.calls).toEqual(['fetch', 'safety']);
     expect(w.state.journal).toEqual([]);
@@ -152,24 +171,53 @@ describe('database step', () => {
     });
     const outcome = await step(w.ops, 'auto', { allowDataLoss: true });
     expect(outcome.status).toBe('done');
-    expect(outcome.detail).toContain('3 rows written after the backup (public.visits: 3 rows');
+    expect(outcome.detail).toContain(
+      '3 rows written after the backup (public.visits: 3 rows inserted or updated',
+    );
     expect(outcome.detail).toContain('are kept in the safety backup only');
     expect(outcome.data).toMatchObject({ rowsWrittenSinceBackup: 3, safetyBackupId: 'safety-2' });
   });
 
-  it('finishes a restore an earlier attempt started, without refusing again', async () => {
+  it('a failed restore names the safety backup; the re-run finishes it and keeps naming the first safety backup', async () => {
     const w = world({
       counts: { 'public.patients': 10, 'public.visits': 8 },
       migrations: ['001', '002', '003'],
       written: 3,
     });
     w.state.failRestore = true;
-    await expect(step(w.ops, 'auto', { allowDataLoss: true })).rejects.toThrow('pg_restore: connection lost');
+    const err = await step(w.ops, 'auto', { allowDataLoss: true }).catch((e: Error) => e);
+    expect((err as Error).message).toMatch(
+      /^Restoring backup pre-1 failed: pg_restore: connection lost\. .*database is as it was before it\. The database before the first restore attempt is in safety backup safety-2 \(artifact:\/\/1\/safety\)/,
+    );
     expect(w.state.journal.map((e) => e.state)).toEqual(['restoring']);
     w.state.failRestore = false;
     const outcome = await step(w.ops); // allow-data-loss not repeated: the decision was made and the rows saved
     expect(outcome.status).toBe('done');
-    expect(w.state.journal.map((e) => e.state)).toEqual(['restoring', 'restoring', 'restored']);
+    expect(w.state.calls).toEqual(['fetch', 'safety', 'restore', 'fetch', 'safety', 'restore']);
+    // The second safety backup (safety-5) holds the database after the failed attempt; safety-2 before it.
+    expect(outcome.data).toMatchObject({ safetyBackupId: 'safety-2' });
+    expect(outcome.detail).toContain('after safety backup safety-2');
+    expect(w.state.journal.map((e) => [e.state, e.safetyBackupId])).toEqual([
+      ['restoring', 'safety-2'],
+      ['restoring', 'safety-2'],
+      ['restored', 'safety-2'],
+    ]);
+  });
+
+  it('a restore finished but failing its check is journalled as restored: a re-run never restores again', async () => {
+    const w = migrated();
+    const restore = w.ops.restore;
+    w.ops.restore = async (b) => {
+      await restore(b);
+      w.state.counts['public.visits'] = 4;
+    };
+    await expect(step(w.ops)).rejects.toThrow(
+      /row counts differ from its manifest: public.visits 5 in the backup, 4 now/,
+    );
+    w.state.calls.length = 0;
+    const again = await step(w.ops);
+    expect(again.status).toBe('skipped');
+    expect(w.state.calls).toEqual(['fetch']);
   });
 
   it('auto without migrations-applied and without migration state: one clear error, nothing changed', async () => {
