@@ -94,7 +94,8 @@ function resultAnnotation(result: RuleResult, level: 'error' | 'warning'): Annot
   const message = [
     result.message,
     ...violations,
-    `Remediation: ${result.remediation}`,
+    // A rule not checked needs its fact collected (its violations say how), not the rule's remediation.
+    ...(isMissingRequired(result) ? [] : [`Remediation: ${result.remediation}`]),
     `Reference: ${result.reference}`,
   ].join('\n');
   return {
