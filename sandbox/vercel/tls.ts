@@ -28,12 +28,15 @@ async function openssl(dir: string, args: string[]): Promise<void> {
   }
 }
 
-/** Writes ca.pem, ca.key, site.key, site.pem into `dir` (which must exist). */
+/**
+ * Writes ca.pem, ca.key, site.key, site.pem into `dir` (which must exist). 90 days, as a public CA issues:
+ * preflight's TLS rule wants at least 14 days left on the sites it checks.
+ */
 export async function makeCertificates(dir: string): Promise<SandboxCertificates> {
   const newKey = '-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes'.split(' ');
   const caExtensions = ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,keyCertSign,cRLSign'];
   await openssl(dir, [
-    ...['req', '-x509', ...newKey, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '7'],
+    ...['req', '-x509', ...newKey, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '90'],
     ...['-subj', '/CN=deploy-gates sandbox CA', ...caExtensions.flatMap((e) => ['-addext', e])],
   ]);
   await openssl(dir, ['req', ...newKey, '-keyout', 'site.key', '-out', 'site.csr', '-subj', '/CN=127.0.0.1']);
@@ -47,7 +50,7 @@ export async function makeCertificates(dir: string): Promise<SandboxCertificates
   await writeFile(join(dir, 'site.ext'), `${siteExtensions.join('\n')}\n`);
   await openssl(dir, [
     ...['x509', '-req', '-in', 'site.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial'],
-    ...['-out', 'site.pem', '-days', '7', '-extfile', 'site.ext'],
+    ...['-out', 'site.pem', '-days', '90', '-extfile', 'site.ext'],
   ]);
   const read = (f: string): Promise<string> => readFile(join(dir, f), 'utf8');
   const [ca, key, cert] = await Promise.all([read('ca.pem'), read('site.key'), read('site.pem')]);

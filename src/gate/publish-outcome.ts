@@ -70,9 +70,10 @@ export async function publishOutcome(
   runner.setOutput('failed', counts.failed);
   runner.setOutput('waived', counts.waived);
   runner.setOutput('passed', counts.passed);
+  runner.setOutput('not-checked', counts.notChecked);
   runner.setOutput('report', files.reportFile);
   runner.info(
-    `${title}: ${outcome.decision} (${counts.passed} passed, ${counts.failed} failed, ${counts.waived} waived; fail-on ${outcome.failOn}, mode ${outcome.mode})`,
+    `${title}: ${outcome.decision} (${counts.passed} passed, ${counts.failed} failed, ${counts.waived} waived, ${counts.notChecked} not checked of which ${counts.notCheckedRequired} required; fail-on ${outcome.failOn}, mode ${outcome.mode})`,
   );
 
   if (outcome.decision === 'fail') {
@@ -81,8 +82,12 @@ export async function publishOutcome(
       runner.warning(`${title} would fail (audit mode, not enforced): ${ids}`);
       return;
     }
+    const missing =
+      counts.notCheckedRequired > 0
+        ? ` (${counts.notCheckedRequired} not checked: a required fact is missing)`
+        : '';
     throw new GateFailedError(
-      `${title} failed: ${outcome.blocking.length} rule(s) at or above ${outcome.failOn} did not pass: ${ids}`,
+      `${title} failed: ${outcome.blocking.length} rule(s) at or above ${outcome.failOn} did not pass${missing}: ${ids}`,
     );
   }
 }

@@ -1,7 +1,8 @@
 import type { JsonObject } from '../util/deep-merge.js';
 import { isWithin } from '../util/json-pointer.js';
+import { missingFacts, missingViolation, notCheckedHeadline } from './needs.js';
 import { RuleCompiler } from './rule-compiler.js';
-import type { LoadedPolicy, Rule, RuleResult, Violation, Waiver } from './types.js';
+import type { LoadedPolicy, MissingFact, Rule, RuleResult, Violation, Waiver } from './types.js';
 import { describeViolation, toViolations } from './violations.js';
 import { isHonoured } from './waivers.js';
 
@@ -50,10 +51,73 @@ function passResult(loaded: LoadedPolicy, rule: Rule): RuleResult {
       violations: [],
       waivedViolations: [],
       waivers: [],
+      missingFacts: [],
     } satisfies RuleResult);
     passResults.set(rule, result);
   }
   return result;
+}
+
+interface WaiverSplit {
+  waived: Violation[];
+  remaining: Violation[];
+  used: Waiver[];
+  /** Waivers for the rule that have expired: named in the message, never honoured. */
+  expired: Waiver[];
+}
+
+/** Which violations waivers in force cover (a waiver covers its scope and everything below it). */
+function splitByWaivers(rule: Rule, violations: Violation[], waivers: Waiver[], now: Date): WaiverSplit {
+  const mine = waivers.filter((w) => w.rule === rule.id);
+  const honoured = mine.filter((w) => isHonoured(w, now));
+  const covering = (v: Violation) => honoured.find((w) => isWithin(v.pointer, w.scope ?? ''));
+  const waived = violations.filter((v) => covering(v));
+  return {
+    waived,
+    remaining: violations.filter((v) => !covering(v)),
+    used: honoured.filter((w) => waived.some((v) => isWithin(v.pointer, w.scope ?? ''))),
+    expired: mine.filter((w) => !isHonoured(w, now)),
+  };
+}
+
+function expiredNote(expired: Waiver[]): string {
+  return expired.length > 0
+    ? ` — waiver ${expired.map((w) => `${w.ticket} expired ${w.expiresAt}`).join(', ')} is not honoured`
+    : '';
+}
+
+/**
+ * A rule whose facts are absent judged nothing: it is `not-checked`. Missing required facts are its
+ * violations (they block the gate) unless waivers cover them; missing optional facts block nothing.
+ */
+function notChecked(
+  base: RuleResult,
+  rule: Rule,
+  missing: MissingFact[],
+  waivers: Waiver[],
+  now: Date,
+): RuleResult {
+  const required = missing.filter((m) => m.required).map(missingViolation);
+  const split = splitByWaivers(rule, required, waivers, now);
+  if (required.length > 0 && split.remaining.length === 0) {
+    return {
+      ...base,
+      status: 'waived',
+      message: `Waived (${waiverText(split.used)}): ${notCheckedHeadline(missing)}`,
+      waivedViolations: split.waived,
+      waivers: split.used,
+      missingFacts: missing,
+    };
+  }
+  return {
+    ...base,
+    status: 'not-checked',
+    message: `${notCheckedHeadline(missing)}${split.remaining.length > 0 ? expiredNote(split.expired) : ''}`,
+    violations: split.remaining,
+    waivedViolations: split.waived,
+    waivers: split.used,
+    missingFacts: missing,
+  };
 }
 
 function evaluateRule(
@@ -70,17 +134,13 @@ function evaluateRule(
   if (!compiled.ok) {
     return { ...base, status: 'error', message: `The rule's schema does not compile: ${compiled.error}` };
   }
+  // Fail closed: a rule is never passed on facts nobody collected.
+  const missing = missingFacts(loaded.policy, rule, facts);
+  if (missing.length > 0) return notChecked(base, rule, missing, waivers, now);
   if (compiled.validate(facts)) return base;
 
   const violations = toViolations(compiled.validate.errors ?? []);
-  const mine = waivers.filter((w) => w.rule === rule.id);
-  const honoured = mine.filter((w) => isHonoured(w, now));
-  const expired = mine.filter((w) => !isHonoured(w, now));
-  const covering = (v: Violation) => honoured.find((w) => isWithin(v.pointer, w.scope ?? ''));
-  const waived = violations.filter((v) => covering(v));
-  const remaining = violations.filter((v) => !covering(v));
-  const used = honoured.filter((w) => waived.some((v) => isWithin(v.pointer, w.scope ?? '')));
-
+  const { waived, remaining, used, expired } = splitByWaivers(rule, violations, waivers, now);
   if (remaining.length === 0) {
     return {
       ...base,
@@ -90,14 +150,10 @@ function evaluateRule(
       waivers: used,
     };
   }
-  const expiredNote =
-    expired.length > 0
-      ? ` — waiver ${expired.map((w) => `${w.ticket} expired ${w.expiresAt}`).join(', ')} is not honoured`
-      : '';
   return {
     ...base,
     status: 'fail',
-    message: `${headline(rule, remaining)}${expiredNote}`,
+    message: `${headline(rule, remaining)}${expiredNote(expired)}`,
     violations: remaining,
     waivedViolations: waived,
     waivers: used,

@@ -1,6 +1,7 @@
 import type { JsonObject } from '../util/deep-merge.js';
 import { sha256 } from '../util/hash.js';
 import { evaluatePolicies } from './evaluate.js';
+import { isMissingRequired } from './needs.js';
 import type { RuleCompiler } from './rule-compiler.js';
 import { atLeast, bySeverity } from './severity.js';
 import type { Counts, GateOutcome, LoadedPolicy, Mode, RuleResult, Severity, Waiver } from './types.js';
@@ -20,26 +21,39 @@ export interface GateRequest {
 function count(results: RuleResult[]): Counts {
   const by = (status: RuleResult['status']) => results.filter((r) => r.status === status).length;
   const errored = by('error');
-  // A rule that cannot be evaluated vouches for nothing, so it counts among the failures.
+  // A rule that cannot be evaluated vouches for nothing, so it counts among the failures. A rule not
+  // checked is counted apart (so the four counts add up to the total), the blocking ones apart again.
   return {
     passed: by('pass'),
     failed: by('fail') + errored,
     waived: by('waived'),
     errored,
+    notChecked: by('not-checked'),
+    notCheckedRequired: results.filter(isMissingRequired).length,
     total: results.length,
   };
 }
 
 /**
- * The gate's decision: it fails when an unwaived failure is at or above `failOn`, or when any rule
- * could not be evaluated. `audit` mode reaches the same decision but the caller does not fail the step.
+ * What decides the gate. A missing required fact blocks whatever its rule's severity: fail-on chooses
+ * which findings matter, and nothing was found or cleared where nothing was measured.
+ */
+function blocks(result: RuleResult, failOn: Severity): boolean {
+  return (
+    result.status === 'error' ||
+    isMissingRequired(result) ||
+    (result.status === 'fail' && atLeast(result.severity, failOn))
+  );
+}
+
+/**
+ * The gate's decision: it fails when an unwaived failure is at or above `failOn`, when any rule could
+ * not be evaluated, or when a fact the policy requires is missing and not waived. `audit` mode reaches the same decision but the caller does not fail the step.
  */
 export async function decideGate(request: GateRequest): Promise<GateOutcome> {
   const { policies, facts, waivers, failOn, mode, now } = request;
   const results = await evaluatePolicies(policies, facts, waivers, now, request.compiler);
-  const blocking = results
-    .filter((r) => r.status === 'error' || (r.status === 'fail' && atLeast(r.severity, failOn)))
-    .sort(bySeverity);
+  const blocking = results.filter((r) => blocks(r, failOn)).sort(bySeverity);
   const knownRules = new Set(results.map((r) => r.ruleId));
   const usedRules = new Set(results.filter((r) => r.waivers.length > 0).map((r) => r.ruleId));
   let factsDigest: string | undefined;

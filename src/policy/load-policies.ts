@@ -74,7 +74,17 @@ function resolveWorkspace(spec: string, workspace: string, input: string): strin
         'Check the path; relative paths are read from the workspace (GITHUB_WORKSPACE).',
       );
     }
-    return statSync(path).isDirectory() ? filesInDir(path) : [path];
+    if (!statSync(path).isDirectory()) return [path];
+    const files = filesInDir(path);
+    // A folder with no policy in it would make a gate of no rule, which passes whatever the facts.
+    if (files.length === 0) {
+      throw new InputError(
+        input,
+        `the folder ${spec} holds no policy file (.json, .yaml or .yml, other than *.test.* and *.schema.json)`,
+        'Put the policy files in the folder, or name the policies to apply (files, globs or builtin names).',
+      );
+    }
+    return files;
   }
   const matches = globSync(spec, { cwd: workspace })
     .map((f) => resolve(workspace, f))
@@ -118,6 +128,20 @@ export function resolvePolicySpecs(
   return out;
 }
 
+/** Every fact a rule needs is declared in the policy's `facts`: a typo must not leave a rule never checked. */
+function checkNeeds(policy: Policy, source: string, input: string): void {
+  for (const rule of policy.rules) {
+    const undeclared = (rule.needs ?? []).find((pointer) => !policy.facts?.[pointer]);
+    if (undeclared !== undefined) {
+      throw new InputError(
+        input,
+        `${source}: rule "${rule.id}" needs ${undeclared}, which the policy's "facts" does not declare`,
+        `Declare it in "facts" (e.g. "${undeclared}": { "required": true, "collectedBy": "..." }) or fix the pointer.`,
+      );
+    }
+  }
+}
+
 export async function loadPolicy(
   file: string,
   spec: string,
@@ -138,8 +162,10 @@ export async function loadPolicy(
     }
     return line;
   };
+  const policy = doc.data as Policy;
+  checkNeeds(policy, display, input);
   return {
-    policy: doc.data as Policy,
+    policy,
     source: display,
     file,
     workspaceFile: builtin || rel.startsWith('..') ? undefined : rel,
@@ -158,6 +184,13 @@ export async function loadPolicies(
       loadPolicy(file, spec, workspace, input),
     ),
   );
+  if (policies.every((loaded) => loaded.policy.rules.length === 0)) {
+    throw new InputError(
+      input,
+      'names no rule to check',
+      'Name at least one policy with rules: a gate of no rule would pass whatever the facts.',
+    );
+  }
   const owner = new Map<string, string>();
   for (const loaded of policies) {
     for (const rule of loaded.policy.rules) {

@@ -4,7 +4,27 @@ export type Severity = (typeof SEVERITIES)[number];
 export const MODES = ['enforce', 'audit'] as const;
 export type Mode = (typeof MODES)[number];
 
-export type RuleStatus = 'pass' | 'fail' | 'waived' | 'error';
+/**
+ * `not-checked`: a fact the rule needs is absent, so the rule judged nothing. It blocks the gate when
+ * the policy requires that fact (and no waiver covers it); otherwise it is reported and does not block.
+ */
+export type RuleStatus = 'pass' | 'fail' | 'waived' | 'error' | 'not-checked';
+
+/** A fact the rules of a policy judge, as the policy declares it in `facts`. */
+export interface FactSpec {
+  /** A required fact that is absent fails the gate; an optional one leaves its rules not checked. */
+  required: boolean;
+  /** What supplies the fact (e.g. the input that enables its collector), named when it is missing. */
+  collectedBy?: string;
+}
+
+/** A fact a rule needs that the facts document does not hold. */
+export interface MissingFact {
+  /** JSON Pointer of the fact, as declared in the policy. */
+  pointer: string;
+  required: boolean;
+  collectedBy?: string;
+}
 
 /** A rule as written in a policy file (validated against policies/policy.schema.json). */
 export interface Rule {
@@ -17,6 +37,8 @@ export interface Rule {
   message?: string;
   helpUri?: string;
   tags?: string[];
+  /** JSON Pointers of the facts the rule judges; declared in the policy's `facts`. */
+  needs?: string[];
   schema: Record<string, unknown> | boolean;
 }
 
@@ -25,6 +47,8 @@ export interface Policy {
   title: string;
   description?: string;
   version: string;
+  /** The facts the rules need, by JSON Pointer: required or not, and what collects each. */
+  facts?: Record<string, FactSpec>;
   rules: Rule[];
 }
 
@@ -82,6 +106,8 @@ export interface RuleResult {
   waivedViolations: Violation[];
   /** Waivers in force that covered this rule. */
   waivers: Waiver[];
+  /** Facts the rule needs that were absent (status `not-checked`, or `waived` when waivers cover them). */
+  missingFacts: MissingFact[];
 }
 
 export type WaiverState = 'active' | 'expiring' | 'expired' | 'unused' | 'unknown-rule';
@@ -93,11 +119,16 @@ export interface WaiverReport {
   daysLeft: number;
 }
 
+/** passed + failed + waived + notChecked = total; `failed` includes `errored`. */
 export interface Counts {
   passed: number;
   failed: number;
   waived: number;
   errored: number;
+  /** Rules whose facts were absent, required or not. */
+  notChecked: number;
+  /** Those of `notChecked` that block the gate: a required fact is missing and no waiver covers it. */
+  notCheckedRequired: number;
   total: number;
 }
 
@@ -108,7 +139,7 @@ export interface GateOutcome {
   now: string;
   counts: Counts;
   results: RuleResult[];
-  /** Failing or erroring results that decide the gate (at or above fail-on, or errors). */
+  /** Results that decide the gate: failures at or above fail-on, errors, and rules missing a required fact. */
   blocking: RuleResult[];
   waivers: WaiverReport[];
   policies: { id: string; title: string; version: string; source: string; sha256: string }[];

@@ -1,3 +1,4 @@
+import { isMissingRequired } from '../policy/needs.js';
 import { bySeverity } from '../policy/severity.js';
 import type { GateOutcome, RuleResult, WaiverReport } from '../policy/types.js';
 import { violationLine } from './result-text.js';
@@ -23,8 +24,8 @@ const MAX_VIOLATIONS_PER_MESSAGE = 5;
 
 /**
  * Annotations for the run page: what blocks the gate as errors, what only warns (failures below
- * fail-on, everything in audit mode, waivers about to lapse or lapsed) as warnings, and waivers
- * that do nothing as notices. Each level is capped; the last slot then says how many were left out.
+ * fail-on, everything in audit mode, waivers about to lapse or lapsed) as warnings, and rules left
+ * unchecked for want of an optional fact and waivers that do nothing as notices. Each level is capped; the last slot then says how many were left out.
  */
 export function toAnnotations(outcome: GateOutcome, opts: AnnotationOptions = {}): Annotation[] {
   const enforced = outcome.mode === 'enforce' ? outcome.blocking : [];
@@ -32,7 +33,8 @@ export function toAnnotations(outcome: GateOutcome, opts: AnnotationOptions = {}
   const warned = outcome.results
     .filter(
       (result) =>
-        (result.status === 'fail' || result.status === 'error') && !enforcedKeys.has(resultKey(result)),
+        (result.status === 'fail' || result.status === 'error' || isMissingRequired(result)) &&
+        !enforcedKeys.has(resultKey(result)),
     )
     .sort(bySeverity);
 
@@ -50,9 +52,12 @@ export function toAnnotations(outcome: GateOutcome, opts: AnnotationOptions = {}
     (count) => overflow('warning', count, 'warnings'),
   );
   const notices = capped(
-    outcome.waivers.flatMap((report) => idleWaiverAnnotation(report) ?? []),
+    [
+      ...outcome.results.flatMap((result) => optionalNotCheckedAnnotation(result) ?? []),
+      ...outcome.waivers.flatMap((report) => idleWaiverAnnotation(report) ?? []),
+    ],
     opts.maxNotices ?? GITHUB_LIMIT_PER_LEVEL,
-    (count) => overflow('notice', count, 'waiver notices'),
+    (count) => overflow('notice', count, 'notices'),
   );
   return [...errors, ...warnings, ...notices];
 }
@@ -89,7 +94,8 @@ function resultAnnotation(result: RuleResult, level: 'error' | 'warning'): Annot
   const message = [
     result.message,
     ...violations,
-    `Remediation: ${result.remediation}`,
+    // A rule not checked needs its fact collected (its violations say how), not the rule's remediation.
+    ...(isMissingRequired(result) ? [] : [`Remediation: ${result.remediation}`]),
     `Reference: ${result.reference}`,
   ].join('\n');
   return {
@@ -99,6 +105,16 @@ function resultAnnotation(result: RuleResult, level: 'error' | 'warning'): Annot
     ...(result.file === undefined
       ? {}
       : { file: result.file, ...(result.line >= 1 ? { startLine: result.line } : {}) }),
+  };
+}
+
+/** A rule left unchecked for want of an optional fact: said once, so nobody takes its silence for a pass. */
+function optionalNotCheckedAnnotation(result: RuleResult): Annotation | undefined {
+  if (result.status !== 'not-checked' || isMissingRequired(result)) return undefined;
+  return {
+    level: 'notice',
+    title: `${result.ruleId} not checked`,
+    message: result.message,
   };
 }
 

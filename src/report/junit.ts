@@ -1,3 +1,4 @@
+import { isMissingRequired, missingText } from '../policy/needs.js';
 import type { GateOutcome, RuleResult } from '../policy/types.js';
 import { describeWaiver, violationLine } from './result-text.js';
 import { escapeXmlAttribute as attr, escapeXmlText as text } from './xml-escape.js';
@@ -9,7 +10,10 @@ interface Tally {
   skipped: number;
 }
 
-/** JUnit XML: a test suite per policy, a test case per rule; waived rules count as skipped. */
+/**
+ * JUnit XML: a test suite per policy, a test case per rule. Waived rules and rules not checked for want
+ * of an optional fact count as skipped; a rule missing a required fact is a failure, as it fails the gate.
+ */
 export function toJUnit(outcome: GateOutcome): string {
   const suites = groupByPolicy(outcome.results).map((results) => suiteXml(outcome, results));
   const total = tally(outcome.results);
@@ -36,9 +40,11 @@ function groupByPolicy(results: RuleResult[]): RuleResult[][] {
 function tally(results: RuleResult[]): Tally {
   return {
     tests: results.length,
-    failures: results.filter((r) => r.status === 'fail').length,
+    failures: results.filter((r) => r.status === 'fail' || isMissingRequired(r)).length,
     errors: results.filter((r) => r.status === 'error').length,
-    skipped: results.filter((r) => r.status === 'waived').length,
+    skipped: results.filter(
+      (r) => r.status === 'waived' || (r.status === 'not-checked' && !isMissingRequired(r)),
+    ).length,
   };
 }
 
@@ -85,6 +91,17 @@ function testCaseXml(result: RuleResult): string {
       ].join('\n');
     case 'waived': {
       const message = `waived: ${result.waivers.map(describeWaiver).join('; ')}`;
+      return [`${open}>`, `      <skipped message="${attr(message)}"/>`, '    </testcase>'].join('\n');
+    }
+    case 'not-checked': {
+      if (isMissingRequired(result)) {
+        return [
+          `${open}>`,
+          `      <failure message="${attr(result.message)}" type="not-checked">${text(details(result))}</failure>`,
+          '    </testcase>',
+        ].join('\n');
+      }
+      const message = `not checked: ${result.missingFacts.map(missingText).join('; ')}`;
       return [`${open}>`, `      <skipped message="${attr(message)}"/>`, '    </testcase>'].join('\n');
     }
   }

@@ -1,4 +1,5 @@
 import type { Location, Log, ReportingDescriptor, Result, Suppression } from 'sarif';
+import { isMissingRequired } from '../policy/needs.js';
 import type { GateOutcome, RuleResult, Severity, Waiver } from '../policy/types.js';
 import { sha256 } from '../util/hash.js';
 import { describeWaiver, shownViolations, violationLine } from './result-text.js';
@@ -98,16 +99,26 @@ function helpMarkdown(result: RuleResult): string {
 }
 
 function toSarifResult(result: RuleResult, ruleIndex: number): Result {
+  // SARIF's `open`: the tool could not tell pass from fail. A kind other than `fail` takes level `none`
+  // (SARIF 2.1.0 §3.27.9); whether it blocked is in the properties and the run's decision.
+  const notChecked = result.status === 'not-checked';
   const sarifResult: Result = {
     ruleId: result.ruleId,
     ruleIndex,
-    level: result.status === 'error' ? 'error' : LEVEL[result.severity],
-    kind: 'fail',
+    level: notChecked ? 'none' : result.status === 'error' ? 'error' : LEVEL[result.severity],
+    kind: notChecked ? 'open' : 'fail',
     message: { text: [result.message, ...shownViolations(result).map(violationLine)].join('\n') },
     locations: [toLocation(result)],
     partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(result) },
   };
   if (result.status === 'waived') sarifResult.suppressions = result.waivers.map(toSuppression);
+  if (result.missingFacts.length > 0) {
+    sarifResult.properties = {
+      notChecked: true,
+      blocking: isMissingRequired(result),
+      missingFacts: result.missingFacts.map((m) => ({ ...m })),
+    };
+  }
   return sarifResult;
 }
 

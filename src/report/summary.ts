@@ -1,3 +1,4 @@
+import { isMissingRequired, missingText } from '../policy/needs.js';
 import { bySeverity } from '../policy/severity.js';
 import type { GateOutcome, RuleResult, RuleStatus, WaiverReport, WaiverState } from '../policy/types.js';
 import { fitSections, type Section } from './byte-budget.js';
@@ -22,6 +23,7 @@ const STATUS_LABEL: Record<RuleStatus, string> = {
   error: '⚠️ error',
   waived: '🛡️ waived',
   pass: '✅ pass',
+  'not-checked': '❔ not checked',
 };
 
 const WAIVER_STATE_LABEL: Record<WaiverState, string> = {
@@ -41,11 +43,28 @@ export function toSummaryMarkdown(outcome: GateOutcome, opts: SummaryOptions): s
     {
       intro: ['| Rule | Severity | Status | Message | Reference |', '| --- | --- | --- | --- | --- |'],
       items: rows.map(resultRow),
-      // Failures and errors first; waived and passing rows only get the room left at the end.
-      essential: rows.filter((result) => result.status === 'fail' || result.status === 'error').length,
+      // Failures, errors and missing required facts first; the other rows get the room left at the end.
+      essential: rows.filter(
+        (result) => result.status === 'fail' || result.status === 'error' || isMissingRequired(result),
+      ).length,
       omitted: (count) => omitted(count, 'rows'),
     },
   ];
+  // Rows are in attention order: missing required facts come before optional ones and waived ones.
+  const unchecked = rows.filter((result) => result.missingFacts.length > 0);
+  if (unchecked.length > 0) {
+    sections.push({
+      intro: [
+        '### Not checked',
+        '',
+        'These rules judged nothing: a fact they need was not collected. A required one fails the gate unless a waiver covers it.',
+        '',
+      ],
+      items: unchecked.map(notCheckedItem),
+      essential: unchecked.filter(isMissingRequired).length,
+      omitted: (count) => omitted(count, 'rules not checked'),
+    });
+  }
   if (outcome.waivers.length > 0) {
     sections.push({
       intro: [
@@ -80,9 +99,11 @@ export function decisionLabel(outcome: GateOutcome): string {
 }
 
 export function countLine(outcome: GateOutcome): string {
-  const { passed, failed, waived, errored, total } = outcome.counts;
+  const { passed, failed, waived, errored, notChecked, notCheckedRequired, total } = outcome.counts;
+  // Shown whenever a rule judged nothing, so nobody reads its silence as a pass.
+  const unchecked = notChecked > 0 ? ` · **${notChecked}** not checked (${notCheckedRequired} required)` : '';
   return (
-    `**${passed}** passed · **${failed}** failed · **${waived}** waived · **${errored}** errors ` +
+    `**${passed}** passed · **${failed}** failed · **${waived}** waived · **${errored}** errors${unchecked} ` +
     `(${total} rules; mode ${outcome.mode}, fail-on ${outcome.failOn})`
   );
 }
@@ -113,7 +134,18 @@ export function waiverRow(report: WaiverReport): string {
   return `| ${cells.join(' | ')} |`;
 }
 
+/** A rule not checked: which facts are missing, what collects each, and whether that blocks. */
+export function notCheckedItem(result: RuleResult): string {
+  const kind =
+    result.status === 'waived' ? 'required, waived' : isMissingRequired(result) ? 'required' : 'optional';
+  return `- **${md(result.ruleId)}** (${kind}): ${md(result.missingFacts.map(missingText).join('; '))}`;
+}
+
 export function fixItem(result: RuleResult): string {
+  if (isMissingRequired(result)) {
+    const give = result.violations.map((v) => `${v.pointer} ${v.message}`).join('; ');
+    return `- **${md(result.ruleId)}** (${result.severity}): not checked — ${md(give)}.`;
+  }
   return (
     `- **${md(result.ruleId)}** (${result.severity}): ${md(result.remediation)} ` +
     `Reference: ${markdownLink(result.reference, result.helpUri)}`

@@ -363,6 +363,12 @@ describe('compliance gate action: bad input', () => {
       /^Input "policies": there is no builtin policy "compliance\/hipaa"/,
     ],
     [
+      'a policies folder holding no policy (a gate of no rule would pass anything)',
+      { policies: 'compliance-policies' },
+      { files: { 'compliance-policies/README.md': 'policies go here' } },
+      /^Input "policies": the folder compliance-policies holds no policy file/,
+    ],
+    [
       'a waiver without expiry',
       { waivers: 'w.yaml' },
       {

@@ -165,6 +165,12 @@ describe('policy gate action: bad input', () => {
       /^Input "policies": there is no builtin policy "nope"/,
     ],
     ['no facts at all', { ...base, facts: ' ' }, {}, /^Input "facts": is required but empty\./],
+    [
+      'a policies folder holding no policy (a gate of no rule would pass anything)',
+      { ...base, policies: 'gates' },
+      { 'gates/README.md': 'policies go here', 'gates/x.test.json': { cases: [] } },
+      /^Input "policies": the folder gates holds no policy file .*\. Put the policy files in the folder/,
+    ],
   ];
 
   for (const [name, inputs, files, message] of cases) {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startGitHubEmulator } from '../../sandbox/github/emulator.js';
 import { type PgCluster, startPostgres } from '../../sandbox/postgres/cluster.js';
@@ -60,6 +61,38 @@ async function preflight(
 }
 
 const errors = (run: ActionRun) => run.annotations.filter((a) => a.level === 'error');
+const report = (run: ActionRun) => JSON.parse(readFileSync(run.outputs.report ?? '', 'utf8'));
+/** A verified backup as db-migrate-backup's manifest records it, finished an hour ago. */
+const freshBackup = () => ({
+  id: 'nightly',
+  verified: true,
+  finishedAt: new Date(Date.now() - 3_600_000).toISOString(),
+});
+/** Waivers (in force) for rules whose facts a test does not collect, each scoped to its fact. */
+const waive = (...rules: [string, string][]) => ({
+  'waivers.json': {
+    waivers: rules.map(([rule, scope]) => ({
+      rule,
+      scope,
+      reason: 'not collected in this test',
+      approver: 'cto@neonpro.healthcare',
+      ticket: 'TEST-1',
+      expiresAt: '2099-01-01T00:00:00Z',
+    })),
+  },
+});
+const REQUIRED = [
+  ['preflight.staging-health', '/endpoints', 'endpoints'],
+  ['preflight.monitoring-up', '/monitoring', 'monitoring-endpoints'],
+  ['preflight.tls-valid', '/tls', 'tls-hosts'],
+  ['preflight.database-reachable', '/database', 'database-url'],
+  ['preflight.no-failed-migrations', '/database', 'database-url'],
+  ['preflight.coverage', '/coverage', 'coverage-file'],
+  ['preflight.security-findings', '/security', 'sarif-files'],
+  ['preflight.code-review', '/review', 'github-token'],
+  ['preflight.required-checks', '/review', 'github-token'],
+  ['preflight.backup-fresh', '/backups', 'backup-manifest'],
+] as const;
 const facts = (run: ActionRun) => JSON.parse(readFileSync(run.outputs.facts ?? '', 'utf8'));
 const status = (run: ActionRun, rule: string) =>
   JSON.parse(readFileSync(run.outputs.report ?? '', 'utf8')).results.find(
@@ -67,7 +100,7 @@ const status = (run: ActionRun, rule: string) =>
   )?.status;
 
 describe('preflight-check action', () => {
-  it('collects every local fact, writes one facts document matching the schema, and passes a ready release', async () => {
+  it('collects every local fact, writes one facts document matching the schema, and passes a ready release (TLS and review waived)', async () => {
     const run = await preflight(
       {
         endpoints: `web=${staging.url}/health\napi=${staging.url}/flaky\nslow=${staging.url}/slow`,
@@ -75,14 +108,29 @@ describe('preflight-check action', () => {
         'database-url': pgc.url('app'),
         'coverage-file': 'coverage/coverage-summary.json',
         'sarif-files': 'scans/*.sarif',
+        'backup-manifest': 'backups/manifest.json',
+        waivers: 'waivers.json',
       },
       {
         'coverage/coverage-summary.json': ISTANBUL,
         'scans/codeql.sarif': sarif('CodeQL', [{ ruleId: 'x', level: 'note' }]),
+        'backups/manifest.json': freshBackup(),
+        ...waive(
+          ['preflight.tls-valid', '/tls'],
+          ['preflight.code-review', '/review'],
+          ['preflight.required-checks', '/review'],
+        ),
       },
     );
     expect(run.exitCode, run.stdout).toBe(0);
-    expect(run.outputs.decision).toBe('pass');
+    expect(run.outputs).toMatchObject({
+      decision: 'pass',
+      passed: '8',
+      failed: '0',
+      waived: '3',
+      'not-checked': '1', // the optional Vercel check
+    });
+    expect(status(run, 'preflight.vercel-env')).toBe('not-checked');
     const doc = facts(run);
     expect(factsSchemaErrors(doc)).toEqual([]);
     expect(doc.endpoints.api).toMatchObject({ ok: true, status: 200, attempts: 2, retries: 1 });
@@ -116,7 +164,7 @@ describe('preflight-check action', () => {
         status(run, r),
       ),
     ).toEqual(['fail', 'fail', 'fail']);
-    expect(status(run, 'preflight.database-reachable')).toBe('pass'); // not enabled: not judged
+    expect(status(run, 'preflight.database-reachable')).toBe('not-checked'); // not enabled: not judged
     expect(errors(run).at(-1)?.message).toMatch(/^Preflight failed: /);
   });
 
@@ -158,8 +206,15 @@ describe('preflight-check action', () => {
         ],
       );
       github.addCheckRun(repo, disputed, { name: 'test', status: 'completed', conclusion: 'failure' });
+      // Every other required fact waived: this test is about the review alone.
+      const others = REQUIRED.filter(([, fact]) => fact !== '/review').map(
+        ([rule, fact]) => [rule, fact] as [string, string],
+      );
       const review = (sha: string) =>
-        preflight({ 'github-token': github.token }, {}, { GITHUB_API_URL: github.apiUrl, GITHUB_SHA: sha });
+        preflight({ 'github-token': github.token, waivers: 'waivers.json' }, waive(...others), {
+          GITHUB_API_URL: github.apiUrl,
+          GITHUB_SHA: sha,
+        });
 
       const pass = await review(approved);
       expect(pass.exitCode, pass.stdout).toBe(0);
@@ -176,6 +231,74 @@ describe('preflight-check action', () => {
     } finally {
       await github.close();
     }
+  });
+});
+
+describe('preflight-check fails closed: what was not collected is not checked, never passed', () => {
+  it('no inputs: the gate fails, each required rule shown as not checked naming the input to give', async () => {
+    const run = await preflight({ 'sarif-file': 'out/preflight.sarif', 'junit-file': 'out/preflight.xml' });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs).toMatchObject({
+      decision: 'fail',
+      passed: '1', // preflight.collectors: no collector ran, none failed
+      failed: '0',
+      waived: '0',
+      'not-checked': '11',
+    });
+    const json = report(run);
+    expect(json.counts).toMatchObject({ notChecked: 11, notCheckedRequired: 10, total: 12 });
+    for (const [rule, fact, input] of REQUIRED) {
+      const result = json.results.find((r: { ruleId: string }) => r.ruleId === rule);
+      expect(result.status, rule).toBe('not-checked');
+      expect(result.message, rule).toContain(`${fact} was not collected (collected by the ${input}`);
+      expect(json.blocking, rule).toContain(rule);
+    }
+    expect(status(run, 'preflight.vercel-env')).toBe('not-checked');
+    expect(json.blocking).not.toContain('preflight.vercel-env');
+
+    expect(run.summary).toContain('**11** not checked (10 required)');
+    const notChecked = run.summary.slice(run.summary.indexOf('### Not checked'));
+    for (const [rule, , input] of REQUIRED) {
+      expect(notChecked).toMatch(
+        new RegExp(`- \\*\\*${rule.replace('.', '\\.')}\\*\\* \\(required\\): .*the ${input} input`),
+      );
+    }
+    expect(errors(run).at(-1)?.message).toMatch(
+      /^Preflight failed: 10 rule\(s\) at or above high did not pass \(10 not checked: a required fact is missing\)/,
+    );
+
+    const sarifLog = JSON.parse(readFileSync(join(run.workspace, 'out/preflight.sarif'), 'utf8'));
+    const tls = sarifLog.runs[0].results.find((r: { ruleId: string }) => r.ruleId === 'preflight.tls-valid');
+    expect(tls).toMatchObject({
+      kind: 'open',
+      level: 'none',
+      properties: { notChecked: true, blocking: true },
+    });
+    const junit = readFileSync(join(run.workspace, 'out/preflight.xml'), 'utf8');
+    expect(junit).toContain('tests="12" failures="10" errors="0" skipped="1"');
+    expect(junit).toMatch(
+      /<failure message="Not checked, and the policy requires it: \/tls was not collected[^"]*" type="not-checked">/,
+    );
+    expect(junit).toContain('<skipped message="not checked: /vercel was not collected');
+  });
+
+  it('a required fact waived (scoped to it): that rule shows waived, the others still block', async () => {
+    const run = await preflight({ waivers: 'waivers.json' }, waive(['preflight.tls-valid', '/tls']));
+    expect(run.exitCode).toBe(1);
+    expect(status(run, 'preflight.tls-valid')).toBe('waived');
+    expect(run.outputs).toMatchObject({ waived: '1', 'not-checked': '10' });
+    const json = report(run);
+    expect(json.blocking).not.toContain('preflight.tls-valid');
+    expect(json.waivers[0]).toMatchObject({ state: 'active', waiver: { rule: 'preflight.tls-valid' } });
+  });
+
+  it('every required fact waived: the gate passes, and says what was waived', async () => {
+    const run = await preflight(
+      { waivers: 'waivers.json' },
+      waive(...REQUIRED.map(([rule, fact]) => [rule, fact] as [string, string])),
+    );
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.outputs).toMatchObject({ decision: 'pass', waived: '10', 'not-checked': '1', passed: '1' });
   });
 });
 

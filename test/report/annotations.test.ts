@@ -125,7 +125,7 @@ describe('toAnnotations', () => {
     }));
     const notices = toAnnotations(outcomeOf([], { waivers: unused }));
     expect(notices).toHaveLength(10);
-    expect(notices[9]?.message).toBe('and 3 more waiver notices; see the job summary and the JSON report');
+    expect(notices[9]?.message).toBe('and 3 more notices; see the job summary and the JSON report');
   });
 
   it('recognises blocking results that are copies of the result objects', () => {

@@ -1,3 +1,4 @@
+import { isMissingRequired } from '../../src/policy/needs.js';
 import type { GateOutcome, RuleResult, Violation, WaiverReport } from '../../src/policy/types.js';
 
 export const NOW = '2025-06-01T12:00:00.000Z';
@@ -24,6 +25,7 @@ export function result(overrides: Partial<RuleResult> & Pick<RuleResult, 'ruleId
     violations: [],
     waivedViolations: [],
     waivers: [],
+    missingFacts: [],
     ...overrides,
   };
 }
@@ -111,6 +113,43 @@ export const builtinFailure = result({
   violations: [violation('/logging/retentionDays', 'must be >= 2190')],
 });
 
+/** A rule whose required fact was not collected: it blocks the gate whatever its severity. */
+export const notCheckedRequired = result({
+  policyId: 'preflight',
+  policySource: 'builtin:preflight',
+  file: undefined,
+  line: 0,
+  ruleId: 'preflight.tls-valid',
+  title: 'TLS certificates are valid',
+  severity: 'low',
+  status: 'not-checked',
+  message:
+    'Not checked, and the policy requires it: /tls was not collected (collected by the tls-hosts input)',
+  violations: [
+    {
+      pointer: '/tls',
+      message: 'is required but was not collected: give the tls-hosts input',
+      keyword: 'not-collected',
+      schemaPath: '#/needs',
+    },
+  ],
+  missingFacts: [{ pointer: '/tls', required: true, collectedBy: 'the tls-hosts input' }],
+});
+
+/** A rule whose optional fact was not collected: reported, never blocking. */
+export const notCheckedOptional = result({
+  policyId: 'preflight',
+  policySource: 'builtin:preflight',
+  file: undefined,
+  line: 0,
+  ruleId: 'preflight.vercel-env',
+  title: 'Every required environment variable exists',
+  severity: 'high',
+  status: 'not-checked',
+  message: 'Not checked (optional): /vercel was not collected (collected by the vercel-token input)',
+  missingFacts: [{ pointer: '/vercel', required: false, collectedBy: 'the vercel-token input' }],
+});
+
 export const waiverReports: WaiverReport[] = [
   { waiver: changeWindowWaiver, state: 'active', daysLeft: 5 },
   {
@@ -165,7 +204,9 @@ export function outcomeOf(results: RuleResult[], overrides: Partial<GateOutcome>
   const count = (status: RuleResult['status']) => results.filter((r) => r.status === status).length;
   const blocking = results.filter(
     (r) =>
-      r.status === 'error' || (r.status === 'fail' && (r.severity === 'critical' || r.severity === 'high')),
+      r.status === 'error' ||
+      isMissingRequired(r) ||
+      (r.status === 'fail' && (r.severity === 'critical' || r.severity === 'high')),
   );
   return {
     decision: blocking.length > 0 ? 'fail' : 'pass',
@@ -177,6 +218,8 @@ export function outcomeOf(results: RuleResult[], overrides: Partial<GateOutcome>
       failed: count('fail'),
       waived: count('waived'),
       errored: count('error'),
+      notChecked: count('not-checked'),
+      notCheckedRequired: results.filter(isMissingRequired).length,
       total: results.length,
     },
     results,

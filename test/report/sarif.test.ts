@@ -218,7 +218,7 @@ describe('toSarif', () => {
       decision: 'fail',
       mode: 'enforce',
       failOn: 'high',
-      counts: { passed: 1, failed: 3, waived: 1, errored: 1, total: 6 },
+      counts: { passed: 1, failed: 3, waived: 1, errored: 1, notChecked: 0, notCheckedRequired: 0, total: 6 },
     });
     expect(run.invocations).toEqual([{ executionSuccessful: false, endTimeUtc: NOW }]);
     const clean = toSarif(outcomeOf([passing, lowFailure]), { toolVersion: '1' });

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { connect, type PeerCertificate } from 'node:tls';
 import { mapLimit } from '../../util/concurrency.js';
 
@@ -29,8 +30,15 @@ function inspect(target: string, timeoutMs: number, now: Date): Promise<TlsFacts
   const base = { host, port, subject: null, issuer: null, validTo: null, daysLeft: null, protocol: null };
   return new Promise((resolve) => {
     // Verification is judged, not enforced: an untrusted or expired certificate is a fact to report.
+    // SNI carries host names only (RFC 6066); an address is still checked against the certificate's names.
     const socket = connect(
-      { host, port, servername: host, rejectUnauthorized: false, timeout: timeoutMs },
+      {
+        host,
+        port,
+        ...(isIP(host) ? {} : { servername: host }),
+        rejectUnauthorized: false,
+        timeout: timeoutMs,
+      },
       () => {
         const cert = socket.getPeerCertificate();
         const validTo = cert.valid_to ? new Date(cert.valid_to) : undefined;
