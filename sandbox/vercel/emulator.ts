@@ -309,6 +309,15 @@ export async function startVercelEmulator(options: StartVercelEmulatorOptions = 
     /** A dynamic site route on the deployments in `scope`; returns its remover. */
     handle: (path: string | RegExp, handler: SiteHandler, scope?: SiteHandlerScope) =>
       sites.handle(path, handler, scope),
+    /**
+     * Standard Deployment Protection on a project (id or name): its deployment URLs answer 401 without
+     * `x-vercel-protection-bypass: <bypassSecret>`; its production domain stays public. Returns its remover.
+     */
+    protectDeployments(idOrName: string, bypassSecret: string, teamId?: string | null): () => void {
+      const project = store.findProject(owner(teamId), idOrName);
+      if (!project) throw new Error(`no project ${idOrName}`);
+      return sites.protect(project.id, bypassSecret);
+    },
     /** An HTTPS request trusting the sandbox CA (in-process fetch cannot use NODE_EXTRA_CA_CERTS). */
     fetchSite: (url: string, init?: { method?: string; headers?: Record<string, string>; body?: string }) =>
       fetchSite(url, certs.ca, init),

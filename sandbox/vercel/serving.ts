@@ -64,6 +64,8 @@ const TYPES: Record<string, string> = {
 export class Sites {
   private readonly servers: Server[] = [];
   private readonly handlers: Registered[] = [];
+  /** Project id → its Protection Bypass for Automation secret, for projects whose deployments are protected. */
+  private readonly protectedProjects = new Map<string, string>();
   private readonly store: () => Store;
   private readonly tls: { key: string; cert: string };
   private served = 0;
@@ -81,6 +83,15 @@ export class Sites {
       const i = this.handlers.indexOf(entry);
       if (i >= 0) this.handlers.splice(i, 1);
     };
+  }
+
+  /**
+   * Standard Deployment Protection: the project's deployment URLs answer 401 unless the request carries
+   * the bypass secret (header or query `x-vercel-protection-bypass`); its production domain stays public.
+   */
+  protect(projectId: string, bypassSecret: string): () => void {
+    this.protectedProjects.set(projectId, bypassSecret);
+    return () => this.protectedProjects.delete(projectId);
   }
 
   async open(site: { deploymentId: string } | { projectId: string }): Promise<string> {
@@ -141,6 +152,16 @@ export class Sites {
       'x-vercel-cache': 'MISS',
     };
     const url = new URL(rawUrl, 'https://sandbox.invalid');
+    const secret = viaProductionDomain ? undefined : this.protectedProjects.get(d.projectId);
+    const bypass =
+      headers['x-vercel-protection-bypass'] ?? url.searchParams.get('x-vercel-protection-bypass');
+    if (secret !== undefined && bypass !== secret) {
+      return {
+        status: 401,
+        headers: { ...base, 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
+        body: '<!doctype html><title>Authentication Required</title><p>Vercel Authentication</p>\n',
+      };
+    }
     const path = decodeURIComponent(url.pathname);
     const req: SiteRequest = {
       method,

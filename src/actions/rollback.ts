@@ -1,3 +1,4 @@
+import { InputError } from '../errors.js';
 import { GitHubDeployments } from '../github/deployments.js';
 import { octokitFor, repoParams } from '../github/octokit.js';
 import { runUrl } from '../incident/body.js';
@@ -8,9 +9,10 @@ import { githubDeploymentStatus } from '../rollback/github-status.js';
 import { readRollbackInputs } from '../rollback/inputs.js';
 import { runRollback } from '../rollback/rollback.js';
 import { vercelProductionControl } from '../rollback/vercel-app.js';
-import { verifyStep } from '../rollback/verify-step.js';
+import { readVerifyChecks, verifyStep } from '../rollback/verify-step.js';
 import { runAction } from '../runner/run-action.js';
 import { runContext } from '../runner/runner.js';
+import { readOrigin } from '../validate/inputs.js';
 
 // The playbook's Rollback Procedures: app, database, hooks, verify, record — each resumable on re-run.
 await runAction(async (runner) => {
@@ -19,6 +21,26 @@ await runAction(async (runner) => {
     (name) => runner.input(name),
     (secret) => runner.setSecret(secret),
   );
+  // The API host is where users reach the API: verified with production, its checks read up front.
+  const apiUrl = readOrigin(
+    'verify-api-url',
+    runner.input('verify-api-url'),
+    'https://api.neonpro.healthcare',
+  );
+  if (apiUrl && !inputs.verify.url) {
+    throw new InputError(
+      'verify-api-url',
+      'is set but verify-url is empty',
+      'Set verify-url to the production domain (e.g. https://neonpro.healthcare) so both are verified, or leave verify-api-url empty.',
+    );
+  }
+  const verifyChecks = inputs.verify.url
+    ? await readVerifyChecks({
+        checksFile: inputs.verify.checks || undefined,
+        apiUrl,
+        workspace: ctx.workspace,
+      })
+    : [];
   const repo = repoParams(ctx.repository);
   const log = { info: (m: string) => runner.info(m), warning: (m: string) => runner.warning(m) };
   const db = inputs.database;
@@ -60,11 +82,7 @@ await runAction(async (runner) => {
         : {}),
       ...(inputs.verify.url
         ? {
-            verify: verifyStep({
-              url: inputs.verify.url,
-              checksFile: inputs.verify.checks || undefined,
-              workspace: ctx.workspace,
-            }),
+            verify: verifyStep({ url: inputs.verify.url, checks: verifyChecks }),
           }
         : {}),
     });

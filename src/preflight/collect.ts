@@ -45,6 +45,8 @@ export async function collectPreflightFacts(
     expectStatus: inputs.expectStatus,
     concurrency: 32,
   };
+  const healthSettings = { ...probeSettings, body: inputs.endpointBody };
+  const monitoringSettings = { ...probeSettings, body: [] };
   // The heavy clients load first: loading @vercel/sdk blocks the event loop for a second or more, and a
   // probe in flight meanwhile would report that as the endpoint's latency.
   // pg loads only when a database is asked about: it costs more than the rest of the start.
@@ -55,8 +57,8 @@ export async function collectPreflightFacts(
   ]);
   const [endpoints, monitoring, tls, database, coverage, security, review, vercel, backups] =
     await Promise.all([
-      inputs.endpoints.length ? collectEndpoints(inputs.endpoints, probeSettings) : undefined,
-      inputs.monitoring.length ? collectEndpoints(inputs.monitoring, probeSettings) : undefined,
+      inputs.endpoints.length ? collectEndpoints(inputs.endpoints, healthSettings) : undefined,
+      inputs.monitoring.length ? collectEndpoints(inputs.monitoring, monitoringSettings) : undefined,
       inputs.tlsHosts.length ? collectTls(inputs.tlsHosts, inputs.timeoutMs, now) : undefined,
       databaseCollector && inputs.databaseUrl
         ? databaseCollector.collectDatabase(inputs.databaseUrl, ctx.workspace, inputs.timeoutMs)

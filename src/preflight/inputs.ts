@@ -10,6 +10,12 @@ import {
   resolvePath,
 } from '../runner/inputs.js';
 import type { RunContext } from '../runner/runner.js';
+import {
+  compileJsonConditions,
+  HEALTHY_BODY,
+  type JsonMatchers,
+  parseJsonConditions,
+} from '../validate/expect.js';
 import { DEFAULT_REQUIRED_ENV } from './collectors/vercel-env.js';
 
 export interface NamedUrl {
@@ -21,6 +27,8 @@ export interface PreflightInputs {
   endpoints: NamedUrl[];
   monitoring: NamedUrl[];
   expectStatus: (status: number) => boolean;
+  /** What a staging health endpoint's body must say (expect-json); monitoring endpoints are judged by status. */
+  endpointBody: JsonMatchers;
   timeoutMs: number;
   retries: number;
   tlsHosts: string[];
@@ -128,6 +136,11 @@ export async function readPreflightInputs(input: InputReader, ctx: RunContext): 
     endpoints: parseNamedUrls('endpoints', input('endpoints')),
     monitoring: parseNamedUrls('monitoring-endpoints', input('monitoring-endpoints')),
     expectStatus: parseExpectStatus(input('expect-status')),
+    endpointBody: await compileJsonConditions(
+      parseJsonConditions('expect-json', input('expect-json'), HEALTHY_BODY),
+      'expect-json',
+      'expect-json',
+    ),
     timeoutMs: parseDuration('timeout', input('timeout'), 10_000),
     retries: parseInteger('retries', input('retries'), 2, { min: 0, max: 10 }),
     tlsHosts: parseList(input('tls-hosts')).map((h) => {

@@ -25,7 +25,8 @@ function endpoints(title: string, list: Record<string, EndpointFacts>): string {
     String(e.status ?? '—'),
     `${Math.round(e.latencyMs)} ms`,
     String(e.retries),
-    e.errorClass ?? '',
+    // What went wrong, e.g. what a 200's body said instead of healthy.
+    e.errorClass ? md(`${e.errorClass}${e.error ? `: ${e.error}` : ''}`) : '',
   ]);
   return `#### ${title}\n\n${table(['', 'Name', 'URL', 'Status', 'Latency', 'Retries', 'Error'], rows)}`;
 }

@@ -1,4 +1,11 @@
-import { type Check, readChecksFile } from '../validate/checks.js';
+import { resolvePath } from '../runner/inputs.js';
+import {
+  assertUniqueNames,
+  type Check,
+  DEFAULT_CHECKS,
+  productionChecks,
+  readChecksFile,
+} from '../validate/checks.js';
 import { toValidationFacts } from '../validate/measure.js';
 import { sampleChecks } from '../validate/sample.js';
 import { effectiveThresholds, holds } from '../validate/thresholds.js';
@@ -6,18 +13,30 @@ import type { Step } from './steps.js';
 import { StepFailure } from './steps.js';
 
 /**
- * A short post-validate pass against production after the rollback, with the same engine: the checks
- * file when given (bearer checks left out: the rollback holds no test token), else /health.
+ * The verify pass's checks, read before the rollback changes anything: the checks file when given (bearer
+ * checks left out: the rollback holds no test token), else /health with its body judged; and the API
+ * host's /health when verify-api-url is given, since users reach the API there.
  */
-export function verifyStep(opts: { url: string; checksFile: string | undefined; workspace: string }): Step {
+export async function readVerifyChecks(opts: {
+  checksFile: string | undefined;
+  apiUrl: string | undefined;
+  workspace: string;
+}): Promise<Check[]> {
+  const all: Check[] = opts.checksFile
+    ? await readChecksFile(resolvePath(opts.workspace, opts.checksFile), opts.checksFile)
+    : DEFAULT_CHECKS.filter((c) => c.url === '/health');
+  const checks = [...all.filter((c) => c.auth !== 'bearer'), ...productionChecks({ apiUrl: opts.apiUrl })];
+  assertUniqueNames(checks, opts.checksFile ?? 'the default checks');
+  return checks;
+}
+
+/** A short post-validate pass against production after the rollback, with the same engine. */
+export function verifyStep(opts: { url: string; checks: Check[] }): Step {
+  const { checks } = opts;
   return {
     name: 'verify',
     title: 'Verify production',
     async run() {
-      const all: Check[] = opts.checksFile
-        ? await readChecksFile(`${opts.workspace}/${opts.checksFile}`, opts.checksFile)
-        : [{ name: 'health', url: '/health', tags: ['health'] }];
-      const checks = all.filter((c) => c.auth !== 'bearer');
       const runs = await sampleChecks(checks, {
         baseUrl: opts.url,
         samples: 3,

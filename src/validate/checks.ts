@@ -2,11 +2,7 @@ import { InputError } from '../errors.js';
 import { assertSchema } from '../policy/document-schemas.js';
 import { validatePostValidateChecks } from '../policy/generated/validators/validatePostValidateChecks.js';
 import { readStructured } from '../policy/structured-file.js';
-
-export interface JsonExpectation {
-  equals?: unknown;
-  schema?: object | boolean;
-}
+import { COMPLIANT_BODY, HEALTHY_BODY, type JsonConditions } from './expect.js';
 
 /** One request and what its response must look like; the shape of policies/post-validate-checks.schema.json. */
 export interface Check {
@@ -19,7 +15,7 @@ export interface Check {
   tags?: string[];
   expect?: {
     status?: number | string | number[];
-    json?: Record<string, JsonExpectation>;
+    json?: JsonConditions;
     maxLatencyMs?: number;
   };
 }
@@ -29,6 +25,13 @@ const compliance = (regulation: string): Check => ({
   name: `${regulation.toUpperCase()} compliance status`,
   url: `/api/compliance/${regulation}/status`,
   tags: ['compliance'],
+  expect: { json: COMPLIANT_BODY },
+});
+const health = (name: string, url: string, tags: string[]): Check => ({
+  name,
+  url,
+  tags,
+  expect: { json: HEALTHY_BODY },
 });
 const functional = (name: string, method: string, url: string): Check => ({
   name,
@@ -38,11 +41,14 @@ const functional = (name: string, method: string, url: string): Check => ({
   tags: ['functional'],
 });
 
-/** The playbook's Step 5 requests, as its curl lines send them. */
+/**
+ * The playbook's Step 5 requests, as its curl lines send them, with the body judged too: `curl -f` only
+ * sees the status, but a 200 saying `unhealthy` or `"compliant": false` is not a pass.
+ */
 export const DEFAULT_CHECKS: readonly Check[] = [
-  { name: 'API health', url: '/health', tags: ['health'] },
-  { name: 'Database health', url: '/api/health/database', tags: ['health', 'database'] },
-  { name: 'Compliance health', url: '/api/health/compliance', tags: ['health', 'compliance'] },
+  health('API health', '/health', ['health']),
+  health('Database health', '/api/health/database', ['health', 'database']),
+  health('Compliance health', '/api/health/compliance', ['health', 'compliance']),
   compliance('lgpd'),
   compliance('anvisa'),
   compliance('cfm'),
@@ -51,22 +57,41 @@ export const DEFAULT_CHECKS: readonly Check[] = [
   functional('Medical records', 'GET', '/api/medical-records/test'),
 ];
 
-/** The checks file, checked against its schema (bad input names the line), with unique names. */
-export async function readChecksFile(path: string, display: string): Promise<Check[]> {
-  const file = await readStructured(path, 'checks', display);
-  await assertSchema(validatePostValidateChecks, file, 'checks', CHECKS_SCHEMA);
-  const checks = (file.data as { checks: Check[] }).checks;
+/**
+ * Where users reach production (the playbook's `curl -f https://neonpro.healthcare/health` and the api.
+ * host's /health), checked besides the deployment URL: a deployment can answer while the domain does not.
+ */
+export function productionChecks(urls: { productionUrl?: string; apiUrl?: string }): Check[] {
+  const at = (origin: string) => `${origin.replace(/\/+$/, '')}/health`;
+  return [
+    ...(urls.productionUrl
+      ? [health('Production domain health', at(urls.productionUrl), ['health', 'production'])]
+      : []),
+    ...(urls.apiUrl ? [health('API host health', at(urls.apiUrl), ['health', 'production'])] : []),
+  ];
+}
+
+/** Every check name once: thresholds and reports refer to checks by name. */
+export function assertUniqueNames(checks: readonly Check[], display: string): void {
   const seen = new Set<string>();
   for (const check of checks) {
     if (seen.has(check.name)) {
       throw new InputError(
         'checks',
         `${display} names two checks "${check.name}"`,
-        'Give every check its own name: thresholds and reports refer to checks by name.',
+        'Give every check its own name: thresholds and reports refer to checks by name (production-url and api-host-url add "Production domain health" and "API host health").',
       );
     }
     seen.add(check.name);
   }
+}
+
+/** The checks file, checked against its schema (bad input names the line), with unique names. */
+export async function readChecksFile(path: string, display: string): Promise<Check[]> {
+  const file = await readStructured(path, 'checks', display);
+  await assertSchema(validatePostValidateChecks, file, 'checks', CHECKS_SCHEMA);
+  const checks = (file.data as { checks: Check[] }).checks;
+  assertUniqueNames(checks, display);
   return checks;
 }
 

@@ -8,7 +8,7 @@ import {
   resolvePath,
 } from '../runner/inputs.js';
 import type { RunContext } from '../runner/runner.js';
-import { type Check, DEFAULT_CHECKS, readChecksFile } from './checks.js';
+import { assertUniqueNames, type Check, DEFAULT_CHECKS, productionChecks, readChecksFile } from './checks.js';
 import type { Limits } from './measure.js';
 import type { SamplingOptions } from './sample.js';
 import { effectiveThresholds, type Threshold } from './thresholds.js';
@@ -23,7 +23,8 @@ export interface ValidateInputs {
   factsFile: string;
 }
 
-function readBaseUrl(raw: string): string | undefined {
+/** An absolute http(s) origin (with an optional path prefix), or undefined when empty. */
+export function readOrigin(input: string, raw: string, example: string): string | undefined {
   const value = raw.trim();
   if (!value) return undefined;
   let url: URL;
@@ -31,21 +32,21 @@ function readBaseUrl(raw: string): string | undefined {
     url = new URL(value);
   } catch {
     throw new InputError(
-      'base-url',
+      input,
       `"${value}" is not a URL`,
-      'Set base-url to an absolute http(s) URL, e.g. https://app.example.com.',
+      `Set ${input} to an absolute http(s) URL, e.g. ${example}.`,
     );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new InputError(
-      'base-url',
+      input,
       `"${value}" is not an http(s) URL`,
-      'Set base-url to an absolute http(s) URL.',
+      `Set ${input} to an absolute http(s) URL, e.g. ${example}.`,
     );
   }
   if (url.search || url.hash) {
     throw new InputError(
-      'base-url',
+      input,
       `"${value}" has a query or fragment`,
       'Give the origin (and optional path prefix) only; checks add their paths.',
     );
@@ -53,20 +54,35 @@ function readBaseUrl(raw: string): string | undefined {
   return value;
 }
 
-/** Every input read and checked before the first request is sent. The bearer token is masked by the caller. */
+/**
+ * Every input read and checked before the first request is sent. The bearer token and the protection
+ * bypass secret are masked by the caller.
+ */
 export async function readValidateInputs(
   input: InputReader,
   ctx: RunContext,
-  bearerToken: string | undefined,
+  secrets: { bearerToken: string | undefined; protectionBypass: string | undefined },
 ): Promise<ValidateInputs> {
-  const baseUrl = readBaseUrl(input('base-url'));
+  const { bearerToken, protectionBypass } = secrets;
+  const baseUrl = readOrigin('base-url', input('base-url'), 'https://app.example.com');
+  const productionUrl = readOrigin('production-url', input('production-url'), 'https://neonpro.healthcare');
+  const apiUrl = readOrigin('api-host-url', input('api-host-url'), 'https://api.neonpro.healthcare');
+  if (protectionBypass && !baseUrl) {
+    throw new InputError(
+      'protection-bypass',
+      'is set but base-url is empty',
+      'The secret is sent to the deployment URL only: set base-url to it, or leave protection-bypass empty.',
+    );
+  }
   const checksPath = input('checks');
-  const checks = checksPath
-    ? await readChecksFile(
-        resolvePath(ctx.workspace, checksPath),
-        relative(ctx.workspace, resolvePath(ctx.workspace, checksPath)) || checksPath,
-      )
-    : [...DEFAULT_CHECKS];
+  const display = checksPath
+    ? relative(ctx.workspace, resolvePath(ctx.workspace, checksPath)) || checksPath
+    : 'the playbook defaults';
+  const checks = [
+    ...(checksPath ? await readChecksFile(resolvePath(ctx.workspace, checksPath), display) : DEFAULT_CHECKS),
+    ...productionChecks({ productionUrl, apiUrl }),
+  ];
+  assertUniqueNames(checks, display);
   const needsToken = checks.filter((c) => c.auth === 'bearer').map((c) => c.name);
   if (needsToken.length > 0 && !bearerToken) {
     throw new InputError(
@@ -95,6 +111,7 @@ export async function readValidateInputs(
       concurrency: parseInteger('concurrency', input('concurrency'), 8, { min: 1, max: 100 }),
       timeoutMs: parseDuration('timeout', input('timeout'), 35_000),
       bearerToken,
+      protectionBypass,
     },
     failOnUnhealthy: parseBoolean('fail-on-unhealthy', input('fail-on-unhealthy'), true),
     factsFile: input('facts-file')

@@ -12,8 +12,11 @@ export interface LatencyStats {
   max: number;
 }
 
-/** Argo Rollouts' analysis verdicts: too many failed measurements, too many errors in a row, or no data. */
-export type CheckVerdict = 'pass' | 'fail' | 'error' | 'inconclusive';
+/**
+ * Argo Rollouts' analysis verdicts: too many failed measurements (fail), or too many probes without an
+ * answer, in a row or in all (error).
+ */
+export type CheckVerdict = 'pass' | 'fail' | 'error';
 
 export interface Limits {
   /** Failed samples a check may have and still pass. */
@@ -81,14 +84,12 @@ export function latencyStats(samples: readonly Sample[]): LatencyStats | null {
 }
 
 /**
- * Failed samples over samples that got a response. An errored probe (no response) is not a measurement
- * of the deployment: it counts against consecutive-error-limit instead, and a check with nothing but
- * errors has no error rate at all (inconclusive).
+ * Samples that failed or got no answer, over all samples: a reset, a refused connection or a timeout is
+ * what a user would have got too (k6's http_req_failed, Argo's error measurements). Null only without samples.
  */
 function errorRate(samples: readonly Sample[]): number | null {
-  const measured = samples.filter((s) => s.outcome !== 'error');
-  if (measured.length === 0) return null;
-  return Math.round((measured.filter((s) => s.outcome === 'failure').length / measured.length) * 1e4) / 1e4;
+  if (samples.length === 0) return null;
+  return Math.round((samples.filter((s) => s.outcome !== 'success').length / samples.length) * 1e4) / 1e4;
 }
 
 function maxRun(samples: readonly Sample[]): number {
@@ -101,12 +102,15 @@ function maxRun(samples: readonly Sample[]): number {
   return max;
 }
 
+/** True when at least half the samples got no answer: such a check never passes, whatever the limits. */
+export function mostlyErrored(samples: readonly Sample[]): boolean {
+  return samples.length > 0 && samples.filter((s) => s.outcome === 'error').length * 2 >= samples.length;
+}
+
 function verdictOf(samples: readonly Sample[], limits: Limits): CheckVerdict {
   const failed = samples.filter((s) => s.outcome === 'failure').length;
   if (failed > limits.failureLimit) return 'fail';
-  if (maxRun(samples) > limits.consecutiveErrorLimit) return 'error';
-  // No response at all is no evidence either way: never a pass.
-  if (samples.every((s) => s.outcome === 'error')) return 'inconclusive';
+  if (maxRun(samples) > limits.consecutiveErrorLimit || mostlyErrored(samples)) return 'error';
   return 'pass';
 }
 

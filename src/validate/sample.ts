@@ -1,15 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isDeepStrictEqual } from 'node:util';
-import { errorMessage, InputError } from '../errors.js';
 import { type ProbeErrorClass, probe } from '../probe/http-probe.js';
 import { mapLimit } from '../util/concurrency.js';
-import { getAt } from '../util/json-pointer.js';
 import { type Check, checkUrl } from './checks.js';
+import { compileJsonConditions, type JsonMatchers, judgeBody } from './expect.js';
 
 /**
- * success: the response met every expectation; failure: a response came and an expectation was false
- * (a failed measurement); error: no response (DNS, refused, TLS, our own timeout): the probe is broken,
- * which says nothing yet about the deployment.
+ * success: the response met every expectation; failure: a response came and an expectation was false;
+ * error: no response (DNS, refused, reset, TLS, our own timeout). Users get no answer either, so an error
+ * counts in the error rate as k6's http_req_failed and Argo's error measurements count it.
  */
 export type SampleOutcome = 'success' | 'failure' | 'error';
 
@@ -19,7 +17,7 @@ export interface Sample {
   outcome: SampleOutcome;
   status?: number;
   latencyMs: number;
-  /** Why it failed or errored, one line. Never holds the response body. */
+  /** Why it failed or errored, one line. Never holds the response body, at most one JSON value of it, cut short. */
   problem?: string;
   errorClass?: ProbeErrorClass;
 }
@@ -38,10 +36,10 @@ export interface SamplingOptions {
   concurrency: number;
   timeoutMs: number;
   bearerToken: string | undefined;
+  /** Vercel's Protection Bypass for Automation secret, sent to base-url's origin only. */
+  protectionBypass?: string | undefined;
   onSample?: (check: Check, sample: Sample) => void;
 }
-
-type JsonMatcher = (value: unknown) => boolean;
 
 type ExpectedStatus = number | string | number[] | undefined;
 
@@ -57,32 +55,9 @@ function describeStatus(expected: ExpectedStatus): string {
   return Array.isArray(expected) ? expected.join(' or ') : String(expected);
 }
 
-/** JSON Schema expectations are compiled once per check, with the rule engine's Ajv (loaded only if needed). */
-async function compileJson(check: Check): Promise<[string, JsonMatcher][]> {
-  const entries = Object.entries(check.expect?.json ?? {});
-  if (entries.length === 0) return [];
-  const needsAjv = entries.some(([, e]) => e.schema !== undefined);
-  const ajv = needsAjv ? (await import('../policy/ajv.js')).createAjv() : undefined;
-  return entries.map(([pointer, e]): [string, JsonMatcher] => {
-    if (e.schema !== undefined && ajv) {
-      try {
-        const validate = ajv.compile(e.schema);
-        return [pointer, (v) => validate(v) === true];
-      } catch (err) {
-        throw new InputError(
-          'checks',
-          `the check "${check.name}" has an invalid JSON Schema at expect.json["${pointer}"]: ${errorMessage(err)}`,
-          'Fix the schema (JSON Schema draft 2020-12), or compare with { equals: value } instead.',
-        );
-      }
-    }
-    return [pointer, (v) => isDeepStrictEqual(v, e.equals)];
-  });
-}
-
 function judge(
   check: Check,
-  matchers: [string, JsonMatcher][],
+  matchers: JsonMatchers,
   status: number,
   latencyMs: number,
   body: string,
@@ -92,17 +67,7 @@ function judge(
     return `status ${status}, expected ${describeStatus(expect.status)}`;
   if (expect.maxLatencyMs !== undefined && latencyMs > expect.maxLatencyMs)
     return `took ${Math.round(latencyMs)} ms, more than ${expect.maxLatencyMs} ms`;
-  if (matchers.length === 0) return undefined;
-  let doc: unknown;
-  try {
-    doc = JSON.parse(body);
-  } catch {
-    return 'the body is not JSON';
-  }
-  for (const [pointer, matches] of matchers) {
-    if (!matches(getAt(doc, pointer))) return `the JSON value at ${pointer || '/'} is not as expected`;
-  }
-  return undefined;
+  return judgeBody(matchers, body);
 }
 
 function requestOf(check: Check, url: string, opts: SamplingOptions) {
@@ -113,12 +78,15 @@ function requestOf(check: Check, url: string, opts: SamplingOptions) {
     if (typeof check.body !== 'string') headers['content-type'] ??= 'application/json';
   }
   if (check.auth === 'bearer' && opts.bearerToken) headers.authorization = `Bearer ${opts.bearerToken}`;
+  // The deployment URL may be protected; the production domain and other hosts never see the secret.
+  if (opts.protectionBypass && opts.baseUrl && new URL(url).origin === new URL(opts.baseUrl).origin)
+    headers['x-vercel-protection-bypass'] = opts.protectionBypass;
   return { url, method: check.method ?? 'GET', headers, body, timeoutMs: opts.timeoutMs };
 }
 
 async function sampleCheck(
   check: Check,
-  matchers: [string, JsonMatcher][],
+  matchers: JsonMatchers,
   opts: SamplingOptions,
 ): Promise<CheckSamples> {
   const url = checkUrl(check, opts.baseUrl);
@@ -139,7 +107,12 @@ async function sampleCheck(
         errorClass: res.error?.class ?? 'other',
       };
     } else {
-      const problem = judge(check, matchers, res.status, res.latencyMs, res.body ?? '');
+      const judged = judge(check, matchers, res.status, res.latencyMs, res.body ?? '');
+      const protectedHint =
+        res.status === 401 && !request.headers['x-vercel-protection-bypass'] && check.auth !== 'bearer'
+          ? ' (a protected Vercel deployment? pass its bypass secret as protection-bypass)'
+          : '';
+      const problem = judged && `${judged}${protectedHint}`;
       sample = {
         n,
         at,
@@ -159,7 +132,9 @@ async function sampleCheck(
 export async function sampleChecks(checks: readonly Check[], opts: SamplingOptions): Promise<CheckSamples[]> {
   // Every URL and expectation is checked before the first request: bad input sends nothing.
   for (const check of checks) checkUrl(check, opts.baseUrl);
-  const matchers = await Promise.all(checks.map(compileJson));
+  const matchers = await Promise.all(
+    checks.map((c) => compileJsonConditions(c.expect?.json, 'checks', `the check "${c.name}"'s expect.json`)),
+  );
   if (opts.initialDelayMs > 0) await sleep(opts.initialDelayMs);
   return mapLimit(checks, opts.concurrency, (check, i) => sampleCheck(check, matchers[i] ?? [], opts));
 }

@@ -5,13 +5,15 @@ import type { Judgement } from './verdict.js';
 const VERDICT_LINE: Record<Judgement['verdict'], string> = {
   pass: '✅ **Healthy**: every check and threshold passed.',
   fail: '❌ **Unhealthy: roll back.**',
-  inconclusive: '⚠️ **Inconclusive**: some checks got no response at all, so health cannot be shown.',
 };
 
 const ms = (n: number | undefined | null) => (n === undefined || n === null ? '—' : `${Math.round(n)} ms`);
 const pct = (n: number | null) => (n === null ? '—' : `${(n * 100).toFixed(1)} %`);
+/** A check that did not pass says why, e.g. what its body said, right where it is marked. */
 const mark = (c: CheckFacts) =>
-  ({ pass: '✅ pass', fail: '❌ fail', error: '❌ error', inconclusive: '⚠️ no data' })[c.verdict];
+  c.verdict === 'pass'
+    ? '✅ pass'
+    : `❌ ${c.verdict}${c.lastProblem ? `: ${escapeMarkdownInline(c.lastProblem)}` : ''}`;
 
 function tagTable(tag: string, checks: CheckFacts[], facts: ValidationFacts, broken: Set<string>): string {
   const target = tag === 'untagged' ? undefined : `tag:${tag}`;

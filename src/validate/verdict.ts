@@ -2,7 +2,7 @@ import type { GateOutcome } from '../policy/types.js';
 import { getAt } from '../util/json-pointer.js';
 import type { CheckFacts, Limits, ThresholdFacts, ValidationFacts } from './measure.js';
 
-export type Verdict = 'pass' | 'fail' | 'inconclusive';
+export type Verdict = 'pass' | 'fail';
 
 export interface Reason {
   check: string;
@@ -34,26 +34,34 @@ function thresholdReason(t: ThresholdFacts): Reason {
 }
 
 function checkReason(c: CheckFacts, severity: string, limits: Limits): Reason {
-  const why =
-    c.verdict === 'error'
-      ? `${c.maxConsecutiveErrors} probes in a row got no response, more than consecutive-error-limit ${limits.consecutiveErrorLimit}`
-      : c.verdict === 'fail'
-        ? `${c.failed} of ${c.samples} samples failed, more than failure-limit ${limits.failureLimit}`
-        : 'no sample got a response, so nothing could be judged';
+  const inARow = c.maxConsecutiveErrors > limits.consecutiveErrorLimit;
+  const [threshold, measured, why] =
+    c.verdict === 'fail'
+      ? [
+          'failure-limit',
+          c.failed,
+          `${c.failed} of ${c.samples} samples failed, more than failure-limit ${limits.failureLimit}`,
+        ]
+      : inARow
+        ? [
+            'consecutive-error-limit',
+            c.maxConsecutiveErrors,
+            `${c.maxConsecutiveErrors} probes in a row got no response, more than consecutive-error-limit ${limits.consecutiveErrorLimit}`,
+          ]
+        : ['no-response', c.errored, `${c.errored} of ${c.samples} probes got no response, at least half`];
   return {
     check: c.name,
-    threshold:
-      c.verdict === 'error' ? 'consecutive-error-limit' : c.verdict === 'fail' ? 'failure-limit' : 'samples',
-    measured: c.verdict === 'error' ? c.maxConsecutiveErrors : c.failed,
+    threshold,
+    measured,
     severity,
     sentence: `${c.name}: ${why}${c.lastProblem ? ` (last problem: ${c.lastProblem})` : ''}.`,
   };
 }
 
 /**
- * The verdict follows the gate: fail when a rule at or above fail-on failed (unwaived); otherwise a check
- * without a single response makes it inconclusive, never a pass. Reasons come from the unwaived
- * violations, so a waived threshold is not a reason.
+ * The verdict follows the gate: fail when a rule at or above fail-on failed (unwaived). Probes without an
+ * answer are errors in the error rate and make their check an error, so no answer is never a pass.
+ * Reasons come from the unwaived violations, so a waived threshold is not a reason.
  */
 export function judge(outcome: GateOutcome, facts: { postValidate: ValidationFacts }): Judgement {
   const reasons: Reason[] = [];
@@ -69,11 +77,6 @@ export function judge(outcome: GateOutcome, facts: { postValidate: ValidationFac
       else reasons.push(checkReason(entry as CheckFacts, result.severity, facts.postValidate.limits));
     }
   }
-  const inconclusive = facts.postValidate.checks.some((c) => c.verdict === 'inconclusive');
-  const verdict: Verdict = outcome.decision === 'fail' ? 'fail' : inconclusive ? 'inconclusive' : 'pass';
-  if (verdict === 'inconclusive') {
-    for (const c of facts.postValidate.checks.filter((c) => c.verdict === 'inconclusive'))
-      reasons.push(checkReason(c, 'inconclusive', facts.postValidate.limits));
-  }
+  const verdict: Verdict = outcome.decision === 'fail' ? 'fail' : 'pass';
   return { verdict, healthy: verdict === 'pass', rollbackRecommended: verdict === 'fail', reasons };
 }

@@ -61,7 +61,7 @@ describe('post-validate action', () => {
 
   it('a 5xx in more than 5 % of samples is a critical reason to roll back', async () => {
     const server = await app({
-      '/health': (n) => (n % 2 === 0 ? { status: 503, text: 'down' } : { json: {} }),
+      '/health': (n) => (n % 2 === 0 ? { status: 503, text: 'down' } : { json: { status: 'ok' } }),
     });
     const run = await validate({ 'base-url': server.url, 'bearer-token': TOKEN, 'failure-limit': '10' });
     expect(run.exitCode).toBe(1);
@@ -102,7 +102,7 @@ describe('post-validate action', () => {
       verdict: 'fail',
       failed: 4,
       errored: 0,
-      lastProblem: 'the JSON value at /status is not as expected',
+      lastProblem: 'the JSON value at /status is "degraded", expected "ok"',
     });
     expect(byName.gone).toMatchObject({ verdict: 'error', failed: 0, errored: 4, maxConsecutiveErrors: 4 });
     expect(reasons(run).map((r) => `${r.check}/${r.threshold}`)).toEqual(
@@ -140,25 +140,23 @@ describe('post-validate action', () => {
     expect(waived.outputs.verdict).toBe('pass');
   });
 
-  it('a hanging endpoint is an errored probe; with every sample errored the verdict is inconclusive, never a pass', async () => {
+  it('a hanging endpoint is an errored probe; with every sample errored it fails, never a pass', async () => {
     const server = await app({ '/hang': () => 'hang' });
     const run = await validate(
       { 'base-url': server.url, checks: 'checks.json', timeout: '200ms', samples: '2' },
       { 'checks.json': { checks: [{ name: 'hang', url: '/hang' }] } },
     );
     expect(run.exitCode).toBe(1);
-    expect(run.outputs).toMatchObject({
-      verdict: 'inconclusive',
-      healthy: 'false',
-      'rollback-recommended': 'false',
-    });
-    expect(facts(run).postValidate.checks[0]).toMatchObject({ errored: 2, verdict: 'inconclusive' });
+    expect(run.outputs).toMatchObject({ verdict: 'fail', healthy: 'false', 'error-rate': '1' });
+    expect(facts(run).postValidate.checks[0]).toMatchObject({ errored: 2, errorRate: 1, verdict: 'error' });
+    expect(reasons(run)).toContainEqual({ check: 'hang', threshold: 'no-response', measured: 2 });
     expect(run.stdout).toContain('timeout');
   });
 
   it('a failing compliance status is critical even when everything else is fine', async () => {
     const server = await app({
-      '/api/compliance/anvisa/status': (n) => (n === 2 ? { status: 500, json: {} } : { json: {} }),
+      '/api/compliance/anvisa/status': (n) =>
+        n === 2 ? { status: 500, json: {} } : { json: { compliant: true } },
     });
     const run = await validate({ 'base-url': server.url, 'bearer-token': TOKEN, 'failure-limit': '1' });
     expect(run.exitCode).toBe(1);
@@ -194,6 +192,111 @@ describe('post-validate action', () => {
     );
     expect(run.exitCode).toBe(0);
     expect(run.outputs).toMatchObject({ verdict: 'fail', 'rollback-recommended': 'true' });
+  });
+});
+
+describe('post-validate: nothing measured is never a pass', () => {
+  const healthOnly = { 'checks.json': { checks: [{ name: 'health', url: '/health' }] } };
+
+  it('a server that resets 4 of 5 connections fails, with the 80 % error rate shown', async () => {
+    const server = await app({ '/health': (n) => (n % 5 === 1 ? { json: { status: 'ok' } } : 'reset') });
+    const run = await validate({ 'base-url': server.url, checks: 'checks.json', samples: '5' }, healthOnly);
+    expect(run.exitCode).toBe(1);
+    expect(server.hits('/health')).toBe(5);
+    expect(run.outputs).toMatchObject({
+      verdict: 'fail',
+      'rollback-recommended': 'true',
+      'error-rate': '0.8',
+    });
+    expect(facts(run).postValidate.checks[0]).toMatchObject({
+      succeeded: 1,
+      errored: 4,
+      errorRate: 0.8,
+      verdict: 'error',
+    });
+    expect(reasons(run).map((r) => r.threshold)).toEqual(
+      expect.arrayContaining(['no-response', 'all:error_rate<=0.05@critical']),
+    );
+    expect(run.summary).toContain('error rate 80.0 %');
+    expect(run.summary).toMatch(/\| health \| 5 \| .* \| 80\.0 % \| ❌ error: reset: /);
+  });
+
+  it('no answer to the first 3 of 10 samples breaks a 10 % error budget; 1 of 10 stays within it', async () => {
+    const budget = 'all: error_rate<=0.1, error_rate<=0.1@critical, error_rate<=0.1@medium';
+    const lost = (first: number) =>
+      app({ '/health': (n) => (n <= first ? 'reset' : { json: { status: 'ok' } }) });
+    const three = await lost(3);
+    const run = await validate(
+      { 'base-url': three.url, checks: 'checks.json', samples: '10', thresholds: budget },
+      healthOnly,
+    );
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs).toMatchObject({ verdict: 'fail', 'error-rate': '0.3' });
+    expect(reasons(run).map((r) => r.threshold)).toEqual(
+      expect.arrayContaining(['all:error_rate<=0.1', 'all:error_rate<=0.1@critical']),
+    );
+
+    const one = await lost(1);
+    const within = await validate(
+      { 'base-url': one.url, checks: 'checks.json', samples: '10', thresholds: budget },
+      healthOnly,
+    );
+    expect(within.exitCode, within.stdout).toBe(0);
+    expect(within.outputs).toMatchObject({ verdict: 'pass', 'error-rate': '0.1' });
+  });
+
+  it('a 200 saying {"compliant": false} or {"status": "unhealthy"} fails the default checks, and the summary shows what it said', async () => {
+    const server = await app({
+      '/api/compliance/lgpd/status': ok({ compliant: false, regulation: 'LGPD' }),
+      '/api/health/database': ok({ status: 'unhealthy' }),
+    });
+    const run = await validate({ 'base-url': server.url, 'bearer-token': TOKEN });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs).toMatchObject({ verdict: 'fail', 'rollback-recommended': 'true' });
+    const byName = Object.fromEntries(
+      facts(run).postValidate.checks.map((c: { name: string }) => [c.name, c]),
+    );
+    expect(byName['LGPD compliance status']).toMatchObject({
+      verdict: 'fail',
+      failed: 4,
+      lastProblem: 'the JSON value at /compliant is false, expected true',
+    });
+    expect(byName['Database health']).toMatchObject({ verdict: 'fail' });
+    expect(byName['CFM compliance status']).toMatchObject({ verdict: 'pass' });
+    expect(reasons(run).map((r) => `${r.check}/${r.threshold}`)).toEqual(
+      expect.arrayContaining(['LGPD compliance status/failure-limit', 'Database health/failure-limit']),
+    );
+    expect(run.summary).toContain('❌ fail: the JSON value at /compliant is false, expected true');
+    expect(run.summary).toContain('the JSON value at /status is "unhealthy"');
+  });
+
+  it('checks the production domain and the API host: the domain down while the deployment answers fails', async () => {
+    const deployment = await app();
+    const api = await app();
+    const down = await scriptedServer({ '/health': () => ({ status: 502, text: 'Bad Gateway' }) });
+    servers.push(down);
+    const inputs = { 'base-url': deployment.url, checks: 'checks.json', 'api-host-url': api.url };
+    const run = await validate({ ...inputs, 'production-url': down.url }, healthOnly);
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs.verdict).toBe('fail');
+    expect(down.hits('/health')).toBe(4);
+    expect(api.hits('/health')).toBe(4);
+    const byName = Object.fromEntries(
+      facts(run).postValidate.checks.map((c: { name: string }) => [c.name, c]),
+    );
+    expect(byName.health).toMatchObject({ verdict: 'pass', url: `${deployment.url}/health` });
+    expect(byName['Production domain health']).toMatchObject({
+      verdict: 'fail',
+      url: `${down.url}/health`,
+      tags: ['health', 'production'],
+      lastProblem: 'status 502, expected 2xx',
+    });
+    expect(byName['API host health']).toMatchObject({ verdict: 'pass' });
+
+    const up = await app();
+    const healthy = await validate({ ...inputs, 'production-url': up.url }, healthOnly);
+    expect(healthy.exitCode, healthy.stdout).toBe(0);
+    expect(up.hits('/health')).toBe(4);
   });
 });
 
@@ -236,6 +339,24 @@ describe('post-validate bad input: one clear error, no request sent', () => {
       /^Input "checks": c\.json names two checks "x"/,
     ],
     ['fail-on', { 'fail-on': 'severe' }, {}, /^Input "fail-on": /],
+    [
+      'production-url',
+      { 'production-url': 'neonpro.healthcare' },
+      {},
+      /^Input "production-url": "neonpro\.healthcare" is not a URL\./,
+    ],
+    [
+      'api-host-url',
+      { 'api-host-url': 'ftp://api.neonpro.healthcare' },
+      {},
+      /^Input "api-host-url": "ftp:\/\/api\.neonpro\.healthcare" is not an http\(s\) URL/,
+    ],
+    [
+      'checks',
+      { checks: 'c.json', 'production-url': 'https://neonpro.healthcare' },
+      { 'c.json': { checks: [{ name: 'Production domain health', url: '/health' }] } },
+      /^Input "checks": c\.json names two checks "Production domain health"/,
+    ],
   ];
   for (const [input, values, files, message] of cases) {
     it(`${input}: ${JSON.stringify(values)}`, async () => {
@@ -302,6 +423,63 @@ describe('post-validate against deployments the Vercel emulator serves over HTTP
       const healthy = await probeProduction();
       expect(healthy.exitCode, healthy.stdout).toBe(0);
       expect(healthy.outputs.verdict).toBe('pass');
+    } finally {
+      await vercel.close();
+    }
+  });
+
+  it('a deployment behind Deployment Protection answers 401 without the bypass secret; with it, it passes and only the deployment URL sees it', async () => {
+    const vercel = await startVercelEmulator({ queuedMs: 0, buildMs: 0 });
+    const SECRET = 'bypass-secret-4f0c1e9a7b2d';
+    try {
+      const files = { health: JSON.stringify({ status: 'healthy' }) };
+      await vercel.seedDeployment({ project: 'shop', target: 'production', files });
+      const preview = await vercel.seedDeployment({ project: 'shop', files });
+      vercel.protectDeployments('shop', SECRET);
+      const seen: { production: boolean; bypass: unknown }[] = [];
+      vercel.handle('/health', (req) => {
+        seen.push({ production: req.viaProductionDomain, bypass: req.headers['x-vercel-protection-bypass'] });
+        return undefined; // the static file answers
+      });
+      const probeProtected = async (extra: Record<string, string>) => {
+        const run = await runAction({
+          action: ACTION,
+          workspace: workspace({ 'checks.json': { checks: [{ name: 'API health', url: '/health' }] } }),
+          inputs: {
+            'base-url': `https://${preview.url}`,
+            'production-url': vercel.productionUrl('shop'),
+            checks: 'checks.json',
+            samples: '2',
+            interval: '0s',
+            ...extra,
+          },
+          env: { NODE_EXTRA_CA_CERTS: vercel.caFile },
+          stepId: 'validate',
+        });
+        runs.push(run);
+        return run;
+      };
+      const refused = await probeProtected({});
+      expect(refused.exitCode).toBe(1);
+      expect(facts(refused).postValidate.checks[0]).toMatchObject({
+        name: 'API health',
+        verdict: 'fail',
+        lastProblem: expect.stringMatching(
+          /^status 401, expected 2xx \(a protected Vercel deployment\? pass its bypass secret as protection-bypass\)$/,
+        ),
+      });
+      expect(facts(refused).postValidate.checks[1]).toMatchObject({
+        name: 'Production domain health',
+        verdict: 'pass',
+      });
+
+      seen.length = 0;
+      const bypassed = await probeProtected({ 'protection-bypass': SECRET });
+      expect(bypassed.exitCode, bypassed.stdout).toBe(0);
+      expect(bypassed.outputs.verdict).toBe('pass');
+      expect(seen.filter((s) => !s.production).map((s) => s.bypass)).toEqual([SECRET, SECRET]);
+      expect(seen.filter((s) => s.production).map((s) => s.bypass)).toEqual([undefined, undefined]);
+      expect(leakedSecrets(bypassed, [SECRET])).toEqual([]);
     } finally {
       await vercel.close();
     }

@@ -18,8 +18,10 @@ let pgc: PgCluster;
 beforeAll(async () => {
   staging = await scriptedServer({
     '/health': () => ({ json: { status: 'ok' } }),
-    '/slow': () => ({ json: {}, delayMs: 300 }),
-    '/flaky': (n) => (n === 1 ? { status: 503, text: 'warming up' } : { json: {} }),
+    '/slow': () => ({ json: { status: 'healthy', uptime: 12 }, delayMs: 300 }),
+    '/flaky': (n) => (n === 1 ? { status: 503, text: 'warming up' } : { json: { status: 'ok' } }),
+    '/unhealthy': () => ({ json: { status: 'unhealthy', database: 'down' } }),
+    '/plain': () => ({ text: 'OK' }),
     '/broken': () => ({ status: 500, text: 'boom' }),
     '/missing': () => ({ status: 404, text: 'no' }),
     '/loop': () => ({ status: 302, headers: { location: '/loop2' } }),
@@ -166,6 +168,45 @@ describe('preflight-check action', () => {
     ).toEqual(['fail', 'fail', 'fail']);
     expect(status(run, 'preflight.database-reachable')).toBe('not-checked'); // not enabled: not judged
     expect(errors(run).at(-1)?.message).toMatch(/^Preflight failed: /);
+  });
+
+  it('judges a health endpoint by its body: a 200 saying unhealthy (or not JSON) fails; expect-json {} judges the status only', async () => {
+    const endpoints = `web=${staging.url}/health\nsick=${staging.url}/unhealthy\nplain=${staging.url}/plain`;
+    const before = staging.hits('/unhealthy');
+    const run = await preflight({ endpoints, 'monitoring-endpoints': `grafana=${staging.url}/plain` });
+    expect(run.exitCode).toBe(1);
+    const doc = facts(run);
+    expect(factsSchemaErrors(doc)).toEqual([]);
+    expect(doc.endpoints.web).toMatchObject({ ok: true, errorClass: null });
+    expect(doc.endpoints.sick).toMatchObject({
+      ok: false,
+      status: 200,
+      errorClass: 'body',
+      error:
+        'status 200, but the JSON value at /status is "unhealthy", expected one of "ok", "OK", "healthy", "pass", "up", "UP"',
+    });
+    expect(staging.hits('/unhealthy') - before).toBe(1); // an answer that retrying will not change
+    expect(doc.endpoints.plain).toMatchObject({
+      ok: false,
+      errorClass: 'body',
+      error: 'status 200, but the body is not JSON',
+    });
+    expect(doc.monitoring.grafana).toMatchObject({ ok: true }); // dashboards are judged by status
+    expect(status(run, 'preflight.staging-health')).toBe('fail');
+    expect(run.summary).toContain('the JSON value at /status is "unhealthy"');
+
+    const statusOnly = await preflight({ endpoints, 'expect-json': '{}' });
+    expect(statusOnly.exitCode, statusOnly.stdout).toBe(0);
+    expect(facts(statusOnly).endpoints.sick).toMatchObject({ ok: true });
+
+    const own = await preflight({
+      endpoints: `sick=${staging.url}/unhealthy`,
+      'expect-json': '{"/database": {"equals": "up"}}',
+    });
+    expect(facts(own).endpoints.sick).toMatchObject({
+      ok: false,
+      error: 'status 200, but the JSON value at /database is "down", expected "up"',
+    });
   });
 
   it('a failed Prisma migration in the database blocks the release', async () => {
@@ -360,6 +401,19 @@ describe('preflight-check bad input: one clear error, nothing written, nothing p
       /^Input "coverage-file": c\.txt is not an lcov/,
     ],
     ['timeout', { timeout: 'forever' }, {}, /^Input "timeout": "forever" is not a duration/],
+    ['expect-json', { 'expect-json': 'status=ok' }, {}, /^Input "expect-json": is not JSON\./],
+    [
+      'expect-json',
+      { 'expect-json': '{"/status": "ok"}' },
+      {},
+      /^Input "expect-json": the condition at "\/status" is not as expected\./,
+    ],
+    [
+      'expect-json',
+      { 'expect-json': '{"/status": {"schema": {"type": "nonsense"}}}' },
+      {},
+      /^Input "expect-json": expect-json has an invalid JSON Schema at \["\/status"\]/,
+    ],
   ];
   for (const [input, values, files, message] of cases) {
     it(`${input}: ${JSON.stringify(values)}`, async () => {

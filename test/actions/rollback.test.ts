@@ -13,6 +13,7 @@ import { fetchBackup, restoreBackup } from '../../src/backup/restore-backup.js';
 import { takeBackup } from '../../src/backup/take-backup.js';
 import { parseDatabaseUrl } from '../../src/db/connection.js';
 import { workspace } from '../policy/helpers.js';
+import { scriptedServer } from '../support/scripted-server.js';
 
 // rollback, run from its committed bundle as the runner runs it, against the Vercel and GitHub emulators,
 // a webhook receiver and a real PostgreSQL, with a backup taken by db-migrate-backup's own machinery.
@@ -439,6 +440,31 @@ describe('rollback action', { timeout: 240_000 }, () => {
     expect(incident?.body).not.toContain(`-safety-44${n}-2`);
   });
 
+  it('verifies the API host users reach, by its body: a 200 saying unhealthy fails the verify step; healthy again, a re-run passes', async () => {
+    const r = await failedRelease();
+    let apiBody = { status: 'unhealthy' };
+    const api = await scriptedServer({ '/health': () => ({ json: apiBody }) });
+    try {
+      const inputs = { 'restore-database': 'never', 'verify-api-url': api.url };
+      const run = await rollback(r, inputs);
+      expect(run.exitCode).toBe(1);
+      expect(vercel.productionDeploymentId(r.name)).toBe(r.v1.id);
+      const steps = JSON.parse(run.outputs.steps ?? '{}');
+      expect(steps.verify).toMatchObject({ status: 'failed' });
+      const said = [run.stdout, ...run.annotations.map((a) => a.message)].join('\n');
+      expect(said).toContain('API host health: fail (the JSON value at /status is "unhealthy"');
+      expect(api.hits('/health')).toBe(3);
+
+      apiBody = { status: 'ok' };
+      const again = await rollback(r, inputs, { runId: `77${n}`, attempt: 2 });
+      expect(again.exitCode, again.stdout).toBe(0);
+      expect(JSON.parse(again.outputs.steps ?? '{}').verify).toMatchObject({ status: 'done' });
+      expect(api.hits('/health')).toBe(6);
+    } finally {
+      await api.close();
+    }
+  });
+
   it('with no deployment before the failed one, says there is nothing to roll back to and changes nothing', async () => {
     const name = `lonely${++n}`;
     const only = await vercel.seedDeployment({
@@ -478,6 +504,17 @@ describe('rollback action', { timeout: 240_000 }, () => {
       { 'github-deployment-id': 'dpl_abc' },
       /^Input "github-deployment-id": "dpl_abc" is not a whole number/,
     ],
+    [
+      'verify-api-url',
+      { 'verify-api-url': 'api.neonpro.healthcare' },
+      /^Input "verify-api-url": "api\.neonpro\.healthcare" is not a URL/,
+    ],
+    [
+      'verify-api-url',
+      { 'verify-url': '', 'verify-api-url': 'https://api.neonpro.healthcare' },
+      /^Input "verify-api-url": is set but verify-url is empty/,
+    ],
+    ['checks', { checks: 'missing.json' }, /^Input "checks": missing\.json does not exist/],
   ])('bad input %s: one clear error and nothing changed', async (_input, values, message) => {
     const r = await failedRelease();
     const run = await rollback(r, values);

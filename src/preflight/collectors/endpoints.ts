@@ -1,5 +1,6 @@
 import { type ProbeErrorClass, probe } from '../../probe/http-probe.js';
 import { mapLimit } from '../../util/concurrency.js';
+import { type JsonMatchers, judgeBody } from '../../validate/expect.js';
 import type { NamedUrl } from '../inputs.js';
 
 export interface EndpointFacts {
@@ -9,7 +10,8 @@ export interface EndpointFacts {
   latencyMs: number;
   attempts: number;
   retries: number;
-  errorClass: ProbeErrorClass | 'http' | null;
+  /** http: an unexpected status; body: the expected status with a body that does not say healthy. */
+  errorClass: ProbeErrorClass | 'http' | 'body' | null;
   error?: string;
 }
 
@@ -19,6 +21,8 @@ export interface ProbeSettings {
   /** Backoff before retry n is base × 2^(n-1), plus up to 50 % jitter. */
   backoffMs: number;
   expectStatus: (status: number) => boolean;
+  /** Conditions on the JSON body (post-validate's), judged once the status is as expected; none: status only. */
+  body: JsonMatchers;
   concurrency: number;
 }
 
@@ -27,12 +31,23 @@ async function probeWithRetries(url: string, s: ProbeSettings): Promise<Endpoint
   for (;;) {
     attempt++;
     // Redirects are followed (a loop is reported), as `curl -fL` would.
-    const res = await probe({ url, timeoutMs: s.timeoutMs, maxRedirects: 5, maxBodyBytes: 0 });
-    const ok = res.status !== undefined && s.expectStatus(res.status);
-    // A 4xx will not get better by asking again; no answer or a 5xx might.
+    const res = await probe({
+      url,
+      timeoutMs: s.timeoutMs,
+      maxRedirects: 5,
+      maxBodyBytes: s.body.length ? 65_536 : 0,
+    });
+    const statusOk = res.status !== undefined && s.expectStatus(res.status);
+    // A 200 saying "unhealthy" is not healthy: the body is judged as post-validate judges it.
+    const bodyProblem = statusOk ? judgeBody(s.body, res.body ?? '') : undefined;
+    const ok = statusOk && bodyProblem === undefined;
+    // A 4xx or a body saying unhealthy will not get better by asking again; no answer or a 5xx might.
     const retryable = !ok && (res.status === undefined || res.status >= 500);
     if (ok || !retryable || attempt > s.retries) {
-      const errorClass = ok ? null : (res.error?.class ?? 'http');
+      const errorClass = ok ? null : bodyProblem ? 'body' : (res.error?.class ?? 'http');
+      const error = bodyProblem
+        ? `status ${res.status}, but ${bodyProblem}`
+        : (res.error?.message ?? `status ${res.status}`);
       return {
         url,
         ok,
@@ -41,7 +56,7 @@ async function probeWithRetries(url: string, s: ProbeSettings): Promise<Endpoint
         attempts: attempt,
         retries: attempt - 1,
         errorClass,
-        ...(ok ? {} : { error: res.error?.message ?? `status ${res.status}` }),
+        ...(ok ? {} : { error }),
       };
     }
     const backoff = s.backoffMs * 2 ** (attempt - 1);
