@@ -165,6 +165,16 @@ function bundles() {
   return [...actions, { entry: join('src', 'cli', 'index.ts'), out: join('dist', 'cli') }];
 }
 
+/**
+ * libpg-query's Emscripten loader reads libpg-query.wasm from the folder of the code that runs it, which
+ * no bundler sees: a bundle holding that loader gets the file beside it (see src/migrate/sql-parser.ts).
+ */
+const WASM_LOADER = 'locateFile("libpg-query.wasm")';
+const wasmFiles = (files) =>
+  Object.values(files).some((c) => String(c).includes(WASM_LOADER))
+    ? { 'libpg-query.wasm': readFileSync(require.resolve('libpg-query/wasm/libpg-query.wasm')) }
+    : {};
+
 async function bundle({ entry, out }, outRoot, beforeWrite = () => {}) {
   const { code, assets } = await ncc(join(root, entry), {
     quiet: true,
@@ -177,10 +187,11 @@ async function bundle({ entry, out }, outRoot, beforeWrite = () => {}) {
   const dir = join(outRoot, out);
   beforeWrite();
   mkdirSync(dir, { recursive: true });
-  const files = {
+  const bundled = {
     'index.js': code,
     ...Object.fromEntries(Object.entries(assets ?? {}).map(([f, a]) => [f, a.source])),
   };
+  const files = { ...bundled, ...wasmFiles(bundled) };
   for (const [file, content] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, file)), { recursive: true });
     writeFileSync(join(dir, file), content);

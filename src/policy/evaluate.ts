@@ -2,7 +2,7 @@ import type { JsonObject } from '../util/deep-merge.js';
 import { isWithin } from '../util/json-pointer.js';
 import { RuleCompiler } from './rule-compiler.js';
 import type { LoadedPolicy, Rule, RuleResult, Violation, Waiver } from './types.js';
-import { describeViolation, toViolations } from './violations.js';
+import { describeViolation, locateViolations, toViolations } from './violations.js';
 import { isHonoured } from './waivers.js';
 
 let sharedCompiler: RuleCompiler | undefined;
@@ -72,7 +72,7 @@ function evaluateRule(
   }
   if (compiled.validate(facts)) return base;
 
-  const violations = toViolations(compiled.validate.errors ?? []);
+  const violations = locateViolations(toViolations(compiled.validate.errors ?? []), facts);
   const mine = waivers.filter((w) => w.rule === rule.id);
   const honoured = mine.filter((w) => isHonoured(w, now));
   const expired = mine.filter((w) => !isHonoured(w, now));

@@ -1,6 +1,14 @@
 import type { Location, Log, ReportingDescriptor, Result, Suppression } from 'sarif';
-import type { GateOutcome, RuleResult, Severity, Waiver } from '../policy/types.js';
+import type {
+  GateOutcome,
+  RuleResult,
+  Severity,
+  SourceLocation,
+  Violation,
+  Waiver,
+} from '../policy/types.js';
 import { sha256 } from '../util/hash.js';
+import { isWithin } from '../util/json-pointer.js';
 import { describeWaiver, shownViolations, violationLine } from './result-text.js';
 
 export interface SarifOptions {
@@ -39,7 +47,7 @@ export function toSarif(outcome: GateOutcome, opts: SarifOptions): Log {
 
   const results = outcome.results
     .filter((result) => result.status !== 'pass')
-    .map((result) => toSarifResult(result, ruleIndex.get(result.ruleId) ?? -1));
+    .flatMap((result) => toSarifResults(result, ruleIndex.get(result.ruleId) ?? -1));
 
   return {
     $schema: SARIF_SCHEMA,
@@ -97,14 +105,42 @@ function helpMarkdown(result: RuleResult): string {
   return lines.join('\n');
 }
 
-function toSarifResult(result: RuleResult, ruleIndex: number): Result {
+/**
+ * A violation whose facts say where it is (a line of a migration, say) becomes a result of its own at that
+ * line, so code scanning shows it there; the others stay together in one result at the rule.
+ */
+function toSarifResults(result: RuleResult, ruleIndex: number): Result[] {
+  const shown = shownViolations(result);
+  const located = shown.filter((v) => v.location);
+  if (located.length === 0) return [toSarifResult(result, ruleIndex)];
+  const rest = shown.filter((v) => !v.location);
+  const waived = result.status === 'waived';
+  const own = (v: Violation): RuleResult => ({
+    ...result,
+    ...(waived ? { waivedViolations: [v] } : { violations: [v] }),
+    waivers: result.waivers.filter((w) => isWithin(v.pointer, w.scope ?? '')),
+  });
+  return [
+    ...located.map((v) => toSarifResult(own(v), ruleIndex, v.location)),
+    ...(rest.length > 0
+      ? [
+          toSarifResult(
+            { ...result, ...(waived ? { waivedViolations: rest } : { violations: rest }) },
+            ruleIndex,
+          ),
+        ]
+      : []),
+  ];
+}
+
+function toSarifResult(result: RuleResult, ruleIndex: number, at?: SourceLocation): Result {
   const sarifResult: Result = {
     ruleId: result.ruleId,
     ruleIndex,
     level: result.status === 'error' ? 'error' : LEVEL[result.severity],
     kind: 'fail',
     message: { text: [result.message, ...shownViolations(result).map(violationLine)].join('\n') },
-    locations: [toLocation(result)],
+    locations: [at ? physical(at.file, at.line) : toLocation(result)],
     partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(result) },
   };
   if (result.status === 'waived') sarifResult.suppressions = result.waivers.map(toSuppression);
@@ -118,10 +154,14 @@ function toLocation(result: RuleResult): Location {
       logicalLocations: [{ fullyQualifiedName: `${result.policyId}/${result.ruleId}`, kind: 'module' }],
     };
   }
+  return physical(result.file, result.line);
+}
+
+function physical(file: string, line: number): Location {
   return {
     physicalLocation: {
-      artifactLocation: { uri: toRelativeUri(result.file), uriBaseId: '%SRCROOT%' },
-      ...(result.line >= 1 ? { region: { startLine: result.line } } : {}),
+      artifactLocation: { uri: toRelativeUri(file), uriBaseId: '%SRCROOT%' },
+      ...(line >= 1 ? { region: { startLine: line } } : {}),
     },
   };
 }
