@@ -69,7 +69,7 @@ await runAction(async (runner) => {
   runner.setOutput('backup-manifest', backup.manifestPath);
   runner.setOutput('backup-sha256', backup.manifest.sha256);
 
-  const lint = await lintPhase(cmd, before, inputs, backup.manifest.rowCounts);
+  const lint = await lintPhase(cmd, before, ctx.workspace, backup.manifest.rowCounts);
   const facts = { dbMigrate: { tool: cmd.tool, pending: before?.pending ?? [], failed: [], lint } };
   const now = new Date();
   const decide = (doc: object) =>
@@ -80,7 +80,12 @@ await runAction(async (runner) => {
       mode: gateInputs.mode,
       now,
     });
-  const summary = (applied: string[], applyMs?: number, durations?: Record<string, number>) =>
+  const summary = (
+    applied: string[],
+    applyMs?: number,
+    durations?: Record<string, number>,
+    blockedBy?: string[],
+  ) =>
     migrationSummary({
       manifest: backup.manifest,
       location: backup.location,
@@ -92,17 +97,23 @@ await runAction(async (runner) => {
       durations,
       lint,
       dryRun: inputs.dryRun,
+      blockedBy,
     });
 
   const preOutcome = await decide(facts);
-  if (
-    inputs.dryRun ||
-    cmd.tool === 'none' ||
-    (preOutcome.decision === 'fail' && gateInputs.mode === 'enforce')
-  ) {
+  const blocked = preOutcome.decision === 'fail' && gateInputs.mode === 'enforce';
+  if (inputs.dryRun || cmd.tool === 'none' || blocked) {
     runner.setOutput('migrations-applied', JSON.stringify(alreadyApplied));
     runner.setOutput('schema-version-after', before?.applied.at(-1) ?? '');
-    await publishOutcome(runner, ctx, preOutcome, gateInputs, 'Database migration', summary(alreadyApplied));
+    const blockedBy = blocked ? [...new Set(preOutcome.blocking.map((r) => r.ruleId))] : undefined;
+    await publishOutcome(
+      runner,
+      ctx,
+      preOutcome,
+      gateInputs,
+      'Database migration',
+      summary(alreadyApplied, undefined, undefined, blockedBy),
+    );
     return;
   }
 

@@ -166,11 +166,12 @@ export async function recordBackupPhase(
 export async function lintPhase(
   cmd: MigrationCommand,
   state: MigrationFacts | undefined,
-  inputs: MigrateInputs,
+  /** Findings name their files relative to it, as code scanning and annotations want. */
+  workspace: string,
   counts: Record<string, number>,
 ): Promise<LintReport> {
   const tool = cmd.tool === 'command' || cmd.tool === 'none' ? state?.tool : cmd.tool;
-  return lintMigrations(pendingFiles(tool, cmd.folder, state?.pending ?? [], inputs.workdir), counts);
+  return lintMigrations(pendingFiles(tool, cmd.folder, state?.pending ?? [], workspace), counts);
 }
 
 export interface ApplyPhase {

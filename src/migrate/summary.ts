@@ -16,6 +16,8 @@ export function migrationSummary(opts: {
   durations?: Record<string, number> | undefined;
   lint: LintReport;
   dryRun: boolean;
+  /** The gate stopped the pending migrations before they ran: the rules that did. */
+  blockedBy?: string[] | undefined;
 }): string {
   const m = opts.manifest;
   const throughput =
@@ -33,13 +35,22 @@ export function migrationSummary(opts: {
       `Re-run: this is the backup attempt ${opts.reusedFromAttempt} took before it started migrating, checked again; no new backup was taken of the half-migrated database.`,
       '',
     );
-  if (opts.lint.findings.length) {
-    lines.push('Destructive changes found in the pending SQL:', '');
+  if (opts.lint.findings.length || opts.lint.unparsed.length) {
+    lines.push('Found in the pending SQL:', '');
+    for (const u of opts.lint.unparsed)
+      lines.push(`- SQL PostgreSQL cannot parse (${md(u.error)}) at ${md(u.file)}:${u.line}`);
     for (const f of opts.lint.findings)
-      lines.push(`- ${f.kind} on ${md(f.table)}${f.column ? `.${md(f.column)}` : ''} in ${md(f.file)}`);
+      lines.push(
+        `- ${f.kind} on ${md(f.object)}${f.column ? `.${md(f.column)}` : ''} at ${md(f.file)}:${f.line}`,
+      );
     lines.push('');
   }
-  if (opts.dryRun)
+  if (opts.blockedBy?.length) {
+    const n = opts.pending.length;
+    lines.push(
+      `${n} migration${n === 1 ? '' : 's'} blocked by the lint (${md(opts.blockedBy.join(', '))}): ${md(opts.pending.join(', '))}. Nothing was migrated.`,
+    );
+  } else if (opts.dryRun)
     lines.push(
       `Dry run: ${opts.pending.length} migration(s) would run: ${md(opts.pending.join(', ') || 'none')}. Nothing was changed.`,
     );

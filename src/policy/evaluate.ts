@@ -3,7 +3,7 @@ import { isWithin } from '../util/json-pointer.js';
 import { missingFacts, missingViolation, notCheckedHeadline } from './needs.js';
 import { RuleCompiler } from './rule-compiler.js';
 import type { LoadedPolicy, MissingFact, Rule, RuleResult, Violation, Waiver } from './types.js';
-import { describeViolation, toViolations } from './violations.js';
+import { describeViolation, locateViolations, toViolations } from './violations.js';
 import { isHonoured } from './waivers.js';
 
 let sharedCompiler: RuleCompiler | undefined;
@@ -139,7 +139,7 @@ function evaluateRule(
   if (missing.length > 0) return notChecked(base, rule, missing, waivers, now);
   if (compiled.validate(facts)) return base;
 
-  const violations = toViolations(compiled.validate.errors ?? []);
+  const violations = locateViolations(toViolations(compiled.validate.errors ?? []), facts);
   const { waived, remaining, used, expired } = splitByWaivers(rule, violations, waivers, now);
   if (remaining.length === 0) {
     return {

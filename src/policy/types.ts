@@ -72,6 +72,14 @@ export interface Violation {
   message: string;
   keyword: string;
   schemaPath: string;
+  /** Where in the repository the problem is, when the facts say (a fact with `file` and `line`). */
+  location?: SourceLocation;
+}
+
+/** A line of a file, the file relative to the workspace. */
+export interface SourceLocation {
+  file: string;
+  line: number;
 }
 
 export interface Waiver {

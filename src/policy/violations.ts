@@ -1,5 +1,6 @@
 import type { ErrorObject } from 'ajv';
-import type { Violation } from './types.js';
+import { getAt, pointerToSegments, segmentsToPointer } from '../util/json-pointer.js';
+import type { SourceLocation, Violation } from './types.js';
 
 const MAX_VALUE_CHARS = 80;
 
@@ -45,6 +46,27 @@ export function toViolations(errors: readonly ErrorObject[]): Violation[] {
     out.push({ pointer, message, keyword: error.keyword, schemaPath: error.schemaPath });
   }
   return out;
+}
+
+/** A fact object naming a workspace-relative `file` and a 1-based `line` says where its problem is. */
+function locationOf(value: unknown): SourceLocation | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const { file, line } = value as { file?: unknown; line?: unknown };
+  if (typeof file !== 'string' || file === '' || file.startsWith('/')) return undefined;
+  if (typeof line !== 'number' || !Number.isInteger(line) || line < 1) return undefined;
+  return { file, line };
+}
+
+/** Each violation with the location of the nearest fact, at its pointer or above, that has one. */
+export function locateViolations(violations: Violation[], facts: unknown): Violation[] {
+  return violations.map((v) => {
+    const segments = pointerToSegments(v.pointer);
+    for (let n = segments.length; n > 0; n--) {
+      const location = locationOf(getAt(facts, segmentsToPointer(segments.slice(0, n))));
+      if (location) return { ...v, location };
+    }
+    return v;
+  });
 }
 
 export function describeViolation(v: Violation): string {

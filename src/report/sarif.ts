@@ -1,7 +1,15 @@
 import type { Location, Log, ReportingDescriptor, Result, Suppression } from 'sarif';
 import { isMissingRequired } from '../policy/needs.js';
-import type { GateOutcome, RuleResult, Severity, Waiver } from '../policy/types.js';
+import type {
+  GateOutcome,
+  RuleResult,
+  Severity,
+  SourceLocation,
+  Violation,
+  Waiver,
+} from '../policy/types.js';
 import { sha256 } from '../util/hash.js';
+import { isWithin } from '../util/json-pointer.js';
 import { describeWaiver, shownViolations, violationLine } from './result-text.js';
 
 export interface SarifOptions {
@@ -40,7 +48,7 @@ export function toSarif(outcome: GateOutcome, opts: SarifOptions): Log {
 
   const results = outcome.results
     .filter((result) => result.status !== 'pass')
-    .map((result) => toSarifResult(result, ruleIndex.get(result.ruleId) ?? -1));
+    .flatMap((result) => toSarifResults(result, ruleIndex.get(result.ruleId) ?? -1));
 
   return {
     $schema: SARIF_SCHEMA,
@@ -98,7 +106,35 @@ function helpMarkdown(result: RuleResult): string {
   return lines.join('\n');
 }
 
-function toSarifResult(result: RuleResult, ruleIndex: number): Result {
+/**
+ * A violation whose facts say where it is (a line of a migration, say) becomes a result of its own at that
+ * line, so code scanning shows it there; the others stay together in one result at the rule.
+ */
+function toSarifResults(result: RuleResult, ruleIndex: number): Result[] {
+  const shown = shownViolations(result);
+  const located = shown.filter((v) => v.location);
+  if (located.length === 0) return [toSarifResult(result, ruleIndex)];
+  const rest = shown.filter((v) => !v.location);
+  const waived = result.status === 'waived';
+  const own = (v: Violation): RuleResult => ({
+    ...result,
+    ...(waived ? { waivedViolations: [v] } : { violations: [v] }),
+    waivers: result.waivers.filter((w) => isWithin(v.pointer, w.scope ?? '')),
+  });
+  return [
+    ...located.map((v) => toSarifResult(own(v), ruleIndex, v.location)),
+    ...(rest.length > 0
+      ? [
+          toSarifResult(
+            { ...result, ...(waived ? { waivedViolations: rest } : { violations: rest }) },
+            ruleIndex,
+          ),
+        ]
+      : []),
+  ];
+}
+
+function toSarifResult(result: RuleResult, ruleIndex: number, at?: SourceLocation): Result {
   // SARIF's `open`: the tool could not tell pass from fail. A kind other than `fail` takes level `none`
   // (SARIF 2.1.0 §3.27.9); whether it blocked is in the properties and the run's decision.
   const notChecked = result.status === 'not-checked';
@@ -108,7 +144,7 @@ function toSarifResult(result: RuleResult, ruleIndex: number): Result {
     level: notChecked ? 'none' : result.status === 'error' ? 'error' : LEVEL[result.severity],
     kind: notChecked ? 'open' : 'fail',
     message: { text: [result.message, ...shownViolations(result).map(violationLine)].join('\n') },
-    locations: [toLocation(result)],
+    locations: [at ? physical(at.file, at.line) : toLocation(result)],
     partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(result) },
   };
   if (result.status === 'waived') sarifResult.suppressions = result.waivers.map(toSuppression);
@@ -129,10 +165,14 @@ function toLocation(result: RuleResult): Location {
       logicalLocations: [{ fullyQualifiedName: `${result.policyId}/${result.ruleId}`, kind: 'module' }],
     };
   }
+  return physical(result.file, result.line);
+}
+
+function physical(file: string, line: number): Location {
   return {
     physicalLocation: {
-      artifactLocation: { uri: toRelativeUri(result.file), uriBaseId: '%SRCROOT%' },
-      ...(result.line >= 1 ? { region: { startLine: result.line } } : {}),
+      artifactLocation: { uri: toRelativeUri(file), uriBaseId: '%SRCROOT%' },
+      ...(line >= 1 ? { region: { startLine: line } } : {}),
     },
   };
 }

@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Log } from 'sarif';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startArtifactService } from '../../sandbox/artifact/service.js';
 import { type PgCluster, startPostgres } from '../../sandbox/postgres/cluster.js';
@@ -137,12 +138,12 @@ describe('db-migrate-backup action', { timeout: 180_000 }, () => {
       errors(blocked)
         .map((e) => e.message)
         .join('\n'),
-    ).toMatch(/db-migrate\.destructive-changes/);
+    ).toMatch(/db-migrate\.no-drop-column/);
 
     const waivers = {
       waivers: [
         {
-          rule: 'db-migrate.destructive-changes',
+          rule: 'db-migrate.no-drop-column',
           scope: '/dbMigrate/lint/findings/0',
           reason: 'CPF moved to the vault',
           approver: 'dpo@neonpro.healthcare',
@@ -157,6 +158,77 @@ describe('db-migrate-backup action', { timeout: 180_000 }, () => {
     );
     expect(waived.exitCode, waived.stdout).toBe(0);
     expect(waived.outputs['migrations-applied']).toBe('["20260302000000"]');
+  });
+
+  it('blocks DROP SCHEMA … CASCADE and DROP VIEW (which the old parser could not read, so they ran): nothing is applied, the SARIF points at the lines', async () => {
+    const db = await database();
+    await pgc.psql(
+      'CREATE SCHEMA app; CREATE TABLE app.visits (id int); CREATE VIEW v_patients AS SELECT id FROM patients;',
+      db.name,
+    );
+    const run = await migrate(
+      { 'database-url': db.url, 'sarif-file': 'db.sarif' },
+      dbmate({
+        '20260307000000_drop_app.sql': 'CREATE TABLE audit (id int);\nDROP SCHEMA app CASCADE;',
+        '20260307000001_drop_view.sql': 'DROP VIEW v_patients;',
+      }),
+    );
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs['migrations-applied']).toBe('[]');
+    expect(
+      await pgc.psql("SELECT count(*) FROM information_schema.schemata WHERE schema_name = 'app'", db.name),
+    ).toBe('1');
+    expect(await tableExists(db.name, 'visits')).toBe(true);
+    expect(await tableExists(db.name, 'audit')).toBe(false);
+    expect(
+      await pgc.psql(
+        "SELECT count(*) FROM information_schema.views WHERE table_name = 'v_patients'",
+        db.name,
+      ),
+    ).toBe('1');
+    expect(errors(run).map((e) => e.title)).toContain('db-migrate.no-drop-objects (high)');
+    expect(run.summary).toContain(
+      '2 migrations blocked by the lint (db-migrate.no-drop-objects): 20260307000000, 20260307000001. Nothing was migrated.',
+    );
+    expect(run.summary).not.toContain('No migration was pending');
+    const log = JSON.parse(readFileSync(join(run.workspace, 'db.sarif'), 'utf8')) as Log;
+    const located = (log.runs[0]?.results ?? []).map((r) => [
+      r.ruleId,
+      r.locations?.[0]?.physicalLocation?.artifactLocation?.uri,
+      r.locations?.[0]?.physicalLocation?.region?.startLine,
+    ]);
+    expect(located).toEqual([
+      ['db-migrate.no-drop-objects', 'db/migrations/20260307000000_drop_app.sql', 3],
+      ['db-migrate.no-drop-objects', 'db/migrations/20260307000001_drop_view.sql', 2],
+    ]);
+  });
+
+  it('blocks a migration PostgreSQL cannot parse as critical, and runs none of it', async () => {
+    const db = await database();
+    const run = await migrate(
+      { 'database-url': db.url, 'fail-on': 'critical' },
+      dbmate({ '20260308000000_typo.sql': 'CREATE TABLE audit (id int);\nDROP TABEL patients;' }),
+    );
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs['migrations-applied']).toBe('[]');
+    expect(await tableExists(db.name, 'audit')).toBe(false);
+    const blocking = errors(run).find((e) => e.title === 'db-migrate.sql-parsed (critical)');
+    expect(blocking?.message).toMatch(
+      /syntax error at or near \\?"TABEL\\?".*db\/migrations\/20260308000000_typo\.sql\\?" line 3/,
+    );
+    expect(run.summary).toContain('1 migration blocked by the lint (db-migrate.sql-parsed)');
+  });
+
+  it('blocks DELETE without WHERE: every patient is still there', async () => {
+    const db = await database();
+    const run = await migrate(
+      { 'database-url': db.url },
+      dbmate({ '20260309000000_purge.sql': 'DELETE FROM patients;' }),
+    );
+    expect(run.exitCode).toBe(1);
+    expect(errors(run).map((e) => e.title)).toContain('db-migrate.no-unbounded-dml (high)');
+    expect(await pgc.psql('SELECT count(*) FROM patients', db.name)).toBe('200');
+    expect(run.outputs['migrations-applied']).toBe('[]');
   });
 
   it('refuses a database with a failed Prisma migration before backing up or migrating', async () => {

@@ -196,7 +196,7 @@ describe('preflight-check action', () => {
     expect(run.summary).toContain('the JSON value at /status is "unhealthy"');
 
     const statusOnly = await preflight({ endpoints, 'expect-json': '{}' });
-    expect(statusOnly.exitCode, statusOnly.stdout).toBe(0);
+    expect(status(statusOnly, 'preflight.staging-health'), statusOnly.stdout).toBe('pass');
     expect(facts(statusOnly).endpoints.sick).toMatchObject({ ok: true });
 
     const own = await preflight({

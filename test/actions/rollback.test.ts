@@ -337,8 +337,16 @@ describe('rollback action', { timeout: 240_000 }, () => {
 
   it('a database deployed to before: the rollback restores and passes its check, and a re-run after new writes keeps them', async () => {
     const name = `redeploy${++n}`;
-    const v1 = await vercel.seedDeployment({ project: name, target: 'production', files: { health: 'ok' } });
-    const v2 = await vercel.seedDeployment({ project: name, target: 'production', files: { health: 'ok' } });
+    const v1 = await vercel.seedDeployment({
+      project: name,
+      target: 'production',
+      files: { health: '{"status":"ok"}' },
+    });
+    const v2 = await vercel.seedDeployment({
+      project: name,
+      target: 'production',
+      files: { health: '{"status":"ok"}' },
+    });
     await pgc.createDatabase(name);
     await pgc.psql(
       "CREATE TABLE patients (id serial PRIMARY KEY, name text); INSERT INTO patients (name) SELECT 'p'||g FROM generate_series(1,50) g;",

@@ -46,6 +46,30 @@ describe('evaluation', () => {
     expect(result?.line).toBe(6); // the rule object's line in the pretty-printed policy
   });
 
+  it('locates a violation at the file and line its fact (or the nearest fact above it) names, if relative', async () => {
+    const noBigFindings = rule('small', {
+      type: 'object',
+      properties: {
+        findings: {
+          type: 'array',
+          items: { type: 'object', properties: { size: { type: 'number', maximum: 1 } } },
+        },
+      },
+    });
+    const bad = await gate([noBigFindings], {
+      findings: [
+        { file: 'db/1.sql', line: 4, size: 2 },
+        { file: '/abs/2.sql', line: 1, size: 3 },
+        { file: 'db/3.sql', line: 0, size: 4 },
+      ],
+    });
+    expect(bad.results[0]?.violations.map((v) => [v.pointer, v.location])).toEqual([
+      ['/findings/0/size', { file: 'db/1.sql', line: 4 }],
+      ['/findings/1/size', undefined],
+      ['/findings/2/size', undefined],
+    ]);
+  });
+
   it('reports a missing property at the pointer where it should be', async () => {
     const bad = await gate([minLines], {});
     expect(bad.results[0]?.violations[0]).toMatchObject({ pointer: '/coverage', message: 'is missing' });

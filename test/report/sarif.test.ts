@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { fingerprint, toRelativeUri, toSarif } from '../../src/report/sarif.js';
 import { sarifValidator } from '../support/sarif-schema.js';
 import {
+  changeWindowWaiver,
   criticalFailure,
   errored,
   lowFailure,
@@ -12,6 +13,7 @@ import {
   NOW,
   outcomeOf,
   passing,
+  result as ruleResult,
   violation,
 } from './fixtures.js';
 
@@ -237,5 +239,64 @@ describe('toSarif', () => {
     const log3 = toSarif(outcomeOf([passing]), { toolVersion: '1' });
     expect(onlyRun(log3).results).toEqual([]);
     expect(validateSarif(log3)).toBe(true);
+  });
+
+  it('gives each violation whose facts name a file and line a result of its own at that line', () => {
+    const at = (v: ReturnType<typeof violation>, file: string, line: number) => ({
+      ...v,
+      location: { file, line },
+    });
+    const drop = at(
+      violation('/dbMigrate/lint/findings/0', 'is a finding: drop-column'),
+      'db/migrations/1_drop.sql',
+      7,
+    );
+    const rename = at(
+      violation('/dbMigrate/lint/findings/2', 'is a finding: rename-column'),
+      'db/migrations/2 rename.sql',
+      3,
+    );
+    const unlocated = violation('/dbMigrate/lint/findings/1', 'is a finding: truncate');
+    const lint = ruleResult({
+      policyId: 'db-migrate',
+      file: undefined,
+      ruleId: 'db-migrate.no-drop-column',
+      violations: [drop, unlocated, rename],
+    });
+    const waiver = {
+      ...changeWindowWaiver,
+      rule: 'db-migrate.no-drop-column',
+      scope: '/dbMigrate/lint/findings/0',
+    };
+    const waivedLint = ruleResult({
+      policyId: 'db-migrate',
+      file: undefined,
+      ruleId: 'db-migrate.no-rename',
+      status: 'waived',
+      waivedViolations: [drop],
+      waivers: [waiver],
+    });
+    const log4 = toSarif(outcomeOf([lint, waivedLint]), { toolVersion: '1' });
+    expect(validateSarif(log4)).toBe(true);
+    const results = onlyRun(log4).results ?? [];
+    expect(
+      results.map((r) => [
+        r.ruleId,
+        r.locations?.[0]?.physicalLocation?.artifactLocation?.uri,
+        r.locations?.[0]?.physicalLocation?.region?.startLine,
+        r.suppressions?.length,
+      ]),
+    ).toEqual([
+      ['db-migrate.no-drop-column', 'db/migrations/1_drop.sql', 7, undefined],
+      ['db-migrate.no-drop-column', 'db/migrations/2%20rename.sql', 3, undefined],
+      ['db-migrate.no-drop-column', undefined, undefined, undefined],
+      ['db-migrate.no-rename', 'db/migrations/1_drop.sql', 7, 1],
+    ]);
+    expect(results[0]?.message.text).toContain('/dbMigrate/lint/findings/0: is a finding: drop-column');
+    expect(results[0]?.message.text).not.toContain('rename-column');
+    expect(results[2]?.locations).toEqual([
+      { logicalLocations: [{ fullyQualifiedName: 'db-migrate/db-migrate.no-drop-column', kind: 'module' }] },
+    ]);
+    expect(new Set(results.map((r) => r.partialFingerprints?.['deployGates/v1'])).size).toBe(4);
   });
 });
