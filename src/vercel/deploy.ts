@@ -1,3 +1,4 @@
+import { RetryExhaustedError, type RetryVerdict, withRetry } from '../util/retry.js';
 import { callVercel, team, type VercelTarget, vercelError, withCleanupBudget } from './api.js';
 
 export interface DeployRequest {
@@ -26,16 +27,126 @@ export class DeployError extends Error {
   override readonly name = 'DeployError';
 }
 
+type CreateDeployment = typeof import('@vercel/client').createDeployment;
+type DeploymentEvents = ReturnType<CreateDeployment>;
+type DeploymentEvent = { type: string; payload: unknown };
+type DeploymentState = { id?: string; url?: string; inspectorUrl?: string; readyState?: string };
+
+/** What @vercel/client reported instead of a created deployment: its status, if the API answered. */
+class CreateFailed extends Error {
+  override readonly name = 'CreateFailed';
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    readonly answered: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * @vercel/client does not retry `POST /v13/deployments`: a 429 or a 5xx would end the deploy. Those, and
+ * a request that got no answer, are worth another try; the files uploaded by the first attempt are not
+ * sent again (Vercel has them by SHA-1). An answer about the request itself (400, 403) is not.
+ */
+function classifyCreate(err: unknown): RetryVerdict {
+  if (!(err instanceof CreateFailed)) return { retry: false };
+  if (!err.answered) return { retry: true, reason: 'not answering' };
+  const status = err.status ?? 0;
+  return status === 429 || status >= 500 ? { retry: true, reason: `answered ${status}` } : { retry: false };
+}
+
+function vercelReported(payload: Record<string, unknown>): string {
+  const message = String(payload.errorMessage ?? payload.message ?? payload.code ?? 'unknown error');
+  const code = payload.errorCode ?? payload.code;
+  return `Vercel reported an error${code ? ` (${code})` : ''}: ${message}`;
+}
+
+/** The next event, or the attempt's abort: @vercel/client takes no AbortSignal of its own. */
+function nextEvent(events: DeploymentEvents, signal: AbortSignal) {
+  return new Promise<IteratorResult<DeploymentEvent>>((resolve, reject) => {
+    const aborted = () => reject(new CreateFailed('no answer in time', undefined, false));
+    if (signal.aborted) return aborted();
+    signal.addEventListener('abort', aborted, { once: true });
+    events
+      .next()
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener('abort', aborted));
+  });
+}
+
 /**
  * Uploads what is missing and creates the deployment through @vercel/client (the files Vercel already
- * has by SHA-1 are not sent again), then follows its events until READY; ERROR and CANCELED fail with
- * Vercel's own message.
+ * has by SHA-1 are not sent again), retrying the create within the step's time, then follows its events
+ * until READY; ERROR and CANCELED fail with Vercel's own message.
  */
 export async function deployBuild(req: DeployRequest): Promise<DeployedDeployment> {
   const { createDeployment } = await import('@vercel/client');
-  let deployment: { id?: string; url?: string; inspectorUrl?: string; readyState?: string } = {};
-  let uploaded = 0;
-  let total = 0;
+  const deadline = Date.now() + req.timeoutMs;
+  const progress = { uploaded: 0, total: 0 };
+  let deployment: DeploymentState = {};
+
+  const created = await withRetry((signal) => create(createDeployment, req, progress, signal), {
+    what: 'Vercel API (create deployment)',
+    deadline,
+    // Hashing and uploads belong to the attempt: only the step's timeout bounds them.
+    attemptTimeoutMs: req.timeoutMs,
+    log: req.log,
+    classify: classifyCreate,
+  }).catch((err: unknown) => {
+    if (err instanceof RetryExhaustedError && err.timedOut)
+      throw new DeployError(
+        `the deployment was not created within ${req.timeoutMs / 1000} s: ${err.message}; production was not changed`,
+      );
+    throw err instanceof CreateFailed || err instanceof RetryExhaustedError
+      ? new DeployError(err.message)
+      : err;
+  });
+  deployment = created.deployment;
+
+  // @vercel/client polls until the build ends, however long: the deadline is kept here.
+  const signal = AbortSignal.timeout(Math.max(1, deadline - Date.now()));
+  for (;;) {
+    const next = await nextEvent(created.events, signal).catch((err: unknown) => {
+      if (!(err instanceof CreateFailed)) throw err;
+      return 'timeout' as const;
+    });
+    if (next === 'timeout') {
+      const canceled = deployment.id ? await cancel(req.target, deployment.id) : 'it was not created yet';
+      throw new DeployError(
+        `the deployment was not READY within ${req.timeoutMs / 1000} s (${canceled}); production was not changed`,
+      );
+    }
+    if (next.done) break;
+    const { type, payload } = next.value;
+    const p = payload as Record<string, unknown>;
+    if (type === 'building') req.log('Building');
+    if (type === 'canceled') throw new DeployError(`deployment ${deployment.id ?? ''} was canceled`);
+    if (type === 'error') throw new DeployError(vercelReported(p));
+    if (type === 'ready' || type === 'alias-assigned') {
+      deployment = { ...deployment, ...(payload as DeploymentState) };
+      if (type === 'alias-assigned' || deployment.readyState === 'READY') {
+        return {
+          id: deployment.id ?? '',
+          url: deployment.url ?? '',
+          ...(deployment.inspectorUrl ? { inspectorUrl: deployment.inspectorUrl } : {}),
+          readyState: 'READY',
+          uploadedFiles: progress.uploaded,
+          totalFiles: progress.total,
+        };
+      }
+    }
+  }
+  throw new DeployError('the deployment ended without becoming READY');
+}
+
+/** One attempt: hash, upload what is missing, create; resolves with the events still to come. */
+async function create(
+  createDeployment: CreateDeployment,
+  req: DeployRequest,
+  progress: { uploaded: number; total: number },
+  signal: AbortSignal,
+): Promise<{ deployment: DeploymentState; events: DeploymentEvents }> {
   const events = createDeployment(
     {
       token: req.target.token,
@@ -52,78 +163,40 @@ export async function deployBuild(req: DeployRequest): Promise<DeployedDeploymen
       meta: req.meta,
       ...(req.production ? { target: 'production' } : {}),
       ...(req.staged ? { autoAssignCustomDomains: false } : {}),
-    } as Parameters<typeof createDeployment>[1],
+    } as Parameters<CreateDeployment>[1],
   );
-  // @vercel/client polls until the build ends, however long: the deadline is kept here.
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), req.timeoutMs);
-  });
-  try {
-    for (;;) {
-      const next = await Promise.race([events.next(), deadline]);
-      if (next === 'timeout') {
-        const canceled = deployment.id ? await cancel(req.target, deployment.id) : 'it was not created yet';
-        throw new DeployError(
-          `the deployment was not READY within ${req.timeoutMs / 1000} s (${canceled}); production was not changed`,
-        );
-      }
-      if (next.done) break;
-      const result = handle(next.value);
-      if (result) return result;
-    }
-  } finally {
-    clearTimeout(timer);
-  }
-  throw new DeployError('the deployment ended without becoming READY');
-
-  function handle(event: { type: string; payload: unknown }): DeployedDeployment | undefined {
-    const payload = event.payload as Record<string, unknown>;
-    switch (event.type) {
+  progress.uploaded = 0;
+  for (;;) {
+    const next = await nextEvent(events, signal);
+    if (next.done)
+      throw new CreateFailed('@vercel/client ended before the deployment was created', undefined, true);
+    const payload = next.value.payload as Record<string, unknown>;
+    switch (next.value.type) {
       case 'hashes-calculated':
         // sha → { names }: files with the same content share one entry.
-        total = Object.values(payload).reduce<number>(
+        progress.total = Object.values(payload).reduce<number>(
           (n, f) => n + ((f as { names?: unknown[] }).names?.length ?? 1),
           0,
         );
-        req.log(`${total} files hashed`);
+        req.log(`${progress.total} files hashed`);
         break;
       case 'file-count':
         req.log(`${(payload.missing as unknown[] | undefined)?.length ?? 0} of them to upload`);
         break;
       case 'file-uploaded':
-        uploaded++;
+        progress.uploaded++;
         break;
-      case 'created':
-        deployment = payload as typeof deployment;
+      case 'created': {
+        const deployment = payload as DeploymentState;
         req.log(`Created ${deployment.id} (${deployment.url}); building`);
-        break;
-      case 'building':
-        req.log('Building');
-        break;
-      case 'ready':
-      case 'alias-assigned':
-        deployment = { ...deployment, ...(payload as typeof deployment) };
-        if (event.type === 'alias-assigned' || deployment.readyState === 'READY') {
-          return {
-            id: deployment.id ?? '',
-            url: deployment.url ?? '',
-            ...(deployment.inspectorUrl ? { inspectorUrl: deployment.inspectorUrl } : {}),
-            readyState: 'READY',
-            uploadedFiles: uploaded,
-            totalFiles: total,
-          };
-        }
-        break;
-      case 'canceled':
-        throw new DeployError(`deployment ${deployment.id ?? ''} was canceled`);
+        return { deployment, events };
+      }
       case 'error': {
-        const message = String(payload.errorMessage ?? payload.message ?? payload.code ?? 'unknown error');
-        const code = payload.errorCode ?? payload.code;
-        throw new DeployError(`Vercel reported an error${code ? ` (${code})` : ''}: ${message}`);
+        const status = typeof payload.status === 'number' ? payload.status : undefined;
+        // Without a status the request got no answer (fetch failed, reset): payload is the thrown error.
+        throw new CreateFailed(vercelReported(payload), status, status !== undefined);
       }
     }
-    return undefined;
   }
 }
 

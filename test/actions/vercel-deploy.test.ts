@@ -156,6 +156,25 @@ describe('vercel-deploy: every Vercel call ends by the timeout, and a timeout re
     expect(deploymentsOf('down')).toBe(1);
   });
 
+  it('the create call is retried on 429 and 5xx (which @vercel/client gives up on), not on a 400', async () => {
+    await projectWithRelease('create-storm');
+    vercel.rateLimitNext(1, { path: '/v13/deployments', method: 'POST', retryAfterSec: 0 });
+    vercel.failNext(2, { path: '/v13/deployments', method: 'POST', status: 503 });
+    const run = await deploy('create-storm');
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.stdout).toMatch(/Vercel API \(create deployment\): answered 429; retry 1\/4 in/);
+    expect(run.stdout).toMatch(/Vercel API \(create deployment\): answered 503; retry 3\/4 in/);
+    expect(vercel.productionDeploymentId('create-storm')).toBe(run.outputs['deployment-id']);
+
+    await projectWithRelease('create-refused');
+    vercel.failNext(1, { path: '/v13/deployments', method: 'POST', status: 400, code: 'bad_request' });
+    const refused = await deploy('create-refused');
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stdout).not.toMatch(/create deployment\): answered/);
+    expect(errors(refused).map((e) => e.message)).toEqual([expect.stringContaining('(bad_request)')]);
+    expect(deploymentsOf('create-refused')).toBe(1);
+  });
+
   it('Retry-After is honoured: a 429 asking for 2 s is retried after 2 s, not at once', async () => {
     await projectWithRelease('patient');
     vercel.rateLimitNext(1, { path: '/v9/projects', retryAfterSec: 2 });
