@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { parseFileCommands } from '../runner/file-commands.js';
 import { runAction } from '../runner/run-action.js';
@@ -193,6 +193,7 @@ function runnerVariables(github: Record<string, string>): Record<string, string>
     GITHUB_REF: github.ref ?? '',
     GITHUB_ACTOR: github.actor ?? '',
     GITHUB_WORKFLOW: github.workflow ?? '',
+    GITHUB_WORKFLOW_REF: github.workflow_ref ?? '',
     GITHUB_SERVER_URL: github.server_url ?? '',
   };
 }
@@ -331,7 +332,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
     ...Object.fromEntries(Object.entries(workflow.callInputs).map(([k, v]) => [k, v.default ?? ''])),
     ...options.inputs,
   };
-  const github = {
+  const github: Record<string, string> = {
     repository: 'neonpro/healthcare-platform',
     repository_owner: 'neonpro',
     sha: '0000000000000000000000000000000000000000',
@@ -344,6 +345,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
     server_url: 'https://github.com',
     ...options.github,
   };
+  github.workflow_ref ??= `${github.repository}/.github/workflows/${basename(workflow.path)}@${github.ref}`;
   const jobs: Record<string, JobRun> = {};
 
   const runJob = async (job: WorkflowJob): Promise<JobRun> => {

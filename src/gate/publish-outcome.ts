@@ -47,7 +47,11 @@ export async function publishOutcome(
   });
   await writeReportFile(files.reportFile, `${JSON.stringify(report, null, 2)}\n`);
   if (files.sarifFile) {
-    const sarif = toSarif(outcome, { toolVersion: TOOL_VERSION, informationUri: TOOL_URI });
+    const sarif = toSarif(outcome, {
+      toolVersion: TOOL_VERSION,
+      informationUri: TOOL_URI,
+      workflowFile: ctx.workflowFile,
+    });
     await writeReportFile(files.sarifFile, `${JSON.stringify(sarif, null, 2)}\n`);
   }
   if (files.junitFile) await writeReportFile(files.junitFile, toJUnit(outcome));

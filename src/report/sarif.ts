@@ -15,6 +15,11 @@ import { describeWaiver, shownViolations, violationLine } from './result-text.js
 export interface SarifOptions {
   toolVersion: string;
   informationUri?: string;
+  /**
+   * The workflow file that ran the gate (from GITHUB_WORKFLOW_REF), where a result of a builtin policy
+   * is shown: code scanning refuses a result without a file, and the repository has no builtin policy.
+   */
+  workflowFile?: string;
 }
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -48,7 +53,7 @@ export function toSarif(outcome: GateOutcome, opts: SarifOptions): Log {
 
   const results = outcome.results
     .filter((result) => result.status !== 'pass')
-    .flatMap((result) => toSarifResults(result, ruleIndex.get(result.ruleId) ?? -1));
+    .flatMap((result) => toSarifResults(result, ruleIndex.get(result.ruleId) ?? -1, opts));
 
   return {
     $schema: SARIF_SCHEMA,
@@ -110,10 +115,10 @@ function helpMarkdown(result: RuleResult): string {
  * A violation whose facts say where it is (a line of a migration, say) becomes a result of its own at that
  * line, so code scanning shows it there; the others stay together in one result at the rule.
  */
-function toSarifResults(result: RuleResult, ruleIndex: number): Result[] {
+function toSarifResults(result: RuleResult, ruleIndex: number, opts: SarifOptions): Result[] {
   const shown = shownViolations(result);
   const located = shown.filter((v) => v.location);
-  if (located.length === 0) return [toSarifResult(result, ruleIndex)];
+  if (located.length === 0) return [toSarifResult(result, ruleIndex, opts)];
   const rest = shown.filter((v) => !v.location);
   const waived = result.status === 'waived';
   const own = (v: Violation): RuleResult => ({
@@ -122,19 +127,25 @@ function toSarifResults(result: RuleResult, ruleIndex: number): Result[] {
     waivers: result.waivers.filter((w) => isWithin(v.pointer, w.scope ?? '')),
   });
   return [
-    ...located.map((v) => toSarifResult(own(v), ruleIndex, v.location)),
+    ...located.map((v) => toSarifResult(own(v), ruleIndex, opts, v.location)),
     ...(rest.length > 0
       ? [
           toSarifResult(
             { ...result, ...(waived ? { waivedViolations: rest } : { violations: rest }) },
             ruleIndex,
+            opts,
           ),
         ]
       : []),
   ];
 }
 
-function toSarifResult(result: RuleResult, ruleIndex: number, at?: SourceLocation): Result {
+function toSarifResult(
+  result: RuleResult,
+  ruleIndex: number,
+  opts: SarifOptions,
+  at?: SourceLocation,
+): Result {
   // SARIF's `open`: the tool could not tell pass from fail. A kind other than `fail` takes level `none`
   // (SARIF 2.1.0 §3.27.9); whether it blocked is in the properties and the run's decision.
   const notChecked = result.status === 'not-checked';
@@ -144,7 +155,7 @@ function toSarifResult(result: RuleResult, ruleIndex: number, at?: SourceLocatio
     level: notChecked ? 'none' : result.status === 'error' ? 'error' : LEVEL[result.severity],
     kind: notChecked ? 'open' : 'fail',
     message: { text: [result.message, ...shownViolations(result).map(violationLine)].join('\n') },
-    locations: [at ? physical(at.file, at.line) : toLocation(result)],
+    locations: [at ? physical(at.file, at.line) : toLocation(result, opts)],
     partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(result) },
   };
   if (result.status === 'waived') sarifResult.suppressions = result.waivers.map(toSuppression);
@@ -158,14 +169,15 @@ function toSarifResult(result: RuleResult, ruleIndex: number, at?: SourceLocatio
   return sarifResult;
 }
 
-function toLocation(result: RuleResult): Location {
-  if (result.file === undefined) {
-    // Builtin policies have no file in the repository; name the rule instead.
-    return {
-      logicalLocations: [{ fullyQualifiedName: `${result.policyId}/${result.ruleId}`, kind: 'module' }],
-    };
-  }
-  return physical(result.file, result.line);
+function toLocation(result: RuleResult, opts: SarifOptions): Location {
+  if (result.file !== undefined) return physical(result.file, result.line);
+  // A builtin policy: shown on the workflow that ran the gate when known, else on the policy file as the
+  // action ships it; the logical location names the rule either way.
+  const shipped = `policies/${result.policySource.replace(/^builtin:/, '')}`;
+  return {
+    ...physical(opts.workflowFile || shipped, 0),
+    logicalLocations: [{ fullyQualifiedName: `${result.policyId}/${result.ruleId}`, kind: 'module' }],
+  };
 }
 
 function physical(file: string, line: number): Location {

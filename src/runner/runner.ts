@@ -39,6 +39,8 @@ export interface RunContext {
   ref: string;
   actor: string;
   workflow: string;
+  /** The running workflow's file in the repository, e.g. .github/workflows/deploy.yml; '' when unknown. */
+  workflowFile: string;
   job: string;
   /** The step id, or the runner's generated name for a step without one. */
   action: string;
@@ -59,6 +61,8 @@ export function runContext(env: Readonly<Record<string, string | undefined>>): R
     ref: env.GITHUB_REF || '',
     actor: env.GITHUB_ACTOR || '',
     workflow: env.GITHUB_WORKFLOW || '',
+    // GITHUB_WORKFLOW_REF is owner/repo/<path>@<ref>; a called (reusable) workflow reports its caller's.
+    workflowFile: /^[^/]+\/[^/]+\/([^@]+)@/.exec(env.GITHUB_WORKFLOW_REF ?? '')?.[1] ?? '',
     job: env.GITHUB_JOB || '',
     action: env.GITHUB_ACTION || 'deploy-gates',
     serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',

@@ -165,9 +165,30 @@ describe('toSarif', () => {
         },
       },
     ]);
+    // Code scanning refuses a result without a file: a builtin policy's is the policy as shipped, or the
+    // workflow that ran the gate when the runner names it.
     expect(resultFor(run, 'audit-log-retention').locations).toEqual([
-      { logicalLocations: [{ fullyQualifiedName: 'builtin-hipaa/audit-log-retention', kind: 'module' }] },
+      {
+        physicalLocation: { artifactLocation: { uri: 'policies/hipaa', uriBaseId: '%SRCROOT%' } },
+        logicalLocations: [{ fullyQualifiedName: 'builtin-hipaa/audit-log-retention', kind: 'module' }],
+      },
     ]);
+    const inWorkflow = toSarif(mixedOutcome(), {
+      toolVersion: '1',
+      workflowFile: '.github/workflows/deploy.yml',
+    });
+    const located = onlyRun(inWorkflow).results?.find((r) => r.ruleId === 'audit-log-retention');
+    expect(located?.locations?.[0]?.physicalLocation?.artifactLocation?.uri).toBe(
+      '.github/workflows/deploy.yml',
+    );
+  });
+
+  it("meets code scanning's ingestion rule: every result has a non-empty physicalLocation.artifactLocation.uri", () => {
+    const uris = (onlyRun(log).results ?? []).map(
+      (r) => r.locations?.[0]?.physicalLocation?.artifactLocation?.uri ?? '',
+    );
+    expect(uris.length).toBeGreaterThan(2);
+    expect(uris.filter((u) => u === '')).toEqual([]);
   });
 
   it('writes file paths as relative POSIX URIs', () => {
@@ -259,6 +280,7 @@ describe('toSarif', () => {
     const unlocated = violation('/dbMigrate/lint/findings/1', 'is a finding: truncate');
     const lint = ruleResult({
       policyId: 'db-migrate',
+      policySource: 'builtin:db-migrate.json',
       file: undefined,
       ruleId: 'db-migrate.no-drop-column',
       violations: [drop, unlocated, rename],
@@ -289,13 +311,16 @@ describe('toSarif', () => {
     ).toEqual([
       ['db-migrate.no-drop-column', 'db/migrations/1_drop.sql', 7, undefined],
       ['db-migrate.no-drop-column', 'db/migrations/2%20rename.sql', 3, undefined],
-      ['db-migrate.no-drop-column', undefined, undefined, undefined],
+      ['db-migrate.no-drop-column', 'policies/db-migrate.json', undefined, undefined],
       ['db-migrate.no-rename', 'db/migrations/1_drop.sql', 7, 1],
     ]);
     expect(results[0]?.message.text).toContain('/dbMigrate/lint/findings/0: is a finding: drop-column');
     expect(results[0]?.message.text).not.toContain('rename-column');
     expect(results[2]?.locations).toEqual([
-      { logicalLocations: [{ fullyQualifiedName: 'db-migrate/db-migrate.no-drop-column', kind: 'module' }] },
+      {
+        physicalLocation: { artifactLocation: { uri: 'policies/db-migrate.json', uriBaseId: '%SRCROOT%' } },
+        logicalLocations: [{ fullyQualifiedName: 'db-migrate/db-migrate.no-drop-column', kind: 'module' }],
+      },
     ]);
     expect(new Set(results.map((r) => r.partialFingerprints?.['deployGates/v1'])).size).toBe(4);
   });
