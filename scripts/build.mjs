@@ -86,11 +86,13 @@ const cjsNamedExports = {
       if (!isCommonJs(resolved.path)) return resolved;
       const ns = await import(pathToFileURL(resolved.path).href);
       const names = Object.keys(ns).filter((n) => n !== 'default' && /^[A-Za-z_$][\w$]*$/.test(n));
-      return { path: resolved.path, namespace: 'cjs-named', pluginData: names };
+      // Paths relative to the repository: esbuild hashes them into chunk names, which must not depend on
+      // where the clone is.
+      return { path: relative(root, resolved.path), namespace: 'cjs-named', pluginData: names };
     });
     b.onLoad({ filter: /.*/, namespace: 'cjs-named' }, ({ path, pluginData: names }) => ({
-      contents: `const m=require(${JSON.stringify(path)});export default m;export const{${names.join(',')}}=m;`,
-      resolveDir: dirname(path),
+      contents: `const m=require(${JSON.stringify(`./${basename(path)}`)});export default m;export const{${names.join(',')}}=m;`,
+      resolveDir: join(root, dirname(path)),
       loader: 'js',
     }));
   },

@@ -12,6 +12,8 @@ export interface InputSpec {
 export interface ActionMetadata {
   file: string;
   inputs: InputSpec[];
+  /** Names under `outputs:`: what the action promises its callers. */
+  outputs: string[];
 }
 
 /**
@@ -43,7 +45,9 @@ export function readActionMetadata(file: string): ActionMetadata {
     }
     inputs.push(input);
   }
-  return { file, inputs };
+  const outputs = doc.outputs ?? {};
+  if (!isRecord(outputs)) throw new Error(`${file}: outputs must be a mapping`);
+  return { file, inputs, outputs: Object.keys(outputs) };
 }
 
 /** The runner's name mangling: upper-case, spaces to underscores, dashes kept (`INPUT_FAIL-ON`). */

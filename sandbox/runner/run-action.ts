@@ -270,6 +270,7 @@ export async function runAction(opts: RunActionOptions): Promise<ActionRun> {
       await rm(runDir, { recursive: true, force: true });
     },
   };
+  assertDeclaredOutputs(opts.actionYml ?? findActionYml(bundle), run.outputs);
   if (timedOut) {
     throw new ActionTimeoutError(
       `${opts.action} did not finish within ${timeoutMs} ms; its process tree was killed.\n` +
@@ -278,6 +279,18 @@ export async function runAction(opts: RunActionOptions): Promise<ActionRun> {
     );
   }
   return run;
+}
+
+/**
+ * An output the action sets but its action.yml does not declare is invisible in the docs and in the
+ * workflow editor's checks, though GitHub passes it on: every run of a bundle fails on one.
+ */
+function assertDeclaredOutputs(file: string | undefined, outputs: Record<string, string>): void {
+  if (file === undefined) return;
+  const declared = new Set(readActionMetadata(file).outputs);
+  const undeclared = Object.keys(outputs).filter((name) => !declared.has(name));
+  if (undeclared.length > 0)
+    throw new Error(`${file} does not declare the output(s) the action set: ${undeclared.join(', ')}`);
 }
 
 /** INPUT_* for the given inputs plus action.yml defaults for the rest, and the runner's warnings. */

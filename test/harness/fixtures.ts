@@ -39,6 +39,14 @@ inputs:
     deprecationMessage: use fail-on
   exit-code:
     required: false
+outputs:
+  saw-state: { description: the post step's view of the main step's state }
+  multi: { description: a multi-line value }
+  plain: { description: a value with an equals sign }
+  empty: { description: an empty value }
+  inputs: { description: the INPUT_ variables the step saw }
+  env-keys: { description: the names of the variables the step saw }
+  runner: { description: the runner files the step saw }
 runs:
   using: node24
   main: dist/index.mjs
@@ -135,6 +143,10 @@ export const TOOLKIT_ACTION_YML = `name: toolkit fixture
 inputs:
   fail-on:
     default: critical
+outputs:
+  fail-on: { description: the input as the toolkit read it }
+  report: { description: a multi-line value }
+  post-saw: { description: the main step's state as the post step read it }
 runs:
   using: node24
   main: dist/index.mjs

@@ -301,6 +301,17 @@ describe('timeouts', () => {
   });
 });
 
+describe('declared outputs', () => {
+  it('refuses a run that sets an output its action.yml does not declare, as workflows could not read it', async () => {
+    const undeclared = FIXTURE_ACTION_YML.replace(/^ {2}runner: .*\n/m, '');
+    expect(undeclared).not.toBe(FIXTURE_ACTION_YML);
+    const bundle = fixture(PROTOCOL_SCRIPT, undeclared);
+    await expect(runAction({ action: bundle })).rejects.toThrow(
+      /does not declare the output\(s\) the action set: runner$/,
+    );
+  });
+});
+
 describe('leakedSecrets', () => {
   let result: ActionRun;
   const token = 'tok-ABC123xyz';
