@@ -51,7 +51,6 @@ const inputs: Record<string, string> = {
   checks: 'checks.json',
   samples: String(SAMPLES),
   interval: '0s',
-  concurrency: String(CHECKS),
 };
 const action = await time(process.execPath, [join(root, 'actions/post-validate/dist/index.js')], {
   PATH: process.env.PATH,

@@ -31,7 +31,7 @@ await runAction(async (runner) => {
 
   const { sampling } = inputs;
   runner.info(
-    `Probing ${inputs.checks.length} checks (${inputs.checksSource}) ${sampling.samples}× each, ${sampling.intervalMs} ms apart, ${sampling.concurrency} at a time, timeout ${sampling.timeoutMs} ms`,
+    `Probing ${inputs.checks.length} checks (${inputs.checksSource}) ${sampling.samples}× each, ${sampling.intervalMs} ms apart, ${sampling.concurrency || 'all'} at a time, timeout ${sampling.timeoutMs} ms`,
   );
   const runs = await runner.group('Samples', () =>
     sampleChecks(inputs.checks, {

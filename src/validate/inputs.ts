@@ -108,7 +108,9 @@ export async function readValidateInputs(
       samples,
       intervalMs: parseDuration('interval', input('interval'), 2_000, { min: 0 }),
       initialDelayMs: parseDuration('initial-delay', input('initial-delay'), 0, { min: 0 }),
-      concurrency: parseInteger('concurrency', input('concurrency'), 8, { min: 1, max: 100 }),
+      // 0: every check at once. Each check's own samples stay `interval` apart, so this only stops checks
+      // from waiting for one another.
+      concurrency: parseInteger('concurrency', input('concurrency'), 0, { min: 0, max: 100 }),
       timeoutMs: parseDuration('timeout', input('timeout'), 35_000),
       bearerToken,
       protectionBypass,

@@ -33,6 +33,7 @@ export interface SamplingOptions {
   samples: number;
   intervalMs: number;
   initialDelayMs: number;
+  /** Checks probed at the same time; 0 for all of them. */
   concurrency: number;
   timeoutMs: number;
   bearerToken: string | undefined;
@@ -128,7 +129,7 @@ async function sampleCheck(
   return { check, url, samples };
 }
 
-/** Every check `samples` times, `intervalMs` apart, up to `concurrency` checks at once. */
+/** Every check `samples` times, `intervalMs` apart, up to `concurrency` checks at once (0: all). */
 export async function sampleChecks(checks: readonly Check[], opts: SamplingOptions): Promise<CheckSamples[]> {
   // Every URL and expectation is checked before the first request: bad input sends nothing.
   for (const check of checks) checkUrl(check, opts.baseUrl);
@@ -136,5 +137,7 @@ export async function sampleChecks(checks: readonly Check[], opts: SamplingOptio
     checks.map((c) => compileJsonConditions(c.expect?.json, 'checks', `the check "${c.name}"'s expect.json`)),
   );
   if (opts.initialDelayMs > 0) await sleep(opts.initialDelayMs);
-  return mapLimit(checks, opts.concurrency, (check, i) => sampleCheck(check, matchers[i] ?? [], opts));
+  return mapLimit(checks, opts.concurrency || checks.length, (check, i) =>
+    sampleCheck(check, matchers[i] ?? [], opts),
+  );
 }
