@@ -27,7 +27,9 @@ afterAll(async () => {
   await pgc?.stop();
 });
 
-describe('backup, verify, encrypt, store, fetch, decrypt, restore', () => {
+// age's passphrase mode runs scrypt at its full work factor several times in each test (as the product
+// must): seconds on an idle machine, over a minute on a loaded 2-core one.
+describe('backup, verify, encrypt, store, fetch, decrypt, restore', { timeout: 180_000 }, () => {
   it('round-trips through a path store with a passphrase, and the restore brings back the rows and drops what came later', async () => {
     const target = parseDatabaseUrl('database-url', pgc.url('clinic'));
     const storeDir = temp();
