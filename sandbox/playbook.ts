@@ -60,6 +60,16 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
     { number: 42, title: 'Consent records', shas: [SANDBOX_SHA], baseRef: 'main', merged: true },
     [{ user: 'clinical-lead', state: 'APPROVED' }],
   );
+  // The approvers of the README, a run's author cannot approve it, only protected branches deploy.
+  github.setEnvironment(REPOSITORY, 'production', {
+    reviewers: [
+      { type: 'User', name: 'medical-director' },
+      { type: 'User', name: 'compliance-officer' },
+      { type: 'User', name: 'cto' },
+    ],
+    preventSelfReview: true,
+    branchPolicy: { protected_branches: true, custom_branch_policies: false },
+  });
   const [workflow, rollbackWorkflow] = await Promise.all([
     loadWorkflow(join(ROOT, '.github/workflows/playbook.yml')),
     loadWorkflow(join(ROOT, '.github/workflows/rollback.yml')),

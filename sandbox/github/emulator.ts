@@ -1,7 +1,8 @@
 /**
  * A GitHub REST emulator on loopback for what the actions ask of GitHub: issues (the incident record),
  * deployments and their statuses (vercel-deploy, rollback), and a change's review record (preflight:
- * pull requests of a commit, reviews, check runs, commit statuses, required status checks). GitHub's
+ * pull requests of a commit, reviews, check runs, commit statuses, required status checks; the protection
+ * of an environment). GitHub's
  * paths, fields, status codes and error shape, token auth (401 "Bad credentials") and 5xx on demand, so
  * Octokit talks to it unchanged through `baseUrl`. Tests seed the review record directly.
  */
@@ -10,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { deploymentRoutes } from './deployments.js';
+import { type EmulatedEnvironment, environmentRoutes } from './environments.js';
 import { fail, type Route, readJson, send } from './http.js';
 import { issueRoutes } from './issues.js';
 import { reviewRoutes } from './reviews.js';
@@ -33,13 +35,20 @@ export interface GitHubEmulator {
   addCheckRun(repo: string, sha: string, run: EmulatedCheckRun): void;
   addCommitStatus(repo: string, sha: string, status: { context: string; state: string }): void;
   protectBranch(repo: string, branch: string, requiredChecks: string[]): void;
+  /** Creates or changes an environment's protection; unset fields are GitHub's defaults (none). */
+  setEnvironment(repo: string, name: string, protection?: Partial<EmulatedEnvironment>): void;
   /** The next `n` requests answer 502. */
   failNext(n: number): void;
   requests: { method: string; path: string }[];
   close(): Promise<void>;
 }
 
-const ROUTES: Route<GitHubState>[] = [...issueRoutes, ...deploymentRoutes, ...reviewRoutes];
+const ROUTES: Route<GitHubState>[] = [
+  ...issueRoutes,
+  ...deploymentRoutes,
+  ...reviewRoutes,
+  ...environmentRoutes,
+];
 
 export async function startGitHubEmulator(): Promise<GitHubEmulator> {
   const token = `ghs_${randomBytes(12).toString('hex')}`;
@@ -101,6 +110,16 @@ export async function startGitHubEmulator(): Promise<GitHubEmulator> {
     },
     protectBranch(repo, branch, requiredChecks) {
       state.repo(repo).protections.set(branch, requiredChecks);
+    },
+    setEnvironment(repo, name, protection = {}) {
+      state.repo(repo).environments.set(name, {
+        reviewers: [],
+        preventSelfReview: false,
+        waitTimerMinutes: 0,
+        branchPolicy: null,
+        canAdminsBypass: true,
+        ...protection,
+      });
     },
     failNext: (n) => {
       failures = n;

@@ -1,5 +1,7 @@
 /** What the GitHub emulator keeps per repository, in memory. */
 
+import type { EmulatedEnvironment } from './environments.js';
+
 export interface EmulatedIssue {
   number: number;
   title: string;
@@ -64,6 +66,7 @@ export interface RepoState {
   commitStatuses: Map<string, { context: string; state: string }[]>;
   /** Branch → required status check contexts; a branch not here is not protected. */
   protections: Map<string, string[]>;
+  environments: Map<string, EmulatedEnvironment>;
 }
 
 export class GitHubState {
@@ -81,6 +84,7 @@ export class GitHubState {
         checkRuns: new Map(),
         commitStatuses: new Map(),
         protections: new Map(),
+        environments: new Map(),
       };
       this.repos.set(name, r);
     }

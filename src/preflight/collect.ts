@@ -3,6 +3,7 @@ import { collectBackups } from './collectors/backups.js';
 import { collectChange } from './collectors/change.js';
 import { collectCoverage } from './collectors/coverage.js';
 import { collectEndpoints } from './collectors/endpoints.js';
+import { collectEnvironment } from './collectors/environment.js';
 import { collectReview } from './collectors/review.js';
 import { collectSecurity } from './collectors/security.js';
 import { collectTls } from './collectors/tls.js';
@@ -55,7 +56,7 @@ export async function collectPreflightFacts(
     inputs.githubToken ? import('@actions/github') : undefined,
     inputs.databaseUrl ? import('./collectors/database.js') : undefined,
   ]);
-  const [endpoints, monitoring, tls, database, coverage, security, review, vercel, backups] =
+  const [endpoints, monitoring, tls, database, coverage, security, review, vercel, backups, environment] =
     await Promise.all([
       inputs.endpoints.length ? collectEndpoints(inputs.endpoints, healthSettings) : undefined,
       inputs.monitoring.length ? collectEndpoints(inputs.monitoring, monitoringSettings) : undefined,
@@ -78,6 +79,16 @@ export async function collectPreflightFacts(
       inputs.backupManifest
         ? collectBackups(inputs.backupManifest.source, inputs.backupManifest.display, now)
         : undefined,
+      inputs.githubToken && inputs.environment
+        ? attempt('environment', errors, () =>
+            collectEnvironment(
+              inputs.githubToken ?? '',
+              ctx.apiUrl,
+              ctx.repository,
+              inputs.environment ?? '',
+            ),
+          )
+        : undefined,
     ]);
   const facts: PreflightFacts = { change: collectChange(ctx, now) };
   if (endpoints) facts.endpoints = endpoints;
@@ -89,6 +100,7 @@ export async function collectPreflightFacts(
   if (review) facts.review = review;
   if (vercel) facts.vercel = vercel;
   if (backups) facts.backups = backups;
+  if (environment) facts.environment = environment;
   if (errors.length) facts.collectorErrors = errors;
   return { facts, errors };
 }

@@ -7,6 +7,7 @@ import {
   parseInteger,
   parseLines,
   parseList,
+  parseSingleLine,
   resolvePath,
 } from '../runner/inputs.js';
 import type { RunContext } from '../runner/runner.js';
@@ -37,6 +38,8 @@ export interface PreflightInputs {
   coverage: { path: string; display: string } | undefined;
   sarif: { path: string; display: string }[];
   githubToken: string | undefined;
+  /** The environment whose protection is checked (with githubToken). */
+  environment: string | undefined;
   vercel:
     | { token: string; project: string; team: string | undefined; apiUrl: string; required: string[] }
     | undefined;
@@ -158,6 +161,9 @@ export async function readPreflightInputs(input: InputReader, ctx: RunContext): 
     coverage: input('coverage-file') ? file(ctx.workspace, input('coverage-file')) : undefined,
     sarif: await expandGlobs('sarif-files', input('sarif-files'), ctx.workspace),
     githubToken: input('github-token') || undefined,
+    // GitHub's limit on an environment name: 255 characters.
+    environment:
+      parseSingleLine('protected-environment', input('protected-environment'), { max: 255 }) || undefined,
     vercel: vercelToken
       ? {
           token: vercelToken,

@@ -93,6 +93,7 @@ const REQUIRED = [
   ['preflight.security-findings', '/security', 'sarif-files'],
   ['preflight.code-review', '/review', 'github-token'],
   ['preflight.required-checks', '/review', 'github-token'],
+  ['preflight.environment-protected', '/environment', 'github-token'],
   ['preflight.backup-fresh', '/backups', 'backup-manifest'],
 ] as const;
 const facts = (run: ActionRun) => JSON.parse(readFileSync(run.outputs.facts ?? '', 'utf8'));
@@ -121,6 +122,7 @@ describe('preflight-check action', () => {
           ['preflight.tls-valid', '/tls'],
           ['preflight.code-review', '/review'],
           ['preflight.required-checks', '/review'],
+          ['preflight.environment-protected', '/environment'],
         ),
       },
     );
@@ -129,7 +131,7 @@ describe('preflight-check action', () => {
       decision: 'pass',
       passed: '8',
       failed: '0',
-      waived: '3',
+      waived: '4',
       'not-checked': '1', // the optional Vercel check
     });
     expect(status(run, 'preflight.vercel-env')).toBe('not-checked');
@@ -273,6 +275,77 @@ describe('preflight-check action', () => {
       await github.close();
     }
   });
+
+  it('reads how the production environment is protected: an approval anyone can skip fails the gate', async () => {
+    const github = await startGitHubEmulator();
+    try {
+      const repo = 'neonpro/healthcare-platform';
+      const others = REQUIRED.filter(([, fact]) => fact !== '/environment').map(
+        ([rule, fact]) => [rule, fact] as [string, string],
+      );
+      const check = (inputs: Record<string, string> = {}) =>
+        preflight({ 'github-token': github.token, waivers: 'waivers.json', ...inputs }, waive(...others), {
+          GITHUB_API_URL: github.apiUrl,
+        });
+      const environmentRule = (run: ActionRun) =>
+        report(run).results.find((r: { ruleId: string }) => r.ruleId === 'preflight.environment-protected');
+
+      // Never set up: GitHub would create it, unprotected, when the first job names it.
+      const missing = await check();
+      expect(missing.exitCode).toBe(1);
+      expect(facts(missing).environment).toMatchObject({ name: 'production', exists: false });
+      expect(environmentRule(missing).status).toBe('fail');
+      expect(report(missing).blocking).toContain('preflight.environment-protected');
+
+      github.setEnvironment(repo, 'production');
+      const bare = await check();
+      expect(bare.exitCode).toBe(1);
+      expect(facts(bare).environment).toMatchObject({
+        exists: true,
+        requiredReviewers: 0,
+        branchPolicy: 'all',
+      });
+      expect(environmentRule(bare).message).toMatch(/requiredReviewers/);
+
+      github.setEnvironment(repo, 'production', {
+        reviewers: [
+          { type: 'User', name: 'medical-director' },
+          { type: 'Team', name: 'compliance' },
+        ],
+        preventSelfReview: false,
+        branchPolicy: { protected_branches: true, custom_branch_policies: false },
+      });
+      const selfReview = await check();
+      expect(selfReview.exitCode).toBe(1);
+      expect(environmentRule(selfReview).message).toMatch(/preventSelfReview/);
+
+      github.setEnvironment(repo, 'production', {
+        reviewers: [{ type: 'User', name: 'medical-director' }],
+        preventSelfReview: true,
+        branchPolicy: { protected_branches: true, custom_branch_policies: false },
+      });
+      const protectedEnv = await check();
+      expect(protectedEnv.exitCode, protectedEnv.stdout).toBe(0);
+      expect(facts(protectedEnv).environment).toEqual({
+        name: 'production',
+        exists: true,
+        reviewers: ['medical-director'],
+        requiredReviewers: 1,
+        preventSelfReview: true,
+        waitTimerMinutes: 0,
+        branchPolicy: 'protected-branches',
+        canAdminsBypass: true,
+      });
+      expect(environmentRule(protectedEnv).status).toBe('pass');
+
+      // Another environment name is read when the workflow uses one.
+      const staging = await check({ 'protected-environment': 'production-eu' });
+      expect(facts(staging).environment).toMatchObject({ name: 'production-eu', exists: false });
+      expect(staging.exitCode).toBe(1);
+    } finally {
+      await github.close();
+    }
+  });
 });
 
 describe('preflight-check fails closed: what was not collected is not checked, never passed', () => {
@@ -284,10 +357,10 @@ describe('preflight-check fails closed: what was not collected is not checked, n
       passed: '1', // preflight.collectors: no collector ran, none failed
       failed: '0',
       waived: '0',
-      'not-checked': '11',
+      'not-checked': '12',
     });
     const json = report(run);
-    expect(json.counts).toMatchObject({ notChecked: 11, notCheckedRequired: 10, total: 12 });
+    expect(json.counts).toMatchObject({ notChecked: 12, notCheckedRequired: 11, total: 13 });
     for (const [rule, fact, input] of REQUIRED) {
       const result = json.results.find((r: { ruleId: string }) => r.ruleId === rule);
       expect(result.status, rule).toBe('not-checked');
@@ -297,7 +370,7 @@ describe('preflight-check fails closed: what was not collected is not checked, n
     expect(status(run, 'preflight.vercel-env')).toBe('not-checked');
     expect(json.blocking).not.toContain('preflight.vercel-env');
 
-    expect(run.summary).toContain('**11** not checked (10 required)');
+    expect(run.summary).toContain('**12** not checked (11 required)');
     const notChecked = run.summary.slice(run.summary.indexOf('### Not checked'));
     for (const [rule, , input] of REQUIRED) {
       expect(notChecked).toMatch(
@@ -305,7 +378,7 @@ describe('preflight-check fails closed: what was not collected is not checked, n
       );
     }
     expect(errors(run).at(-1)?.message).toMatch(
-      /^Preflight failed: 10 rule\(s\) at or above high did not pass \(10 not checked: a required fact is missing\)/,
+      /^Preflight failed: 11 rule\(s\) at or above high did not pass \(11 not checked: a required fact is missing\)/,
     );
 
     const sarifLog = JSON.parse(readFileSync(join(run.workspace, 'out/preflight.sarif'), 'utf8'));
@@ -316,7 +389,7 @@ describe('preflight-check fails closed: what was not collected is not checked, n
       properties: { notChecked: true, blocking: true },
     });
     const junit = readFileSync(join(run.workspace, 'out/preflight.xml'), 'utf8');
-    expect(junit).toContain('tests="12" failures="10" errors="0" skipped="1"');
+    expect(junit).toContain('tests="13" failures="11" errors="0" skipped="1"');
     expect(junit).toMatch(
       /<failure message="Not checked, and the policy requires it: \/tls was not collected[^"]*" type="not-checked">/,
     );
@@ -327,7 +400,7 @@ describe('preflight-check fails closed: what was not collected is not checked, n
     const run = await preflight({ waivers: 'waivers.json' }, waive(['preflight.tls-valid', '/tls']));
     expect(run.exitCode).toBe(1);
     expect(status(run, 'preflight.tls-valid')).toBe('waived');
-    expect(run.outputs).toMatchObject({ waived: '1', 'not-checked': '10' });
+    expect(run.outputs).toMatchObject({ waived: '1', 'not-checked': '11' });
     const json = report(run);
     expect(json.blocking).not.toContain('preflight.tls-valid');
     expect(json.waivers[0]).toMatchObject({ state: 'active', waiver: { rule: 'preflight.tls-valid' } });
@@ -339,7 +412,7 @@ describe('preflight-check fails closed: what was not collected is not checked, n
       waive(...REQUIRED.map(([rule, fact]) => [rule, fact] as [string, string])),
     );
     expect(run.exitCode, run.stdout).toBe(0);
-    expect(run.outputs).toMatchObject({ decision: 'pass', waived: '10', 'not-checked': '1', passed: '1' });
+    expect(run.outputs).toMatchObject({ decision: 'pass', waived: '11', 'not-checked': '1', passed: '1' });
   });
 });
 
