@@ -116,16 +116,24 @@ describe('waivers an auditor accepts', () => {
   });
 
   it('refuses each broken limit alone: lifetime, ticket, approver of a critical rule', async () => {
-    const tooLong = await gate([waiver({ createdAt: inDays(-10), expiresAt: inDays(85) })], {
-      approvers: '@alice\n',
-    });
+    // Both dates from one clock reading: 95.5 days apart, reported as 96.
+    const base = Date.now();
+    const tooLong = await gate(
+      [
+        waiver({
+          createdAt: new Date(base - 10 * DAY).toISOString(),
+          expiresAt: new Date(base + 85.5 * DAY).toISOString(),
+        }),
+      ],
+      { approvers: '@alice\n' },
+    );
     expect(status(tooLong, 't.critical')).toBe('fail');
     expect(report(tooLong).waivers[0].problems).toEqual([
       expect.stringMatching(
-        /^it lasts 95 days \(from .+ to .+\), more than the 90 days policy test\/policy allows$/,
+        /^it lasts 96 days \(from .+ to .+\), more than the 90 days policy test\/policy allows$/,
       ),
     ]);
-    expect(report(tooLong).waivers[0].lifetimeDays).toBe(95);
+    expect(report(tooLong).waivers[0].lifetimeDays).toBe(96);
 
     const badTicket = await gate([waiver({ ticket: 'X' })], { approvers: '@alice\n' });
     expect(status(badTicket, 't.critical')).toBe('fail');
