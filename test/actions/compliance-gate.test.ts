@@ -210,6 +210,13 @@ describe('compliance gate action', () => {
       '| lgpd.security-assessment | all | active | Q1 assessment retest booked | cto@neonpro.healthcare | ✅ listed in .github/deploy-gates/approvers | SEC-42 | 2026-04-30T00:00:00Z | 50 |',
     );
     expect(evidenceOf(run).waivers.inForce).toHaveLength(1);
+    // The evidence says who approved and why that approver counts, and how long the exception lasts.
+    expect(evidenceOf(run).waivers.inForce[0]).toMatchObject({
+      daysLeft: 50,
+      lifetimeDays: 51,
+      problems: [],
+      approverCheck: { required: true, ok: true, detail: 'listed in .github/deploy-gates/approvers' },
+    });
   });
 
   it('warns about a waiver that expires within 14 days', async () => {
