@@ -1,8 +1,8 @@
 /**
  * A GitHub REST emulator on loopback for what the actions ask of GitHub: issues (the incident record),
- * deployments and their statuses (vercel-deploy, rollback), and a change's review record (preflight:
+ * deployments and their statuses (vercel-deploy, rollback), a change's review record (preflight:
  * pull requests of a commit, reviews, check runs, commit statuses, required status checks; the protection
- * of an environment). GitHub's
+ * of an environment), and team memberships (who may approve a waiver). GitHub's
  * paths, fields, status codes and error shape, token auth (401 "Bad credentials") and 5xx on demand, so
  * Octokit talks to it unchanged through `baseUrl`. Tests seed the review record directly.
  */
@@ -21,8 +21,10 @@ import {
   type EmulatedIssue,
   type EmulatedPullRequest,
   type EmulatedReview,
+  type EmulatedTeamMember,
   GitHubState,
 } from './state.js';
+import { teamMembership } from './teams.js';
 
 export type { EmulatedDeployment, EmulatedIssue } from './state.js';
 
@@ -37,6 +39,7 @@ export interface GitHubEmulator {
   protectBranch(repo: string, branch: string, requiredChecks: string[]): void;
   /** Creates or changes an environment's protection; unset fields are GitHub's defaults (none). */
   setEnvironment(repo: string, name: string, protection?: Partial<EmulatedEnvironment>): void;
+  addTeamMember(org: string, slug: string, login: string, member?: Partial<EmulatedTeamMember>): void;
   /** The next `n` requests answer 502. */
   failNext(n: number): void;
   requests: { method: string; path: string }[];
@@ -68,6 +71,8 @@ export async function startGitHubEmulator(): Promise<GitHubEmulator> {
     if (req.headers.authorization !== `token ${token}` && req.headers.authorization !== `Bearer ${token}`) {
       return send(res, fail(401, 'Bad credentials'));
     }
+    const membership = method === 'GET' ? teamMembership(state, url.pathname, origin) : undefined;
+    if (membership) return send(res, membership);
     const m = /^\/repos\/([^/]+\/[^/]+)(\/.*)$/.exec(url.pathname);
     for (const route of m ? ROUTES : []) {
       const params = route.method === method ? route.path.exec(m?.[2] ?? '') : null;
@@ -120,6 +125,9 @@ export async function startGitHubEmulator(): Promise<GitHubEmulator> {
         canAdminsBypass: true,
         ...protection,
       });
+    },
+    addTeamMember(org, slug, login, member = {}) {
+      state.teamMembers(org, slug).set(login.toLowerCase(), { role: 'member', state: 'active', ...member });
     },
     failNext: (n) => {
       failures = n;

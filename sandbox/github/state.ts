@@ -69,8 +69,25 @@ export interface RepoState {
   environments: Map<string, EmulatedEnvironment>;
 }
 
+export interface EmulatedTeamMember {
+  role: 'member' | 'maintainer';
+  state: 'active' | 'pending';
+}
+
 export class GitHubState {
   private readonly repos = new Map<string, RepoState>();
+  /** `org/slug` (lower case) → login (lower case) → membership. */
+  private readonly teams = new Map<string, Map<string, EmulatedTeamMember>>();
+
+  teamMembers(org: string, slug: string): Map<string, EmulatedTeamMember> {
+    const key = `${org}/${slug}`.toLowerCase();
+    let members = this.teams.get(key);
+    if (!members) {
+      members = new Map();
+      this.teams.set(key, members);
+    }
+    return members;
+  }
   private nextId = 1;
 
   repo(name: string): RepoState {

@@ -18,13 +18,18 @@ await runAction(async (runner) => {
   const ctx = runContext(runner.env);
   const input = (name: string) => runner.input(name);
   // Every input is checked, and every file read, before anything is written.
-  const gateInputs = readGateInputs(input, ctx, {
-    reportName: 'compliance-gate',
-    policies: DEFAULT_POLICIES,
-  });
+  const gateInputs = readGateInputs(
+    input,
+    ctx,
+    {
+      reportName: 'compliance-gate',
+      policies: DEFAULT_POLICIES,
+    },
+    (secret) => runner.setSecret(secret),
+  );
   const inputs = readComplianceInputs(input, ctx);
   const clock = readClock(runner.env);
-  const prepared = await prepareGate(gateInputs, ctx.workspace);
+  const prepared = await prepareGate(gateInputs, ctx.workspace, ctx.apiUrl);
   const collected = await collectComplianceFacts(inputs, ctx.workspace, clock.now);
   const deployment = await readDeployment(ctx, runner.env);
   if (clock.source !== 'system') {

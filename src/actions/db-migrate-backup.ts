@@ -32,8 +32,13 @@ await runAction(async (runner) => {
     if (input(secret)) runner.setSecret(input(secret));
   const inputs = readMigrateInputs(input, ctx);
   if (inputs.target.password) runner.setSecret(inputs.target.password);
-  const gateInputs = readGateInputs(input, ctx, { reportName: 'db-migrate', policies: 'builtin:db-migrate' });
-  const prepared = await prepareGate(gateInputs, ctx.workspace);
+  const gateInputs = readGateInputs(
+    input,
+    ctx,
+    { reportName: 'db-migrate', policies: 'builtin:db-migrate' },
+    (secret) => runner.setSecret(secret),
+  );
+  const prepared = await prepareGate(gateInputs, ctx.workspace, ctx.apiUrl);
   const cmd = resolveMigrationCommand(inputs.migrate, inputs.workdir, inputs.migrateCommand);
 
   const stateBefore = await readState(inputs);

@@ -13,7 +13,9 @@ import { runContext } from '../runner/runner.js';
 await runAction(async (runner) => {
   const ctx = runContext(runner.env);
   const input = (name: string) => runner.input(name);
-  const inputs = readGateInputs(input, ctx, { reportName: 'policy-gate' });
+  const inputs = readGateInputs(input, ctx, { reportName: 'policy-gate' }, (secret) =>
+    runner.setSecret(secret),
+  );
   const factPaths = parseList(input('facts'));
   if (factPaths.length === 0) {
     throw new InputError(
@@ -22,7 +24,7 @@ await runAction(async (runner) => {
       'List one or more JSON or YAML facts files (later files win).',
     );
   }
-  const prepared = await prepareGate(inputs, ctx.workspace);
+  const prepared = await prepareGate(inputs, ctx.workspace, ctx.apiUrl);
   const documents = await Promise.all(
     factPaths.map((p) => {
       const path = resolvePath(ctx.workspace, p);

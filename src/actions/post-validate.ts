@@ -21,13 +21,18 @@ await runAction(async (runner) => {
   if (bearerToken) runner.setSecret(bearerToken);
   const protectionBypass = input('protection-bypass') || undefined;
   if (protectionBypass) runner.setSecret(protectionBypass);
-  const gateInputs = readGateInputs(input, ctx, {
-    reportName: 'post-validate',
-    policies: 'builtin:post-validate',
-  });
+  const gateInputs = readGateInputs(
+    input,
+    ctx,
+    {
+      reportName: 'post-validate',
+      policies: 'builtin:post-validate',
+    },
+    (secret) => runner.setSecret(secret),
+  );
   gateInputs.junitFile ??= join(ctx.runnerTemp, 'deploy-gates', `post-validate-${ctx.action}.xml`);
   const inputs = await readValidateInputs(input, ctx, { bearerToken, protectionBypass });
-  const prepared = await prepareGate(gateInputs, ctx.workspace);
+  const prepared = await prepareGate(gateInputs, ctx.workspace, ctx.apiUrl);
 
   const { sampling } = inputs;
   runner.info(

@@ -28,9 +28,14 @@ await runAction(async (runner) => {
       }
     }
   }
-  const gateInputs = readGateInputs(input, ctx, { reportName: 'preflight', policies: 'builtin:preflight' });
+  const gateInputs = readGateInputs(
+    input,
+    ctx,
+    { reportName: 'preflight', policies: 'builtin:preflight' },
+    (secret) => runner.setSecret(secret),
+  );
   const inputs = await readPreflightInputs(input, ctx);
-  const prepared = await prepareGate(gateInputs, ctx.workspace);
+  const prepared = await prepareGate(gateInputs, ctx.workspace, ctx.apiUrl);
   const extra = await Promise.all(
     inputs.extraFacts.map((f) => readFactsFile(f.path, f.display, 'extra-facts')),
   );

@@ -9,6 +9,8 @@ import {
   fixItem,
   resultRow,
   type SummaryOptions,
+  WAIVER_TABLE_HEAD,
+  WAIVER_TABLE_RULE,
   waiverRow,
 } from '../report/summary.js';
 import type { ChangeWindowFacts } from './change-window.js';
@@ -143,12 +145,7 @@ export function approverSummary(
       intro:
         outcome.waivers.length === 0
           ? ['### Waivers', '', 'No waivers.']
-          : [
-              '### Waivers',
-              '',
-              '| Rule | Scope | State | Reason | Approver | Ticket | Expires | Days left |',
-              '| --- | --- | --- | --- | --- | --- | --- | --- |',
-            ],
+          : ['### Waivers', '', WAIVER_TABLE_HEAD, WAIVER_TABLE_RULE],
       items: outcome.waivers.map(waiverRow),
       omitted: (count) => omitted(count, 'waivers'),
     });

@@ -4,7 +4,7 @@ import { missingFacts, missingViolation, notCheckedHeadline } from './needs.js';
 import { RuleCompiler } from './rule-compiler.js';
 import type { LoadedPolicy, MissingFact, Rule, RuleResult, Violation, Waiver } from './types.js';
 import { describeViolation, locateViolations, toViolations } from './violations.js';
-import { isHonoured } from './waivers.js';
+import type { WaiverJudge } from './waivers.js';
 
 let sharedCompiler: RuleCompiler | undefined;
 
@@ -62,28 +62,34 @@ interface WaiverSplit {
   waived: Violation[];
   remaining: Violation[];
   used: Waiver[];
-  /** Waivers for the rule that have expired: named in the message, never honoured. */
-  expired: Waiver[];
+  /** Waivers for the rule that are expired or refused, with why: named in the message, never honoured. */
+  unhonoured: { waiver: Waiver; why: string }[];
 }
 
 /** Which violations waivers in force cover (a waiver covers its scope and everything below it). */
-function splitByWaivers(rule: Rule, violations: Violation[], waivers: Waiver[], now: Date): WaiverSplit {
+function splitByWaivers(
+  rule: Rule,
+  violations: Violation[],
+  waivers: Waiver[],
+  judge: WaiverJudge,
+): WaiverSplit {
   const mine = waivers.filter((w) => w.rule === rule.id);
-  const honoured = mine.filter((w) => isHonoured(w, now));
+  const honoured = mine.filter((w) => judge(w) === undefined);
   const covering = (v: Violation) => honoured.find((w) => isWithin(v.pointer, w.scope ?? ''));
   const waived = violations.filter((v) => covering(v));
   return {
     waived,
     remaining: violations.filter((v) => !covering(v)),
     used: honoured.filter((w) => waived.some((v) => isWithin(v.pointer, w.scope ?? ''))),
-    expired: mine.filter((w) => !isHonoured(w, now)),
+    unhonoured: mine.flatMap((waiver) => {
+      const why = judge(waiver);
+      return why === undefined ? [] : [{ waiver, why }];
+    }),
   };
 }
 
-function expiredNote(expired: Waiver[]): string {
-  return expired.length > 0
-    ? ` — waiver ${expired.map((w) => `${w.ticket} expired ${w.expiresAt}`).join(', ')} is not honoured`
-    : '';
+function unhonouredNote(unhonoured: WaiverSplit['unhonoured']): string {
+  return unhonoured.map(({ waiver, why }) => ` — waiver ${waiver.ticket} ${why}`).join('');
 }
 
 /**
@@ -95,10 +101,10 @@ function notChecked(
   rule: Rule,
   missing: MissingFact[],
   waivers: Waiver[],
-  now: Date,
+  judge: WaiverJudge,
 ): RuleResult {
   const required = missing.filter((m) => m.required).map(missingViolation);
-  const split = splitByWaivers(rule, required, waivers, now);
+  const split = splitByWaivers(rule, required, waivers, judge);
   if (required.length > 0 && split.remaining.length === 0) {
     return {
       ...base,
@@ -112,7 +118,7 @@ function notChecked(
   return {
     ...base,
     status: 'not-checked',
-    message: `${notCheckedHeadline(missing)}${split.remaining.length > 0 ? expiredNote(split.expired) : ''}`,
+    message: `${notCheckedHeadline(missing)}${split.remaining.length > 0 ? unhonouredNote(split.unhonoured) : ''}`,
     violations: split.remaining,
     waivedViolations: split.waived,
     waivers: split.used,
@@ -125,7 +131,7 @@ function evaluateRule(
   index: number,
   facts: JsonObject,
   waivers: Waiver[],
-  now: Date,
+  judge: WaiverJudge,
   compiler: RuleCompiler,
 ): RuleResult {
   const rule = loaded.policy.rules[index] as Rule;
@@ -136,11 +142,11 @@ function evaluateRule(
   }
   // Fail closed: a rule is never passed on facts nobody collected.
   const missing = missingFacts(loaded.policy, rule, facts);
-  if (missing.length > 0) return notChecked(base, rule, missing, waivers, now);
+  if (missing.length > 0) return notChecked(base, rule, missing, waivers, judge);
   if (compiled.validate(facts)) return base;
 
   const violations = locateViolations(toViolations(compiled.validate.errors ?? []), facts);
-  const { waived, remaining, used, expired } = splitByWaivers(rule, violations, waivers, now);
+  const { waived, remaining, used, unhonoured } = splitByWaivers(rule, violations, waivers, judge);
   if (remaining.length === 0) {
     return {
       ...base,
@@ -153,7 +159,7 @@ function evaluateRule(
   return {
     ...base,
     status: 'fail',
-    message: `${headline(rule, remaining)}${expiredNote(expired)}`,
+    message: `${headline(rule, remaining)}${unhonouredNote(unhonoured)}`,
     violations: remaining,
     waivedViolations: waived,
     waivers: used,
@@ -165,7 +171,7 @@ export async function evaluatePolicies(
   policies: LoadedPolicy[],
   facts: JsonObject,
   waivers: Waiver[],
-  now: Date,
+  judge: WaiverJudge,
   compiler: RuleCompiler = defaultCompiler(),
 ): Promise<RuleResult[]> {
   await compiler.prepare(policies);
@@ -173,7 +179,7 @@ export async function evaluatePolicies(
   const needLines: Promise<void>[] = [];
   for (const loaded of policies) {
     loaded.policy.rules.forEach((_, index) => {
-      const result = evaluateRule(loaded, index, facts, waivers, now, compiler);
+      const result = evaluateRule(loaded, index, facts, waivers, judge, compiler);
       const at = results.push(result) - 1;
       // Lines cost a second parse of the policy file; only results that get annotated need them.
       if (result.status !== 'pass') {

@@ -4,14 +4,31 @@ import { evaluatePolicies } from './evaluate.js';
 import { isMissingRequired } from './needs.js';
 import type { RuleCompiler } from './rule-compiler.js';
 import { atLeast, bySeverity } from './severity.js';
-import type { Counts, GateOutcome, LoadedPolicy, Mode, RuleResult, Severity, Waiver } from './types.js';
-import { classifyWaivers } from './waivers.js';
+import type {
+  ApproverCheck,
+  Counts,
+  GateOutcome,
+  LoadedPolicy,
+  Mode,
+  Policy,
+  Rule,
+  RuleResult,
+  Severity,
+  Waiver,
+} from './types.js';
+import { auditWaiver, type WaiverAudit } from './waiver-limits.js';
+import { classifyWaivers, waiverJudge } from './waivers.js';
 
 export interface GateRequest {
   policies: LoadedPolicy[];
   /** Merged facts, `now` included. */
   facts: JsonObject;
   waivers: Waiver[];
+  /**
+   * Approver checks of the waivers, made by the caller (prepareGate reads the approvers file and team
+   * memberships). Absent in policy tests and the CLI, which judge rules, not people.
+   */
+  approvals?: ReadonlyMap<Waiver, ApproverCheck>;
   failOn: Severity;
   mode: Mode;
   now: Date;
@@ -46,13 +63,37 @@ function blocks(result: RuleResult, failOn: Severity): boolean {
   );
 }
 
+/** Each waiver against the limits of the policy holding its rule, once per gate. */
+function auditWaivers(
+  policies: LoadedPolicy[],
+  waivers: Waiver[],
+  approvals: ReadonlyMap<Waiver, ApproverCheck> | undefined,
+  now: Date,
+): Map<Waiver, WaiverAudit> {
+  const owners = new Map<string, { rule: Rule; policy: Policy }>();
+  for (const { policy } of policies) for (const rule of policy.rules) owners.set(rule.id, { rule, policy });
+  return new Map(
+    waivers.map((waiver) => [
+      waiver,
+      auditWaiver(waiver, owners.get(waiver.rule), approvals?.get(waiver), now),
+    ]),
+  );
+}
+
 /**
  * The gate's decision: it fails when an unwaived failure is at or above `failOn`, when any rule could
  * not be evaluated, or when a fact the policy requires is missing and not waived. `audit` mode reaches the same decision but the caller does not fail the step.
  */
 export async function decideGate(request: GateRequest): Promise<GateOutcome> {
   const { policies, facts, waivers, failOn, mode, now } = request;
-  const results = await evaluatePolicies(policies, facts, waivers, now, request.compiler);
+  const audits = auditWaivers(policies, waivers, request.approvals, now);
+  const results = await evaluatePolicies(
+    policies,
+    facts,
+    waivers,
+    waiverJudge(now, audits),
+    request.compiler,
+  );
   const blocking = results.filter((r) => blocks(r, failOn)).sort(bySeverity);
   const knownRules = new Set(results.map((r) => r.ruleId));
   const usedRules = new Set(results.filter((r) => r.waivers.length > 0).map((r) => r.ruleId));
@@ -65,7 +106,7 @@ export async function decideGate(request: GateRequest): Promise<GateOutcome> {
     counts: count(results),
     results,
     blocking,
-    waivers: classifyWaivers(waivers, now, knownRules, usedRules),
+    waivers: classifyWaivers(waivers, now, knownRules, usedRules, audits),
     policies: policies.map((p) => ({
       id: p.policy.id,
       title: p.policy.title,

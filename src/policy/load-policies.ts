@@ -6,6 +6,7 @@ import { assertDocument } from './document-schemas.js';
 import { builtinPoliciesDir } from './package-root.js';
 import { readStructured } from './structured-file.js';
 import type { LoadedPolicy, Policy } from './types.js';
+import { checkWaiverLimits } from './waiver-limits.js';
 
 const POLICY_EXTENSIONS = ['.json', '.yaml', '.yml'];
 const BUILTIN = 'builtin:';
@@ -164,6 +165,7 @@ export async function loadPolicy(
   };
   const policy = doc.data as Policy;
   checkNeeds(policy, display, input);
+  checkWaiverLimits(policy, display, input);
   return {
     policy,
     source: display,

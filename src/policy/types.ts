@@ -49,7 +49,16 @@ export interface Policy {
   version: string;
   /** The facts the rules need, by JSON Pointer: required or not, and what collects each. */
   facts?: Record<string, FactSpec>;
+  /** Limits a waiver for one of its rules must keep (defaults in waiver-limits.ts). */
+  waivers?: WaiverLimits;
   rules: Rule[];
+}
+
+/** A policy's `waivers` section. */
+export interface WaiverLimits {
+  maxDays?: number;
+  ticketPattern?: string;
+  approvalRequiredAt?: Severity;
 }
 
 /** A policy together with where it came from. */
@@ -88,7 +97,22 @@ export interface Waiver {
   reason: string;
   approver: string;
   ticket: string;
+  /** When it was granted; its lifetime runs from here (or from the run, when absent) to expiresAt. */
+  createdAt?: string;
   expiresAt: string;
+}
+
+/**
+ * Whether the approver of a waiver may waive its rule, as the approvers file and team memberships
+ * say. `required` is false for rules below the policy's approvalRequiredAt.
+ */
+export interface ApproverCheck {
+  required: boolean;
+  ok: boolean;
+  /** Policy tests and the CLI judge rules, not people: they leave the approver unchecked. */
+  unchecked?: true;
+  /** What was checked, e.g. "listed in .github/deploy-gates/approvers" or "member of @org/team". */
+  detail: string;
 }
 
 export interface RuleResult {
@@ -118,13 +142,19 @@ export interface RuleResult {
   missingFacts: MissingFact[];
 }
 
-export type WaiverState = 'active' | 'expiring' | 'expired' | 'unused' | 'unknown-rule';
+/** `refused`: the waiver breaks its policy's limits (lifetime, ticket, approver); it waives nothing. */
+export type WaiverState = 'active' | 'expiring' | 'expired' | 'refused' | 'unused' | 'unknown-rule';
 
 export interface WaiverReport {
   waiver: Waiver;
   state: WaiverState;
   /** Days until expiry (negative when expired). */
   daysLeft: number;
+  /** Days from createdAt (or the run) to expiry. */
+  lifetimeDays: number;
+  approverCheck: ApproverCheck;
+  /** Why the waiver is refused; empty when it keeps its policy's limits. */
+  problems: string[];
 }
 
 /** passed + failed + waived + notChecked = total; `failed` includes `errored`. */

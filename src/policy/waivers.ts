@@ -3,9 +3,9 @@ import { isPlainObject } from '../util/deep-merge.js';
 import { assertDocument } from './document-schemas.js';
 import { readStructured } from './structured-file.js';
 import type { Waiver, WaiverReport, WaiverState } from './types.js';
+import { auditWaiver, DAY_MS, type WaiverAudit } from './waiver-limits.js';
 
 export const EXPIRY_WARNING_DAYS = 14;
-const DAY_MS = 86_400_000;
 
 const EXPIRY_FIX =
   'Every waiver needs an expiry: set expiresAt to a UTC date and time, e.g. "2026-12-31T23:59:59Z".';
@@ -38,26 +38,36 @@ export async function readWaiversFile(path: string, display: string, input: stri
   return waivers;
 }
 
-export function isHonoured(waiver: Waiver, now: Date): boolean {
-  return Date.parse(waiver.expiresAt) > now.getTime();
+/** What follows "waiver <ticket>" when a waiver is not honoured (expired, or refused by its policy's limits); undefined when it is. */
+export type WaiverJudge = (waiver: Waiver) => string | undefined;
+
+export function waiverJudge(now: Date, audits: ReadonlyMap<Waiver, WaiverAudit>): WaiverJudge {
+  return (waiver) => {
+    if (Date.parse(waiver.expiresAt) <= now.getTime()) return `expired ${waiver.expiresAt} is not honoured`;
+    const problems = audits.get(waiver)?.problems ?? [];
+    return problems.length > 0 ? `is refused and not honoured: ${problems.join('; ')}` : undefined;
+  };
 }
 
-/** Expiry states, judged in this one place so no code path honours an expired waiver. */
+/** States, judged in this one place so no code path honours an expired or refused waiver. */
 export function classifyWaivers(
   waivers: Waiver[],
   now: Date,
   knownRules: ReadonlySet<string>,
   usedRules: ReadonlySet<string>,
+  audits: ReadonlyMap<Waiver, WaiverAudit>,
 ): WaiverReport[] {
   return waivers.map((waiver) => {
     const msLeft = Date.parse(waiver.expiresAt) - now.getTime();
     const daysLeft = Math.floor(msLeft / DAY_MS);
+    const audit = audits.get(waiver) ?? auditWaiver(waiver, undefined, undefined, now);
     let state: WaiverState;
     if (!knownRules.has(waiver.rule)) state = 'unknown-rule';
     else if (msLeft <= 0) state = 'expired';
+    else if (audit.problems.length > 0) state = 'refused';
     else if (msLeft < EXPIRY_WARNING_DAYS * DAY_MS) state = 'expiring';
     else if (!usedRules.has(waiver.rule)) state = 'unused';
     else state = 'active';
-    return { waiver, state, daysLeft };
+    return { waiver, state, daysLeft, ...audit };
   });
 }

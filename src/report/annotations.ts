@@ -118,8 +118,20 @@ function optionalNotCheckedAnnotation(result: RuleResult): Annotation | undefine
   };
 }
 
-function lapsingWaiverAnnotation({ waiver, state, daysLeft }: WaiverReport): Annotation | undefined {
+function lapsingWaiverAnnotation({
+  waiver,
+  state,
+  daysLeft,
+  problems,
+}: WaiverReport): Annotation | undefined {
   const who = `approved by ${waiver.approver}, ticket ${waiver.ticket}`;
+  if (state === 'refused') {
+    return {
+      level: 'warning',
+      title: `Waiver for ${waiver.rule} refused`,
+      message: `The waiver for ${waiver.rule} (${who}) is not honoured: ${problems.join('; ')}.`,
+    };
+  }
   if (state === 'expiring') {
     return {
       level: 'warning',

@@ -30,9 +30,14 @@ const WAIVER_STATE_LABEL: Record<WaiverState, string> = {
   active: 'active',
   expiring: '⚠️ expiring',
   expired: '❌ expired (not honoured)',
+  refused: '❌ refused (not honoured)',
   unused: 'unused',
   'unknown-rule': 'unknown rule',
 };
+
+export const WAIVER_TABLE_HEAD =
+  '| Rule | Scope | State | Reason | Approver | Approver check | Ticket | Expires | Days left |';
+export const WAIVER_TABLE_RULE = '| --- | --- | --- | --- | --- | --- | --- | --- | --- |';
 
 /** The job summary: decision, counts, a table of every rule, waivers, and how to fix what blocks. */
 export function toSummaryMarkdown(outcome: GateOutcome, opts: SummaryOptions): string {
@@ -67,12 +72,7 @@ export function toSummaryMarkdown(outcome: GateOutcome, opts: SummaryOptions): s
   }
   if (outcome.waivers.length > 0) {
     sections.push({
-      intro: [
-        '### Waivers',
-        '',
-        '| Rule | Scope | State | Reason | Approver | Ticket | Expires | Days left |',
-        '| --- | --- | --- | --- | --- | --- | --- | --- |',
-      ],
+      intro: ['### Waivers', '', WAIVER_TABLE_HEAD, WAIVER_TABLE_RULE],
       items: outcome.waivers.map(waiverRow),
       omitted: (count) => omitted(count, 'waivers'),
     });
@@ -124,14 +124,24 @@ export function waiverRow(report: WaiverReport): string {
   const cells = [
     md(waiver.rule),
     waiver.scope === undefined ? 'all' : md(waiver.scope),
-    WAIVER_STATE_LABEL[report.state],
+    // A refused waiver says why, so the author can fix it without opening the JSON report.
+    report.problems.length > 0 && report.state === 'refused'
+      ? `${WAIVER_STATE_LABEL.refused}: ${md(report.problems.join('; '))}`
+      : WAIVER_STATE_LABEL[report.state],
     md(waiver.reason),
     md(waiver.approver),
+    approverCell(report),
     md(waiver.ticket),
     md(waiver.expiresAt),
     String(report.daysLeft),
   ];
   return `| ${cells.join(' | ')} |`;
+}
+
+function approverCell({ approverCheck }: WaiverReport): string {
+  if (!approverCheck.required) return 'not required';
+  const mark = approverCheck.unchecked ? '❔' : approverCheck.ok ? '✅' : '❌';
+  return `${mark} ${md(approverCheck.detail)}`;
 }
 
 /** A rule not checked: which facts are missing, what collects each, and whether that blocks. */

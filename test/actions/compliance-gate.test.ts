@@ -44,7 +44,11 @@ const withManifest = (change: (m: typeof EXAMPLE) => void) => {
   change(m);
   return { '.github/compliance.json': m };
 };
-const waivers = (...list: object[]) => ({ 'waivers.yaml': { waivers: list } });
+// lgpd.security-assessment is critical: its waivers need an approver the repository lists.
+const waivers = (...list: object[]) => ({
+  'waivers.yaml': { waivers: list },
+  '.github/deploy-gates/approvers': 'cto@neonpro.healthcare\n',
+});
 const waiver = (rule: string, expiresAt: string, extra: object = {}) => ({
   rule,
   reason: 'Q1 assessment retest booked',
@@ -203,9 +207,16 @@ describe('compliance gate action', () => {
     expect(run.exitCode).toBe(0);
     expect(run.outputs).toMatchObject({ decision: 'pass', waived: '1', passed: '26' });
     expect(run.summary).toContain(
-      '| lgpd.security-assessment | all | active | Q1 assessment retest booked | cto@neonpro.healthcare | SEC-42 | 2026-04-30T00:00:00Z | 50 |',
+      '| lgpd.security-assessment | all | active | Q1 assessment retest booked | cto@neonpro.healthcare | ✅ listed in .github/deploy-gates/approvers | SEC-42 | 2026-04-30T00:00:00Z | 50 |',
     );
     expect(evidenceOf(run).waivers.inForce).toHaveLength(1);
+    // The evidence says who approved and why that approver counts, and how long the exception lasts.
+    expect(evidenceOf(run).waivers.inForce[0]).toMatchObject({
+      daysLeft: 50,
+      lifetimeDays: 51,
+      problems: [],
+      approverCheck: { required: true, ok: true, detail: 'listed in .github/deploy-gates/approvers' },
+    });
   });
 
   it('warns about a waiver that expires within 14 days', async () => {

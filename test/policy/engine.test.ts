@@ -143,7 +143,7 @@ describe('waivers', () => {
     reason: 'r',
     approver: 'cto',
     ticket: 'OPS-1',
-    expiresAt: '2026-12-31T00:00:00Z',
+    expiresAt: '2026-08-01T00:00:00Z',
     ...extra,
   });
 

@@ -34,7 +34,7 @@ function waiver(extra: Partial<Waiver> = {}): Waiver {
     reason: 'no public host yet',
     approver: 'cto@example.com',
     ticket: 'OPS-7',
-    expiresAt: '2026-09-01T00:00:00Z',
+    expiresAt: '2026-08-30T00:00:00Z',
     ...extra,
   };
 }

@@ -7,6 +7,7 @@ import {
   mixedOutcome,
   outcomeOf,
   result,
+  unaudited,
   violation,
   waiverReports,
 } from './fixtures.js';
@@ -67,7 +68,9 @@ describe('toAnnotations', () => {
       'The waiver for pen-test (approved by ciso@example.com, ticket SEC-9) expired on 2025-05-01T00:00:00Z ' +
         'and is no longer honoured.',
     );
-    const tomorrow: WaiverReport[] = [{ waiver: changeWindowWaiver, state: 'expiring', daysLeft: 1 }];
+    const tomorrow: WaiverReport[] = [
+      { waiver: changeWindowWaiver, state: 'expiring', daysLeft: 1, ...unaudited },
+    ];
     expect(toAnnotations(outcomeOf([], { waivers: tomorrow }))[0]?.message).toContain('expires in 1 day (');
   });
 
@@ -122,6 +125,7 @@ describe('toAnnotations', () => {
       },
       state: 'unused',
       daysLeft: 200,
+      ...unaudited,
     }));
     const notices = toAnnotations(outcomeOf([], { waivers: unused }));
     expect(notices).toHaveLength(10);

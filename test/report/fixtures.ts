@@ -150,8 +150,15 @@ export const notCheckedOptional = result({
   missingFacts: [{ pointer: '/vercel', required: false, collectedBy: 'the vercel-token input' }],
 });
 
+/** The audit fields of a waiver that keeps its limits and needs no approver check. */
+export const unaudited = {
+  lifetimeDays: 30,
+  approverCheck: { required: false, ok: true, detail: 'not required below the policy limit' },
+  problems: [],
+} satisfies Partial<WaiverReport>;
+
 export const waiverReports: WaiverReport[] = [
-  { waiver: changeWindowWaiver, state: 'active', daysLeft: 5 },
+  { waiver: changeWindowWaiver, state: 'active', daysLeft: 5, ...unaudited },
   {
     waiver: {
       rule: 'coverage-threshold',
@@ -162,6 +169,7 @@ export const waiverReports: WaiverReport[] = [
     },
     state: 'expiring',
     daysLeft: 3,
+    ...unaudited,
   },
   {
     waiver: {
@@ -173,6 +181,7 @@ export const waiverReports: WaiverReport[] = [
     },
     state: 'expired',
     daysLeft: -31,
+    ...unaudited,
   },
   {
     waiver: {
@@ -185,6 +194,7 @@ export const waiverReports: WaiverReport[] = [
     },
     state: 'unused',
     daysLeft: 213,
+    ...unaudited,
   },
   {
     waiver: {
@@ -196,6 +206,7 @@ export const waiverReports: WaiverReport[] = [
     },
     state: 'unknown-rule',
     daysLeft: 213,
+    ...unaudited,
   },
 ];
 

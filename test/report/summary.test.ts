@@ -82,13 +82,13 @@ describe('toSummaryMarkdown', () => {
       [
         '### Waivers',
         '',
-        '| Rule | Scope | State | Reason | Approver | Ticket | Expires | Days left |',
-        '| --- | --- | --- | --- | --- | --- | --- | --- |',
-        '| change-window | /changeWindow | active | Emergency security patch | cto@example.com | SEC-42 | 2025-06-06T00:00:00Z | 5 |',
-        '| coverage-threshold | all | ⚠️ expiring | Legacy module | lead@example.com | ENG-7 | 2025-06-04T00:00:00Z | 3 |',
-        '| pen-test | all | ❌ expired (not honoured) | Vendor delay | ciso@example.com | SEC-9 | 2025-05-01T00:00:00Z | -31 |',
-        '| runbook-linked | /nothing | unused | Old exception | ops@example.com | OPS-1 | 2025-12-31T00:00:00Z | 213 |',
-        '| no-such-rule | all | unknown rule | Typo | ops@example.com | OPS-2 | 2025-12-31T00:00:00Z | 213 |',
+        '| Rule | Scope | State | Reason | Approver | Approver check | Ticket | Expires | Days left |',
+        '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+        '| change-window | /changeWindow | active | Emergency security patch | cto@example.com | not required | SEC-42 | 2025-06-06T00:00:00Z | 5 |',
+        '| coverage-threshold | all | ⚠️ expiring | Legacy module | lead@example.com | not required | ENG-7 | 2025-06-04T00:00:00Z | 3 |',
+        '| pen-test | all | ❌ expired (not honoured) | Vendor delay | ciso@example.com | not required | SEC-9 | 2025-05-01T00:00:00Z | -31 |',
+        '| runbook-linked | /nothing | unused | Old exception | ops@example.com | not required | OPS-1 | 2025-12-31T00:00:00Z | 213 |',
+        '| no-such-rule | all | unknown rule | Typo | ops@example.com | not required | OPS-2 | 2025-12-31T00:00:00Z | 213 |',
       ].join('\n'),
     );
   });
