@@ -13,16 +13,18 @@ import { deploymentRoutes } from './deployments.js';
 import { fail, type Route, readJson, send } from './http.js';
 import { issueRoutes } from './issues.js';
 import { reviewRoutes } from './reviews.js';
+import { runRoutes } from './runs.js';
 import {
   type EmulatedCheckRun,
   type EmulatedDeployment,
   type EmulatedIssue,
   type EmulatedPullRequest,
   type EmulatedReview,
+  type EmulatedWorkflowRun,
   GitHubState,
 } from './state.js';
 
-export type { EmulatedDeployment, EmulatedIssue } from './state.js';
+export type { EmulatedDeployment, EmulatedIssue, EmulatedWorkflowRun } from './state.js';
 
 export interface GitHubEmulator {
   apiUrl: string;
@@ -33,13 +35,15 @@ export interface GitHubEmulator {
   addCheckRun(repo: string, sha: string, run: EmulatedCheckRun): void;
   addCommitStatus(repo: string, sha: string, status: { context: string; state: string }): void;
   protectBranch(repo: string, branch: string, requiredChecks: string[]): void;
+  /** Records (or replaces) a workflow run that `GET /actions/runs/{id}` answers. */
+  addWorkflowRun(repo: string, run: EmulatedWorkflowRun): void;
   /** The next `n` requests answer 502. */
   failNext(n: number): void;
   requests: { method: string; path: string }[];
   close(): Promise<void>;
 }
 
-const ROUTES: Route<GitHubState>[] = [...issueRoutes, ...deploymentRoutes, ...reviewRoutes];
+const ROUTES: Route<GitHubState>[] = [...issueRoutes, ...deploymentRoutes, ...reviewRoutes, ...runRoutes];
 
 export async function startGitHubEmulator(): Promise<GitHubEmulator> {
   const token = `ghs_${randomBytes(12).toString('hex')}`;
@@ -101,6 +105,9 @@ export async function startGitHubEmulator(): Promise<GitHubEmulator> {
     },
     protectBranch(repo, branch, requiredChecks) {
       state.repo(repo).protections.set(branch, requiredChecks);
+    },
+    addWorkflowRun(repo, run) {
+      state.repo(repo).runs.set(run.id, run);
     },
     failNext: (n) => {
       failures = n;

@@ -55,6 +55,20 @@ export interface EmulatedCheckRun {
   conclusion: string | null;
 }
 
+/** A workflow run as `GET /repos/{owner}/{repo}/actions/runs/{id}` describes it (the fields callers check). */
+export interface EmulatedWorkflowRun {
+  id: number;
+  /** The workflow file, e.g. .github/workflows/deploy.yml. */
+  path: string;
+  event: string;
+  head_branch: string;
+  head_sha: string;
+  status: 'queued' | 'in_progress' | 'completed';
+  conclusion: string | null;
+  /** Where the run's code came from: another repository for a fork's pull request. Default the repository. */
+  head_repository?: string;
+}
+
 export interface RepoState {
   issues: EmulatedIssue[];
   deployments: EmulatedDeployment[];
@@ -64,6 +78,7 @@ export interface RepoState {
   commitStatuses: Map<string, { context: string; state: string }[]>;
   /** Branch → required status check contexts; a branch not here is not protected. */
   protections: Map<string, string[]>;
+  runs: Map<number, EmulatedWorkflowRun>;
 }
 
 export class GitHubState {
@@ -81,6 +96,7 @@ export class GitHubState {
         checkRuns: new Map(),
         commitStatuses: new Map(),
         protections: new Map(),
+        runs: new Map(),
       };
       this.repos.set(name, r);
     }
