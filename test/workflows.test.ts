@@ -1,4 +1,6 @@
-import { existsSync, globSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, globSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
 import { parseAction } from '@actions/workflow-parser/actions/index';
@@ -120,9 +122,12 @@ describe('workflows', () => {
         expect(doc.permissions).toBeDefined();
         expect(JSON.stringify(doc.permissions)).not.toMatch(/write-all|read-all|"contents":"write"/);
         for (const [id, job] of Object.entries(doc.jobs)) {
-          expect(JSON.stringify(job.permissions ?? {}), id).not.toMatch(
-            /write-all|read-all|"contents":"write"/,
-          );
+          const permissions = JSON.stringify(job.permissions ?? {});
+          expect(permissions, id).not.toMatch(/write-all|read-all/);
+          // Only the release pushes (its commit and tags).
+          if (file === '.github/workflows/release.yml')
+            expect(job.permissions, id).toEqual({ contents: 'write' });
+          else expect(permissions, id).not.toMatch(/"contents":"write"/);
         }
       });
 
@@ -304,6 +309,37 @@ describe('the playbook and rollback workflows', () => {
       Buffer.from(pkg?.integrity.replace(/^sha512-/, '') ?? '', 'base64').toString('hex'),
     );
     expect(install?.run).toContain('--check');
+  });
+});
+
+describe('the release pins the actions the released workflows use', () => {
+  const pin = (args: string[]) =>
+    spawnSync(process.execPath, [join(root, 'scripts/pin-actions.mjs'), ...args], { encoding: 'utf8' });
+  const sha = 'a'.repeat(40);
+
+  it("rewrites every `neonpro/deploy-gates/actions/<name>@…` of the reusable workflows to the release's commit, nothing else", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dg-pin-'));
+    for (const name of ['playbook.yml', 'rollback.yml']) {
+      const file = join(dir, name);
+      const before = readFileSync(join(root, '.github/workflows', name), 'utf8');
+      writeFileSync(file, before);
+      const result = pin([sha, 'v1.2.3', file]);
+      expect(result.status, result.stderr).toBe(0);
+      const after = readFileSync(file, 'utf8');
+      const own = [...after.matchAll(/uses: neonpro\/deploy-gates\/actions\/\S+.*$/gm)].map(([line]) => line);
+      expect(own.length).toBe([...before.matchAll(/uses: neonpro\/deploy-gates\/actions\//g)].length);
+      expect(own.length).toBeGreaterThan(0);
+      for (const line of own) expect(line).toMatch(new RegExp(`@${sha} # v1\\.2\\.3$`));
+      // Every other line as it was.
+      const strip = (text: string) => text.replace(/(neonpro\/deploy-gates\/actions\/[\w.-]+)@.*$/gm, '$1');
+      expect(strip(after)).toBe(strip(before));
+      expect(await lintProblems(after, name)).toEqual([]);
+    }
+  });
+
+  it('refuses anything but a full commit SHA and a vX.Y.Z version', () => {
+    expect(pin(['v1', 'v1.2.3']).status).toBe(2);
+    expect(pin([sha, '1.2']).status).toBe(2);
   });
 });
 
