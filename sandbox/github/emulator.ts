@@ -15,6 +15,7 @@ import { type EmulatedEnvironment, environmentRoutes } from './environments.js';
 import { fail, type Route, readJson, send } from './http.js';
 import { issueRoutes } from './issues.js';
 import { reviewRoutes } from './reviews.js';
+import { runRoutes } from './runs.js';
 import {
   type EmulatedCheckRun,
   type EmulatedDeployment,
@@ -22,11 +23,12 @@ import {
   type EmulatedPullRequest,
   type EmulatedReview,
   type EmulatedTeamMember,
+  type EmulatedWorkflowRun,
   GitHubState,
 } from './state.js';
 import { teamMembership } from './teams.js';
 
-export type { EmulatedDeployment, EmulatedIssue } from './state.js';
+export type { EmulatedDeployment, EmulatedIssue, EmulatedWorkflowRun } from './state.js';
 
 export interface GitHubEmulator {
   apiUrl: string;
@@ -40,6 +42,8 @@ export interface GitHubEmulator {
   /** Creates or changes an environment's protection; unset fields are GitHub's defaults (none). */
   setEnvironment(repo: string, name: string, protection?: Partial<EmulatedEnvironment>): void;
   addTeamMember(org: string, slug: string, login: string, member?: Partial<EmulatedTeamMember>): void;
+  /** Records (or replaces) a workflow run that `GET /actions/runs/{id}` answers. */
+  addWorkflowRun(repo: string, run: EmulatedWorkflowRun): void;
   /** The next `n` requests answer 502. */
   failNext(n: number): void;
   requests: { method: string; path: string }[];
@@ -51,6 +55,7 @@ const ROUTES: Route<GitHubState>[] = [
   ...deploymentRoutes,
   ...reviewRoutes,
   ...environmentRoutes,
+  ...runRoutes,
 ];
 
 export async function startGitHubEmulator(): Promise<GitHubEmulator> {
@@ -128,6 +133,9 @@ export async function startGitHubEmulator(): Promise<GitHubEmulator> {
     },
     addTeamMember(org, slug, login, member = {}) {
       state.teamMembers(org, slug).set(login.toLowerCase(), { role: 'member', state: 'active', ...member });
+    },
+    addWorkflowRun(repo, run) {
+      state.repo(repo).runs.set(run.id, run);
     },
     failNext: (n) => {
       failures = n;

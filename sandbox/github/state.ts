@@ -57,6 +57,20 @@ export interface EmulatedCheckRun {
   conclusion: string | null;
 }
 
+/** A workflow run as `GET /repos/{owner}/{repo}/actions/runs/{id}` describes it (the fields callers check). */
+export interface EmulatedWorkflowRun {
+  id: number;
+  /** The workflow file, e.g. .github/workflows/deploy.yml. */
+  path: string;
+  event: string;
+  head_branch: string;
+  head_sha: string;
+  status: 'queued' | 'in_progress' | 'completed';
+  conclusion: string | null;
+  /** Where the run's code came from: another repository for a fork's pull request. Default the repository. */
+  head_repository?: string;
+}
+
 export interface RepoState {
   issues: EmulatedIssue[];
   deployments: EmulatedDeployment[];
@@ -67,6 +81,7 @@ export interface RepoState {
   /** Branch → required status check contexts; a branch not here is not protected. */
   protections: Map<string, string[]>;
   environments: Map<string, EmulatedEnvironment>;
+  runs: Map<number, EmulatedWorkflowRun>;
 }
 
 export interface EmulatedTeamMember {
@@ -102,6 +117,7 @@ export class GitHubState {
         commitStatuses: new Map(),
         protections: new Map(),
         environments: new Map(),
+        runs: new Map(),
       };
       this.repos.set(name, r);
     }

@@ -3,7 +3,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { parseFileCommands } from '../runner/file-commands.js';
+import { parseFileCommands, parsePathFile } from '../runner/file-commands.js';
 import { runAction } from '../runner/run-action.js';
 import { type Contexts, condition, interpolate, type StatusState } from './expressions.js';
 import type { Token, WorkflowFile, WorkflowJob, WorkflowStep } from './workflow-file.js';
@@ -137,14 +137,14 @@ function toRerun(workflow: WorkflowFile, previous: WorkflowRun): Set<string> {
   );
 }
 
-async function runShell(
-  script: string,
-  env: Record<string, string>,
-  cwd: string,
-): Promise<{ code: number; output: string; outputs: Record<string, string> }> {
+async function runShell(script: string, env: Record<string, string>, cwd: string): Promise<ShellRun> {
   const dir = mkdtempSync(join(tmpdir(), 'dg-run-'));
-  const outputFile = join(dir, 'output');
-  writeFileSync(outputFile, '');
+  const files = {
+    GITHUB_OUTPUT: join(dir, 'output'),
+    GITHUB_ENV: join(dir, 'env'),
+    GITHUB_PATH: join(dir, 'path'),
+  };
+  for (const file of Object.values(files)) writeFileSync(file, '');
   return new Promise((resolvePromise) => {
     const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
       cwd,
@@ -153,7 +153,7 @@ async function runShell(
         PATH: `${SANDBOX_BIN}:${process.env.PATH ?? ''}`,
         HOME: process.env.HOME ?? '',
         ...env,
-        GITHUB_OUTPUT: outputFile,
+        ...files,
       },
     });
     let output = '';
@@ -164,11 +164,33 @@ async function runShell(
       output += d.toString();
     });
     child.on('close', (code) => {
-      const outputs = parseFileCommands(readFileSync(outputFile, 'utf8'));
+      const read = (file: string) => readFileSync(file, 'utf8');
+      const run: ShellRun = {
+        code: code ?? 1,
+        output,
+        outputs: parseFileCommands(read(files.GITHUB_OUTPUT)),
+        env: parseFileCommands(read(files.GITHUB_ENV)),
+        path: parsePathFile(read(files.GITHUB_PATH)),
+      };
       rmSync(dir, { recursive: true, force: true });
-      resolvePromise({ code: code ?? 1, output, outputs });
+      resolvePromise(run);
     });
   });
+}
+
+interface ShellRun {
+  code: number;
+  output: string;
+  outputs: Record<string, string>;
+  /** What the step wrote to GITHUB_ENV and GITHUB_PATH: the job's later steps see it. */
+  env: Record<string, string>;
+  path: string[];
+}
+
+/** What steps added to the job's environment through GITHUB_ENV and GITHUB_PATH. */
+interface JobAdditions {
+  env: Record<string, string>;
+  path: string[];
 }
 
 interface StepContext {
@@ -180,6 +202,7 @@ interface StepContext {
   artifacts: string;
   attempt: number;
   runId: string;
+  added: JobAdditions;
 }
 
 const SANDBOX_BIN = join(import.meta.dirname, 'bin');
@@ -240,7 +263,13 @@ async function runStep(
   });
   const { options, contexts, state } = ctx;
   const inputs = resolveMap(step.with, contexts, state);
-  const env = { ...ctx.env, ...resolveMap(step.env, contexts, state) };
+  const env: Record<string, string> = {
+    ...ctx.env,
+    ...ctx.added.env,
+    ...resolveMap(step.env, contexts, state),
+  };
+  if (ctx.added.path.length > 0)
+    env.PATH = [...ctx.added.path, SANDBOX_BIN, options.env?.PATH ?? process.env.PATH ?? ''].join(':');
 
   if (step.run !== undefined) {
     const script = String(resolveToken(step.run, contexts, state));
@@ -254,6 +283,8 @@ async function runStep(
       },
       options.workspace,
     );
+    Object.assign(ctx.added.env, result.env);
+    ctx.added.path.unshift(...result.path.slice().reverse());
     return done(
       result.code === 0 ? 'success' : 'failure',
       result.outputs,
@@ -284,6 +315,8 @@ async function runStep(
       timeoutMs: 300_000,
     });
     const errors = run.annotations.filter((a) => a.level === 'error').map((a) => a.message);
+    Object.assign(ctx.added.env, run.env);
+    ctx.added.path.unshift(...run.path.slice().reverse());
     await run.cleanup();
     return done(run.exitCode === 0 ? 'success' : 'failure', run.outputs, errors, run.summary);
   }
@@ -394,6 +427,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
     const stepsContext: Record<string, unknown> = {};
     const summaries: string[] = [];
     const state: StatusState = { failed: false, cancelled: false };
+    const added: JobAdditions = { env: {}, path: [] };
     for (const [index, step] of job.steps.entries()) {
       const contexts: Contexts = {
         ...base,
@@ -424,6 +458,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
           artifacts,
           attempt,
           runId,
+          added,
         });
       }
       if (stepRun.conclusion === 'failure') state.failed = true;

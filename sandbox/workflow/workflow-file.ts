@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
-import { parse } from 'yaml';
+import { parse, parseDocument } from 'yaml';
 
 /** A `${{ }}` expression as the parser keeps it, or a plain value. */
 export type Token = { expr: string } | string | number | boolean | null;
@@ -55,11 +55,32 @@ function ifExpression(value: unknown): string {
 }
 
 /**
+ * The workflow without `queue` in its concurrency blocks. GitHub accepts `queue: max` (pending runs are kept
+ * in order instead of the newest cancelling the older); @actions/workflow-parser 0.3 and actionlint 1.7 do
+ * not know the key yet. A local run has no concurrency to enforce, so the key is dropped, nothing else.
+ */
+export function withoutConcurrencyQueue(content: string): string {
+  const doc = parseDocument(content);
+  const blocks = [
+    ['concurrency'],
+    ...Object.keys((doc.toJS() as Raw)?.jobs ?? {}).map((j) => ['jobs', j, 'concurrency']),
+  ];
+  let changed = false;
+  for (const path of blocks) {
+    if (doc.hasIn([...path, 'queue'])) {
+      doc.deleteIn([...path, 'queue']);
+      changed = true;
+    }
+  }
+  return changed ? doc.toString() : content;
+}
+
+/**
  * Reads a workflow with GitHub's own parser (which validates it and normalises `if:` with the implied
  * `success() &&`), and takes what its model leaves out (steps' `with:`) from the YAML itself.
  */
 export async function loadWorkflow(path: string): Promise<WorkflowFile> {
-  const content = readFileSync(path, 'utf8');
+  const content = withoutConcurrencyQueue(readFileSync(path, 'utf8'));
   const result = parseWorkflow({ name: path, content }, new NoOperationTraceWriter());
   const errors = result.context.errors.getErrors();
   if (errors.length > 0 || !result.value) {

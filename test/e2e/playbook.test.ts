@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PlaybookSandbox, REPOSITORY, startPlaybookSandbox } from '../../sandbox/playbook.js';
 import type { WorkflowRun } from '../../sandbox/workflow/run-workflow.js';
@@ -36,6 +38,7 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
       },
     });
     expect(results(run), why(run)).toEqual({
+      plan: 'success',
       preflight: 'success',
       compliance: 'success',
       approve: 'success',
@@ -155,6 +158,7 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
       },
     });
     expect(results(run)).toEqual({
+      plan: 'success',
       preflight: 'success',
       compliance: 'failure',
       approve: 'skipped',
@@ -166,5 +170,94 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
     expect(asked).toEqual([]);
     expect(sandbox.vercel.productionDeploymentId(release.name)).toBe(release.previousDeploymentId);
     expect(await tableExists(release.name, 'consents')).toBe(false);
+  });
+
+  it('a wiring mistake (default checks, no VALIDATION_TOKEN) stops at plan, before the approval; nothing changes', async () => {
+    const release = await sandbox.release({ healthy: true });
+    const asked: string[] = [];
+    const run = await release.run({
+      inputs: { checks: '' },
+      approve: async (job) => {
+        asked.push(job);
+        return true;
+      },
+    });
+    expect(results(run), why(run)).toEqual({
+      plan: 'failure',
+      preflight: 'skipped',
+      compliance: 'skipped',
+      approve: 'skipped',
+      db: 'skipped',
+      deploy: 'skipped',
+      validate: 'skipped',
+      rollback: 'skipped',
+    });
+    expect(run.jobs.plan?.steps.flatMap((s) => s.errors).join('\n')).toMatch(
+      /Workflow input VALIDATION_TOKEN::is empty, and the default checks/,
+    );
+    expect(asked).toEqual([]);
+    expect(sandbox.vercel.productionDeploymentId(release.name)).toBe(release.previousDeploymentId);
+    expect(await tableExists(release.name, 'consents')).toBe(false);
+  });
+
+  it('after go-live, a check that cannot run is a configuration error: reported as such, no rollback, the release stays live', async () => {
+    const release = await sandbox.release({ healthy: true });
+    // A checks file that exists (plan sees it) but does not match its schema: post-validate stops on the input.
+    writeFileSync(join(release.workspace, 'broken-checks.json'), JSON.stringify({ checks: 'health' }));
+    const run = await release.run({ inputs: { checks: 'broken-checks.json' } });
+    expect(results(run), why(run)).toMatchObject({
+      plan: 'success',
+      approve: 'success',
+      db: 'success',
+      deploy: 'success',
+      validate: 'failure',
+      rollback: 'skipped',
+    });
+    const validate = run.jobs.validate?.steps ?? [];
+    expect(validate.find((s) => s.id === 'validate')?.errors.join('\n')).toMatch(/checks/);
+    expect(validate.find((s) => s.name === 'A configuration error is not a bad release')?.outcome).toBe(
+      'failure',
+    );
+    expect(run.jobs.validate?.outputs['rollback-recommended']).toBe('');
+    // The good release stays: new deployment live, migration kept, no incident.
+    expect(sandbox.vercel.productionDeploymentId(release.name)).toBe(
+      run.jobs.deploy?.outputs['deployment-id'],
+    );
+    expect(sandbox.vercel.productionDeploymentId(release.name)).not.toBe(release.previousDeploymentId);
+    expect(await tableExists(release.name, 'consents')).toBe(true);
+    expect(
+      sandbox.github
+        .issues(REPOSITORY)
+        .filter((i) => i.labels.includes('incident') && i.body.includes(`run-id=${run.runId} `)),
+    ).toEqual([]);
+  });
+
+  it('rollback.yml refuses a deploy record whose run the API does not vouch for (unprotected branch, other workflow)', async () => {
+    const release = await sandbox.release({ healthy: true });
+    const run = await release.run();
+    expect(results(run).validate, why(run)).toBe('success');
+    const live = sandbox.vercel.productionDeploymentId(release.name);
+    const record = {
+      id: Number(run.runId),
+      path: '.github/workflows/deploy.yml',
+      event: 'workflow_dispatch',
+      head_branch: 'main',
+      head_sha: 'f00d',
+      status: 'completed' as const,
+      conclusion: 'success',
+    };
+    for (const [change, message] of [
+      [{ head_branch: 'feature/try' }, /branch feature\/try, which is not protected/],
+      [{ path: '.github/workflows/experiment.yml' }, /its workflow is .github\/workflows\/experiment.yml/],
+      [{ event: 'pull_request' }, /started by pull_request/],
+      [{ head_repository: 'someone/fork' }, /it ran for someone\/fork/],
+    ] as const) {
+      sandbox.github.addWorkflowRun(REPOSITORY, { ...record, ...change });
+      const manual = await release.rollback({ runId: run.runId, reason: 'on-call' });
+      expect(results(manual), why(manual)).toEqual({ resolve: 'failure', rollback: 'skipped' });
+      expect(manual.jobs.resolve?.steps.flatMap((s) => s.errors).join('\n')).toMatch(message);
+      expect(sandbox.vercel.productionDeploymentId(release.name)).toBe(live);
+    }
+    expect(await tableExists(release.name, 'consents')).toBe(true);
   });
 });

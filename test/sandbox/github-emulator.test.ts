@@ -105,4 +105,35 @@ describe('GitHub emulator', () => {
     const { data } = await octokit.rest.repos.listDeployments({ owner, repo: 'x' });
     expect(data).toEqual([]);
   });
+
+  it('workflow runs and branches: what a run was, and whether its branch is protected', async () => {
+    github.protectBranch(`${owner}/runs`, 'main', ['ci']);
+    github.addWorkflowRun(`${owner}/runs`, {
+      id: 77,
+      path: '.github/workflows/deploy.yml',
+      event: 'workflow_dispatch',
+      head_branch: 'main',
+      head_sha: 'abc',
+      status: 'completed',
+      conclusion: 'success',
+    });
+    const { data: run } = await octokit.rest.actions.getWorkflowRun({ owner, repo: 'runs', run_id: 77 });
+    expect(run).toMatchObject({
+      path: '.github/workflows/deploy.yml',
+      event: 'workflow_dispatch',
+      head_branch: 'main',
+      conclusion: 'success',
+      repository: { full_name: `${owner}/runs` },
+      head_repository: { full_name: `${owner}/runs` },
+    });
+    await expect(
+      octokit.rest.actions.getWorkflowRun({ owner, repo: 'runs', run_id: 78 }),
+    ).rejects.toMatchObject({
+      status: 404,
+    });
+    const branch = async (name: string) =>
+      (await octokit.rest.repos.getBranch({ owner, repo: 'runs', branch: name })).data;
+    expect(await branch('main')).toMatchObject({ name: 'main', protected: true });
+    expect(await branch('feature/x')).toMatchObject({ name: 'feature/x', protected: false });
+  });
 });

@@ -130,4 +130,38 @@ describe('local workflow runner', () => {
     );
     await expect(loadWorkflow(join(dir, 'bad.yml'))).rejects.toThrow(/is not a valid workflow/);
   });
+
+  it('carries GITHUB_ENV and GITHUB_PATH to the later steps of the job, and reads a concurrency queue', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dg-wf-env-'));
+    const bin = join(dir, 'bin');
+    const file = join(dir, 'env.yml');
+    writeFileSync(
+      file,
+      [
+        'on: workflow_dispatch',
+        'permissions: {}',
+        'concurrency:',
+        '  group: g',
+        '  queue: max',
+        'jobs:',
+        '  one:',
+        '    runs-on: ubuntu-latest',
+        '    outputs:',
+        `      seen: \${{ steps.read.outputs.seen }}`,
+        '    steps:',
+        '      - run: |',
+        `          mkdir -p "${bin}" && printf '#!/bin/sh\\necho from-path\\n' > "${bin}/dg-tool" && chmod +x "${bin}/dg-tool"`,
+        `          echo "${bin}" >> "$GITHUB_PATH"`,
+        '          echo "GREETING=hello" >> "$GITHUB_ENV"',
+        '      - id: read',
+        '        run: echo "seen=$GREETING $(dg-tool)" >> "$GITHUB_OUTPUT"',
+      ].join('\n'),
+    );
+    const run = await runWorkflow({
+      workflow: await loadWorkflow(file),
+      repoRoot: REPO_ROOT,
+      workspace: dir,
+    });
+    expect(run.jobs.one?.outputs.seen).toBe('hello from-path');
+  });
 });

@@ -1,0 +1,142 @@
+import { globSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse, parseDocument } from 'yaml';
+import {
+  actionInputProblems,
+  type Job,
+  lintProblems,
+  reusableCallProblems,
+  root,
+} from './support/workflow-lint.js';
+
+// Docs are code: every YAML example of the READMEs is taken from the Markdown as written, parsed, and
+// the workflow ones (a whole workflow, or jobs to paste into one) are linted like the workflows themselves.
+const readmes = ['README.md', ...globSync('actions/*/README.md', { cwd: root }).sort()];
+
+interface Block {
+  file: string;
+  line: number;
+  text: string;
+}
+
+function yamlBlocks(file: string): Block[] {
+  const lines = readFileSync(join(root, file), 'utf8').split('\n');
+  const blocks: Block[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (!/^```ya?ml\s*$/.test(lines[i] ?? '')) continue;
+    const start = i + 1;
+    let end = start;
+    while (end < lines.length && !/^```\s*$/.test(lines[end] ?? '')) end++;
+    blocks.push({ file, line: start + 1, text: lines.slice(start, end).join('\n') });
+    i = end;
+  }
+  return blocks;
+}
+
+const isJob = (value: unknown) =>
+  !!value && typeof value === 'object' && ('runs-on' in value || 'uses' in value || 'steps' in value);
+
+/**
+ * The block as a workflow actionlint can check: a whole workflow as it is; jobs to paste get a trigger, and
+ * stand-ins for the jobs they need with the outputs they read.
+ */
+function asWorkflow(text: string): string | undefined {
+  const doc = parse(text) as Record<string, unknown> | null;
+  if (!doc || typeof doc !== 'object') return undefined;
+  if ('jobs' in doc) return 'on' in doc ? text : `on: workflow_dispatch\n${text}`;
+  const jobs = Object.values(doc);
+  if (jobs.length === 0 || !jobs.every(isJob)) return undefined;
+  const needed = new Map<string, Set<string>>();
+  for (const job of jobs as Job[]) {
+    for (const id of [job.needs ?? []].flat()) needed.set(id, needed.get(id) ?? new Set());
+  }
+  for (const [, id, output] of text.matchAll(/needs\.([\w-]+)\.outputs\.([\w-]+)/g)) {
+    needed.get(id ?? '')?.add(output ?? '');
+  }
+  const stubs = [...needed]
+    .filter(([id]) => !(id in doc))
+    .map(([id, outputs]) =>
+      [
+        `  ${id}:`,
+        '    runs-on: ubuntu-latest',
+        ...(outputs.size > 0 ? ['    outputs:', ...[...outputs].map((o) => `      ${o}: stand-in`)] : []),
+        '    steps:',
+        '      - run: echo stand-in',
+      ].join('\n'),
+    );
+  return [
+    'on: workflow_dispatch',
+    'permissions: {}',
+    'jobs:',
+    ...stubs,
+    text.replace(/^(?=\S)/gm, '  '),
+  ].join('\n');
+}
+
+const blocks = readmes.flatMap(yamlBlocks);
+
+describe('YAML examples in the READMEs', () => {
+  it('there are examples to check, in the README and the actions', () => {
+    expect(blocks.filter((b) => b.file === 'README.md').length).toBeGreaterThan(0);
+    expect(new Set(blocks.map((b) => b.file)).size).toBeGreaterThan(5);
+  });
+
+  for (const block of blocks) {
+    describe(`${block.file}:${block.line}`, () => {
+      it('parses as YAML', () => {
+        const doc = parseDocument(block.text);
+        expect(doc.errors.map((e) => e.message)).toEqual([]);
+      });
+
+      const workflow = asWorkflow(block.text);
+      if (workflow === undefined) return;
+
+      it('is actionlint clean as a workflow', async () => {
+        expect(await lintProblems(workflow, `${block.file}:${block.line}.yml`)).toEqual([]);
+      });
+
+      it("passes only declared inputs, and every required one, to this repository's actions and workflows", () => {
+        const jobs = (parse(workflow) as { jobs: Record<string, Job> }).jobs;
+        expect([...actionInputProblems(jobs), ...reusableCallProblems(jobs)]).toEqual([]);
+      });
+    });
+  }
+});
+
+describe('the examples agree with the workflows', () => {
+  const everywhere = [
+    ...readmes.map((f) => readFileSync(join(root, f), 'utf8')),
+    ...globSync('.github/workflows/*.yml', { cwd: root }).map((f) => readFileSync(join(root, f), 'utf8')),
+  ].join('\n');
+
+  it('pin actions/checkout and actions/upload-artifact the same way everywhere, by commit SHA', () => {
+    for (const action of ['actions/checkout', 'actions/upload-artifact']) {
+      const pins = new Set(
+        [...everywhere.matchAll(new RegExp(`uses: ${action}@(\\S+)(?: # (\\S+))?`, 'g'))].map(
+          ([, ref, version]) => `${ref} # ${version}`,
+        ),
+      );
+      expect([...pins], action).toHaveLength(1);
+      expect([...pins][0], action).toMatch(/^[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+    }
+  });
+
+  it("the README's caller is .github/workflows/deploy.yml, calling the released playbook", () => {
+    const caller = blocks.find(
+      (b) =>
+        b.file === 'README.md' &&
+        b.text.includes('uses: neonpro/deploy-gates/.github/workflows/playbook.yml'),
+    );
+    expect(caller).toBeDefined();
+    const deploy = readFileSync(join(root, '.github/workflows/deploy.yml'), 'utf8');
+    const readme = parse(caller?.text ?? '') as { jobs: Record<string, Job> };
+    const local = parse(deploy) as { jobs: Record<string, Job> };
+    for (const job of Object.values(readme.jobs)) {
+      expect(job.uses).toBe('neonpro/deploy-gates/.github/workflows/playbook.yml@v1');
+      job.uses = './.github/workflows/playbook.yml';
+    }
+    expect(readme).toEqual(parse(deploy));
+    expect(local.jobs.playbook?.uses).toBe('./.github/workflows/playbook.yml');
+  });
+});
