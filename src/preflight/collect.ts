@@ -55,7 +55,8 @@ export async function collectPreflightFacts(
     inputs.githubToken ? import('@actions/github') : undefined,
     inputs.databaseUrl ? import('./collectors/database.js') : undefined,
   ]);
-  const [endpoints, monitoring, tls, database, coverage, security, review, vercel, backups] =
+  const { vercel } = inputs;
+  const [endpoints, monitoring, tls, database, coverage, security, review, vercelEnv, backups] =
     await Promise.all([
       inputs.endpoints.length ? collectEndpoints(inputs.endpoints, healthSettings) : undefined,
       inputs.monitoring.length ? collectEndpoints(inputs.monitoring, monitoringSettings) : undefined,
@@ -70,11 +71,7 @@ export async function collectPreflightFacts(
             collectReview(inputs.githubToken ?? '', ctx.apiUrl, ctx.repository, ctx.sha),
           )
         : undefined,
-      inputs.vercel
-        ? attempt('vercel', errors, () =>
-            collectVercelEnv(inputs.vercel as NonNullable<PreflightInputs['vercel']>),
-          )
-        : undefined,
+      vercel ? attempt('vercel', errors, () => collectVercelEnv(vercel.target, vercel.required)) : undefined,
       inputs.backupManifest
         ? collectBackups(inputs.backupManifest.source, inputs.backupManifest.display, now)
         : undefined,
@@ -87,7 +84,7 @@ export async function collectPreflightFacts(
   if (coverage) facts.coverage = coverage;
   if (security) facts.security = security;
   if (review) facts.review = review;
-  if (vercel) facts.vercel = vercel;
+  if (vercelEnv) facts.vercel = vercelEnv;
   if (backups) facts.backups = backups;
   if (errors.length) facts.collectorErrors = errors;
   return { facts, errors };

@@ -16,6 +16,7 @@ import {
   type JsonMatchers,
   parseJsonConditions,
 } from '../validate/expect.js';
+import { readVercelTarget, type VercelTarget } from '../vercel/target.js';
 import { DEFAULT_REQUIRED_ENV } from './collectors/vercel-env.js';
 
 export interface NamedUrl {
@@ -37,9 +38,7 @@ export interface PreflightInputs {
   coverage: { path: string; display: string } | undefined;
   sarif: { path: string; display: string }[];
   githubToken: string | undefined;
-  vercel:
-    | { token: string; project: string; team: string | undefined; apiUrl: string; required: string[] }
-    | undefined;
+  vercel: { target: VercelTarget; required: string[] } | undefined;
   backupManifest: { source: string; display: string } | undefined;
   factsFile: string;
   extraFacts: { path: string; display: string }[];
@@ -115,22 +114,7 @@ const file = (workspace: string, value: string) => ({ path: resolvePath(workspac
 
 /** Every input read and checked before the first probe; secrets are returned for the caller to mask first. */
 export async function readPreflightInputs(input: InputReader, ctx: RunContext): Promise<PreflightInputs> {
-  const vercelToken = input('vercel-token');
-  const vercelProject = input('vercel-project');
-  if (vercelToken && !vercelProject) {
-    throw new InputError(
-      'vercel-project',
-      'is empty while vercel-token is set',
-      'Name the Vercel project (name or id) whose production environment variables are checked.',
-    );
-  }
-  if (vercelProject && !vercelToken) {
-    throw new InputError(
-      'vercel-token',
-      'is empty while vercel-project is set',
-      'Pass a Vercel token from a secret, or leave vercel-project empty to skip that collector.',
-    );
-  }
+  const vercel = readVercelTarget(input, { optional: true });
   const backup = input('backup-manifest');
   return {
     endpoints: parseNamedUrls('endpoints', input('endpoints')),
@@ -158,12 +142,9 @@ export async function readPreflightInputs(input: InputReader, ctx: RunContext): 
     coverage: input('coverage-file') ? file(ctx.workspace, input('coverage-file')) : undefined,
     sarif: await expandGlobs('sarif-files', input('sarif-files'), ctx.workspace),
     githubToken: input('github-token') || undefined,
-    vercel: vercelToken
+    vercel: vercel
       ? {
-          token: vercelToken,
-          project: vercelProject,
-          team: input('vercel-team') || undefined,
-          apiUrl: input('vercel-api-url') || 'https://api.vercel.com',
+          target: vercel,
           required: input('required-env') ? parseList(input('required-env')) : DEFAULT_REQUIRED_ENV,
         }
       : undefined,

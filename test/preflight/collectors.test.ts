@@ -204,13 +204,10 @@ describe('Vercel env collector against the emulator', () => {
           { key: 'LOG_LEVEL', value: 'info', target: ['preview'] },
         ],
       });
-      const facts = await collectVercelEnv({
-        token: vercel.token,
-        project: 'web',
-        team: vercel.teamId,
-        apiUrl: vercel.apiUrl,
-        required: ['JWT_SECRET', 'LOG_LEVEL', 'SENTRY_DSN'],
-      });
+      const facts = await collectVercelEnv(
+        { token: vercel.token, project: 'web', teamId: vercel.teamId, apiUrl: vercel.apiUrl },
+        ['JWT_SECRET', 'LOG_LEVEL', 'SENTRY_DSN'],
+      );
       expect(facts).toEqual({
         project: 'web',
         required: ['JWT_SECRET', 'LOG_LEVEL', 'SENTRY_DSN'],
