@@ -14,22 +14,10 @@ import { runContext } from '../runner/runner.js';
 await runAction(async (runner) => {
   const ctx = runContext(runner.env);
   const input = (name: string) => runner.input(name);
-  for (const secret of ['database-url', 'github-token', 'vercel-token']) {
-    const value = input(secret);
-    if (!value) continue;
-    runner.setSecret(value);
-    // The password alone too: a driver error or a URL printed in parts must not show it either.
-    if (secret === 'database-url') {
-      try {
-        const password = decodeURIComponent(new URL(value).password);
-        if (password) runner.setSecret(password);
-      } catch {
-        // Not a URL: masked whole above; the database collector reports it as unreachable.
-      }
-    }
-  }
+  for (const secret of ['database-url', 'github-token', 'vercel-token']) runner.setSecret(input(secret));
   const gateInputs = readGateInputs(input, ctx, { reportName: 'preflight', policies: 'builtin:preflight' });
-  const inputs = await readPreflightInputs(input, ctx);
+  // The database URL's password is masked as the URL is read.
+  const inputs = await readPreflightInputs(input, ctx, (secret) => runner.setSecret(secret));
   const prepared = await prepareGate(gateInputs, ctx.workspace);
   const extra = await Promise.all(
     inputs.extraFacts.map((f) => readFactsFile(f.path, f.display, 'extra-facts')),

@@ -53,7 +53,7 @@ export async function collectPreflightFacts(
   const [, , databaseCollector] = await Promise.all([
     inputs.vercel ? import('@vercel/sdk/funcs/projectsFilterProjectEnvs.js') : undefined,
     inputs.githubToken ? import('@actions/github') : undefined,
-    inputs.databaseUrl ? import('./collectors/database.js') : undefined,
+    inputs.database ? import('./collectors/database.js') : undefined,
   ]);
   const { vercel } = inputs;
   const [endpoints, monitoring, tls, database, coverage, security, review, vercelEnv, backups] =
@@ -61,8 +61,8 @@ export async function collectPreflightFacts(
       inputs.endpoints.length ? collectEndpoints(inputs.endpoints, healthSettings) : undefined,
       inputs.monitoring.length ? collectEndpoints(inputs.monitoring, monitoringSettings) : undefined,
       inputs.tlsHosts.length ? collectTls(inputs.tlsHosts, inputs.timeoutMs, now) : undefined,
-      databaseCollector && inputs.databaseUrl
-        ? databaseCollector.collectDatabase(inputs.databaseUrl, ctx.workspace, inputs.timeoutMs)
+      databaseCollector && inputs.database
+        ? databaseCollector.collectDatabase(inputs.database, ctx.workspace, inputs.timeoutMs)
         : undefined,
       inputs.coverage ? collectCoverage(inputs.coverage.path, inputs.coverage.display) : undefined,
       inputs.sarif.length ? collectSecurity(inputs.sarif) : undefined,

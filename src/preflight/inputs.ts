@@ -1,5 +1,6 @@
 import { glob } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { type DatabaseTarget, readDatabaseTarget } from '../db/target.js';
 import { InputError } from '../errors.js';
 import {
   type InputReader,
@@ -34,7 +35,7 @@ export interface PreflightInputs {
   retries: number;
   tlsHosts: string[];
   tlsMinDays: number;
-  databaseUrl: string | undefined;
+  database: DatabaseTarget | undefined;
   coverage: { path: string; display: string } | undefined;
   sarif: { path: string; display: string }[];
   githubToken: string | undefined;
@@ -112,8 +113,15 @@ async function expandGlobs(
 
 const file = (workspace: string, value: string) => ({ path: resolvePath(workspace, value), display: value });
 
-/** Every input read and checked before the first probe; secrets are returned for the caller to mask first. */
-export async function readPreflightInputs(input: InputReader, ctx: RunContext): Promise<PreflightInputs> {
+/**
+ * Every input read and checked before the first probe. The database URL is masked here, as it is read;
+ * the other secrets are the caller's to mask first.
+ */
+export async function readPreflightInputs(
+  input: InputReader,
+  ctx: RunContext,
+  mask: (secret: string) => void,
+): Promise<PreflightInputs> {
   const vercel = readVercelTarget(input, { optional: true });
   const backup = input('backup-manifest');
   return {
@@ -138,7 +146,7 @@ export async function readPreflightInputs(input: InputReader, ctx: RunContext): 
       return h;
     }),
     tlsMinDays: parseInteger('tls-min-days', input('tls-min-days'), 14, { min: 0, max: 3650 }),
-    databaseUrl: input('database-url') || undefined,
+    database: readDatabaseTarget(input, mask, { optional: true }),
     coverage: input('coverage-file') ? file(ctx.workspace, input('coverage-file')) : undefined,
     sarif: await expandGlobs('sarif-files', input('sarif-files'), ctx.workspace),
     githubToken: input('github-token') || undefined,
