@@ -1,7 +1,7 @@
 import { CLOCK_ENV, readClock } from '../compliance/clock.js';
 import { readDeployment } from '../compliance/deployment.js';
 import { toEvidence } from '../compliance/evidence.js';
-import { collectComplianceFacts, DEFAULT_POLICIES, readComplianceInputs } from '../compliance/gate.js';
+import { collectComplianceFacts, DEFAULT_POLICIES, readComplianceInputs } from '../compliance/inputs.js';
 import { approverSummary } from '../compliance/summary.js';
 import { readGateInputs } from '../gate/gate-inputs.js';
 import { prepareGate } from '../gate/prepare-gate.js';
