@@ -21,13 +21,41 @@ const actionNames = () =>
     .map((f) => basename(f, '.ts'))
     .sort();
 
+/**
+ * An entry that exports `main(runner)` does nothing on import (tests and tools may load it); its bundle
+ * entry is a generated module that runs it through runAction. An entry without `main` still runs itself.
+ */
+const EXPORTS_MAIN = /^export (?:async function|function|const) main\b/m;
+const ACTION_MAIN = 'action-main:';
+
 /** Output name (under dist/, without .js) → source entry. */
 function entryPoints() {
   const entries = { 'cli/index': 'src/cli/index.ts' };
-  for (const name of actionNames())
-    entries[name === ROOT_ACTION ? 'index' : `actions/${name}`] = `src/actions/${name}.ts`;
+  for (const name of actionNames()) {
+    const src = `src/actions/${name}.ts`;
+    entries[name === ROOT_ACTION ? 'index' : `actions/${name}`] = EXPORTS_MAIN.test(
+      readFileSync(join(root, src), 'utf8'),
+    )
+      ? `${ACTION_MAIN}${name}`
+      : src;
+  }
   return entries;
 }
+
+const actionMain = {
+  name: 'action-main',
+  setup(b) {
+    b.onResolve({ filter: new RegExp(`^${ACTION_MAIN}`) }, ({ path }) => ({
+      path: path.slice(ACTION_MAIN.length),
+      namespace: 'action-main',
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'action-main' }, ({ path: name }) => ({
+      contents: `import { main } from './src/actions/${name}.ts';\nimport { runAction } from './src/runner/run-action.ts';\nawait runAction(main);\n`,
+      resolveDir: root,
+      loader: 'ts',
+    }));
+  },
+};
 
 /** actions/<name>/dist/index.js: the file the runner starts, a relative import of the shared entry. */
 function actionStubs() {
@@ -118,7 +146,7 @@ async function bundle() {
     banner: { js: BANNER },
     write: false,
     logLevel: 'warning',
-    plugins: [sideEffectFree, cjsNamedExports],
+    plugins: [actionMain, sideEffectFree, cjsNamedExports],
   });
   const files = Object.fromEntries(
     result.outputFiles.map((f) => [relative(root, f.path), Buffer.from(f.contents)]),

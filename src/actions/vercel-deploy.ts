@@ -1,13 +1,12 @@
 import { GitHubDeployments } from '../github/deployments.js';
 import { octokitFor, repoParams } from '../github/octokit.js';
-import { runAction } from '../runner/run-action.js';
-import { runContext } from '../runner/runner.js';
+import { type Runner, runContext } from '../runner/runner.js';
 import { recordedOnGitHub } from '../vercel/github-record.js';
 import { readDeployInputs } from '../vercel/inputs.js';
 import { checkedProject, deployToVercel } from '../vercel/run.js';
 
 // Playbook Steps 3 and 4B: build once, deploy staged, promote that same deployment, check the domain moved.
-await runAction(async (runner) => {
+export async function main(runner: Runner): Promise<void> {
   const ctx = runContext(runner.env);
   const input = (name: string) => runner.input(name);
   for (const secret of [input('vercel-token'), input('github-token')]) if (secret) runner.setSecret(secret);
@@ -22,4 +21,4 @@ await runAction(async (runner) => {
     );
   }
   await recordedOnGitHub(record, runner, ctx, () => deployToVercel(runner, ctx, inputs, project));
-});
+}

@@ -54,15 +54,16 @@ export async function collectPreflightFacts(
   const [, , databaseCollector] = await Promise.all([
     inputs.vercel ? import('@vercel/sdk/funcs/projectsFilterProjectEnvs.js') : undefined,
     inputs.githubToken ? import('@actions/github') : undefined,
-    inputs.databaseUrl ? import('./collectors/database.js') : undefined,
+    inputs.database ? import('./collectors/database.js') : undefined,
   ]);
-  const [endpoints, monitoring, tls, database, coverage, security, review, vercel, backups, environment] =
+  const { vercel } = inputs;
+  const [endpoints, monitoring, tls, database, coverage, security, review, vercelEnv, backups, environment] =
     await Promise.all([
       inputs.endpoints.length ? collectEndpoints(inputs.endpoints, healthSettings) : undefined,
       inputs.monitoring.length ? collectEndpoints(inputs.monitoring, monitoringSettings) : undefined,
       inputs.tlsHosts.length ? collectTls(inputs.tlsHosts, inputs.timeoutMs, now) : undefined,
-      databaseCollector && inputs.databaseUrl
-        ? databaseCollector.collectDatabase(inputs.databaseUrl, ctx.workspace, inputs.timeoutMs)
+      databaseCollector && inputs.database
+        ? databaseCollector.collectDatabase(inputs.database, ctx.workspace, inputs.timeoutMs)
         : undefined,
       inputs.coverage ? collectCoverage(inputs.coverage.path, inputs.coverage.display) : undefined,
       inputs.sarif.length ? collectSecurity(inputs.sarif) : undefined,
@@ -71,11 +72,7 @@ export async function collectPreflightFacts(
             collectReview(inputs.githubToken ?? '', ctx.apiUrl, ctx.repository, ctx.sha),
           )
         : undefined,
-      inputs.vercel
-        ? attempt('vercel', errors, () =>
-            collectVercelEnv(inputs.vercel as NonNullable<PreflightInputs['vercel']>),
-          )
-        : undefined,
+      vercel ? attempt('vercel', errors, () => collectVercelEnv(vercel.target, vercel.required)) : undefined,
       inputs.backupManifest
         ? collectBackups(inputs.backupManifest.source, inputs.backupManifest.display, now)
         : undefined,
@@ -98,7 +95,7 @@ export async function collectPreflightFacts(
   if (coverage) facts.coverage = coverage;
   if (security) facts.security = security;
   if (review) facts.review = review;
-  if (vercel) facts.vercel = vercel;
+  if (vercelEnv) facts.vercel = vercelEnv;
   if (backups) facts.backups = backups;
   if (environment) facts.environment = environment;
   if (errors.length) facts.collectorErrors = errors;

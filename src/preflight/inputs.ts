@@ -1,5 +1,6 @@
 import { glob } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { type DatabaseTarget, readDatabaseTarget } from '../db/target.js';
 import { InputError } from '../errors.js';
 import {
   type InputReader,
@@ -17,6 +18,7 @@ import {
   type JsonMatchers,
   parseJsonConditions,
 } from '../validate/expect.js';
+import { readVercelTarget, type VercelTarget } from '../vercel/target.js';
 import { DEFAULT_REQUIRED_ENV } from './collectors/vercel-env.js';
 
 export interface NamedUrl {
@@ -34,15 +36,13 @@ export interface PreflightInputs {
   retries: number;
   tlsHosts: string[];
   tlsMinDays: number;
-  databaseUrl: string | undefined;
+  database: DatabaseTarget | undefined;
   coverage: { path: string; display: string } | undefined;
   sarif: { path: string; display: string }[];
   githubToken: string | undefined;
   /** The environment whose protection is checked (with githubToken). */
   environment: string | undefined;
-  vercel:
-    | { token: string; project: string; team: string | undefined; apiUrl: string; required: string[] }
-    | undefined;
+  vercel: { target: VercelTarget; required: string[] } | undefined;
   backupManifest: { source: string; display: string } | undefined;
   factsFile: string;
   extraFacts: { path: string; display: string }[];
@@ -116,24 +116,16 @@ async function expandGlobs(
 
 const file = (workspace: string, value: string) => ({ path: resolvePath(workspace, value), display: value });
 
-/** Every input read and checked before the first probe; secrets are returned for the caller to mask first. */
-export async function readPreflightInputs(input: InputReader, ctx: RunContext): Promise<PreflightInputs> {
-  const vercelToken = input('vercel-token');
-  const vercelProject = input('vercel-project');
-  if (vercelToken && !vercelProject) {
-    throw new InputError(
-      'vercel-project',
-      'is empty while vercel-token is set',
-      'Name the Vercel project (name or id) whose production environment variables are checked.',
-    );
-  }
-  if (vercelProject && !vercelToken) {
-    throw new InputError(
-      'vercel-token',
-      'is empty while vercel-project is set',
-      'Pass a Vercel token from a secret, or leave vercel-project empty to skip that collector.',
-    );
-  }
+/**
+ * Every input read and checked before the first probe. The database URL is masked here, as it is read;
+ * the other secrets are the caller's to mask first.
+ */
+export async function readPreflightInputs(
+  input: InputReader,
+  ctx: RunContext,
+  mask: (secret: string) => void,
+): Promise<PreflightInputs> {
+  const vercel = readVercelTarget(input, { optional: true });
   const backup = input('backup-manifest');
   return {
     endpoints: parseNamedUrls('endpoints', input('endpoints')),
@@ -157,19 +149,16 @@ export async function readPreflightInputs(input: InputReader, ctx: RunContext): 
       return h;
     }),
     tlsMinDays: parseInteger('tls-min-days', input('tls-min-days'), 14, { min: 0, max: 3650 }),
-    databaseUrl: input('database-url') || undefined,
+    database: readDatabaseTarget(input, mask, { optional: true }),
     coverage: input('coverage-file') ? file(ctx.workspace, input('coverage-file')) : undefined,
     sarif: await expandGlobs('sarif-files', input('sarif-files'), ctx.workspace),
     githubToken: input('github-token') || undefined,
     // GitHub's limit on an environment name: 255 characters.
     environment:
       parseSingleLine('protected-environment', input('protected-environment'), { max: 255 }) || undefined,
-    vercel: vercelToken
+    vercel: vercel
       ? {
-          token: vercelToken,
-          project: vercelProject,
-          team: input('vercel-team') || undefined,
-          apiUrl: input('vercel-api-url') || 'https://api.vercel.com',
+          target: vercel,
           required: input('required-env') ? parseList(input('required-env')) : DEFAULT_REQUIRED_ENV,
         }
       : undefined,

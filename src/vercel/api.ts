@@ -1,24 +1,15 @@
 import type { VercelCore } from '@vercel/sdk/core.js';
 import type { RequestOptions } from '@vercel/sdk/lib/sdks.js';
 import { type RetryVerdict, retryAfterMs, withRetry } from '../util/retry.js';
+import type { VercelTarget } from './target.js';
 
-export interface VercelTarget {
-  token: string;
-  project: string;
-  teamId: string | undefined;
-  apiUrl: string;
-  /**
-   * Time limits and the log: every call retries within the step's `deadline` (or `callMs` from its own
-   * start; two minutes when neither is set, so no call can hold a step for ever) and says so.
-   */
-  budget?: { deadline?: number; callMs?: number; log: (message: string) => void };
-}
+export type { VercelTarget } from './target.js';
 
 /**
- * The SDK's core, without its own retries: callVercel retries within the step's deadline instead. Only
- * the vercel modules talk to Vercel's API. Calls go through the SDK's standalone functions, each
- * imported where it is used: the whole client class costs well over a second to load, and every action
- * would pay it at start.
+ * The one Vercel API client factory: the SDK's core, without its own retries (callVercel retries within
+ * the step's deadline instead). Only the vercel modules talk to Vercel's API. Calls go through the SDK's
+ * standalone functions, each imported where it is used: the whole client class costs well over a second
+ * to load, and every action would pay it at start.
  */
 export async function vercelCore(t: VercelTarget): Promise<VercelCore> {
   const { VercelCore } = await import('@vercel/sdk/core.js');

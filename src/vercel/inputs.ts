@@ -6,15 +6,12 @@ import {
   parseBoolean,
   parseDuration,
   parseEnum,
-  parseHttpUrl,
   parseList,
-  parseSecretToken,
   parseSingleLine,
-  requireInput,
 } from '../runner/inputs.js';
 import { parseExistingPath, parseOutputPath } from '../runner/paths.js';
 import type { RunContext } from '../runner/runner.js';
-import type { VercelTarget } from './api.js';
+import { readVercelTarget, type VercelTarget } from './target.js';
 
 export interface DeployInputs {
   target: VercelTarget;
@@ -37,21 +34,7 @@ export function readDeployInputs(
   ctx: RunContext,
   log: (message: string) => void,
 ): DeployInputs {
-  const token = parseSecretToken(
-    'vercel-token',
-    requireInput('vercel-token', input('vercel-token'), 'a Vercel access token from a secret'),
-  );
-  const project = parseSingleLine(
-    'vercel-project',
-    requireInput('vercel-project', input('vercel-project'), 'the Vercel project name or id'),
-  );
-  const apiUrl = input('api-url')
-    ? parseHttpUrl(
-        'api-url',
-        input('api-url'),
-        'the Vercel API base URL (leave it empty for https://api.vercel.com)',
-      ).href
-    : 'https://api.vercel.com';
+  const vercel = readVercelTarget(input);
   const path = parseExistingPath(
     'working-directory',
     input('working-directory') || '.',
@@ -76,13 +59,7 @@ export function readDeployInputs(
   const timeoutMs = parseDuration('timeout', input('timeout'), 600_000, { min: 1000, max: 6 * 3_600_000 });
   const environment = parseEnum('target', input('target'), ['preview', 'production'] as const, 'production');
   return {
-    target: {
-      token,
-      project,
-      teamId: parseSingleLine('vercel-team', input('vercel-team')) || undefined,
-      apiUrl: apiUrl.replace(/\/+$/, ''),
-      budget: { deadline: Date.now() + timeoutMs, log },
-    },
+    target: { ...vercel, budget: { deadline: Date.now() + timeoutMs, log } },
     path,
     prebuilt,
     environment,

@@ -466,6 +466,13 @@ describe('preflight-check bad input: one clear error, nothing written, nothing p
       /^Input "vercel-project": is empty while vercel-token is set/,
     ],
     [
+      'database-url',
+      { 'database-url': 'db.internal:5432/app' },
+      {},
+      /^Input "database-url": has the scheme "db\.internal:"/,
+    ],
+    ['database-url', { 'database-url': 'not a url' }, {}, /^Input "database-url": is not a URL\./],
+    [
       'coverage-file',
       { 'coverage-file': 'nope.xml' },
       {},

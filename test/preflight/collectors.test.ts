@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitHubEmulator } from '../../sandbox/github/emulator.js';
 import { type PgCluster, startPostgres } from '../../sandbox/postgres/cluster.js';
 import { startVercelEmulator } from '../../sandbox/vercel/emulator.js';
+import { parseDatabaseUrl } from '../../src/db/connection.js';
 import { collectCoverage } from '../../src/preflight/collectors/coverage.js';
 import { collectDatabase } from '../../src/preflight/collectors/database.js';
 import { collectReview } from '../../src/preflight/collectors/review.js';
@@ -172,7 +173,7 @@ describe('database collector against real PostgreSQL', () => {
       'prisma/migrations/20260201_consent/migration.sql': 'select 1;',
       'prisma/migrations/20260301_audit/migration.sql': 'select 1;',
     });
-    const facts = await collectDatabase(pgc.url('app'), ws, 5000);
+    const facts = await collectDatabase(parseDatabaseUrl('database-url', pgc.url('app')), ws, 5000);
     expect(facts).toMatchObject({ reachable: true, serverVersion: expect.stringMatching(/^\d+/) });
     expect(facts.migrations).toEqual([
       {
@@ -187,7 +188,7 @@ describe('database collector against real PostgreSQL', () => {
 
   it('an unreachable server is a fact whose message holds no password', async () => {
     const url = pgc.url('app').replace(`:${pgc.port}/`, ':1/');
-    const facts = await collectDatabase(url, workspace({}), 2000);
+    const facts = await collectDatabase(parseDatabaseUrl('database-url', url), workspace({}), 2000);
     expect(facts.reachable).toBe(false);
     expect(facts.error).not.toContain(pgc.password);
   });
@@ -204,13 +205,10 @@ describe('Vercel env collector against the emulator', () => {
           { key: 'LOG_LEVEL', value: 'info', target: ['preview'] },
         ],
       });
-      const facts = await collectVercelEnv({
-        token: vercel.token,
-        project: 'web',
-        team: vercel.teamId,
-        apiUrl: vercel.apiUrl,
-        required: ['JWT_SECRET', 'LOG_LEVEL', 'SENTRY_DSN'],
-      });
+      const facts = await collectVercelEnv(
+        { token: vercel.token, project: 'web', teamId: vercel.teamId, apiUrl: vercel.apiUrl },
+        ['JWT_SECRET', 'LOG_LEVEL', 'SENTRY_DSN'],
+      );
       expect(facts).toEqual({
         project: 'web',
         required: ['JWT_SECRET', 'LOG_LEVEL', 'SENTRY_DSN'],

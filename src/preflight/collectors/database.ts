@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
+import { connectionString, type DbTarget } from '../../db/connection.js';
 import { type MigrationFacts, migrationState } from '../../db/migration-state.js';
 
 export interface DatabaseFacts {
@@ -12,15 +13,16 @@ export interface DatabaseFacts {
 
 /**
  * Reachability, version and latency of the database, and the state of every migration table it has.
- * Connection errors become facts; pg's messages never carry the password.
+ * Connection errors become facts (a URL that is not one never gets here: it is an input error); pg's
+ * messages never carry the password.
  */
 export async function collectDatabase(
-  url: string,
+  target: DbTarget,
   workspace: string,
   timeoutMs: number,
 ): Promise<DatabaseFacts> {
   const client = new pg.Client({
-    connectionString: url,
+    connectionString: connectionString(target),
     connectionTimeoutMillis: timeoutMs,
     statement_timeout: timeoutMs,
   });

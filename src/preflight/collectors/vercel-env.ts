@@ -1,4 +1,5 @@
-import { callVercel } from '../../vercel/api.js';
+import { callVercel, team, type VercelTarget } from '../../vercel/api.js';
+
 export const DEFAULT_REQUIRED_ENV = [
   'NEXT_PUBLIC_APP_ENV',
   'NEXT_PUBLIC_API_URL',
@@ -22,21 +23,10 @@ export interface VercelEnvFacts {
 }
 
 /** Which required variable names the project has for production. Only names and targets are asked for. */
-export async function collectVercelEnv(opts: {
-  token: string;
-  project: string;
-  team: string | undefined;
-  apiUrl: string;
-  required: string[];
-}): Promise<VercelEnvFacts> {
+export async function collectVercelEnv(target: VercelTarget, required: string[]): Promise<VercelEnvFacts> {
   const { projectsFilterProjectEnvs } = await import('@vercel/sdk/funcs/projectsFilterProjectEnvs.js');
-  const target = { token: opts.token, project: opts.project, teamId: opts.team, apiUrl: opts.apiUrl };
   const res = await callVercel(target, 'read environment variables', (core, options) =>
-    projectsFilterProjectEnvs(
-      core,
-      { idOrName: opts.project, ...(opts.team ? { teamId: opts.team } : {}) },
-      options,
-    ),
+    projectsFilterProjectEnvs(core, { idOrName: target.project, ...team(target) }, options),
   );
   const envs = 'envs' in res ? res.envs : [res];
   const production = new Set(
@@ -48,9 +38,9 @@ export async function collectVercelEnv(opts: {
       .map((e) => (e as { key: string }).key),
   );
   return {
-    project: opts.project,
-    required: opts.required,
-    present: opts.required.filter((k) => production.has(k)),
-    missing: opts.required.filter((k) => !production.has(k)),
+    project: target.project,
+    required,
+    present: required.filter((k) => production.has(k)),
+    missing: required.filter((k) => !production.has(k)),
   };
 }
