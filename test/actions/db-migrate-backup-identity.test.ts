@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type PgCluster, startPostgres } from '../../sandbox/postgres/cluster.js';
 import { type ActionRun, leakedSecrets, runAction } from '../../sandbox/runner/run-action.js';
 import { workspace } from '../policy/helpers.js';
+import { ageKey } from '../support/age-key.js';
 
 // db-migrate-backup with backup-recipients proves, before it migrates, that the identity the rollback will
 // get opens the stored backup: run from the committed bundle against a real PostgreSQL.
@@ -22,17 +23,6 @@ afterAll(async () => {
 afterEach(async () => {
   await Promise.all(runs.splice(0).map((r) => r.cleanup()));
 });
-
-async function ageKey(): Promise<{ file: string; secretLine: string; recipient: string }> {
-  const age = await import('age-encryption');
-  const secretLine = await age.generateX25519Identity();
-  const recipient = await age.identityToRecipient(secretLine);
-  return {
-    file: `# created: 2026-12-05T21:00:00Z\n# public key: ${recipient}\n${secretLine}\n`,
-    secretLine,
-    recipient,
-  };
-}
 
 async function migrate(inputs: Record<string, string>) {
   const name = `ident_${++n}`;

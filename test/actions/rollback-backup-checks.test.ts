@@ -17,6 +17,7 @@ import type { Encryption } from '../../src/backup/encryption.js';
 import { PathStore } from '../../src/backup/path-store.js';
 import { takeBackup } from '../../src/backup/take-backup.js';
 import { parseDatabaseUrl } from '../../src/db/connection.js';
+import { ageKey } from '../support/age-key.js';
 
 // rollback's inputs about the pre-deploy backup (where it is, how it is stored, what opens it) are checked,
 // and the backup fetched and opened, before the app step changes production: run from the committed
@@ -44,18 +45,6 @@ afterAll(async () => {
 afterEach(async () => {
   await Promise.all(runs.splice(0).map((r) => r.cleanup()));
 });
-
-/** An age identity file as age-keygen writes it, and its public key. */
-async function ageKey(): Promise<{ file: string; secretLine: string; recipient: string }> {
-  const age = await import('age-encryption');
-  const secretLine = await age.generateX25519Identity();
-  const recipient = await age.identityToRecipient(secretLine);
-  return {
-    file: `# created: 2026-12-05T21:00:00Z\n# public key: ${recipient}\n${secretLine}\n`,
-    secretLine,
-    recipient,
-  };
-}
 
 /** v2 went live after v1; the database was backed up (with `encryption`) before v2's migration ran. */
 async function failedRelease(encryption: Encryption = { kind: 'passphrase', passphrase: KEY }) {
