@@ -122,13 +122,7 @@ try {
       const inputs = readMigrateInputs((name) => given[name] ?? '', ctx);
       let result: Awaited<ReturnType<typeof backupPhase>> | undefined;
       const ms = await timed(async () => {
-        result = await backupPhase(
-          inputs,
-          ctx,
-          new PathStore(storeRoot),
-          (id) => `path:${join(storeRoot, id)}`,
-          (m) => logs.push(m),
-        );
+        result = await backupPhase(inputs, ctx, new PathStore(storeRoot), (m) => logs.push(m));
       });
       if (!result) throw new Error('no backup');
       dumpMsInside.push(result.manifest.dump.durationMs);

@@ -20,7 +20,7 @@ export type { ActionMetadata, InputSpec } from './action-metadata.js';
 export { evaluateDefault, findActionYml, inputEnvName, readActionMetadata } from './action-metadata.js';
 export { parseFileCommands, parsePathFile } from './file-commands.js';
 export type { LeakScanOptions, SecretLeak } from './secrets.js';
-export { findSecretLeaks, leakedSecrets } from './secrets.js';
+export { findSecretLeaks, leakedSecrets, secretParts, unmaskedSecrets } from './secrets.js';
 export type { ActionRun, RunActionOptions } from './types.js';
 export type {
   Annotation,

@@ -47,6 +47,27 @@ function allowed(rel: string, allow: (string | RegExp)[]): boolean {
   return allow.some((a) => (typeof a === 'string' ? a === rel : a.test(rel)));
 }
 
+/**
+ * A secret and, when it spans lines, each line of it of 8 characters or more: the runner masks a log
+ * line by line, so a line of an identity file or PEM key logged alone is a leak of its own.
+ */
+export function secretParts(secret: string): string[] {
+  const lines = secret
+    .split(/\r?\n|\r/)
+    .map((l) => l.trim())
+    .filter((l) => l.length >= 8);
+  return [...new Set([secret, ...(lines.length > 1 ? lines : [])])];
+}
+
+/**
+ * The parts of `secrets` (see secretParts) that no `::add-mask::` registered: what the run page would
+ * show if they reached the log. The runner masks an add-mask value as a whole, never line by line.
+ */
+export function unmaskedSecrets(run: ActionRun, secrets: string[]): string[] {
+  const masks = new Set(run.masks);
+  return secrets.flatMap(secretParts).filter((part) => !masks.has(part));
+}
+
 /** Every place a secret shows up. The `::add-mask::` lines that register secrets do not count. */
 export function findSecretLeaks(run: ActionRun, secrets: string[], opts: LeakScanOptions = {}): SecretLeak[] {
   if (secrets.some((s) => s === '')) throw new Error('leakedSecrets: an empty string is not a secret');
@@ -70,7 +91,7 @@ export function findSecretLeaks(run: ActionRun, secrets: string[], opts: LeakSca
   const leaks: SecretLeak[] = [];
   for (const secret of secrets) {
     for (const [where, text] of [...texts, ...files]) {
-      if (contains(text, secret)) leaks.push({ secret, where });
+      if (secretParts(secret).some((part) => contains(text, part))) leaks.push({ secret, where });
     }
   }
   return leaks;

@@ -1,12 +1,10 @@
-import { join } from 'node:path';
-import { formatArtifactLocation } from '../backup/artifact-name.js';
-import { PathStore } from '../backup/path-store.js';
-import type { BackupStore } from '../backup/store.js';
+import { openStore } from '../backup/open-store.js';
 import { readGateInputs } from '../gate/gate-inputs.js';
 import { prepareGate } from '../gate/prepare-gate.js';
 import { publishOutcome } from '../gate/publish-outcome.js';
 import { PartialMigrationError } from '../migrate/failure.js';
 import { readMigrateInputs } from '../migrate/inputs.js';
+import { checkIdentityMatches, provePhase } from '../migrate/prove-phase.js';
 import {
   applyPhase,
   backupPhase,
@@ -28,9 +26,10 @@ import { runContext } from '../runner/runner.js';
 await runAction(async (runner) => {
   const ctx = runContext(runner.env);
   const input = (name: string) => runner.input(name);
-  for (const secret of ['database-url', 'encryption-key', 'github-token'])
+  for (const secret of ['database-url', 'encryption-key', 'backup-identity', 'github-token'])
     if (input(secret)) runner.setSecret(input(secret));
   const inputs = readMigrateInputs(input, ctx);
+  await checkIdentityMatches(inputs);
   if (inputs.target.password) runner.setSecret(inputs.target.password);
   const gateInputs = readGateInputs(
     input,
@@ -48,31 +47,23 @@ await runAction(async (runner) => {
   runner.setOutput('schema-version-before', before?.applied.at(-1) ?? '');
   runner.setOutput('migrations-pending', JSON.stringify(before?.pending ?? []));
 
-  let store: BackupStore;
-  let expected: (id: string) => string;
-  if (inputs.storage.kind === 'path') {
-    store = new PathStore(inputs.storage.root);
-    expected = (id) => `path:${join(inputs.storage.kind === 'path' ? inputs.storage.root : '', id)}`;
-  } else {
-    // @actions/artifact loads only when artifacts are used: it costs more than the rest of the start.
-    const { ArtifactStore } = await import('../backup/artifact-store.js');
-    const { artifactName } = await import('../backup/artifact-name.js');
-    store = new ArtifactStore({ retentionDays: inputs.storage.retentionDays, token: inputs.storage.token });
-    expected = (id) => formatArtifactLocation({ runId: ctx.runId, name: artifactName(id) });
-  }
+  const store = await openStore(inputs.storage);
   const resumed = await earlierBackupPhase(inputs, ctx, store, before);
   if (resumed)
     runner.info(
       `Attempt ${resumed.attempt} of this run backed up ${resumed.id} and then applied ${resumed.alreadyApplied.join(', ')}: that verified backup stays the pre-deploy backup (no new backup of a half-migrated database)`,
     );
   const backup =
-    resumed ??
-    (await runner.group('Backup', () => backupPhase(inputs, ctx, store, expected, (m) => runner.info(m))));
+    resumed ?? (await runner.group('Backup', () => backupPhase(inputs, ctx, store, (m) => runner.info(m))));
   const alreadyApplied = resumed?.alreadyApplied ?? [];
   runner.setOutput('backup-id', backup.id);
   runner.setOutput('backup-location', backup.location);
   runner.setOutput('backup-manifest', backup.manifestPath);
   runner.setOutput('backup-sha256', backup.manifest.sha256);
+  const proof = await provePhase(inputs, ctx, store, backup.location);
+  runner.info(
+    `The rollback's key opens backup ${backup.id}: pg_restore --list reads its ${proof.tocEntries} table-of-contents entries`,
+  );
 
   const lint = await lintPhase(cmd, before, ctx.workspace, backup.manifest.rowCounts);
   const facts = { dbMigrate: { tool: cmd.tool, pending: before?.pending ?? [], failed: [], lint } };

@@ -34,13 +34,15 @@ await runAction(async (runner) => {
       'Set verify-url to the production domain (e.g. https://neonpro.healthcare) so both are verified, or leave verify-api-url empty.',
     );
   }
-  const verifyChecks = inputs.verify.url
-    ? await readVerifyChecks({
-        checksFile: inputs.verify.checks || undefined,
-        apiUrl,
-        workspace: ctx.workspace,
-      })
-    : [];
+  // A checks file is read even without verify-url: a typo in it is an input error either way.
+  const verifyChecks =
+    inputs.verify.url || inputs.verify.checks
+      ? await readVerifyChecks({
+          checksFile: inputs.verify.checks || undefined,
+          apiUrl,
+          workspace: ctx.workspace,
+        })
+      : [];
   const repo = repoParams(ctx.repository);
   const log = { info: (m: string) => runner.info(m), warning: (m: string) => runner.warning(m) };
   const db = inputs.database;
@@ -48,6 +50,7 @@ await runAction(async (runner) => {
   const failedGitHubDeployment = inputs.github.deploymentId;
   const ops = db.url && db.restore !== 'never' ? await databaseOps(inputs, ctx) : undefined;
   try {
+    await ops?.checkBackup();
     await runRollback(runner, ctx, inputs, {
       control: vercelProductionControl(
         {

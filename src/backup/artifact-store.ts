@@ -7,8 +7,9 @@ import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DefaultArtifactClient, type FindOptions } from '@actions/artifact';
 import { errorMessage } from '../errors.js';
-import { artifactName, formatArtifactLocation, parseArtifactLocation } from './artifact-name.js';
+import { artifactName, parseArtifactLocation } from './artifact-name.js';
 import { type Env, withLibraryEnv } from './library-env.js';
+import { formatBackupLocation, locationOf } from './location.js';
 import type { BackupStore } from './store.js';
 
 export interface ArtifactStoreOptions {
@@ -63,6 +64,10 @@ export class ArtifactStore implements BackupStore {
     this.#env = options.env ?? process.env;
   }
 
+  locationFor(id: string): string {
+    return formatBackupLocation(locationOf(id, { kind: 'artifact', runId: this.#env.GITHUB_RUN_ID }));
+  }
+
   async put(id: string, dir: string): Promise<StoredArtifact> {
     const name = artifactName(id);
     const root = resolve(dir);
@@ -75,7 +80,7 @@ export class ArtifactStore implements BackupStore {
           retentionDays: this.#options.retentionDays,
           compressionLevel: this.#options.compressionLevel ?? 0,
         });
-        const location = formatArtifactLocation({ runId: this.#env.GITHUB_RUN_ID, name });
+        const location = this.locationFor(id);
         const digest = uploaded.digest ? `sha256:${uploaded.digest}` : undefined;
         return { location, artifactId: uploaded.id, size: uploaded.size, digest };
       } catch (err) {

@@ -71,10 +71,12 @@ export async function encryptDir(
   }
 }
 
+/** Decrypts the `.age` files of `from` into `to`; `only` (plain names, e.g. toc.dat) limits which. */
 export async function decryptDir(
   from: string,
   to: string,
   dec: Exclude<Decryption, { kind: 'none' }>,
+  only?: readonly string[],
 ): Promise<void> {
   const age = await import('age-encryption');
   let identities: string[];
@@ -87,6 +89,7 @@ export async function decryptDir(
   }
   for (const rel of await files(from)) {
     if (!rel.endsWith('.age') || rel === KEY_FILE) continue;
+    if (only && !only.includes(rel.slice(0, -'.age'.length))) continue;
     const d = new age.Decrypter();
     for (const i of identities) d.addIdentity(i);
     const source = Readable.toWeb(createReadStream(join(from, rel))) as ReadableStream<Uint8Array>;

@@ -19,7 +19,21 @@ export interface FetchedBackup {
   cleanup(): Promise<void>;
 }
 
-async function getChecked(store: BackupStore, location: string, tempDir: string) {
+/** A backup brought from its store, its stored files checked against the manifest; not decrypted. */
+export interface StoredBackup {
+  manifest: BackupManifest;
+  work: string;
+  /** The files as stored (encrypted unless the manifest says none), with the manifest. */
+  stored: string;
+  /** Removes everything fetched, and decrypted from it, under `work`. */
+  cleanup(): Promise<void>;
+}
+
+export async function getStoredBackup(
+  store: BackupStore,
+  location: string,
+  tempDir: string,
+): Promise<StoredBackup> {
   const work = join(tempDir, `fetch-${randomBytes(4).toString('hex')}`);
   const stored = join(work, 'stored');
   const cleanup = () => rm(work, { recursive: true, force: true });
@@ -49,7 +63,7 @@ export async function checkStoredBackup(
   location: string,
   tempDir: string,
 ): Promise<BackupManifest> {
-  const { manifest, cleanup } = await getChecked(store, location, tempDir);
+  const { manifest, cleanup } = await getStoredBackup(store, location, tempDir);
   await cleanup();
   return manifest;
 }
@@ -64,7 +78,14 @@ export async function fetchBackup(
   tempDir: string,
   decryption: Decryption,
 ): Promise<FetchedBackup> {
-  const { manifest, work, stored, cleanup } = await getChecked(store, location, tempDir);
+  return decryptStoredBackup(await getStoredBackup(store, location, tempDir), decryption);
+}
+
+/** Decrypts a stored backup and checks the plain files' checksums; removes everything on failure. */
+export async function decryptStoredBackup(
+  { manifest, work, stored, cleanup }: StoredBackup,
+  decryption: Decryption,
+): Promise<FetchedBackup> {
   if (manifest.encryption.kind === 'none') return { manifest, dumpDir: stored, cleanup };
   if (decryption.kind === 'none') {
     await cleanup();

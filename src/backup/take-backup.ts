@@ -25,8 +25,8 @@ export interface BackupRequest {
   verify: 'checksums' | 'restore';
   encryption: Encryption;
   store: BackupStore;
-  /** The location `store.put` will return for `id`, recorded in the manifest stored with the backup. */
-  expectedLocation: string;
+  /** The location recorded in the manifest stored with the backup; default `store.locationFor(id)`. */
+  expectedLocation?: string;
   run: BackupManifest['run'];
   log: (message: string) => void;
 }
@@ -66,6 +66,7 @@ async function backupWith(
   dumpDir: string,
   env: Record<string, string>,
 ): Promise<BackupResult> {
+  const expectedLocation = req.expectedLocation ?? req.store.locationFor(req.id);
   const createdAt = new Date();
 
   // A repeatable-read transaction exports its snapshot: pg_dump dumps exactly what it counts.
@@ -157,14 +158,14 @@ async function backupWith(
       req.encryption.kind === 'recipients'
         ? { kind: 'recipients', recipients: req.encryption.recipients }
         : { kind: req.encryption.kind },
-    storage: { kind: req.store.kind, location: req.expectedLocation },
+    storage: { kind: req.store.kind, location: expectedLocation },
     run: req.run,
     verified: true,
     verification: { ok: true, checksums: true, tocEntries: toc.length, restore },
   };
   await writeFile(join(stageDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
   const { location } = await req.store.put(req.id, stageDir);
-  if (location !== req.expectedLocation) manifest.storage.location = location;
+  if (location !== expectedLocation) manifest.storage.location = location;
   const manifestPath = join(req.tempDir, `${req.id}.manifest.json`);
   await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
   return { manifest, manifestPath, location };

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
-import type { Encryption } from '../backup/encryption.js';
+import type { Decryption, Encryption } from '../backup/encryption.js';
+import { AGE_RECIPIENT, ageIdentities, isAgeRecipient } from '../backup/keys.js';
 import { type DbTarget, parseDatabaseUrl } from '../db/connection.js';
 import { InputError } from '../errors.js';
 import {
@@ -25,13 +26,13 @@ export interface MigrateInputs {
   compression: number;
   verify: 'checksums' | 'restore';
   encryption: Encryption;
+  /** What the rollback will open the backup with; proven on the stored backup before migrating. */
+  rollbackKey: Decryption;
   storage:
     | { kind: 'path'; root: string }
     | { kind: 'artifact'; retentionDays: number | undefined; token: string | undefined };
   dryRun: boolean;
 }
-
-const AGE_RECIPIENT = /^age1[0-9a-z]{20,}$/;
 
 /** Every input checked before anything is dumped or migrated. Secrets are masked by the caller first. */
 export function readMigrateInputs(input: InputReader, ctx: RunContext): MigrateInputs {
@@ -66,11 +67,36 @@ export function readMigrateInputs(input: InputReader, ctx: RunContext): MigrateI
       );
   }
   const passphrase = input('encryption-key');
+  if (passphrase && isAgeRecipient(passphrase))
+    throw new InputError(
+      'encryption-key',
+      'is an age public key (age1…), not a passphrase',
+      'Put age public keys in backup-recipients (with their identity in backup-identity), or give a passphrase from a secret here.',
+    );
+  const rawIdentity = input('backup-identity');
+  const identities = rawIdentity ? ageIdentities(rawIdentity) : undefined;
+  if (rawIdentity && !identities)
+    throw new InputError(
+      'backup-identity',
+      'is not an age identity file (lines AGE-SECRET-KEY-1…, comments starting with #)',
+      'Give the identity file (age-keygen writes one) whose public key is in backup-recipients, from a secret.',
+    );
   let encryption: Encryption = { kind: 'none' };
+  let rollbackKey: Decryption = { kind: 'none' };
   if (encryptionMode === 'age') {
-    if (recipients.length) encryption = { kind: 'recipients', recipients };
-    else if (passphrase) encryption = { kind: 'passphrase', passphrase };
-    else {
+    if (recipients.length) {
+      if (!identities)
+        throw new InputError(
+          'backup-identity',
+          'is empty while backup-recipients are given, so nothing proves that the rollback can decrypt the backup',
+          "Give the identity (AGE-SECRET-KEY-1…) of one of backup-recipients from a secret, the one the rollback's backup-identity gets.",
+        );
+      encryption = { kind: 'recipients', recipients };
+      rollbackKey = { kind: 'identities', identities };
+    } else if (passphrase) {
+      encryption = { kind: 'passphrase', passphrase };
+      rollbackKey = { kind: 'passphrase', passphrase };
+    } else {
       throw new InputError(
         'encryption-key',
         'is empty and no backup-recipients are given, so the backup could not be encrypted',
@@ -78,6 +104,12 @@ export function readMigrateInputs(input: InputReader, ctx: RunContext): MigrateI
       );
     }
   }
+  if (identities && encryption.kind !== 'recipients')
+    throw new InputError(
+      'backup-identity',
+      'is set but the backup is not encrypted to backup-recipients',
+      "Give backup-recipients (the identity's public key, age-keygen -y prints it), or leave backup-identity empty.",
+    );
   const storageKind = parseEnum(
     'backup-storage',
     input('backup-storage'),
@@ -107,6 +139,7 @@ export function readMigrateInputs(input: InputReader, ctx: RunContext): MigrateI
     compression: parseInteger('compression', input('compression'), 6, { min: 0, max: 9 }),
     verify: parseEnum('verify', input('verify'), ['checksums', 'restore'] as const, 'checksums'),
     encryption,
+    rollbackKey,
     storage:
       storageKind === 'path'
         ? { kind: 'path', root: parseWritableFolder('backup-path', backupPath, ctx.workspace) }

@@ -72,7 +72,6 @@ export async function backupPhase(
   inputs: MigrateInputs,
   ctx: RunContext,
   store: BackupStore,
-  expectedLocation: (id: string) => string,
   log: (m: string) => void,
 ): Promise<BackupPhase> {
   const id = `${inputs.target.database}-${ctx.runId}-${ctx.runAttempt}`.replace(/[^A-Za-z0-9._-]/g, '-');
@@ -87,7 +86,6 @@ export async function backupPhase(
     verify: inputs.verify,
     encryption: inputs.encryption,
     store,
-    expectedLocation: expectedLocation(id),
     run: {
       repository: ctx.repository,
       runId: ctx.runId,

@@ -1,67 +1,108 @@
 import { availableParallelism } from 'node:os';
 import type pg from 'pg';
-import type { Decryption, Encryption } from '../backup/encryption.js';
-import { PathStore } from '../backup/path-store.js';
-import { type FetchedBackup, fetchBackup, restoreBackup } from '../backup/restore-backup.js';
-import type { BackupStore } from '../backup/store.js';
+import type { Encryption } from '../backup/encryption.js';
+import { formatBackupLocation } from '../backup/location.js';
+import { openStore, storeBeside } from '../backup/open-store.js';
+import { BackupCheckError, proveBackupOpens } from '../backup/prove-opens.js';
+import {
+  decryptStoredBackup,
+  type FetchedBackup,
+  getStoredBackup,
+  restoreBackup,
+  type StoredBackup,
+} from '../backup/restore-backup.js';
 import { takeBackup } from '../backup/take-backup.js';
 import { parseDatabaseUrl } from '../db/connection.js';
 import { withoutJournals } from '../db/journal.js';
 import { MIGRATION_TABLES, migrationState } from '../db/migration-state.js';
 import { rowCounts, withClient } from '../db/queries.js';
+import { errorMessage, InputError } from '../errors.js';
 import type { RunContext } from '../runner/runner.js';
 import type { DatabaseOps, PreDeployBackup } from './database-step.js';
 import { readJournal, writeJournal } from './db-journal.js';
-import type { RollbackInputs } from './inputs.js';
+import { decryptionFor, type RollbackInputs } from './inputs.js';
 import { writtenSinceBackup } from './written-since.js';
 
 const MIGRATION_TABLE_NAMES = new Set(MIGRATION_TABLES.map((t) => t.table));
 const isMigrationTable = (table: string) => MIGRATION_TABLE_NAMES.has(table.split('.').pop() ?? '');
 
-/** A store able to read `location`: the same kind db-migrate-backup wrote it with. */
-export async function storeFor(location: string, storage: string, githubToken: string): Promise<BackupStore> {
-  if (location.startsWith('path:') || storage === 'path') return new PathStore('/');
-  const { ArtifactStore } = await import('../backup/artifact-store.js');
-  // The token reads a backup that another run stored (a manual rollback of an earlier playbook run).
-  return new ArtifactStore(githubToken ? { token: githubToken } : {});
+/** Says which input is wrong when the pre-deploy backup cannot be found or opened. */
+function inputErrorFor(err: unknown, keyInput: string, location: string): unknown {
+  if (err instanceof BackupCheckError && err.about === 'key')
+    return new InputError(
+      keyInput,
+      err.message,
+      keyInput === 'backup-identity'
+        ? "Give the identity whose public key is in db-migrate-backup's backup-recipients."
+        : 'Give the passphrase db-migrate-backup encrypted with (its encryption-key), or for a backup encrypted to backup-recipients the identity in backup-identity.',
+    );
+  if (err instanceof InputError) return err;
+  return new InputError(
+    'backup-location',
+    `${location} cannot be read as a backup: ${errorMessage(err)}`,
+    'Pass the backup-location output of the db-migrate-backup step that backed up this database.',
+  );
 }
 
 /** The database step's view of the database and the backup store, over db-migrate-backup's machinery. */
 export async function databaseOps(
   inputs: RollbackInputs,
   ctx: RunContext,
-): Promise<DatabaseOps & { dispose(): Promise<void> }> {
+): Promise<DatabaseOps & { checkBackup(): Promise<void>; dispose(): Promise<void> }> {
   const db = inputs.database;
   const target = parseDatabaseUrl('database-url', db.url);
   const tempDir = `${ctx.runnerTemp}/deploy-gates`;
-  const store = await storeFor(db.backupLocation, db.backupStorage, inputs.github.token);
-  const decryption: Decryption = db.backupIdentity
-    ? {
-        kind: 'identities',
-        identities: db.backupIdentity.split(/\s+/).filter((l) => l.startsWith('AGE-SECRET-KEY-')),
-      }
-    : db.encryptionKey
-      ? { kind: 'passphrase', passphrase: db.encryptionKey }
-      : { kind: 'none' };
+  if (!db.backupLocation) throw new Error('databaseOps needs a backup-location');
+  const location = formatBackupLocation(db.backupLocation);
+  const storeConfig = storeBeside(db.backupLocation, inputs.github.token || undefined);
+  const store = await openStore(storeConfig);
+  let stored: StoredBackup | undefined;
   let fetched: FetchedBackup | undefined;
   const withPg = <T>(fn: (c: pg.Client) => Promise<T>) => withClient(target, fn);
+  const storedOnce = async () => {
+    stored ??= await getStoredBackup(store, location, tempDir);
+    return stored;
+  };
+  const keyFor = (backup: StoredBackup) => decryptionFor(backup.manifest.encryption.kind, db);
   const fetchOnce = async () => {
-    fetched ??= await fetchBackup(store, db.backupLocation, tempDir, decryption);
+    const backup = await storedOnce();
+    fetched ??= await decryptStoredBackup(backup, keyFor(backup).decryption);
     return fetched;
   };
   return {
+    /**
+     * Before the app step changes production: the backup is there, its manifest readable, the one asked
+     * for, and the key opens it. A typo fails here with production untouched.
+     */
+    async checkBackup() {
+      let keyInput = 'encryption-key';
+      try {
+        const backup = await storedOnce();
+        const key = keyFor(backup);
+        keyInput = key.keyInput;
+        if (db.backupId && backup.manifest.id !== db.backupId)
+          throw new InputError(
+            'backup-id',
+            `is ${db.backupId}, but the backup at ${location} is ${backup.manifest.id}`,
+            'Pass the backup-id and backup-location outputs of the same db-migrate-backup step.',
+          );
+        await proveBackupOpens(backup, key.decryption);
+      } catch (err) {
+        throw inputErrorFor(err, keyInput, location);
+      }
+    },
     /** The decrypted dump is patient data: it must not outlive the step. */
     async dispose() {
-      await fetched?.cleanup();
+      await (fetched ?? stored)?.cleanup();
     },
     async fetchBackup(): Promise<PreDeployBackup> {
       fetched = await fetchOnce();
       const m = fetched.manifest;
       if (db.backupId && m.id !== db.backupId)
-        throw new Error(`the backup at ${db.backupLocation} is ${m.id}, not ${db.backupId}`);
+        throw new Error(`the backup at ${location} is ${m.id}, not ${db.backupId}`);
       return {
         id: m.id,
-        location: db.backupLocation,
+        location,
         takenAt: new Date(m.createdAt),
         rowCounts: withoutJournals(m.rowCounts),
         xidSnapshot: m.xidSnapshot,
@@ -97,10 +138,6 @@ export async function databaseOps(
             ? { kind: 'passphrase', passphrase: db.encryptionKey }
             : { kind: 'none' };
       const id = `${target.database}-safety-${ctx.runId}-${ctx.runAttempt}`.replace(/[^A-Za-z0-9._-]/g, '-');
-      const root = db.backupLocation.startsWith('path:')
-        ? db.backupLocation.slice(5).replace(/\/[^/]+$/, '')
-        : undefined;
-      const safetyStore = root ? new PathStore(root) : store;
       const result = await takeBackup({
         target,
         tempDir,
@@ -110,8 +147,7 @@ export async function databaseOps(
         compression: 6,
         verify: 'checksums',
         encryption,
-        store: safetyStore,
-        expectedLocation: root ? `path:${root}/${id}` : `artifact:${ctx.runId}/${id}`,
+        store,
         run: {
           repository: ctx.repository,
           runId: ctx.runId,

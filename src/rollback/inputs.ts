@@ -1,3 +1,12 @@
+import type { Decryption } from '../backup/encryption.js';
+import { ageIdentities, isAgeRecipient } from '../backup/keys.js';
+import {
+  type BackupLocation,
+  BackupLocationError,
+  parseBackupLocation,
+  STORAGE_KINDS,
+  type StorageKind,
+} from '../backup/location.js';
 import { InputError } from '../errors.js';
 import {
   type InputReader,
@@ -25,10 +34,12 @@ export interface RollbackInputs {
     allowDataLoss: boolean;
     timestampColumns: string[];
     backupId: string;
-    backupLocation: string;
-    backupStorage: string;
+    /** Undefined only when the database is left alone. */
+    backupLocation: BackupLocation | undefined;
+    /** Passphrase for the safety backup when the pre-deploy one was not encrypted to public keys. */
     encryptionKey: string;
-    backupIdentity: string;
+    /** The age identities of backup-identity; undefined when not given. */
+    identities: string[] | undefined;
   };
   hooks: Hook[];
   verify: { url: string; checks: string };
@@ -98,6 +109,73 @@ function migrationsApplied(raw: string): boolean | undefined {
   return parseBoolean('migrations-applied', value, false);
 }
 
+function backupLocation(raw: string, storage: StorageKind | undefined): BackupLocation | undefined {
+  if (raw.trim() === '') return undefined;
+  let location: BackupLocation;
+  try {
+    location = parseBackupLocation(raw);
+  } catch (err) {
+    if (!(err instanceof BackupLocationError)) throw err;
+    throw new InputError(
+      'backup-location',
+      err.message,
+      'Pass the backup-location output of db-migrate-backup unchanged.',
+    );
+  }
+  if (storage && storage !== location.kind) {
+    throw new InputError(
+      'backup-storage',
+      `is ${storage} but backup-location is ${location.kind === 'path' ? 'a path' : 'an artifact'} location`,
+      'Leave backup-storage empty: the location says where the backup is.',
+    );
+  }
+  return location;
+}
+
+/** A public key never decrypts; an identity file holds identities and comments only. */
+function checkKeys(passphrase: string, identity: string): string[] | undefined {
+  if (passphrase && isAgeRecipient(passphrase)) {
+    throw new InputError(
+      'encryption-key',
+      'is an age public key (age1…), which can encrypt but never decrypt a backup',
+      'Give the passphrase db-migrate-backup encrypted with, or for a backup encrypted to backup-recipients the matching identity (AGE-SECRET-KEY-1…) in backup-identity.',
+    );
+  }
+  if (identity) {
+    const identities = ageIdentities(identity);
+    if (!identities)
+      throw new InputError(
+        'backup-identity',
+        'is not an age identity file (lines AGE-SECRET-KEY-1…, comments starting with #)',
+        "Give the identity file whose public key is in db-migrate-backup's backup-recipients (age-keygen writes one).",
+      );
+    return identities;
+  }
+  return undefined;
+}
+
+/**
+ * What opens a backup encrypted as its manifest says: the identity a backup encrypted to recipients, the
+ * passphrase one encrypted with it; and the input named when it does not (or when a key was given for
+ * an unencrypted backup).
+ */
+export function decryptionFor(
+  kind: 'recipients' | 'passphrase' | 'none',
+  db: Pick<RollbackInputs['database'], 'encryptionKey' | 'identities'>,
+): { decryption: Decryption; keyInput: 'encryption-key' | 'backup-identity' } {
+  const identity = { kind: 'identities', identities: db.identities ?? [] } as const;
+  const passphrase = { kind: 'passphrase', passphrase: db.encryptionKey } as const;
+  if (kind === 'recipients' && db.identities) return { decryption: identity, keyInput: 'backup-identity' };
+  if (kind === 'passphrase' && db.encryptionKey)
+    return { decryption: passphrase, keyInput: 'encryption-key' };
+  if (kind === 'recipients' || (kind === 'none' && db.identities && !db.encryptionKey))
+    return { decryption: db.identities ? identity : { kind: 'none' }, keyInput: 'backup-identity' };
+  return {
+    decryption: db.encryptionKey ? passphrase : db.identities ? identity : { kind: 'none' },
+    keyInput: 'encryption-key',
+  };
+}
+
 /**
  * Reads and checks every input before anything is changed. Secrets are masked as soon as they are read,
  * including the password inside a database URL.
@@ -143,7 +221,10 @@ export function readRollbackInputs(input: InputReader, mask: (secret: string) =>
     'auto',
   );
   const backupId = input('backup-id');
-  const backupLocation = input('backup-location');
+  const storage = input('backup-storage')
+    ? parseEnum<StorageKind>('backup-storage', input('backup-storage'), STORAGE_KINDS, 'artifact')
+    : undefined;
+  const location = backupLocation(input('backup-location'), storage);
   if (restore === 'always' && databaseUrl === '') {
     throw new InputError(
       'database-url',
@@ -151,10 +232,10 @@ export function readRollbackInputs(input: InputReader, mask: (secret: string) =>
       'Set database-url to the production database URL, or restore-database to never.',
     );
   }
-  if (databaseUrl !== '' && restore !== 'never' && backupId === '' && backupLocation === '') {
+  if (databaseUrl !== '' && restore !== 'never' && location === undefined) {
     throw new InputError(
       'backup-location',
-      'and backup-id are both empty, so there is no pre-deploy backup to restore',
+      'is empty, so there is no pre-deploy backup to restore',
       'Pass the backup-location (and backup-id) outputs of db-migrate-backup, or set restore-database to never.',
     );
   }
@@ -175,10 +256,9 @@ export function readRollbackInputs(input: InputReader, mask: (secret: string) =>
       allowDataLoss: parseBoolean('allow-data-loss', input('allow-data-loss'), false),
       timestampColumns: parseList(input('timestamp-columns') || 'updated_at,created_at'),
       backupId,
-      backupLocation,
-      backupStorage: input('backup-storage'),
+      backupLocation: location,
       encryptionKey,
-      backupIdentity,
+      identities: checkKeys(encryptionKey, backupIdentity),
     },
     hooks: parseHooks(input('hooks')),
     verify: {

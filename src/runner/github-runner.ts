@@ -22,13 +22,27 @@ export function plainLog(message: string): string {
   return `::stop-commands::${token}\n${message}\n::${token}::\n`;
 }
 
+/**
+ * What to mask for a secret: the value, and each line of a multi-line one (an age identity file, a
+ * PEM key), as the runner masks a multi-line secret, since logs are masked line by line and a line of
+ * it alone would otherwise show. Lines shorter than 8 characters (blank, `-----`) are too common to mask.
+ */
+export function masksOf(value: string): string[] {
+  if (!value) return [];
+  const lines = value
+    .split(/\r?\n|\r/)
+    .map((l) => l.trim())
+    .filter((l) => l.length >= 8 && l !== value);
+  return [...new Set([value, ...lines])];
+}
+
 /** The one adapter between the core and the runner: inputs, outputs, masks, annotations, summary, state. */
 export function githubRunner(): Runner {
   return {
     input: (name) => core.getInput(name),
     setOutput: (name, value) => core.setOutput(name, String(value)),
     setSecret: (value) => {
-      if (value) core.setSecret(value);
+      for (const mask of masksOf(value)) core.setSecret(mask);
     },
     info: (message) => process.stdout.write(plainLog(message)),
     debug: (message) => core.debug(message),
