@@ -122,6 +122,13 @@ describe('the examples agree with the workflows', () => {
     }
   });
 
+  // GitHub cuts a longer retention to the repository's maximum (90 days by default, 400 at most), silently.
+  it('keep artifacts no longer than GitHub allows', () => {
+    const days = [...everywhere.matchAll(/retention-days:\s*(\d+)/g)].map(([, d]) => Number(d));
+    expect(days.length).toBeGreaterThan(0);
+    expect(days.filter((d) => d < 1 || d > 90)).toEqual([]);
+  });
+
   it("the README's caller is .github/workflows/deploy.yml, calling the released playbook", () => {
     const caller = blocks.find(
       (b) =>
