@@ -56,7 +56,7 @@ export async function collectPreflightFacts(
     inputs.githubToken ? import('@actions/github') : undefined,
     inputs.database ? import('./collectors/database.js') : undefined,
   ]);
-  const { vercel } = inputs;
+  const { vercel, githubToken, environment: environmentName } = inputs;
   const [endpoints, monitoring, tls, database, coverage, security, review, vercelEnv, backups, environment] =
     await Promise.all([
       inputs.endpoints.length ? collectEndpoints(inputs.endpoints, healthSettings) : undefined,
@@ -76,14 +76,9 @@ export async function collectPreflightFacts(
       inputs.backupManifest
         ? collectBackups(inputs.backupManifest.source, inputs.backupManifest.display, now)
         : undefined,
-      inputs.githubToken && inputs.environment
+      githubToken && environmentName
         ? attempt('environment', errors, () =>
-            collectEnvironment(
-              inputs.githubToken ?? '',
-              ctx.apiUrl,
-              ctx.repository,
-              inputs.environment ?? '',
-            ),
+            collectEnvironment(githubToken, ctx.apiUrl, ctx.repository, environmentName),
           )
         : undefined,
     ]);
