@@ -1,14 +1,19 @@
 import { glob } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { parseDatabaseUrl } from '../db/connection.js';
 import { InputError } from '../errors.js';
 import {
   type InputReader,
   parseDuration,
+  parseHttpUrl,
   parseInteger,
   parseLines,
   parseList,
+  parseName,
+  parseSecretToken,
   resolvePath,
 } from '../runner/inputs.js';
+import { parseOutputPath } from '../runner/paths.js';
 import type { RunContext } from '../runner/runner.js';
 import {
   compileJsonConditions,
@@ -132,6 +137,24 @@ export async function readPreflightInputs(input: InputReader, ctx: RunContext): 
     );
   }
   const backup = input('backup-manifest');
+  // Checked here, before the first probe: a collector would only record the problem as a failed fact.
+  if (input('database-url')) parseDatabaseUrl('database-url', input('database-url'));
+  if (input('github-token')) parseSecretToken('github-token', input('github-token'));
+  if (vercelToken) parseSecretToken('vercel-token', vercelToken);
+  parseName('vercel-project', vercelProject, 'a Vercel project name or id');
+  parseName('vercel-team', input('vercel-team'), 'a Vercel team id or slug');
+  if (input('vercel-api-url'))
+    parseHttpUrl('vercel-api-url', input('vercel-api-url'), 'the Vercel API base URL');
+  if (backup && /^https?:\/\//.test(backup))
+    parseHttpUrl('backup-manifest', backup, 'the backup manifest URL');
+  for (const name of parseList(input('required-env'))) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]{0,255}$/.test(name))
+      throw new InputError(
+        'required-env',
+        `${JSON.stringify(name.slice(0, 64))} is not an environment variable name`,
+        'List variable names (letters, digits and _), comma or newline separated, e.g. DATABASE_URL.',
+      );
+  }
   return {
     endpoints: parseNamedUrls('endpoints', input('endpoints')),
     monitoring: parseNamedUrls('monitoring-endpoints', input('monitoring-endpoints')),
@@ -144,10 +167,11 @@ export async function readPreflightInputs(input: InputReader, ctx: RunContext): 
     timeoutMs: parseDuration('timeout', input('timeout'), 10_000),
     retries: parseInteger('retries', input('retries'), 2, { min: 0, max: 10 }),
     tlsHosts: parseList(input('tls-hosts')).map((h) => {
-      if (!/^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(h)) {
+      const port = Number(/:(\d+)$/.exec(h)?.[1] ?? 443);
+      if (!/^[A-Za-z0-9.-]{1,253}(:\d{1,5})?$/.test(h) || port < 1 || port > 65535) {
         throw new InputError(
           'tls-hosts',
-          `"${h}" is not a host or host:port`,
+          `"${h.slice(0, 80)}" is not a host or host:port (port 1 to 65535)`,
           'List host names, one per line, e.g. neonpro.healthcare or api.example.com:8443 (no scheme).',
         );
       }
@@ -171,7 +195,7 @@ export async function readPreflightInputs(input: InputReader, ctx: RunContext): 
       ? { source: /^https?:\/\//.test(backup) ? backup : resolvePath(ctx.workspace, backup), display: backup }
       : undefined,
     factsFile: input('facts-file')
-      ? resolvePath(ctx.workspace, input('facts-file'))
+      ? parseOutputPath('facts-file', input('facts-file'), ctx)
       : join(ctx.runnerTemp, 'deploy-gates', 'facts.json'),
     extraFacts: parseList(input('extra-facts')).map((f) => file(ctx.workspace, f)),
   };

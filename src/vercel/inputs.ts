@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { InputError } from '../errors.js';
 import {
   type InputReader,
@@ -8,8 +8,9 @@ import {
   parseEnum,
   parseHttpUrl,
   parseList,
+  parseName,
   parseSecretToken,
-  parseSingleLine,
+  quoteValue,
   requireInput,
 } from '../runner/inputs.js';
 import { parseExistingPath, parseOutputPath } from '../runner/paths.js';
@@ -31,6 +32,23 @@ export interface DeployInputs {
   github: { token: string; environment: string } | undefined;
 }
 
+/** Globs inside the uploaded folder: a pattern reaching out of it (`..`, `/etc`) would hash files never deployed. */
+function parseSriGlobs(raw: string): string[] {
+  const patterns = parseList(raw);
+  for (const pattern of patterns) {
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses.
+    const bad = /[\u0000-\u001f\u007f]/.test(pattern) || pattern.length > 1024;
+    if (bad || isAbsolute(pattern) || pattern.split('/').includes('..')) {
+      throw new InputError(
+        'sri-globs',
+        `${quoteValue(pattern)} is not a glob inside working-directory`,
+        'List globs relative to working-directory, one per line, without ".." or a leading "/", e.g. **/*.js.',
+      );
+    }
+  }
+  return patterns;
+}
+
 /** `log` receives the progress of Vercel calls, which all end by the step's `timeout`. */
 export function readDeployInputs(
   input: InputReader,
@@ -41,9 +59,10 @@ export function readDeployInputs(
     'vercel-token',
     requireInput('vercel-token', input('vercel-token'), 'a Vercel access token from a secret'),
   );
-  const project = parseSingleLine(
+  const project = parseName(
     'vercel-project',
     requireInput('vercel-project', input('vercel-project'), 'the Vercel project name or id'),
+    'a Vercel project name or id',
   );
   const apiUrl = input('api-url')
     ? parseHttpUrl(
@@ -66,7 +85,14 @@ export function readDeployInputs(
       'Run the build first (vercel build writes .vercel/output), or set prebuilt: false.',
     );
   }
-  const githubEnvironment = parseSingleLine('github-environment', input('github-environment'));
+  const githubEnvironment = parseName(
+    'github-environment',
+    input('github-environment'),
+    'a GitHub environment name',
+    {
+      spaces: true,
+    },
+  );
   if (githubEnvironment && !input('github-token'))
     throw new InputError(
       'github-token',
@@ -79,7 +105,7 @@ export function readDeployInputs(
     target: {
       token,
       project,
-      teamId: parseSingleLine('vercel-team', input('vercel-team')) || undefined,
+      teamId: parseName('vercel-team', input('vercel-team'), 'a Vercel team id or slug') || undefined,
       apiUrl: apiUrl.replace(/\/+$/, ''),
       budget: { deadline: Date.now() + timeoutMs, log },
     },
@@ -87,7 +113,7 @@ export function readDeployInputs(
     prebuilt,
     environment,
     promote: parseBoolean('promote', input('promote'), true),
-    deploymentId: parseSingleLine('deployment-id', input('deployment-id')) || undefined,
+    deploymentId: parseName('deployment-id', input('deployment-id'), 'a Vercel deployment id') || undefined,
     aliasCheck: parseBoolean('alias-check', input('alias-check'), true),
     timeoutMs,
     sriFile: parseOutputPath(
@@ -95,7 +121,9 @@ export function readDeployInputs(
       input('sri-manifest') || join(ctx.runnerTemp, 'deploy-gates', 'sri-manifest.json'),
       ctx,
     ),
-    sriGlobs: input('sri-globs') ? parseList(input('sri-globs')) : ['**/*.js', '**/*.css'],
-    github: githubEnvironment ? { token: input('github-token'), environment: githubEnvironment } : undefined,
+    sriGlobs: input('sri-globs') ? parseSriGlobs(input('sri-globs')) : ['**/*.js', '**/*.css'],
+    github: githubEnvironment
+      ? { token: parseSecretToken('github-token', input('github-token')), environment: githubEnvironment }
+      : undefined,
   };
 }

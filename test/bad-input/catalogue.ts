@@ -172,7 +172,8 @@ export const INPUT_KINDS: Record<ActionName, Record<string, InputKind>> = {
     'github-deployment-id': format('abc', '-1', '1.5'),
     incident: format('issue-twelve', 'https://example.com/not/an/issue', '0'),
     'notify-webhook': url,
-    reason: text,
+    // Free text for people: any character but a line break is fine in it.
+    reason: format(),
   },
   'vercel-deploy': {
     'vercel-token': secret,
@@ -187,7 +188,7 @@ export const INPUT_KINDS: Record<ActionName, Record<string, InputKind>> = {
     'alias-check': bool,
     timeout: duration(),
     'sri-manifest': out,
-    'sri-globs': files,
+    'sri-globs': format('../../../../etc/*', '/etc/passwd'),
     'github-environment': text,
     'github-token': secret,
   },
