@@ -10,8 +10,16 @@ export class InputError extends Error {
     readonly problem: string,
     readonly fix: string,
   ) {
-    super(`Input "${input}": ${problem}. ${fix}`);
+    super(`Input "${input}": ${shorten(problem)}. ${fix}`);
   }
+}
+
+/**
+ * A problem quoting what the user gave (a value, a file's first bytes) is cut short: an annotation of
+ * 20,000 characters is unreadable, and the value is in the workflow file anyway.
+ */
+function shorten(problem: string, max = 600): string {
+  return problem.length > max ? `${problem.slice(0, max)}… (${problem.length} characters)` : problem;
 }
 
 /** Whatever the error, a message without a stack trace. */

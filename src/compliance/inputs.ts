@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { readFactsFile } from '../policy/facts.js';
 import { type InputReader, parseDuration, parseList, resolvePath } from '../runner/inputs.js';
+import { parseOutputPath } from '../runner/paths.js';
 import type { RunContext } from '../runner/runner.js';
 import type { JsonObject } from '../util/deep-merge.js';
 import { sha256 } from '../util/hash.js';
@@ -56,7 +57,7 @@ export function readComplianceInputs(input: InputReader, ctx: RunContext): Compl
     maxDurationMs: positiveDuration(input, 'max-duration', DEFAULTS.maxDuration, 24 * HOUR),
     expectedDurationMs: positiveDuration(input, 'expected-duration', DEFAULTS.expectedDuration, 24 * HOUR),
     evidenceFile: evidence
-      ? resolvePath(ctx.workspace, evidence)
+      ? parseOutputPath('evidence-file', evidence, ctx)
       : join(ctx.runnerTemp, 'deploy-gates', `compliance-evidence-${ctx.action}.json`),
   };
 }

@@ -9,6 +9,7 @@ import {
   parseEnum,
   parseInteger,
   parseLines,
+  parseSecretToken,
   parseSingleLine,
 } from '../runner/inputs.js';
 import { parseExistingPath, parseWritableFolder } from '../runner/paths.js';
@@ -124,6 +125,11 @@ export function readMigrateInputs(input: InputReader, ctx: RunContext): MigrateI
       'Give a directory that the rollback job can read too (a mounted volume on self-hosted runners).',
     );
   const retention = input('retention-days');
+  // Checked whatever the storage: a bad value must not wait for the day storage becomes artifact.
+  const retentionDays = retention
+    ? parseInteger('retention-days', retention, 7, { min: 1, max: 90 })
+    : undefined;
+  const token = input('github-token') ? parseSecretToken('github-token', input('github-token')) : undefined;
   return {
     databaseUrl,
     target,
@@ -145,10 +151,8 @@ export function readMigrateInputs(input: InputReader, ctx: RunContext): MigrateI
         ? { kind: 'path', root: parseWritableFolder('backup-path', backupPath, ctx.workspace) }
         : {
             kind: 'artifact',
-            retentionDays: retention
-              ? parseInteger('retention-days', retention, 7, { min: 1, max: 90 })
-              : undefined,
-            token: input('github-token') || undefined,
+            retentionDays,
+            token,
           },
     dryRun: parseBoolean('dry-run', input('dry-run'), false),
   };

@@ -5,12 +5,15 @@ import { InputError } from '../errors.js';
 import {
   type InputReader,
   parseDuration,
+  parseHttpUrl,
   parseInteger,
   parseLines,
   parseList,
-  parseSingleLine,
+  parseName,
+  parseSecretToken,
   resolvePath,
 } from '../runner/inputs.js';
+import { parseOutputPath } from '../runner/paths.js';
 import type { RunContext } from '../runner/runner.js';
 import {
   compileJsonConditions,
@@ -127,6 +130,17 @@ export async function readPreflightInputs(
 ): Promise<PreflightInputs> {
   const vercel = readVercelTarget(input, { optional: true });
   const backup = input('backup-manifest');
+  // Checked here, before the first probe: a collector would only record the problem as a failed fact.
+  if (backup && /^https?:\/\//.test(backup))
+    parseHttpUrl('backup-manifest', backup, 'the backup manifest URL');
+  for (const name of parseList(input('required-env'))) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]{0,255}$/.test(name))
+      throw new InputError(
+        'required-env',
+        `${JSON.stringify(name.slice(0, 64))} is not an environment variable name`,
+        'List variable names (letters, digits and _), comma or newline separated, e.g. DATABASE_URL.',
+      );
+  }
   return {
     endpoints: parseNamedUrls('endpoints', input('endpoints')),
     monitoring: parseNamedUrls('monitoring-endpoints', input('monitoring-endpoints')),
@@ -139,10 +153,11 @@ export async function readPreflightInputs(
     timeoutMs: parseDuration('timeout', input('timeout'), 10_000),
     retries: parseInteger('retries', input('retries'), 2, { min: 0, max: 10 }),
     tlsHosts: parseList(input('tls-hosts')).map((h) => {
-      if (!/^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(h)) {
+      const port = Number(/:(\d+)$/.exec(h)?.[1] ?? 443);
+      if (!/^[A-Za-z0-9.-]{1,253}(:\d{1,5})?$/.test(h) || port < 1 || port > 65535) {
         throw new InputError(
           'tls-hosts',
-          `"${h}" is not a host or host:port`,
+          `"${h.slice(0, 80)}" is not a host or host:port (port 1 to 65535)`,
           'List host names, one per line, e.g. neonpro.healthcare or api.example.com:8443 (no scheme).',
         );
       }
@@ -152,10 +167,11 @@ export async function readPreflightInputs(
     database: readDatabaseTarget(input, mask, { optional: true }),
     coverage: input('coverage-file') ? file(ctx.workspace, input('coverage-file')) : undefined,
     sarif: await expandGlobs('sarif-files', input('sarif-files'), ctx.workspace),
-    githubToken: input('github-token') || undefined,
-    // GitHub's limit on an environment name: 255 characters.
+    githubToken: input('github-token') ? parseSecretToken('github-token', input('github-token')) : undefined,
     environment:
-      parseSingleLine('protected-environment', input('protected-environment'), { max: 255 }) || undefined,
+      parseName('protected-environment', input('protected-environment'), 'a GitHub environment name', {
+        spaces: true,
+      }) || undefined,
     vercel: vercel
       ? {
           target: vercel,
@@ -166,7 +182,7 @@ export async function readPreflightInputs(
       ? { source: /^https?:\/\//.test(backup) ? backup : resolvePath(ctx.workspace, backup), display: backup }
       : undefined,
     factsFile: input('facts-file')
-      ? resolvePath(ctx.workspace, input('facts-file'))
+      ? parseOutputPath('facts-file', input('facts-file'), ctx)
       : join(ctx.runnerTemp, 'deploy-gates', 'facts.json'),
     extraFacts: parseList(input('extra-facts')).map((f) => file(ctx.workspace, f)),
   };

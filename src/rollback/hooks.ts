@@ -1,3 +1,5 @@
+import { accessSync, constants } from 'node:fs';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { exec } from '@actions/exec';
 import { InputError } from '../errors.js';
 import { parseLines } from '../runner/inputs.js';
@@ -16,6 +18,22 @@ export interface Hook {
  * Parses the `hooks` input: one command per line, blank lines and `#` comment lines skipped. Every line is
  * checked before any hook runs, so a typo in the third line never leaves the first two half-applied.
  */
+/** Whether a hook's program can be started: checked up front, as a missing one fails only after the app moved. */
+function findProgram(program: string): boolean {
+  const executable = (path: string) => {
+    try {
+      accessSync(path, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (program.includes('/')) return executable(isAbsolute(program) ? program : resolve(program));
+  return (process.env.PATH ?? '')
+    .split(delimiter)
+    .some((dir) => dir !== '' && executable(join(dir, program)));
+}
+
 export function parseHooks(raw: string): Hook[] {
   return parseLines(raw).map((line, i) => {
     const split = splitCommandLine(line);
@@ -37,6 +55,20 @@ export function parseHooks(raw: string): Hook[] {
     }
     return { index: i + 1, line, program, args };
   });
+}
+
+/** Hooks whose programs can all be started, checked before the rollback changes anything. */
+export function assertHookPrograms(hooks: Hook[]): Hook[] {
+  for (const hook of hooks) {
+    if (!findProgram(hook.program)) {
+      throw new InputError(
+        'hooks',
+        `line ${hook.index}: the program ${JSON.stringify(hook.program.slice(0, 80))} is not on PATH`,
+        'Install the program in an earlier step, or give its path (relative paths are read from the workspace).',
+      );
+    }
+  }
+  return hooks;
 }
 
 export interface HookRunOptions {

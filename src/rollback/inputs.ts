@@ -15,9 +15,12 @@ import {
   parseEnum,
   parseInteger,
   parseList,
+  parseName,
+  parseSecretToken,
+  parseSingleLine,
   requireInput,
 } from '../runner/inputs.js';
-import { type Hook, parseHooks } from './hooks.js';
+import { assertHookPrograms, type Hook, parseHooks } from './hooks.js';
 
 export type RestoreMode = 'auto' | 'always' | 'never';
 
@@ -91,6 +94,21 @@ function issueNumber(raw: string): number | undefined {
     );
   }
   return n;
+}
+
+/** Column names go into the SQL that finds rows written after the backup: plain identifiers only. */
+function timestampColumns(raw: string): string[] {
+  const columns = parseList(raw);
+  for (const column of columns) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(column)) {
+      throw new InputError(
+        'timestamp-columns',
+        `${JSON.stringify(column.slice(0, 64))} is not a column name`,
+        'List column names (letters, digits and _), comma or newline separated, e.g. updated_at,created_at.',
+      );
+    }
+  }
+  return columns;
 }
 
 function migrationsApplied(raw: string): boolean | undefined {
@@ -207,8 +225,20 @@ export function readRollbackInputs(input: InputReader, mask: (secret: string) =>
   const githubToken = secret('github-token');
   const notifyWebhook = secret('notify-webhook');
 
-  requireInput('vercel-token', vercelToken, 'a Vercel access token (a secret) that may promote deployments');
-  const project = requireInput('vercel-project', input('vercel-project'), 'the Vercel project id or name');
+  parseSecretToken(
+    'vercel-token',
+    requireInput(
+      'vercel-token',
+      vercelToken,
+      'a Vercel access token (a secret) that may promote deployments',
+    ),
+  );
+  const project = parseName(
+    'vercel-project',
+    requireInput('vercel-project', input('vercel-project'), 'the Vercel project id or name'),
+    'a Vercel project id or name',
+  );
+  const team = parseName('vercel-team', input('vercel-team'), 'a Vercel team id or slug');
   const apiUrl = httpUrl(
     'api-url',
     input('api-url') || 'https://api.vercel.com',
@@ -220,7 +250,7 @@ export function readRollbackInputs(input: InputReader, mask: (secret: string) =>
     ['auto', 'always', 'never'],
     'auto',
   );
-  const backupId = input('backup-id');
+  const backupId = parseName('backup-id', input('backup-id'), 'a backup id');
   const storage = input('backup-storage')
     ? parseEnum<StorageKind>('backup-storage', input('backup-storage'), STORAGE_KINDS, 'artifact')
     : undefined;
@@ -239,13 +269,16 @@ export function readRollbackInputs(input: InputReader, mask: (secret: string) =>
       'Pass the backup-location (and backup-id) outputs of db-migrate-backup, or set restore-database to never.',
     );
   }
-  requireInput(
+  parseSecretToken(
     'github-token',
-    githubToken,
-    'a token with issues: write and deployments: write (default github.token)',
+    requireInput(
+      'github-token',
+      githubToken,
+      'a token with issues: write and deployments: write (default github.token)',
+    ),
   );
   return {
-    vercel: { token: vercelToken, project, team: input('vercel-team'), apiUrl },
+    vercel: { token: vercelToken, project, team, apiUrl },
     previousDeploymentId: deploymentId('previous-deployment-id', input('previous-deployment-id')),
     failedDeploymentId: deploymentId('failed-deployment-id', input('failed-deployment-id')),
     aliasTimeoutMs: parseDuration('alias-timeout', input('alias-timeout'), 5 * 60_000),
@@ -254,13 +287,13 @@ export function readRollbackInputs(input: InputReader, mask: (secret: string) =>
       restore,
       migrationsApplied: migrationsApplied(input('migrations-applied')),
       allowDataLoss: parseBoolean('allow-data-loss', input('allow-data-loss'), false),
-      timestampColumns: parseList(input('timestamp-columns') || 'updated_at,created_at'),
+      timestampColumns: timestampColumns(input('timestamp-columns') || 'updated_at,created_at'),
       backupId,
       backupLocation: location,
       encryptionKey,
       identities: checkKeys(encryptionKey, backupIdentity),
     },
-    hooks: parseHooks(input('hooks')),
+    hooks: assertHookPrograms(parseHooks(input('hooks'))),
     verify: {
       url: httpUrl('verify-url', input('verify-url'), 'the production URL to check after the rollback'),
       checks: input('checks'),
@@ -268,7 +301,10 @@ export function readRollbackInputs(input: InputReader, mask: (secret: string) =>
     github: {
       token: githubToken,
       incident: issueNumber(input('incident')),
-      environment: input('github-environment') || 'production',
+      environment:
+        parseName('github-environment', input('github-environment'), 'a GitHub environment name', {
+          spaces: true,
+        }) || 'production',
       deploymentId:
         parseInteger('github-deployment-id', input('github-deployment-id'), 0, { min: 1 }) || undefined,
     },
@@ -277,6 +313,6 @@ export function readRollbackInputs(input: InputReader, mask: (secret: string) =>
       notifyWebhook,
       'a webhook URL that accepts JSON (e.g. a Slack incoming webhook)',
     ),
-    reason: input('reason'),
+    reason: parseSingleLine('reason', input('reason'), { max: 1000 }),
   };
 }

@@ -196,3 +196,20 @@ export function parseSingleLine(input: string, raw: string, { max = 256 } = {}):
   }
   return value;
 }
+
+/**
+ * A name or id that goes into an API path or query (a project, a team, an environment): one line of
+ * letters, digits, ".", "_" and "-" (and spaces where the service allows them), so that a value can
+ * neither address another resource (`../`, `?`, `#`) nor start a workflow command where it is logged.
+ */
+export function parseName(input: string, raw: string, what: string, { spaces = false } = {}): string {
+  const value = parseSingleLine(input, raw, { max: 100 });
+  if (!(spaces ? /^[\w.\- ]*$/ : /^[\w.-]*$/).test(value)) {
+    throw new InputError(
+      input,
+      `${quoteValue(value)} is not ${what}`,
+      `Set ${input} to ${what}: letters, digits, ".", "_" and "-"${spaces ? ' and spaces' : ''} only.`,
+    );
+  }
+  return value;
+}

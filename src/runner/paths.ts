@@ -17,6 +17,19 @@ function statOrUndefined(path: string) {
   }
 }
 
+/**
+ * A path typed into an input: one line, of a length the file system takes. A line break would start a
+ * workflow command where the path is logged, and a name too long fails only when the file is opened,
+ * which for an output is after the step has changed things.
+ */
+function assertPathText(input: string, value: string, fix: string): void {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses.
+  if (/[\u0000-\u001f\u007f]/.test(value))
+    throw new InputError(input, `${quoteValue(value)} contains a line break or control character`, fix);
+  if (value.length > 1024 || value.split('/').some((part) => Buffer.byteLength(part) > 255))
+    throw new InputError(input, `${quoteValue(value)} is too long for a path`, fix);
+}
+
 function isInside(root: string, path: string): boolean {
   const rel = relative(resolve(root), path);
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
@@ -49,6 +62,7 @@ export function parseOutputPath(input: string, raw: string, roots: WritableRoots
   const value = raw.trim();
   const path = resolve(roots.workspace, value);
   const fix = `Set ${input} to a file path inside the workspace or RUNNER_TEMP, e.g. out/${input}.json.`;
+  assertPathText(input, value, fix);
   if (!isInside(roots.workspace, path) && !isInside(roots.runnerTemp, path)) {
     throw new InputError(input, `${quoteValue(value)} is outside the workspace and RUNNER_TEMP`, fix);
   }
@@ -67,9 +81,18 @@ export function parseExistingPath(
   kind: 'file' | 'folder',
 ): string {
   const value = raw.trim();
+  assertPathText(input, value, `Set ${input} to a ${kind} in the workspace.`);
   const path = resolve(workspace, value);
   const stat = statOrUndefined(path);
   const wrongKind = stat && (kind === 'file' ? !stat.isFile() : !stat.isDirectory());
+  // A project folder outside the workspace (../../etc) would be uploaded or migrated from.
+  if (kind === 'folder' && !isInside(workspace, path)) {
+    throw new InputError(
+      input,
+      `${quoteValue(value)} is outside the workspace`,
+      `Set ${input} to a folder in the workspace (paths are relative to ${workspace}).`,
+    );
+  }
   if (!stat || wrongKind) {
     throw new InputError(
       input,
@@ -85,6 +108,7 @@ export function parseWritableFolder(input: string, raw: string, workspace: strin
   const value = raw.trim();
   const path = resolve(workspace, value);
   const fix = `Set ${input} to a folder this job can write (it is created if missing).`;
+  assertPathText(input, value, fix);
   const stat = statOrUndefined(path);
   if (stat && !stat.isDirectory())
     throw new InputError(input, `${quoteValue(value)} is a file, not a folder`, fix);

@@ -5,8 +5,10 @@ import {
   parseBoolean,
   parseDuration,
   parseInteger,
+  parseSecretToken,
   resolvePath,
 } from '../runner/inputs.js';
+import { parseOutputPath } from '../runner/paths.js';
 import type { RunContext } from '../runner/runner.js';
 import { assertUniqueNames, type Check, DEFAULT_CHECKS, productionChecks, readChecksFile } from './checks.js';
 import type { Limits } from './measure.js';
@@ -64,6 +66,8 @@ export async function readValidateInputs(
   secrets: { bearerToken: string | undefined; protectionBypass: string | undefined },
 ): Promise<ValidateInputs> {
   const { bearerToken, protectionBypass } = secrets;
+  if (bearerToken) parseSecretToken('bearer-token', bearerToken);
+  if (protectionBypass) parseSecretToken('protection-bypass', protectionBypass);
   const baseUrl = readOrigin('base-url', input('base-url'), 'https://app.example.com');
   const productionUrl = readOrigin('production-url', input('production-url'), 'https://neonpro.healthcare');
   const apiUrl = readOrigin('api-host-url', input('api-host-url'), 'https://api.neonpro.healthcare');
@@ -117,7 +121,7 @@ export async function readValidateInputs(
     },
     failOnUnhealthy: parseBoolean('fail-on-unhealthy', input('fail-on-unhealthy'), true),
     factsFile: input('facts-file')
-      ? resolvePath(ctx.workspace, input('facts-file'))
+      ? parseOutputPath('facts-file', input('facts-file'), ctx)
       : join(ctx.runnerTemp, 'deploy-gates', `post-validate-${ctx.action}.facts.json`),
   };
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { InputError } from '../errors.js';
 import {
   type InputReader,
@@ -7,7 +7,10 @@ import {
   parseDuration,
   parseEnum,
   parseList,
+  parseName,
+  parseSecretToken,
   parseSingleLine,
+  quoteValue,
 } from '../runner/inputs.js';
 import { parseExistingPath, parseOutputPath } from '../runner/paths.js';
 import type { RunContext } from '../runner/runner.js';
@@ -26,6 +29,23 @@ export interface DeployInputs {
   sriGlobs: string[];
   /** Where to record a GitHub Deployment; absent when github-environment is empty. */
   github: { token: string; environment: string } | undefined;
+}
+
+/** Globs inside the uploaded folder: a pattern reaching out of it (`..`, `/etc`) would hash files never deployed. */
+function parseSriGlobs(raw: string): string[] {
+  const patterns = parseList(raw);
+  for (const pattern of patterns) {
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses.
+    const bad = /[\u0000-\u001f\u007f]/.test(pattern) || pattern.length > 1024;
+    if (bad || isAbsolute(pattern) || pattern.split('/').includes('..')) {
+      throw new InputError(
+        'sri-globs',
+        `${quoteValue(pattern)} is not a glob inside working-directory`,
+        'List globs relative to working-directory, one per line, without ".." or a leading "/", e.g. **/*.js.',
+      );
+    }
+  }
+  return patterns;
 }
 
 /** `log` receives the progress of Vercel calls, which all end by the step's `timeout`. */
@@ -49,7 +69,14 @@ export function readDeployInputs(
       'Run the build first (vercel build writes .vercel/output), or set prebuilt: false.',
     );
   }
-  const githubEnvironment = parseSingleLine('github-environment', input('github-environment'));
+  const githubEnvironment = parseName(
+    'github-environment',
+    input('github-environment'),
+    'a GitHub environment name',
+    {
+      spaces: true,
+    },
+  );
   if (githubEnvironment && !input('github-token'))
     throw new InputError(
       'github-token',
@@ -64,7 +91,7 @@ export function readDeployInputs(
     prebuilt,
     environment,
     promote: parseBoolean('promote', input('promote'), true),
-    deploymentId: parseSingleLine('deployment-id', input('deployment-id')) || undefined,
+    deploymentId: parseName('deployment-id', input('deployment-id'), 'a Vercel deployment id') || undefined,
     aliasCheck: parseBoolean('alias-check', input('alias-check'), true),
     timeoutMs,
     sriFile: parseOutputPath(
@@ -72,7 +99,9 @@ export function readDeployInputs(
       input('sri-manifest') || join(ctx.runnerTemp, 'deploy-gates', 'sri-manifest.json'),
       ctx,
     ),
-    sriGlobs: input('sri-globs') ? parseList(input('sri-globs')) : ['**/*.js', '**/*.css'],
-    github: githubEnvironment ? { token: input('github-token'), environment: githubEnvironment } : undefined,
+    sriGlobs: input('sri-globs') ? parseSriGlobs(input('sri-globs')) : ['**/*.js', '**/*.css'],
+    github: githubEnvironment
+      ? { token: parseSecretToken('github-token', input('github-token')), environment: githubEnvironment }
+      : undefined,
   };
 }

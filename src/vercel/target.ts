@@ -2,8 +2,8 @@ import { InputError } from '../errors.js';
 import {
   type InputReader,
   parseHttpUrl,
+  parseName,
   parseSecretToken,
-  parseSingleLine,
   requireInput,
 } from '../runner/inputs.js';
 
@@ -80,11 +80,12 @@ export function readVercelTarget(
       'vercel-token',
       requireInput('vercel-token', token, 'a Vercel access token from a secret'),
     ),
-    project: parseSingleLine(
+    project: parseName(
       'vercel-project',
       requireInput('vercel-project', project, 'the Vercel project name or id'),
+      'a Vercel project name or id',
     ),
-    teamId: parseSingleLine('vercel-team', input('vercel-team')) || undefined,
+    teamId: parseName('vercel-team', input('vercel-team'), 'a Vercel team id or slug') || undefined,
     apiUrl: readApiUrl(input),
   };
 }
