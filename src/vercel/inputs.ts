@@ -9,7 +9,6 @@ import {
   parseList,
   parseName,
   parseSecretToken,
-  parseSingleLine,
   quoteValue,
 } from '../runner/inputs.js';
 import { parseExistingPath, parseOutputPath } from '../runner/paths.js';
