@@ -48,7 +48,7 @@ await runAction(async (runner) => {
   const db = inputs.database;
   const octokit = await octokitFor(inputs.github.token, ctx.apiUrl);
   const failedGitHubDeployment = inputs.github.deploymentId;
-  const ops = db.url && db.restore !== 'never' ? await databaseOps(inputs, ctx) : undefined;
+  const ops = db.target && db.restore !== 'never' ? await databaseOps(inputs, ctx) : undefined;
   try {
     await ops?.checkBackup();
     await runRollback(runner, ctx, inputs, {

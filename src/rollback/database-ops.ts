@@ -12,7 +12,6 @@ import {
   type StoredBackup,
 } from '../backup/restore-backup.js';
 import { takeBackup } from '../backup/take-backup.js';
-import { parseDatabaseUrl } from '../db/connection.js';
 import { withoutJournals } from '../db/journal.js';
 import { MIGRATION_TABLES, migrationState } from '../db/migration-state.js';
 import { rowCounts, withClient } from '../db/queries.js';
@@ -50,7 +49,8 @@ export async function databaseOps(
   ctx: RunContext,
 ): Promise<DatabaseOps & { checkBackup(): Promise<void>; dispose(): Promise<void> }> {
   const db = inputs.database;
-  const target = parseDatabaseUrl('database-url', db.url);
+  const target = db.target;
+  if (!target) throw new Error('databaseOps needs a database-url');
   const tempDir = `${ctx.runnerTemp}/deploy-gates`;
   if (!db.backupLocation) throw new Error('databaseOps needs a backup-location');
   const location = formatBackupLocation(db.backupLocation);

@@ -7,6 +7,7 @@ import {
   STORAGE_KINDS,
   type StorageKind,
 } from '../backup/location.js';
+import { type DatabaseTarget, readDatabaseTarget } from '../db/target.js';
 import { InputError } from '../errors.js';
 import {
   type InputReader,
@@ -20,6 +21,7 @@ import {
   parseSingleLine,
   requireInput,
 } from '../runner/inputs.js';
+import { readVercelTarget } from '../vercel/target.js';
 import { assertHookPrograms, type Hook, parseHooks } from './hooks.js';
 
 export type RestoreMode = 'auto' | 'always' | 'never';
@@ -30,7 +32,8 @@ export interface RollbackInputs {
   failedDeploymentId: string;
   aliasTimeoutMs: number;
   database: {
-    url: string;
+    /** The parsed, masked database; undefined when database-url is empty. */
+    target: DatabaseTarget | undefined;
     restore: RestoreMode;
     /** true/false from db-migrate-backup; undefined when not given (then the manifest decides). */
     migrationsApplied: boolean | undefined;
@@ -204,46 +207,14 @@ export function readRollbackInputs(input: InputReader, mask: (secret: string) =>
     if (value) mask(value);
     return value;
   };
-  const vercelToken = secret('vercel-token');
-  const databaseUrl = secret('database-url');
-  if (databaseUrl) {
-    if (!URL.canParse(databaseUrl) || !/^postgres(ql)?:$/.test(new URL(databaseUrl).protocol)) {
-      throw new InputError(
-        'database-url',
-        'is not a postgres:// or postgresql:// URL',
-        'Set database-url to the connection URL of the production database.',
-      );
-    }
-    const password = new URL(databaseUrl).password;
-    if (password) {
-      mask(password);
-      mask(decodeURIComponent(password));
-    }
-  }
+  secret('vercel-token');
+  const database = readDatabaseTarget(input, mask, { optional: true });
   const encryptionKey = secret('encryption-key');
   const backupIdentity = secret('backup-identity');
   const githubToken = secret('github-token');
   const notifyWebhook = secret('notify-webhook');
 
-  parseSecretToken(
-    'vercel-token',
-    requireInput(
-      'vercel-token',
-      vercelToken,
-      'a Vercel access token (a secret) that may promote deployments',
-    ),
-  );
-  const project = parseName(
-    'vercel-project',
-    requireInput('vercel-project', input('vercel-project'), 'the Vercel project id or name'),
-    'a Vercel project id or name',
-  );
-  const team = parseName('vercel-team', input('vercel-team'), 'a Vercel team id or slug');
-  const apiUrl = httpUrl(
-    'api-url',
-    input('api-url') || 'https://api.vercel.com',
-    'the Vercel API base URL',
-  ).replace(/\/+$/, '');
+  const vercel = readVercelTarget(input);
   const restore = parseEnum<RestoreMode>(
     'restore-database',
     input('restore-database'),
@@ -255,14 +226,14 @@ export function readRollbackInputs(input: InputReader, mask: (secret: string) =>
     ? parseEnum<StorageKind>('backup-storage', input('backup-storage'), STORAGE_KINDS, 'artifact')
     : undefined;
   const location = backupLocation(input('backup-location'), storage);
-  if (restore === 'always' && databaseUrl === '') {
+  if (restore === 'always' && database === undefined) {
     throw new InputError(
       'database-url',
       'is empty but restore-database is always',
       'Set database-url to the production database URL, or restore-database to never.',
     );
   }
-  if (databaseUrl !== '' && restore !== 'never' && location === undefined) {
+  if (database !== undefined && restore !== 'never' && location === undefined) {
     throw new InputError(
       'backup-location',
       'is empty, so there is no pre-deploy backup to restore',
@@ -278,12 +249,17 @@ export function readRollbackInputs(input: InputReader, mask: (secret: string) =>
     ),
   );
   return {
-    vercel: { token: vercelToken, project, team, apiUrl },
+    vercel: {
+      token: vercel.token,
+      project: vercel.project,
+      team: vercel.teamId ?? '',
+      apiUrl: vercel.apiUrl,
+    },
     previousDeploymentId: deploymentId('previous-deployment-id', input('previous-deployment-id')),
     failedDeploymentId: deploymentId('failed-deployment-id', input('failed-deployment-id')),
     aliasTimeoutMs: parseDuration('alias-timeout', input('alias-timeout'), 5 * 60_000),
     database: {
-      url: databaseUrl,
+      target: database,
       restore,
       migrationsApplied: migrationsApplied(input('migrations-applied')),
       allowDataLoss: parseBoolean('allow-data-loss', input('allow-data-loss'), false),

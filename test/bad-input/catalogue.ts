@@ -161,6 +161,7 @@ export const INPUT_KINDS: Record<ActionName, Record<string, InputKind>> = {
     'alias-timeout': duration(),
     'database-url': dbUrl,
     'backup-id': text,
+    'vercel-api-url': url,
     'backup-location': format('nowhere:x', 'path:relative/dir', 'artifact:'),
     'backup-storage': enumeration,
     'encryption-key': format('age1short', 'AGE-SECRET-KEY-1XYZ'),
