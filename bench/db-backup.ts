@@ -119,7 +119,12 @@ try {
         RUNNER_TEMP: runnerTemp,
         GITHUB_RUN_ID: `bench${fresh++}`,
       });
-      const inputs = readMigrateInputs((name) => given[name] ?? '', ctx);
+      // Nothing is logged here, so there is nothing to mask.
+      const inputs = readMigrateInputs(
+        (name) => given[name] ?? '',
+        ctx,
+        () => {},
+      );
       let result: Awaited<ReturnType<typeof backupPhase>> | undefined;
       const ms = await timed(async () => {
         result = await backupPhase(inputs, ctx, new PathStore(storeRoot), (m) => logs.push(m));

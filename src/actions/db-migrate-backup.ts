@@ -26,11 +26,10 @@ import { runContext } from '../runner/runner.js';
 await runAction(async (runner) => {
   const ctx = runContext(runner.env);
   const input = (name: string) => runner.input(name);
-  for (const secret of ['database-url', 'encryption-key', 'backup-identity', 'github-token'])
+  for (const secret of ['encryption-key', 'backup-identity', 'github-token'])
     if (input(secret)) runner.setSecret(input(secret));
-  const inputs = readMigrateInputs(input, ctx);
+  const inputs = readMigrateInputs(input, ctx, (secret) => runner.setSecret(secret));
   await checkIdentityMatches(inputs);
-  if (inputs.target.password) runner.setSecret(inputs.target.password);
   const gateInputs = readGateInputs(
     input,
     ctx,

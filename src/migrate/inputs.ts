@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import type { Decryption, Encryption } from '../backup/encryption.js';
 import { AGE_RECIPIENT, ageIdentities, isAgeRecipient } from '../backup/keys.js';
-import { type DbTarget, parseDatabaseUrl } from '../db/connection.js';
+import type { DbTarget } from '../db/connection.js';
+import { readDatabaseTarget } from '../db/target.js';
 import { InputError } from '../errors.js';
 import {
   type InputReader,
@@ -35,16 +36,17 @@ export interface MigrateInputs {
   dryRun: boolean;
 }
 
-/** Every input checked before anything is dumped or migrated. Secrets are masked by the caller first. */
-export function readMigrateInputs(input: InputReader, ctx: RunContext): MigrateInputs {
-  const databaseUrl = input('database-url');
-  if (!databaseUrl)
-    throw new InputError(
-      'database-url',
-      'is required but empty',
-      'Pass the production database URL from a secret.',
-    );
-  const target = parseDatabaseUrl('database-url', databaseUrl);
+/**
+ * Every input checked before anything is dumped or migrated. The database URL is masked as it is read;
+ * the other secrets are masked by the caller first.
+ */
+export function readMigrateInputs(
+  input: InputReader,
+  ctx: RunContext,
+  mask: (secret: string) => void,
+): MigrateInputs {
+  const target = readDatabaseTarget(input, mask);
+  const databaseUrl = target.url;
   const rawCommand = parseSingleLine('migrate-command', input('migrate-command'), { max: 4096 });
   let migrateCommand: string[] = [];
   if (rawCommand) {
