@@ -53,13 +53,7 @@ await runAction(async (runner) => {
     await ops?.checkBackup();
     await runRollback(runner, ctx, inputs, {
       control: vercelProductionControl(
-        {
-          token: inputs.vercel.token,
-          project: inputs.vercel.project,
-          teamId: inputs.vercel.team || undefined,
-          apiUrl: inputs.vercel.apiUrl,
-          budget: { callMs: inputs.aliasTimeoutMs, log: log.info },
-        },
+        { ...inputs.vercel, budget: { callMs: inputs.aliasTimeoutMs, log: log.info } },
         inputs.aliasTimeoutMs,
       ),
       issues: new IncidentIssues(octokit, repo, ctx.runId, 'incident'),

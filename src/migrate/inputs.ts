@@ -1,8 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { Decryption, Encryption } from '../backup/encryption.js';
 import { AGE_RECIPIENT, ageIdentities, isAgeRecipient } from '../backup/keys.js';
-import type { DbTarget } from '../db/connection.js';
-import { readDatabaseTarget } from '../db/target.js';
+import { type DatabaseTarget, readDatabaseTarget } from '../db/target.js';
 import { InputError } from '../errors.js';
 import {
   type InputReader,
@@ -19,8 +18,8 @@ import { splitCommandLine } from '../util/command-line.js';
 import { MIGRATE_MODES, type MigrateMode } from './tools.js';
 
 export interface MigrateInputs {
-  databaseUrl: string;
-  target: DbTarget;
+  /** The database, parsed; `url` as given, for the migration tool's DATABASE_URL. */
+  target: DatabaseTarget;
   workdir: string;
   migrate: MigrateMode;
   migrateCommand: string[];
@@ -46,7 +45,6 @@ export function readMigrateInputs(
   mask: (secret: string) => void,
 ): MigrateInputs {
   const target = readDatabaseTarget(input, mask);
-  const databaseUrl = target.url;
   const rawCommand = parseSingleLine('migrate-command', input('migrate-command'), { max: 4096 });
   let migrateCommand: string[] = [];
   if (rawCommand) {
@@ -133,7 +131,6 @@ export function readMigrateInputs(
     : undefined;
   const token = input('github-token') ? parseSecretToken('github-token', input('github-token')) : undefined;
   return {
-    databaseUrl,
     target,
     workdir: parseExistingPath(
       'working-directory',

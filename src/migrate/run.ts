@@ -191,7 +191,7 @@ export async function applyPhase(
   const { durationMs, startedAt, lines } = await applyMigrations(
     cmd,
     inputs.workdir,
-    inputs.databaseUrl,
+    inputs.target.url,
   ).catch(async (err: Error) => {
     // Which migration failed, what was applied before it and what the database holds now; if the
     // database cannot tell (it went away), the tool's own error.

@@ -21,13 +21,13 @@ import {
   parseSingleLine,
   requireInput,
 } from '../runner/inputs.js';
-import { readVercelTarget } from '../vercel/target.js';
+import { readVercelTarget, type VercelTarget } from '../vercel/target.js';
 import { assertHookPrograms, type Hook, parseHooks } from './hooks.js';
 
 export type RestoreMode = 'auto' | 'always' | 'never';
 
 export interface RollbackInputs {
-  vercel: { token: string; project: string; team: string; apiUrl: string };
+  vercel: VercelTarget;
   previousDeploymentId: string;
   failedDeploymentId: string;
   aliasTimeoutMs: number;
@@ -249,12 +249,7 @@ export function readRollbackInputs(input: InputReader, mask: (secret: string) =>
     ),
   );
   return {
-    vercel: {
-      token: vercel.token,
-      project: vercel.project,
-      team: vercel.teamId ?? '',
-      apiUrl: vercel.apiUrl,
-    },
+    vercel,
     previousDeploymentId: deploymentId('previous-deployment-id', input('previous-deployment-id')),
     failedDeploymentId: deploymentId('failed-deployment-id', input('failed-deployment-id')),
     aliasTimeoutMs: parseDuration('alias-timeout', input('alias-timeout'), 5 * 60_000),

@@ -1,4 +1,5 @@
 import { octokitFor, repoParams } from '../../github/octokit.js';
+import { isPlainObject, type JsonObject } from '../../util/deep-merge.js';
 
 /**
  * How the environment that production jobs wait on is protected, as GitHub records it. GitHub creates an
@@ -19,9 +20,7 @@ export interface EnvironmentFacts {
   canAdminsBypass: boolean;
 }
 
-type Json = Record<string, unknown>;
-const asObject = (v: unknown): Json =>
-  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {};
+const asObject = (v: unknown): JsonObject => (isPlainObject(v) ? v : {});
 const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const asString = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
