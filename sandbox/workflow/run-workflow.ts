@@ -86,6 +86,11 @@ export interface RunWorkflowOptions {
    * points the caller's production endpoints at the sandbox here.
    */
   rewriteCallInputs?: (job: string, inputs: Record<string, unknown>) => Record<string, unknown>;
+  /**
+   * What the runner gives JavaScript actions (not `run:` scripts) to reach the Actions results service:
+   * ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL, e.g. from the sandbox's artifact service.
+   */
+  actionsRuntime?: (runId: string, job: string, attempt: number) => Record<string, string>;
 }
 
 interface ActionMeta {
@@ -216,6 +221,7 @@ interface StepContext {
   artifacts: string;
   attempt: number;
   runId: string;
+  jobId: string;
   added: JobAdditions;
 }
 
@@ -319,6 +325,7 @@ async function runStep(
         ...runnerVariables(contexts.github as Record<string, string>),
         // What the harness evaluates `${{ github.token }}` defaults of action.yml with.
         GITHUB_TOKEN: String((contexts.github as Record<string, unknown>).token ?? ''),
+        ...options.actionsRuntime?.(ctx.runId, ctx.jobId, ctx.attempt),
         ...options.env,
         ...env,
       },
@@ -528,6 +535,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
           artifacts,
           attempt,
           runId,
+          jobId: job.id,
           added,
         });
       }
