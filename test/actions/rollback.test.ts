@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { getOctokit } from '@actions/github';
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type GitHubEmulator, startGitHubEmulator } from '../../sandbox/github/emulator.js';
 import { type PgCluster, startPostgres } from '../../sandbox/postgres/cluster.js';
@@ -88,7 +89,7 @@ interface Release {
 async function rollback(
   r: Release,
   inputs: Record<string, string> = {},
-  opts: { runId?: string; attempt?: number } = {},
+  opts: { runId?: string; attempt?: number; kill?: AbortSignal } = {},
 ) {
   const run = await runAction({
     action: ACTION,
@@ -115,9 +116,32 @@ async function rollback(
     runAttempt: opts.attempt ?? 1,
     stepId: 'rollback',
     timeoutMs: 120_000,
+    ...(opts.kill ? { kill: opts.kill } : {}),
   });
   runs.push(run);
   return run;
+}
+
+/**
+ * Resolves once `sql` returns a row on `db`, polled over one connection while `running` is unsettled;
+ * rejects if the run ends first (the moment to act on never came).
+ */
+async function whenSeen(db: string, sql: string, running: Promise<ActionRun>): Promise<void> {
+  const client = new pg.Client({ connectionString: pgc.url(db) });
+  await client.connect();
+  let ended = false;
+  void running.finally(() => {
+    ended = true;
+  });
+  try {
+    for (;;) {
+      if ((await client.query(sql)).rowCount) return;
+      if (ended) throw new Error(`the run ended before this was seen on ${db}: ${sql}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  } finally {
+    await client.end();
+  }
 }
 
 /** Two GitHub deployments of production as vercel-deploy leaves them: v1 retired by v2, v2 live. */
@@ -446,6 +470,73 @@ describe('rollback action', { timeout: 240_000 }, () => {
     const incident = github.issues(RUN_DEFAULTS.repository).find((i) => i.body.includes(`run-id=44${n} `));
     expect(incident?.body).toContain(firstSafety);
     expect(incident?.body).not.toContain(`-safety-44${n}-2`);
+  });
+
+  it('killed during pg_restore (a lost runner), the database is as it was; the re-run restores and names the safety backup from before the first attempt, with the rows written since the backup', async () => {
+    // A table large enough that its COPY is still running when the test sees it.
+    const r = await failedRelease(
+      " CREATE TABLE visits (id serial PRIMARY KEY, note text); INSERT INTO visits (note) SELECT md5(g::text) || repeat('v', 150) FROM generate_series(1, 200000) g;",
+    );
+    await pgc.psql("INSERT INTO patients (name) SELECT 'after'||g FROM generate_series(1,30) g;", r.name);
+    const runId = `55${n}`;
+    const kill = new AbortController();
+    const first = rollback(r, { 'allow-data-loss': 'true' }, { runId, kill: kill.signal });
+    // pg_restore's script is in psql's transaction, copying the big table: kill the runner there.
+    await whenSeen(
+      r.name,
+      `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'psql' AND query LIKE 'COPY public.visits %'`,
+      first,
+    );
+    kill.abort();
+    const killed = await first;
+    expect(killed.signal).toBe('SIGKILL');
+    // No COMMIT was sent: once the server has seen the session go, everything the attempt did is rolled
+    // back, the 30 rows and the migration are there.
+    await expect
+      .poll(() =>
+        pgc.psql(
+          "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'psql' AND pid <> pg_backend_pid()",
+          r.name,
+        ),
+      )
+      .toBe('0');
+    expect(await pgc.psql('SELECT count(*) FROM patients', r.name)).toBe('80');
+    expect(await tableExists(r.name, 'consents')).toBe(true);
+    expect(
+      await pgc.psql("SELECT string_agg(state, ',' ORDER BY at) FROM deploy_gates.rollback_journal", r.name),
+    ).toBe('restoring');
+
+    const rerun = await rollback(r, {}, { runId, attempt: 2 });
+    expect(rerun.exitCode, rerun.stdout).toBe(0);
+    const firstSafety = `${r.name}-safety-${runId}-1`;
+    expect(rerun.outputs).toMatchObject({
+      'rolled-back': 'true',
+      'database-restored-from': r.backup.manifest.id,
+      'safety-backup-id': firstSafety,
+      'rows-written-since-backup': '30',
+    });
+    expect(JSON.parse(rerun.outputs['writes-since-backup'] ?? '[]')).toEqual([
+      expect.objectContaining({ table: 'public.patients', rowsInBackup: 50, rowsNow: 80, written: 30 }),
+    ]);
+    expect(rerun.summary).toContain(`| Safety backup (database before the restore) | ${firstSafety} |`);
+    expect(rerun.summary).toContain('| Rows written since the pre-deploy backup | 30 |');
+    const incident = github.issues(RUN_DEFAULTS.repository).find((i) => i.body.includes(`run-id=${runId} `));
+    expect(incident?.body).toContain(firstSafety);
+    expect(incident?.body).not.toContain(`-safety-${runId}-2`);
+    expect(await pgc.psql('SELECT count(*) FROM patients', r.name)).toBe('50');
+    expect(await pgc.psql('SELECT count(*) FROM visits', r.name)).toBe('200000');
+    expect(await tableExists(r.name, 'consents')).toBe(false);
+
+    // The safety backup named holds the 30 rows written after the pre-deploy backup.
+    const root = dirname(r.backup.location.slice('path:'.length));
+    const fetched = await fetchBackup(
+      new PathStore('/'),
+      `path:${root}/${firstSafety}`,
+      mkdtempSync(join(tmpdir(), 'dg-rb-f-')),
+      { kind: 'passphrase', passphrase: KEY },
+    );
+    await fetched.cleanup();
+    expect(fetched.manifest.rowCounts).toMatchObject({ 'public.patients': 80, 'public.visits': 200000 });
   });
 
   it('verifies the API host users reach, by its body: a 200 saying unhealthy fails the verify step; healthy again, a re-run passes', async () => {
