@@ -2,7 +2,6 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { getOctokit } from '@actions/github';
-import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type GitHubEmulator, startGitHubEmulator } from '../../sandbox/github/emulator.js';
 import { type PgCluster, startPostgres } from '../../sandbox/postgres/cluster.js';
@@ -15,6 +14,7 @@ import { takeBackup } from '../../src/backup/take-backup.js';
 import { parseDatabaseUrl } from '../../src/db/connection.js';
 import { workspace } from '../policy/helpers.js';
 import { scriptedServer } from '../support/scripted-server.js';
+import { untilRow } from '../support/until-row.js';
 
 // rollback, run from its committed bundle as the runner runs it, against the Vercel and GitHub emulators,
 // a webhook receiver and a real PostgreSQL, with a backup taken by db-migrate-backup's own machinery.
@@ -120,28 +120,6 @@ async function rollback(
   });
   runs.push(run);
   return run;
-}
-
-/**
- * Resolves once `sql` returns a row on `db`, polled over one connection while `running` is unsettled;
- * rejects if the run ends first (the moment to act on never came).
- */
-async function whenSeen(db: string, sql: string, running: Promise<ActionRun>): Promise<void> {
-  const client = new pg.Client({ connectionString: pgc.url(db) });
-  await client.connect();
-  let ended = false;
-  void running.finally(() => {
-    ended = true;
-  });
-  try {
-    for (;;) {
-      if ((await client.query(sql)).rowCount) return;
-      if (ended) throw new Error(`the run ended before this was seen on ${db}: ${sql}`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  } finally {
-    await client.end();
-  }
 }
 
 /** Two GitHub deployments of production as vercel-deploy leaves them: v1 retired by v2, v2 live. */
@@ -482,8 +460,8 @@ describe('rollback action', { timeout: 240_000 }, () => {
     const kill = new AbortController();
     const first = rollback(r, { 'allow-data-loss': 'true' }, { runId, kill: kill.signal });
     // pg_restore's script is in psql's transaction, copying the big table: kill the runner there.
-    await whenSeen(
-      r.name,
+    await untilRow(
+      pgc.url(r.name),
       `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'psql' AND query LIKE 'COPY public.visits %'`,
       first,
     );
