@@ -450,26 +450,49 @@ describe('rollback action', { timeout: 240_000 }, () => {
     expect(incident?.body).not.toContain(`-safety-44${n}-2`);
   });
 
-  it('killed during pg_restore (a lost runner), the database is as it was; the re-run restores and names the safety backup from before the first attempt, with the rows written since the backup', async () => {
+  it('PostgreSQL killed during the restore, then the runner killed during the next: the database stays as it was; the third attempt restores and names the safety backup from before the first, with the rows written since the backup', async () => {
     // A table large enough that its COPY is still running when the test sees it.
     const r = await failedRelease(
-      " CREATE TABLE visits (id serial PRIMARY KEY, note text); INSERT INTO visits (note) SELECT md5(g::text) || repeat('v', 150) FROM generate_series(1, 200000) g;",
+      " CREATE TABLE visits (id serial PRIMARY KEY, note text); INSERT INTO visits (note) SELECT md5(g::text) || repeat('v', 150) FROM generate_series(1, 150000) g;",
     );
     await pgc.psql("INSERT INTO patients (name) SELECT 'after'||g FROM generate_series(1,30) g;", r.name);
     const runId = `55${n}`;
-    const kill = new AbortController();
-    const first = rollback(r, { 'allow-data-loss': 'true' }, { runId, kill: kill.signal });
-    // pg_restore's script is in psql's transaction, copying the big table: kill the runner there.
-    await untilRow(
-      pgc.url(r.name),
-      `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'psql' AND query LIKE 'COPY public.visits %'`,
-      first,
+    const firstSafety = `${r.name}-safety-${runId}-1`;
+    // pg_restore's script is in psql's transaction, copying the big table.
+    const copying = (run: Promise<ActionRun>) =>
+      untilRow(
+        pgc.url(r.name),
+        `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'psql' AND query LIKE 'COPY public.visits %'`,
+        run,
+      );
+    const asItWas = async () => {
+      expect(await pgc.psql('SELECT count(*) FROM patients', r.name)).toBe('80');
+      expect(await pgc.psql('SELECT count(*) FROM visits', r.name)).toBe('150000');
+      expect(await tableExists(r.name, 'consents')).toBe(true);
+    };
+
+    // 1. The server crashes mid-restore: the step fails, saying so and naming the safety backup.
+    const first = rollback(r, { 'allow-data-loss': 'true' }, { runId });
+    await copying(first);
+    await pgc.kill();
+    const crashed = await first;
+    await pgc.restart();
+    expect(crashed.exitCode).toBe(1);
+    expect(crashed.outputs['safety-backup-id']).toBe(firstSafety);
+    expect(crashed.stdout).toMatch(
+      new RegExp(
+        `Restoring backup ${r.backup.manifest.id} failed: .*as it was before it.*safety backup ${firstSafety}`,
+      ),
     );
+    await asItWas();
+
+    // 2. The runner is lost mid-restore (SIGKILL of the whole process tree): no COMMIT was sent.
+    const kill = new AbortController();
+    const second = rollback(r, {}, { runId, attempt: 2, kill: kill.signal });
+    await copying(second);
     kill.abort();
-    const killed = await first;
-    expect(killed.signal).toBe('SIGKILL');
-    // No COMMIT was sent: once the server has seen the session go, everything the attempt did is rolled
-    // back, the 30 rows and the migration are there.
+    expect((await second).signal).toBe('SIGKILL');
+    // Once the server has seen the session go, everything the attempt did is rolled back.
     await expect
       .poll(() =>
         pgc.psql(
@@ -478,15 +501,14 @@ describe('rollback action', { timeout: 240_000 }, () => {
         ),
       )
       .toBe('0');
-    expect(await pgc.psql('SELECT count(*) FROM patients', r.name)).toBe('80');
-    expect(await tableExists(r.name, 'consents')).toBe(true);
+    await asItWas();
     expect(
       await pgc.psql("SELECT string_agg(state, ',' ORDER BY at) FROM deploy_gates.rollback_journal", r.name),
-    ).toBe('restoring');
+    ).toBe('restoring,restoring');
 
-    const rerun = await rollback(r, {}, { runId, attempt: 2 });
+    // 3. The re-run finishes. Every report names the backup of the database before the first attempt.
+    const rerun = await rollback(r, {}, { runId, attempt: 3 });
     expect(rerun.exitCode, rerun.stdout).toBe(0);
-    const firstSafety = `${r.name}-safety-${runId}-1`;
     expect(rerun.outputs).toMatchObject({
       'rolled-back': 'true',
       'database-restored-from': r.backup.manifest.id,
@@ -500,9 +522,9 @@ describe('rollback action', { timeout: 240_000 }, () => {
     expect(rerun.summary).toContain('| Rows written since the pre-deploy backup | 30 |');
     const incident = github.issues(RUN_DEFAULTS.repository).find((i) => i.body.includes(`run-id=${runId} `));
     expect(incident?.body).toContain(firstSafety);
-    expect(incident?.body).not.toContain(`-safety-${runId}-2`);
+    expect(incident?.body).not.toMatch(new RegExp(`-safety-${runId}-[23]`));
     expect(await pgc.psql('SELECT count(*) FROM patients', r.name)).toBe('50');
-    expect(await pgc.psql('SELECT count(*) FROM visits', r.name)).toBe('200000');
+    expect(await pgc.psql('SELECT count(*) FROM visits', r.name)).toBe('150000');
     expect(await tableExists(r.name, 'consents')).toBe(false);
 
     // The safety backup named holds the 30 rows written after the pre-deploy backup.
@@ -514,7 +536,7 @@ describe('rollback action', { timeout: 240_000 }, () => {
       { kind: 'passphrase', passphrase: KEY },
     );
     await fetched.cleanup();
-    expect(fetched.manifest.rowCounts).toMatchObject({ 'public.patients': 80, 'public.visits': 200000 });
+    expect(fetched.manifest.rowCounts).toMatchObject({ 'public.patients': 80, 'public.visits': 150000 });
   });
 
   it('verifies the API host users reach, by its body: a 200 saying unhealthy fails the verify step; healthy again, a re-run passes', async () => {
