@@ -15,7 +15,7 @@ import {
   readState,
   recordBackupPhase,
 } from '../migrate/run.js';
-import { migrationSummary } from '../migrate/summary.js';
+import { type MigrationFailure, migrationSummary } from '../migrate/summary.js';
 import { resolveMigrationCommand } from '../migrate/tools.js';
 import { mergeFacts } from '../policy/facts.js';
 import { decideGate } from '../policy/gate.js';
@@ -80,6 +80,7 @@ await runAction(async (runner) => {
     applyMs?: number,
     durations?: Record<string, number>,
     blockedBy?: string[],
+    failure?: MigrationFailure,
   ) =>
     migrationSummary({
       manifest: backup.manifest,
@@ -93,6 +94,7 @@ await runAction(async (runner) => {
       lint,
       dryRun: inputs.dryRun,
       blockedBy,
+      failure,
     });
 
   const preOutcome = await decide(facts);
@@ -118,15 +120,23 @@ await runAction(async (runner) => {
   if (!resumed) await recordBackupPhase(inputs, ctx, backup, before);
   const applied = await runner
     .group('Migrations', () => applyPhase(cmd, inputs, before, backup.manifest.rowCounts))
-    .catch((err: Error) => {
+    .catch(async (err: Error) => {
       if (err instanceof PartialMigrationError) {
         // The failed migration is listed too: it may have committed part of itself, and the rollback
         // must restore whenever the database may have changed.
-        runner.setOutput(
-          'migrations-applied',
-          JSON.stringify([...alreadyApplied, ...err.applied, ...(err.failed ? [err.failed] : [])]),
-        );
+        const migrationsApplied = [...alreadyApplied, ...err.applied, ...(err.failed ? [err.failed] : [])];
+        runner.setOutput('migrations-applied', JSON.stringify(migrationsApplied));
         runner.setOutput('migration-failed', err.failed ?? '');
+        const { toolMessage: cause, failed, file, changes } = err;
+        await runner.appendSummary(
+          summary([...alreadyApplied, ...err.applied], undefined, undefined, undefined, {
+            cause,
+            failed,
+            file,
+            changes,
+            migrationsApplied,
+          }),
+        );
       }
       throw new Error(
         `${err.message}. The verified backup ${backup.id} (${backup.location}) is what the rollback restores.`,

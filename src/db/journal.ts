@@ -34,6 +34,9 @@ const DDL = [
      at timestamptz NOT NULL DEFAULT now()
    )`,
   `ALTER TABLE ${JOURNAL_SCHEMA}.rollback_journal ADD COLUMN IF NOT EXISTS safety_backup_location text NOT NULL DEFAULT ''`,
+  // What the safety backup holds (taken at, transaction snapshot, row counts): a re-run finds the rows
+  // written after it, which only a later safety backup holds.
+  `ALTER TABLE ${JOURNAL_SCHEMA}.rollback_journal ADD COLUMN IF NOT EXISTS safety_backup_snapshot jsonb`,
 ];
 
 export const MIGRATE_JOURNAL = `${JOURNAL_SCHEMA}.migrate_journal`;

@@ -17,6 +17,12 @@ export class PartialMigrationError extends Error {
     readonly applied: string[],
     /** The migration that failed; undefined when the tool failed outside any pending migration. */
     readonly failed: string | undefined,
+    /** What the tool said. */
+    readonly toolMessage: string = message,
+    /** The failed migration's file, as shown to the user. */
+    readonly file: string | undefined = undefined,
+    /** How the database differs from the pre-deploy backup (tables, columns, row counts). */
+    readonly changes: string[] = [],
   ) {
     super(message);
   }
@@ -100,5 +106,12 @@ export async function describeFailure(
       ? `The database now differs from the pre-deploy backup: ${changes.join('; ')}.`
       : 'No table, column or row count differs from the pre-deploy backup (indexes, constraints and functions are not compared).',
   ];
-  return new PartialMigrationError(parts.filter(Boolean).join(' '), applied, failed);
+  return new PartialMigrationError(
+    parts.filter(Boolean).join(' '),
+    applied,
+    failed,
+    cause.message,
+    file,
+    changes,
+  );
 }

@@ -2,6 +2,16 @@ import type { BackupManifest } from '../backup/manifest.js';
 import { escapeMarkdownInline as md, tableCodeSpan } from '../report/markdown-escape.js';
 import type { LintReport } from './lint.js';
 
+export interface MigrationFailure {
+  /** What the tool said. */
+  cause: string;
+  failed: string | undefined;
+  file: string | undefined;
+  changes: string[];
+  /** The migrations-applied output: those applied, and the failed one (it may have committed part). */
+  migrationsApplied: string[];
+}
+
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
 export function migrationSummary(opts: {
@@ -18,6 +28,8 @@ export function migrationSummary(opts: {
   dryRun: boolean;
   /** The gate stopped the pending migrations before they ran: the rules that did. */
   blockedBy?: string[] | undefined;
+  /** The migrations failed: what was applied, which failed, what it changed. */
+  failure?: MigrationFailure | undefined;
 }): string {
   const m = opts.manifest;
   const throughput =
@@ -45,7 +57,23 @@ export function migrationSummary(opts: {
       );
     lines.push('');
   }
-  if (opts.blockedBy?.length) {
+  if (opts.failure) {
+    const f = opts.failure;
+    lines.push(
+      `**The migrations failed**: ${md(f.cause)}`,
+      '',
+      `- Applied by this run before the failure: ${md(opts.applied.join(', ') || 'none')}`,
+      f.failed
+        ? `- Failed: ${md(f.failed)}${f.file ? ` (${md(f.file)})` : ''}: not recorded as applied, but without a transaction it may have committed part of itself`
+        : '- Failed outside any pending migration',
+      f.changes.length
+        ? `- The database now differs from the pre-deploy backup: ${md(f.changes.join('; '))}`
+        : '- No table, column or row count differs from the pre-deploy backup (indexes, constraints and functions are not compared)',
+      `- \`migrations-applied\`: ${md(JSON.stringify(f.migrationsApplied))}`,
+      '',
+      `The verified backup ${md(m.id)} is what the rollback restores.`,
+    );
+  } else if (opts.blockedBy?.length) {
     const n = opts.pending.length;
     lines.push(
       `${n} migration${n === 1 ? '' : 's'} blocked by the lint (${md(opts.blockedBy.join(', '))}): ${md(opts.pending.join(', '))}. Nothing was migrated.`,

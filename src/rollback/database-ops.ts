@@ -157,7 +157,16 @@ export async function databaseOps(
         },
         log: () => {},
       });
-      return { id, location: result.location };
+      const m = result.manifest;
+      return {
+        id,
+        location: result.location,
+        snapshot: {
+          takenAt: new Date(m.createdAt),
+          xidSnapshot: m.xidSnapshot ?? '',
+          rowCounts: withoutJournals(m.rowCounts),
+        },
+      };
     },
     async restore() {
       await restoreBackup(target, await fetchOnce(), tempDir);

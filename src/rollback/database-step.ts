@@ -1,5 +1,5 @@
 import { errorMessage } from '../errors.js';
-import type { JournalEntry } from './db-journal.js';
+import type { JournalEntry, SafetySnapshot } from './db-journal.js';
 import type { RestoreMode } from './inputs.js';
 import { type Step, StepFailure, type StepOutcome } from './steps.js';
 import { describeWrites, type WritesReport } from './written-since.js';
@@ -25,10 +25,10 @@ export interface DatabaseOps {
   migrationsNow(): Promise<string[] | undefined>;
   /** schema.table → rows now in every table a backup holds (the journals are never in one). */
   rowCountsNow(): Promise<Record<string, number>>;
-  /** What was inserted, updated or deleted in each table after the backup. */
-  writtenSince(backup: PreDeployBackup): Promise<WritesReport>;
+  /** What was inserted, updated or deleted in each table after the backup (or a safety backup). */
+  writtenSince(backup: Pick<PreDeployBackup, 'takenAt' | 'rowCounts' | 'xidSnapshot'>): Promise<WritesReport>;
   /** Backs the database up as it is now, with the same machinery, store and encryption as db-migrate-backup. */
-  safetyBackup(): Promise<{ id: string; location: string }>;
+  safetyBackup(): Promise<{ id: string; location: string; snapshot: SafetySnapshot }>;
   restore(backup: PreDeployBackup): Promise<void>;
   /** Every run's journal entries for the backup, oldest first. */
   readJournal(backupId: string): Promise<JournalEntry[]>;
@@ -69,6 +69,21 @@ function countMismatches(expected: Record<string, number>, now: Record<string, n
     .sort()
     .filter((t) => (expected[t] ?? 0) !== (now[t] ?? 0))
     .map((t) => `${t} ${expected[t] ?? 0} in the backup, ${now[t] ?? 0} now`);
+}
+
+/**
+ * What was written after the safety backup of an attempt that did not finish; fails closed ("cannot
+ * tell", counted as a write) for a journal entry from before the safety backup's snapshot was recorded.
+ */
+async function writtenSinceFirstAttempt(ops: DatabaseOps, interrupted: JournalEntry): Promise<WritesReport> {
+  const snapshot = interrupted.safetySnapshot;
+  if (!snapshot)
+    return {
+      tables: [],
+      total: 1,
+      unknown: `the journal does not record what safety backup ${interrupted.safetyBackupId} holds`,
+    };
+  return ops.writtenSince(snapshot);
 }
 
 /**
@@ -155,19 +170,40 @@ export function databaseStep(options: DatabaseStepOptions): Step {
       // The database before the FIRST attempt is the one to keep naming: a later safety backup may hold
       // what an interrupted attempt left behind.
       const safety = interrupted
-        ? { id: interrupted.safetyBackupId, location: interrupted.safetyBackupLocation }
+        ? {
+            id: interrupted.safetyBackupId,
+            location: interrupted.safetyBackupLocation,
+            snapshot: interrupted.safetySnapshot,
+          }
         : fresh;
+      // Rows written between the first attempt and this one are in no safety backup but this run's.
+      const later = interrupted ? await writtenSinceFirstAttempt(ops, interrupted) : undefined;
       const written = describeWrites(writes);
       const facts = {
         safetyBackupId: safety.id,
         safetyBackupLocation: safety.location,
         rowsWrittenSinceBackup: writes.total,
         writesSinceBackup: writesByTable(writes),
+        ...(later?.total
+          ? {
+              laterSafetyBackupId: fresh.id,
+              laterSafetyBackupLocation: fresh.location,
+              rowsWrittenSinceFirstAttempt: later.total,
+            }
+          : {}),
       };
       if (writes.total > 0 && !options.allowDataLoss && !interrupted) {
         throw new StepFailure(
           `At least ${writes.total} rows were written after backup ${backup.id} (taken ${backup.takenAt.toISOString()}): ${written}. Nothing was restored. ` +
             `The database as it is now is in safety backup ${safety.id}. Set allow-data-loss to true to restore anyway (those rows stay in the safety backup), or carry them over by hand and re-run.`,
+          facts,
+        );
+      }
+      const laterWritten = later?.total ? describeWrites(later) : '';
+      if (interrupted && later?.total && !options.allowDataLoss) {
+        throw new StepFailure(
+          `At least ${later.total} rows were written after safety backup ${safety.id}, which run ${interrupted.runId} attempt ${interrupted.attempt} took before its restore of backup ${backup.id} that did not finish: ${laterWritten}. Nothing was restored. ` +
+            `Those rows are in safety backup ${fresh.id} (the database as it is now); the database before the first attempt stays in ${safety.id}. Set allow-data-loss to true to restore anyway, or carry them over by hand and re-run.`,
           facts,
         );
       }
@@ -181,6 +217,7 @@ export function databaseStep(options: DatabaseStepOptions): Step {
         state: 'restoring',
         safetyBackupId: safety.id,
         safetyBackupLocation: safety.location,
+        safetySnapshot: safety.snapshot,
         rowsWritten: writes.total,
       });
       try {
@@ -197,6 +234,7 @@ export function databaseStep(options: DatabaseStepOptions): Step {
         state: 'restored',
         safetyBackupId: safety.id,
         safetyBackupLocation: safety.location,
+        safetySnapshot: safety.snapshot,
         rowsWritten: writes.total,
       });
 
@@ -216,9 +254,12 @@ export function databaseStep(options: DatabaseStepOptions): Step {
         );
       }
       const lost =
-        writes.total > 0
+        (writes.total > 0
           ? ` At least ${writes.total} rows written after the backup (${written}) are kept in the safety backup only.`
-          : '';
+          : '') +
+        (later?.total
+          ? ` At least ${later.total} of them, written after the first attempt's safety backup (${laterWritten}), are kept in safety backup ${fresh.id} only.`
+          : '');
       return {
         status: 'done',
         detail: `Restored backup ${backup.id} (taken ${backup.takenAt.toISOString()}) after safety backup ${safety.id}; row counts of ${Object.keys(backup.rowCounts).length} tables match the manifest.${lost}`,

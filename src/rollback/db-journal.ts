@@ -10,6 +10,15 @@ import { ensureJournals, ROLLBACK_JOURNAL as TABLE, tableExists } from '../db/jo
 
 export type JournalState = 'restoring' | 'restored';
 
+/** What a safety backup holds, from its manifest: enough to find the rows written after it. */
+export interface SafetySnapshot {
+  takenAt: Date;
+  /** The dump's transaction snapshot (pg_current_snapshot()). */
+  xidSnapshot: string;
+  /** schema.table → rows in the safety backup. */
+  rowCounts: Record<string, number>;
+}
+
 export interface JournalEntry {
   runId: string;
   attempt: number;
@@ -17,8 +26,19 @@ export interface JournalEntry {
   state: JournalState;
   safetyBackupId: string;
   safetyBackupLocation: string;
+  /** Undefined in entries written before it was recorded. */
+  safetySnapshot: SafetySnapshot | undefined;
   rowsWritten: number;
   at: Date;
+}
+
+function snapshotOf(raw: unknown): SafetySnapshot | undefined {
+  if (!raw || typeof raw !== 'object') return undefined;
+  const r = raw as { takenAt?: unknown; xidSnapshot?: unknown; rowCounts?: unknown };
+  if (typeof r.takenAt !== 'string' || typeof r.xidSnapshot !== 'string') return undefined;
+  if (!r.rowCounts || typeof r.rowCounts !== 'object') return undefined;
+  const counts = Object.entries(r.rowCounts).filter((e): e is [string, number] => typeof e[1] === 'number');
+  return { takenAt: new Date(r.takenAt), xidSnapshot: r.xidSnapshot, rowCounts: Object.fromEntries(counts) };
 }
 
 /**
@@ -34,6 +54,7 @@ export async function readJournal(client: pg.ClientBase, backupId: string): Prom
     state: JournalState;
     safety_backup_id: string;
     safety_backup_location: string;
+    safety_backup_snapshot: unknown;
     rows_written: string;
     at: Date;
   }>(`SELECT * FROM ${TABLE} WHERE backup_id = $1 ORDER BY at, attempt`, [backupId]);
@@ -44,6 +65,7 @@ export async function readJournal(client: pg.ClientBase, backupId: string): Prom
     state: r.state,
     safetyBackupId: r.safety_backup_id,
     safetyBackupLocation: r.safety_backup_location,
+    safetySnapshot: snapshotOf(r.safety_backup_snapshot),
     rowsWritten: Number(r.rows_written),
     at: r.at,
   }));
@@ -52,8 +74,8 @@ export async function readJournal(client: pg.ClientBase, backupId: string): Prom
 export async function writeJournal(client: pg.ClientBase, entry: Omit<JournalEntry, 'at'>): Promise<void> {
   await ensureJournals(client);
   await client.query(
-    `INSERT INTO ${TABLE} (run_id, attempt, backup_id, state, safety_backup_id, safety_backup_location, rows_written)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    `INSERT INTO ${TABLE} (run_id, attempt, backup_id, state, safety_backup_id, safety_backup_location, safety_backup_snapshot, rows_written)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
     [
       entry.runId,
       entry.attempt,
@@ -61,6 +83,7 @@ export async function writeJournal(client: pg.ClientBase, entry: Omit<JournalEnt
       entry.state,
       entry.safetyBackupId,
       entry.safetyBackupLocation,
+      entry.safetySnapshot ? JSON.stringify(entry.safetySnapshot) : null,
       entry.rowsWritten,
     ],
   );

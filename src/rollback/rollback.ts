@@ -46,6 +46,8 @@ export function rollbackFacts(log: StepLog, inputs: RollbackInputs) {
     appRestoredTo: app && app.status !== 'failed' ? str(app.data?.appRestoredTo) : '',
     databaseRestoredFrom: db && db.status !== 'failed' ? str(db.data?.restoredFrom) : '',
     safetyBackupId: str(db?.data?.safetyBackupId),
+    laterSafetyBackupId: str(db?.data?.laterSafetyBackupId),
+    rowsWrittenSinceFirstAttempt: str(db?.data?.rowsWrittenSinceFirstAttempt),
     rowsWrittenSinceBackup: str(db?.data?.rowsWrittenSinceBackup),
     writesSinceBackup: Array.isArray(db?.data?.writesSinceBackup) ? db.data.writesSinceBackup : [],
     verifyUrl: str(verify?.data?.url) || inputs.verify.url,
@@ -65,6 +67,11 @@ function factRows(facts: ReturnType<typeof rollbackFacts>): [string, string][] {
   if (facts.safetyBackupId) rows.push(['Safety backup (database before the restore)', facts.safetyBackupId]);
   if (facts.rowsWrittenSinceBackup)
     rows.push(['Rows written since the pre-deploy backup', facts.rowsWrittenSinceBackup]);
+  if (facts.laterSafetyBackupId)
+    rows.push([
+      'Safety backup of the rows written after the first attempt',
+      `${facts.laterSafetyBackupId} (at least ${facts.rowsWrittenSinceFirstAttempt} rows)`,
+    ]);
   if (facts.verifyUrl) rows.push(['Checked URL', facts.verifyUrl]);
   return rows;
 }

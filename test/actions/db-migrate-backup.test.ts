@@ -296,6 +296,19 @@ describe('db-migrate-backup action', { timeout: 180_000 }, () => {
       '20260307000001',
     ]);
     expect(run.outputs['migration-failed']).toBe('20260307000001');
+    // The job summary says it too: what ran, what failed, what it changed, what the rollback restores.
+    expect(run.summary).toContain('**The migrations failed**: ');
+    expect(run.summary).toContain('- Applied by this run before the failure: 20260307000000\n');
+    expect(run.summary).toContain(
+      '- Failed: 20260307000001 (db/migrations/20260307000001\\_half.sql): not recorded as applied, but without a transaction it may have committed part of itself',
+    );
+    expect(run.summary).toMatch(
+      /- The database now differs from the pre-deploy backup: .*public\\?\.half\\?_done added \(2 rows\)/,
+    );
+    expect(run.summary).toContain('- `migrations-applied`: \\["20260307000000","20260307000001"\\]');
+    expect(run.summary).toContain(
+      `The verified backup ${(run.outputs['backup-id'] ?? '').replace(/_/g, '\\_')} is what the rollback restores.`,
+    );
   });
 
   it("a re-run after a half-applied release keeps the first attempt's backup as the pre-deploy one and finishes", async () => {

@@ -164,6 +164,10 @@ const githubStates = (id: number) =>
 const tableExists = async (db: string, t: string) =>
   (await pgc.psql(`SELECT count(*) FROM information_schema.tables WHERE table_name = '${t}'`, db)) === '1';
 
+// Three runs, each with a safety backup (scrypt at full work factor) and a restore: on a loaded 2-core
+// machine one case took 126 s.
+const THREE_RUNS_MS = 420_000;
+
 // Each case runs the action two or three times with backups and restores: well over vitest's 60 s on a
 // loaded 2-core machine.
 describe('rollback action', { timeout: 240_000 }, () => {
@@ -450,94 +454,160 @@ describe('rollback action', { timeout: 240_000 }, () => {
     expect(incident?.body).not.toContain(`-safety-44${n}-2`);
   });
 
-  it('PostgreSQL killed during the restore, then the runner killed during the next: the database stays as it was; the third attempt restores and names the safety backup from before the first, with the rows written since the backup', async () => {
-    // A table large enough that its COPY is still running when the test sees it.
-    const r = await failedRelease(
-      " CREATE TABLE visits (id serial PRIMARY KEY, note text); INSERT INTO visits (note) SELECT md5(g::text) || repeat('v', 150) FROM generate_series(1, 150000) g;",
-    );
-    await pgc.psql("INSERT INTO patients (name) SELECT 'after'||g FROM generate_series(1,30) g;", r.name);
-    const runId = `55${n}`;
-    const firstSafety = `${r.name}-safety-${runId}-1`;
-    // pg_restore's script is in psql's transaction, copying the big table.
-    const copying = (run: Promise<ActionRun>) =>
-      untilRow(
-        pgc.url(r.name),
-        `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'psql' AND query LIKE 'COPY public.visits %'`,
-        run,
+  it(
+    'rows written between a failed restore and its re-run: refused without allow-data-loss, naming the safety backup that holds them; with it, restored, every report naming both',
+    async () => {
+      const role = `auditor_${n + 1}`;
+      const r = await failedRelease(` CREATE ROLE ${role}; GRANT SELECT ON patients TO ${role};`);
+      await pgc.psql(`DROP OWNED BY ${role}; DROP ROLE ${role};`, r.name);
+      const runId = `66${n}`;
+      const failed = await rollback(r, {}, { runId });
+      expect(failed.exitCode).toBe(1);
+      const firstSafety = `${r.name}-safety-${runId}-1`;
+      expect(failed.outputs['safety-backup-id']).toBe(firstSafety);
+
+      // The release still live writes on while on-call fixes the cause: rows in no safety backup yet.
+      await pgc.psql(
+        "INSERT INTO patients (name) SELECT 'meanwhile'||g FROM generate_series(1,4) g;",
+        r.name,
       );
-    const asItWas = async () => {
-      expect(await pgc.psql('SELECT count(*) FROM patients', r.name)).toBe('80');
-      expect(await pgc.psql('SELECT count(*) FROM visits', r.name)).toBe('150000');
+      await pgc.psql(`CREATE ROLE ${role};`);
+      const refused = await rollback(r, {}, { runId, attempt: 2 });
+      expect(refused.exitCode).toBe(1);
+      expect(refused.stdout).toMatch(
+        new RegExp(
+          `At least 4 rows were written after safety backup ${firstSafety}, .*public\\.patients: 4 rows inserted or updated.*\\(50 → 54\\)\\. Nothing was restored\\. Those rows are in safety backup ${r.name}-safety-${runId}-2`,
+        ),
+      );
+      expect(refused.outputs['safety-backup-id']).toBe(firstSafety);
       expect(await tableExists(r.name, 'consents')).toBe(true);
-    };
+      expect(await pgc.psql('SELECT count(*) FROM patients', r.name)).toBe('54');
 
-    // 1. The server crashes mid-restore: the step fails, saying so and naming the safety backup.
-    const first = rollback(r, { 'allow-data-loss': 'true' }, { runId });
-    await copying(first);
-    await pgc.kill();
-    const crashed = await first;
-    await pgc.restart();
-    expect(crashed.exitCode).toBe(1);
-    expect(crashed.outputs['safety-backup-id']).toBe(firstSafety);
-    expect(crashed.stdout).toMatch(
-      new RegExp(
-        `Restoring backup ${r.backup.manifest.id} failed: .*as it was before it.*safety backup ${firstSafety}`,
-      ),
-    );
-    await asItWas();
+      const allowed = await rollback(r, { 'allow-data-loss': 'true' }, { runId, attempt: 3 });
+      expect(allowed.exitCode, allowed.stdout).toBe(0);
+      expect(await pgc.psql('SELECT count(*) FROM patients', r.name)).toBe('50');
+      const laterSafety = `${r.name}-safety-${runId}-3`;
+      expect(allowed.outputs['safety-backup-id']).toBe(firstSafety);
+      expect(allowed.summary).toContain(`| Safety backup (database before the restore) | ${firstSafety} |`);
+      expect(allowed.summary).toContain(
+        `| Safety backup of the rows written after the first attempt | ${laterSafety} (at least 4 rows) |`,
+      );
+      const incident = github
+        .issues(RUN_DEFAULTS.repository)
+        .find((i) => i.body.includes(`run-id=${runId} `));
+      expect(incident?.body).toContain(firstSafety);
+      expect(incident?.body).toContain(laterSafety);
+      // The one named holds the 4 rows.
+      const root = dirname(r.backup.location.slice('path:'.length));
+      const fetched = await fetchBackup(
+        new PathStore('/'),
+        `path:${root}/${laterSafety}`,
+        mkdtempSync(join(tmpdir(), 'dg-rb-f-')),
+        { kind: 'passphrase', passphrase: KEY },
+      );
+      await fetched.cleanup();
+      expect(fetched.manifest.rowCounts).toMatchObject({ 'public.patients': 54 });
+    },
+    THREE_RUNS_MS,
+  );
 
-    // 2. The runner is lost mid-restore (SIGKILL of the whole process tree): no COMMIT was sent.
-    const kill = new AbortController();
-    const second = rollback(r, {}, { runId, attempt: 2, kill: kill.signal });
-    await copying(second);
-    kill.abort();
-    expect((await second).signal).toBe('SIGKILL');
-    // Once the server has seen the session go, everything the attempt did is rolled back.
-    await expect
-      .poll(() =>
-        pgc.psql(
-          "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'psql' AND pid <> pg_backend_pid()",
+  it(
+    'PostgreSQL killed during the restore, then the runner killed during the next: the database stays as it was; the third attempt restores and names the safety backup from before the first, with the rows written since the backup',
+    async () => {
+      // A table large enough that its COPY is still running when the test sees it.
+      const r = await failedRelease(
+        " CREATE TABLE visits (id serial PRIMARY KEY, note text); INSERT INTO visits (note) SELECT md5(g::text) || repeat('v', 150) FROM generate_series(1, 150000) g;",
+      );
+      await pgc.psql("INSERT INTO patients (name) SELECT 'after'||g FROM generate_series(1,30) g;", r.name);
+      const runId = `55${n}`;
+      const firstSafety = `${r.name}-safety-${runId}-1`;
+      // pg_restore's script is in psql's transaction, copying the big table.
+      const copying = (run: Promise<ActionRun>) =>
+        untilRow(
+          pgc.url(r.name),
+          `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'psql' AND query LIKE 'COPY public.visits %'`,
+          run,
+        );
+      const asItWas = async () => {
+        expect(await pgc.psql('SELECT count(*) FROM patients', r.name)).toBe('80');
+        expect(await pgc.psql('SELECT count(*) FROM visits', r.name)).toBe('150000');
+        expect(await tableExists(r.name, 'consents')).toBe(true);
+      };
+
+      // 1. The server crashes mid-restore: the step fails, saying so and naming the safety backup.
+      const first = rollback(r, { 'allow-data-loss': 'true' }, { runId });
+      await copying(first);
+      await pgc.kill();
+      const crashed = await first;
+      await pgc.restart();
+      expect(crashed.exitCode).toBe(1);
+      expect(crashed.outputs['safety-backup-id']).toBe(firstSafety);
+      expect(crashed.stdout).toMatch(
+        new RegExp(
+          `Restoring backup ${r.backup.manifest.id} failed: .*as it was before it.*safety backup ${firstSafety}`,
+        ),
+      );
+      await asItWas();
+
+      // 2. The runner is lost mid-restore (SIGKILL of the whole process tree): no COMMIT was sent.
+      const kill = new AbortController();
+      const second = rollback(r, {}, { runId, attempt: 2, kill: kill.signal });
+      await copying(second);
+      kill.abort();
+      expect((await second).signal).toBe('SIGKILL');
+      // Once the server has seen the session go, everything the attempt did is rolled back.
+      await expect
+        .poll(() =>
+          pgc.psql(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'psql' AND pid <> pg_backend_pid()",
+            r.name,
+          ),
+        )
+        .toBe('0');
+      await asItWas();
+      expect(
+        await pgc.psql(
+          "SELECT string_agg(state, ',' ORDER BY at) FROM deploy_gates.rollback_journal",
           r.name,
         ),
-      )
-      .toBe('0');
-    await asItWas();
-    expect(
-      await pgc.psql("SELECT string_agg(state, ',' ORDER BY at) FROM deploy_gates.rollback_journal", r.name),
-    ).toBe('restoring,restoring');
+      ).toBe('restoring,restoring');
 
-    // 3. The re-run finishes. Every report names the backup of the database before the first attempt.
-    const rerun = await rollback(r, {}, { runId, attempt: 3 });
-    expect(rerun.exitCode, rerun.stdout).toBe(0);
-    expect(rerun.outputs).toMatchObject({
-      'rolled-back': 'true',
-      'database-restored-from': r.backup.manifest.id,
-      'safety-backup-id': firstSafety,
-      'rows-written-since-backup': '30',
-    });
-    expect(JSON.parse(rerun.outputs['writes-since-backup'] ?? '[]')).toEqual([
-      expect.objectContaining({ table: 'public.patients', rowsInBackup: 50, rowsNow: 80, written: 30 }),
-    ]);
-    expect(rerun.summary).toContain(`| Safety backup (database before the restore) | ${firstSafety} |`);
-    expect(rerun.summary).toContain('| Rows written since the pre-deploy backup | 30 |');
-    const incident = github.issues(RUN_DEFAULTS.repository).find((i) => i.body.includes(`run-id=${runId} `));
-    expect(incident?.body).toContain(firstSafety);
-    expect(incident?.body).not.toMatch(new RegExp(`-safety-${runId}-[23]`));
-    expect(await pgc.psql('SELECT count(*) FROM patients', r.name)).toBe('50');
-    expect(await pgc.psql('SELECT count(*) FROM visits', r.name)).toBe('150000');
-    expect(await tableExists(r.name, 'consents')).toBe(false);
+      // 3. The re-run finishes. Every report names the backup of the database before the first attempt.
+      const rerun = await rollback(r, {}, { runId, attempt: 3 });
+      expect(rerun.exitCode, rerun.stdout).toBe(0);
+      expect(rerun.outputs).toMatchObject({
+        'rolled-back': 'true',
+        'database-restored-from': r.backup.manifest.id,
+        'safety-backup-id': firstSafety,
+        'rows-written-since-backup': '30',
+      });
+      expect(JSON.parse(rerun.outputs['writes-since-backup'] ?? '[]')).toEqual([
+        expect.objectContaining({ table: 'public.patients', rowsInBackup: 50, rowsNow: 80, written: 30 }),
+      ]);
+      expect(rerun.summary).toContain(`| Safety backup (database before the restore) | ${firstSafety} |`);
+      expect(rerun.summary).toContain('| Rows written since the pre-deploy backup | 30 |');
+      const incident = github
+        .issues(RUN_DEFAULTS.repository)
+        .find((i) => i.body.includes(`run-id=${runId} `));
+      expect(incident?.body).toContain(firstSafety);
+      expect(incident?.body).not.toMatch(new RegExp(`-safety-${runId}-[23]`));
+      expect(await pgc.psql('SELECT count(*) FROM patients', r.name)).toBe('50');
+      expect(await pgc.psql('SELECT count(*) FROM visits', r.name)).toBe('150000');
+      expect(await tableExists(r.name, 'consents')).toBe(false);
 
-    // The safety backup named holds the 30 rows written after the pre-deploy backup.
-    const root = dirname(r.backup.location.slice('path:'.length));
-    const fetched = await fetchBackup(
-      new PathStore('/'),
-      `path:${root}/${firstSafety}`,
-      mkdtempSync(join(tmpdir(), 'dg-rb-f-')),
-      { kind: 'passphrase', passphrase: KEY },
-    );
-    await fetched.cleanup();
-    expect(fetched.manifest.rowCounts).toMatchObject({ 'public.patients': 80, 'public.visits': 150000 });
-  });
+      // The safety backup named holds the 30 rows written after the pre-deploy backup.
+      const root = dirname(r.backup.location.slice('path:'.length));
+      const fetched = await fetchBackup(
+        new PathStore('/'),
+        `path:${root}/${firstSafety}`,
+        mkdtempSync(join(tmpdir(), 'dg-rb-f-')),
+        { kind: 'passphrase', passphrase: KEY },
+      );
+      await fetched.cleanup();
+      expect(fetched.manifest.rowCounts).toMatchObject({ 'public.patients': 80, 'public.visits': 150000 });
+    },
+    THREE_RUNS_MS,
+  );
 
   it('verifies the API host users reach, by its body: a 200 saying unhealthy fails the verify step; healthy again, a re-run passes', async () => {
     const r = await failedRelease();

@@ -21,10 +21,30 @@ function world(init: { counts: Record<string, number>; migrations: string[]; wri
     counts: { ...init.counts },
     migrations: [...init.migrations],
     written: init.written ?? 0,
+    /** Rows written after the first attempt's safety backup. */
+    writtenLater: 0,
     journal: [] as JournalEntry[],
     calls: [] as string[],
     failRestore: false,
   };
+  const writtenSinceBackup = () => ({
+    tables: state.written
+      ? [
+          {
+            table: 'public.visits',
+            rowsInBackup: 5,
+            rowsNow: 5 + state.written,
+            changedRows: state.written,
+            goneRows: 0,
+            newerRows: undefined,
+            columns: [],
+            written: state.written,
+          },
+        ]
+      : [],
+    total: state.written,
+    unknown: undefined,
+  });
   const ops: DatabaseOps = {
     fetchBackup: async () => {
       state.calls.push('fetch');
@@ -32,27 +52,42 @@ function world(init: { counts: Record<string, number>; migrations: string[]; wri
     },
     migrationsNow: async () => [...state.migrations],
     rowCountsNow: async () => ({ ...state.counts }),
-    writtenSince: async () => ({
-      tables: state.written
-        ? [
-            {
-              table: 'public.visits',
-              rowsInBackup: 5,
-              rowsNow: 5 + state.written,
-              changedRows: state.written,
-              goneRows: 0,
-              newerRows: undefined,
-              columns: [],
-              written: state.written,
-            },
-          ]
-        : [],
-      total: state.written,
-      unknown: undefined,
-    }),
+    writtenSince: async (since) => {
+      // Since a safety backup: the rows written after it.
+      if (since !== backup) {
+        const n = state.writtenLater;
+        return {
+          tables: n
+            ? [
+                {
+                  table: 'public.visits',
+                  rowsInBackup: since.rowCounts['public.visits'],
+                  rowsNow: state.counts['public.visits'] ?? 0,
+                  changedRows: n,
+                  goneRows: 0,
+                  newerRows: undefined,
+                  columns: [],
+                  written: n,
+                },
+              ]
+            : [],
+          total: n,
+          unknown: undefined,
+        };
+      }
+      return writtenSinceBackup();
+    },
     safetyBackup: async () => {
       state.calls.push('safety');
-      return { id: `safety-${state.calls.length}`, location: 'artifact://1/safety' };
+      return {
+        id: `safety-${state.calls.length}`,
+        location: 'artifact://1/safety',
+        snapshot: {
+          takenAt: new Date('2026-03-10T05:30:00Z'),
+          xidSnapshot: '200:200:',
+          rowCounts: { ...state.counts },
+        },
+      };
     },
     restore: async (b) => {
       state.calls.push('restore');
@@ -202,6 +237,60 @@ describe('database step', () => {
       ['restoring', 'safety-2'],
       ['restored', 'safety-2'],
     ]);
+  });
+
+  it('rows written between a failed attempt and its re-run: refused without allow-data-loss, naming the safety backup that holds them; with it, restored and said', async () => {
+    const w = world({
+      counts: { 'public.patients': 10, 'public.visits': 8 },
+      migrations: ['001', '002', '003'],
+      written: 3,
+    });
+    w.state.failRestore = true;
+    await expect(step(w.ops, 'auto', { allowDataLoss: true })).rejects.toThrow(/safety backup safety-2/);
+    expect(w.state.journal[0]?.safetySnapshot).toMatchObject({ xidSnapshot: '200:200:' });
+    w.state.failRestore = false;
+    // The old release writes on while on-call looks at the failure.
+    w.state.counts['public.visits'] = 10;
+    w.state.written = 5;
+    w.state.writtenLater = 2;
+    const err = (await step(w.ops).catch((e: unknown) => e)) as Error & { data?: unknown };
+    expect(err.message).toBe(
+      'At least 2 rows were written after safety backup safety-2, which run 1 attempt 1 took before its restore of backup pre-1 that did not finish: public.visits: 2 rows inserted or updated (8 → 10). Nothing was restored. ' +
+        'Those rows are in safety backup safety-5 (the database as it is now); the database before the first attempt stays in safety-2. Set allow-data-loss to true to restore anyway, or carry them over by hand and re-run.',
+    );
+    expect(err.data).toMatchObject({
+      safetyBackupId: 'safety-2',
+      laterSafetyBackupId: 'safety-5',
+      rowsWrittenSinceFirstAttempt: 2,
+      rowsWrittenSinceBackup: 5,
+    });
+    expect(w.state.calls.filter((c) => c === 'restore')).toHaveLength(1);
+
+    const outcome = await step(w.ops, 'auto', { allowDataLoss: true });
+    expect(outcome.status).toBe('done');
+    expect(outcome.data).toMatchObject({ safetyBackupId: 'safety-2', laterSafetyBackupId: 'safety-7' });
+    expect(outcome.detail).toContain(
+      "At least 2 of them, written after the first attempt's safety backup (public.visits: 2 rows inserted or updated (8 → 10)), are kept in safety backup safety-7 only.",
+    );
+  });
+
+  it('a re-run that cannot tell what was written after the first safety backup (older journal entry) refuses without allow-data-loss', async () => {
+    const w = migrated();
+    w.state.journal.push({
+      runId: '0',
+      attempt: 1,
+      backupId: 'pre-1',
+      state: 'restoring',
+      safetyBackupId: 'safety-old',
+      safetyBackupLocation: 'artifact://0/safety-old',
+      safetySnapshot: undefined,
+      rowsWritten: 0,
+      at: new Date('2026-03-10T05:50:00Z'),
+    });
+    await expect(step(w.ops)).rejects.toThrow(
+      /^At least 1 rows were written after safety backup safety-old, .*cannot tell: the journal does not record what safety backup safety-old holds\. Nothing was restored\./,
+    );
+    expect(w.state.calls).not.toContain('restore');
   });
 
   it('a restore finished but failing its check is journalled as restored: a re-run never restores again', async () => {
