@@ -9,6 +9,7 @@ import {
   parseEnum,
   parseInteger,
   parseLines,
+  parsePassphrase,
   parseSecretToken,
   parseSingleLine,
 } from '../runner/inputs.js';
@@ -57,6 +58,15 @@ export function readMigrateInputs(
       );
     migrateCommand = split.words;
   }
+  const migrate = parseEnum('migrate', input('migrate'), MIGRATE_MODES, 'auto');
+  if (migrateCommand.length > 0 && migrate !== 'auto' && migrate !== 'command')
+    throw new InputError(
+      'migrate-command',
+      `is set but migrate is ${migrate}, which never runs it`,
+      migrate === 'none'
+        ? 'Leave migrate-command empty with migrate: none, or set migrate: command to run it.'
+        : `Set migrate: command to run it instead of ${migrate}, or leave migrate-command empty.`,
+    );
   const encryptionMode = parseEnum('encryption', input('encryption'), ['age', 'none'] as const, 'age');
   const recipients = parseLines(input('backup-recipients'));
   for (const r of recipients) {
@@ -67,7 +77,7 @@ export function readMigrateInputs(
         'List age public keys (age1…), one per line: age-keygen -y key.txt prints one.',
       );
   }
-  const passphrase = input('encryption-key');
+  const passphrase = parsePassphrase('encryption-key', input('encryption-key'));
   if (passphrase && isAgeRecipient(passphrase))
     throw new InputError(
       'encryption-key',
@@ -138,7 +148,7 @@ export function readMigrateInputs(
       ctx.workspace,
       'folder',
     ),
-    migrate: parseEnum('migrate', input('migrate'), MIGRATE_MODES, 'auto'),
+    migrate,
     migrateCommand,
     jobs: parseInteger('jobs', input('jobs'), availableParallelism(), { min: 1, max: 64 }),
     compression: parseInteger('compression', input('compression'), 6, { min: 0, max: 9 }),

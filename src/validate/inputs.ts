@@ -13,7 +13,7 @@ import type { RunContext } from '../runner/runner.js';
 import { assertUniqueNames, type Check, DEFAULT_CHECKS, productionChecks, readChecksFile } from './checks.js';
 import type { Limits } from './measure.js';
 import type { SamplingOptions } from './sample.js';
-import { effectiveThresholds, type Threshold } from './thresholds.js';
+import { assertTargetsExist, effectiveThresholds, type Threshold } from './thresholds.js';
 
 export interface ValidateInputs {
   checks: Check[];
@@ -96,10 +96,12 @@ export async function readValidateInputs(
     );
   }
   const samples = parseInteger('samples', input('samples'), 5, { min: 1, max: 1000 });
+  const thresholds = effectiveThresholds(input('thresholds'));
+  assertTargetsExist(thresholds, checks, display);
   return {
     checks,
     checksSource: checksPath || 'the playbook defaults',
-    thresholds: effectiveThresholds(input('thresholds')),
+    thresholds,
     limits: {
       failureLimit: parseInteger('failure-limit', input('failure-limit'), 0, { min: 0, max: 1000 }),
       consecutiveErrorLimit: parseInteger('consecutive-error-limit', input('consecutive-error-limit'), 4, {
