@@ -9,6 +9,7 @@ import { checkedProject, deployToVercel } from '../vercel/run.js';
 export async function main(runner: Runner): Promise<void> {
   const ctx = runContext(runner.env);
   const input = (name: string) => runner.input(name);
+  for (const secret of [input('vercel-token'), input('github-token')]) if (secret) runner.setSecret(secret);
   const inputs = readDeployInputs(input, ctx, (m) => runner.info(m));
   const project = await checkedProject(inputs);
   let record: GitHubDeployments | undefined;

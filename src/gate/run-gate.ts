@@ -38,6 +38,8 @@ export interface GateAction<I, C extends CollectedFacts> {
   reportName: string;
   /** The policies when the `policies` input is empty. */
   policies?: string;
+  /** Inputs masked before any is read. */
+  secrets?: readonly string[];
   /** The JUnit file when the `junit-file` input is empty; without it, JUnit is written only when asked. */
   junitFile?: (ctx: RunContext) => string;
   /** The action's own inputs, read and checked before policies are loaded and anything is measured. */
@@ -62,6 +64,7 @@ export async function runGate<I, C extends CollectedFacts>(
 ): Promise<void> {
   const ctx = runContext(runner.env);
   const input: InputReader = (name) => runner.input(name);
+  for (const name of action.secrets ?? []) runner.setSecret(input(name));
   const read = readGateInputs(
     input,
     ctx,

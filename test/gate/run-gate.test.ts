@@ -36,6 +36,7 @@ function recording(
   const action: GateAction<string, CollectedFacts> = {
     title: 'Unit gate',
     reportName: 'unit',
+    secrets: ['token'],
     readInputs: ({ input }) => {
       calls.push(`read after ${runner.secrets.length} mask(s)`);
       return input('name');
@@ -54,12 +55,12 @@ function recording(
 }
 
 describe('runGate', () => {
-  // Secrets are masked before this runs, by runAction from the action's declared inputs.
-  it('reads, collects, decides, then publishes', async () => {
+  it('masks, reads, collects, decides, then publishes', async () => {
     const { runner } = setup({ token: 's3cr3t', name: 'web' });
     const { action, calls } = recording(runner, true);
     await runGate(runner, action);
-    expect(calls).toEqual(['read after 0 mask(s)', 'collect web', 'decided pass before outputs: 0']);
+    expect(calls).toEqual(['read after 1 mask(s)', 'collect web', 'decided pass before outputs: 0']);
+    expect(runner.secrets).toEqual(['s3cr3t']);
     expect(runner.outputs.decision).toBe('pass');
     expect(runner.summary.startsWith('PREFIX\n')).toBe(true);
     expect(existsSync(runner.outputs.report ?? '')).toBe(true);
