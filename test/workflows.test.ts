@@ -4,8 +4,9 @@ import { NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser'
 import { parseAction } from '@actions/workflow-parser/actions/index';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { condition, interpolate } from '../sandbox/workflow/expressions.js';
+import { type Contexts, condition, interpolate } from '../sandbox/workflow/expressions.js';
 import { withoutConcurrencyQueue } from '../sandbox/workflow/workflow-file.js';
+import { decryptionFor } from '../src/rollback/inputs.js';
 import {
   actionInputProblems,
   type Job,
@@ -270,6 +271,84 @@ describe('the playbook and rollback workflows', () => {
     // The caller passes each repository secret under its own name.
     const passed = deploy.jobs.playbook?.secrets as Record<string, string>;
     for (const [name, value] of Object.entries(passed)) expect(value).toBe(`\${{ secrets.${name} }}`);
+  });
+
+  it('the key db-migrate-backup encrypts the backup for is the one each rollback is given, with a passphrase or to age recipients', () => {
+    const stepsOf = (w: Workflow, action: string) =>
+      Object.entries(w.jobs).flatMap(([job, j]) =>
+        (j.steps ?? [])
+          .filter((s) => s.uses?.endsWith(`/actions/${action}@v1`))
+          .map((s) => ({ job, with: s.with ?? {} })),
+      );
+    const value = (step: { with: Record<string, unknown> }, key: string, contexts: Contexts) =>
+      String(interpolate(String(step.with[key] ?? ''), contexts) ?? '');
+    const [backup, ...more] = stepsOf(playbook, 'db-migrate-backup');
+    expect(more).toEqual([]);
+    const rollbacks = [
+      ...stepsOf(playbook, 'rollback').map((s) => ({
+        ...s,
+        workflow: playbook,
+        name: `playbook.yml ${s.job}`,
+      })),
+      ...stepsOf(rollback, 'rollback').map((s) => ({
+        ...s,
+        workflow: rollback,
+        name: `rollback.yml ${s.job}`,
+      })),
+    ];
+    expect(rollbacks.map((r) => r.name)).toEqual(['playbook.yml rollback', 'rollback.yml rollback']);
+    if (!backup) throw new Error('playbook.yml has no db-migrate-backup step');
+
+    const modes: Record<string, { secrets: Record<string, string>; inputs: Record<string, string> }> = {
+      passphrase: { secrets: { BACKUP_PASSPHRASE: 'passphrase of the repository' }, inputs: {} },
+      recipients: {
+        secrets: { BACKUP_IDENTITY: 'AGE-SECRET-KEY-1REPOSITORYIDENTITY' },
+        inputs: { 'backup-recipients': 'age1recipientofthebackup' },
+      },
+    };
+    for (const [mode, repo] of Object.entries(modes)) {
+      // The caller passes the repository's secrets to the playbook as deploy.yml does (with BACKUP_IDENTITY
+      // under its own name when it gives backup-recipients, as the playbook's plan job demands);
+      // rollback.yml gets them with `secrets: inherit` or, dispatched, as the repository's own.
+      const callerSecrets = {
+        ...(deploy.jobs.playbook?.secrets as Record<string, string>),
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, not a JS template.
+        ...(mode === 'recipients' ? { BACKUP_IDENTITY: '${{ secrets.BACKUP_IDENTITY }}' } : {}),
+      };
+      const playbookSecrets = Object.fromEntries(
+        Object.entries(callerSecrets).map(([k, v]) => [k, interpolate(v, { secrets: repo.secrets })]),
+      );
+      const contexts = (w: Workflow) => ({
+        secrets: w === playbook ? playbookSecrets : repo.secrets,
+        inputs: repo.inputs,
+      });
+      // What db-migrate-backup encrypts with, and the key it proves the rollback will open it with.
+      const recipients = value(backup, 'backup-recipients', contexts(playbook));
+      const encryptedWith = recipients
+        ? { kind: 'recipients' as const, key: value(backup, 'backup-identity', contexts(playbook)) }
+        : { kind: 'passphrase' as const, key: value(backup, 'encryption-key', contexts(playbook)) };
+      expect(encryptedWith, mode).toEqual({
+        kind: mode,
+        key: mode === 'recipients' ? repo.secrets.BACKUP_IDENTITY : repo.secrets.BACKUP_PASSPHRASE,
+      });
+      for (const r of rollbacks) {
+        const given = {
+          encryptionKey: value(r, 'encryption-key', contexts(r.workflow)),
+          identity: value(r, 'backup-identity', contexts(r.workflow)),
+        };
+        const { decryption } = decryptionFor(encryptedWith.kind, {
+          encryptionKey: given.encryptionKey,
+          identities: given.identity ? [given.identity] : undefined,
+        });
+        const opensWith =
+          decryption.kind === 'passphrase'
+            ? decryption.passphrase
+            : decryption.kind === 'identities'
+              ? decryption.identities.join('\n')
+              : '';
+        expect(opensWith, `${mode}: ${r.name}`).toBe(encryptedWith.key);
+      }
+    }
   });
 
   it('rollback.yml takes hooks from a file of the repository, not from a free-text input', () => {

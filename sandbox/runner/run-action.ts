@@ -234,8 +234,12 @@ export async function runAction(opts: RunActionOptions): Promise<ActionRun> {
       clearTimeout(timer);
       rej(new Error(`Could not start ${node} ${bundle}: ${err.message}`));
     });
+    const killNow = () => killGroup(child, 'SIGKILL');
+    if (opts.kill?.aborted) killNow();
+    opts.kill?.addEventListener('abort', killNow, { once: true });
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
+      opts.kill?.removeEventListener('abort', killNow);
       res({ code, signal });
     });
   });

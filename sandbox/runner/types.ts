@@ -24,6 +24,11 @@ export interface RunActionOptions {
   stepId?: string;
   /** Default 60 s; on expiry the process tree is killed and runAction rejects with ActionTimeoutError. */
   timeoutMs?: number;
+  /**
+   * Aborting it kills the action's process tree with SIGKILL, as a runner that is lost or cancelled does:
+   * nothing of the action runs after it (no finally, no exit hook). runAction then resolves as usual.
+   */
+  kill?: AbortSignal;
   /** Working directory; default the workspace, as on the runner. */
   cwd?: string;
   /** The action.yml whose input defaults apply; default dist/../action.yml. */

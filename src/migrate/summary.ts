@@ -1,5 +1,5 @@
 import type { BackupManifest } from '../backup/manifest.js';
-import { escapeMarkdownInline as md } from '../report/markdown-escape.js';
+import { escapeMarkdownInline as md, tableCodeSpan } from '../report/markdown-escape.js';
 import type { LintReport } from './lint.js';
 
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
@@ -27,7 +27,7 @@ export function migrationSummary(opts: {
     '',
     `| Backup | Database | Dump | Took | Throughput | Verification | Encryption | Stored at |`,
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
-    `| \`${md(m.id)}\` | ${md(m.database.name)} (${mb(m.database.sizeBytes)}, PostgreSQL ${md(m.database.serverVersion)}) | ${m.files.length} files, ${mb(m.dump.bytes)} | ${(opts.backupMs / 1000).toFixed(1)} s | ${throughput} | checksums, ${m.verification.tocEntries} TOC entries${m.verification.restore === 'matched' ? ', test restore matched' : ''} | ${m.encryption.kind} | ${md(opts.location)} |`,
+    `| ${tableCodeSpan(m.id)} | ${md(m.database.name)} (${mb(m.database.sizeBytes)}, PostgreSQL ${md(m.database.serverVersion)}) | ${m.files.length} files, ${mb(m.dump.bytes)} | ${(opts.backupMs / 1000).toFixed(1)} s | ${throughput} | checksums, ${m.verification.tocEntries} TOC entries${m.verification.restore === 'matched' ? ', test restore matched' : ''} | ${m.encryption.kind} | ${md(opts.location)} |`,
     '',
   ];
   if (opts.reusedFromAttempt)

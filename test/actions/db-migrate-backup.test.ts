@@ -9,6 +9,7 @@ import { type ActionRun, leakedSecrets, runAction } from '../../sandbox/runner/r
 import { PathStore } from '../../src/backup/path-store.js';
 import { fetchBackup } from '../../src/backup/restore-backup.js';
 import { workspace } from '../policy/helpers.js';
+import { untilRow } from '../support/until-row.js';
 
 // db-migrate-backup, run from its committed bundle as the runner runs it, against a real PostgreSQL.
 const ACTION = 'actions/db-migrate-backup/dist/index.js';
@@ -446,6 +447,35 @@ describe('db-migrate-backup action', { timeout: 180_000 }, () => {
     // The partial dump is plain patient data: nothing of it stays on the runner.
     const left = readdirSync(join(run.runnerTemp, 'deploy-gates'), { recursive: true }).map(String);
     expect(left.filter((f) => f.startsWith('backup-') || /\.(dat|toc)(\.gz)?$/.test(f))).toEqual([]);
+  });
+
+  it("PostgreSQL ending pg_dump's session mid-copy (pg_terminate_backend) fails the step; no plain dump is left in RUNNER_TEMP", async () => {
+    const db = await database();
+    await pgc.psql(
+      "INSERT INTO patients (name, cpf) SELECT md5(g::text) || repeat('x', 150), 'c' FROM generate_series(1, 300000) g;",
+      db.name,
+    );
+    const pending = migrate(
+      { 'database-url': db.url, jobs: '2' },
+      dbmate({ '20260306000000_x.sql': 'CREATE TABLE never (id int);' }),
+    );
+    // Found and ended in one statement, while a pg_dump worker copies the table: the dump folder holds
+    // part of the patients' rows in plain text at that moment.
+    await untilRow(
+      pgc.url(db.name),
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'pg_dump' AND query LIKE 'COPY public.patients %'",
+      pending,
+    );
+    const run = await pending;
+    expect(run.exitCode).toBe(1);
+    expect(errors(run).map((a) => a.message)).toEqual([expect.stringMatching(/pg_dump .*terminat/s)]);
+    expect(run.outputs['backup-id']).toBeUndefined();
+    expect(await tableExists(db.name, 'never')).toBe(false);
+    // Nothing of the backup at all: its work folder (the plain dump) is gone, as is the pgpass file.
+    const left = readdirSync(run.runnerTemp, { recursive: true }).map(String);
+    expect(left.filter((f) => !/^_(github_workflow|runner_file_commands)(\/|$)/.test(f))).toEqual([
+      'deploy-gates',
+    ]);
   });
 });
 

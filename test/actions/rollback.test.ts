@@ -14,6 +14,7 @@ import { takeBackup } from '../../src/backup/take-backup.js';
 import { parseDatabaseUrl } from '../../src/db/connection.js';
 import { workspace } from '../policy/helpers.js';
 import { scriptedServer } from '../support/scripted-server.js';
+import { untilRow } from '../support/until-row.js';
 
 // rollback, run from its committed bundle as the runner runs it, against the Vercel and GitHub emulators,
 // a webhook receiver and a real PostgreSQL, with a backup taken by db-migrate-backup's own machinery.
@@ -88,7 +89,7 @@ interface Release {
 async function rollback(
   r: Release,
   inputs: Record<string, string> = {},
-  opts: { runId?: string; attempt?: number } = {},
+  opts: { runId?: string; attempt?: number; kill?: AbortSignal } = {},
 ) {
   const run = await runAction({
     action: ACTION,
@@ -115,6 +116,7 @@ async function rollback(
     runAttempt: opts.attempt ?? 1,
     stepId: 'rollback',
     timeoutMs: 120_000,
+    ...(opts.kill ? { kill: opts.kill } : {}),
   });
   runs.push(run);
   return run;
@@ -446,6 +448,95 @@ describe('rollback action', { timeout: 240_000 }, () => {
     const incident = github.issues(RUN_DEFAULTS.repository).find((i) => i.body.includes(`run-id=44${n} `));
     expect(incident?.body).toContain(firstSafety);
     expect(incident?.body).not.toContain(`-safety-44${n}-2`);
+  });
+
+  it('PostgreSQL killed during the restore, then the runner killed during the next: the database stays as it was; the third attempt restores and names the safety backup from before the first, with the rows written since the backup', async () => {
+    // A table large enough that its COPY is still running when the test sees it.
+    const r = await failedRelease(
+      " CREATE TABLE visits (id serial PRIMARY KEY, note text); INSERT INTO visits (note) SELECT md5(g::text) || repeat('v', 150) FROM generate_series(1, 150000) g;",
+    );
+    await pgc.psql("INSERT INTO patients (name) SELECT 'after'||g FROM generate_series(1,30) g;", r.name);
+    const runId = `55${n}`;
+    const firstSafety = `${r.name}-safety-${runId}-1`;
+    // pg_restore's script is in psql's transaction, copying the big table.
+    const copying = (run: Promise<ActionRun>) =>
+      untilRow(
+        pgc.url(r.name),
+        `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'psql' AND query LIKE 'COPY public.visits %'`,
+        run,
+      );
+    const asItWas = async () => {
+      expect(await pgc.psql('SELECT count(*) FROM patients', r.name)).toBe('80');
+      expect(await pgc.psql('SELECT count(*) FROM visits', r.name)).toBe('150000');
+      expect(await tableExists(r.name, 'consents')).toBe(true);
+    };
+
+    // 1. The server crashes mid-restore: the step fails, saying so and naming the safety backup.
+    const first = rollback(r, { 'allow-data-loss': 'true' }, { runId });
+    await copying(first);
+    await pgc.kill();
+    const crashed = await first;
+    await pgc.restart();
+    expect(crashed.exitCode).toBe(1);
+    expect(crashed.outputs['safety-backup-id']).toBe(firstSafety);
+    expect(crashed.stdout).toMatch(
+      new RegExp(
+        `Restoring backup ${r.backup.manifest.id} failed: .*as it was before it.*safety backup ${firstSafety}`,
+      ),
+    );
+    await asItWas();
+
+    // 2. The runner is lost mid-restore (SIGKILL of the whole process tree): no COMMIT was sent.
+    const kill = new AbortController();
+    const second = rollback(r, {}, { runId, attempt: 2, kill: kill.signal });
+    await copying(second);
+    kill.abort();
+    expect((await second).signal).toBe('SIGKILL');
+    // Once the server has seen the session go, everything the attempt did is rolled back.
+    await expect
+      .poll(() =>
+        pgc.psql(
+          "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'psql' AND pid <> pg_backend_pid()",
+          r.name,
+        ),
+      )
+      .toBe('0');
+    await asItWas();
+    expect(
+      await pgc.psql("SELECT string_agg(state, ',' ORDER BY at) FROM deploy_gates.rollback_journal", r.name),
+    ).toBe('restoring,restoring');
+
+    // 3. The re-run finishes. Every report names the backup of the database before the first attempt.
+    const rerun = await rollback(r, {}, { runId, attempt: 3 });
+    expect(rerun.exitCode, rerun.stdout).toBe(0);
+    expect(rerun.outputs).toMatchObject({
+      'rolled-back': 'true',
+      'database-restored-from': r.backup.manifest.id,
+      'safety-backup-id': firstSafety,
+      'rows-written-since-backup': '30',
+    });
+    expect(JSON.parse(rerun.outputs['writes-since-backup'] ?? '[]')).toEqual([
+      expect.objectContaining({ table: 'public.patients', rowsInBackup: 50, rowsNow: 80, written: 30 }),
+    ]);
+    expect(rerun.summary).toContain(`| Safety backup (database before the restore) | ${firstSafety} |`);
+    expect(rerun.summary).toContain('| Rows written since the pre-deploy backup | 30 |');
+    const incident = github.issues(RUN_DEFAULTS.repository).find((i) => i.body.includes(`run-id=${runId} `));
+    expect(incident?.body).toContain(firstSafety);
+    expect(incident?.body).not.toMatch(new RegExp(`-safety-${runId}-[23]`));
+    expect(await pgc.psql('SELECT count(*) FROM patients', r.name)).toBe('50');
+    expect(await pgc.psql('SELECT count(*) FROM visits', r.name)).toBe('150000');
+    expect(await tableExists(r.name, 'consents')).toBe(false);
+
+    // The safety backup named holds the 30 rows written after the pre-deploy backup.
+    const root = dirname(r.backup.location.slice('path:'.length));
+    const fetched = await fetchBackup(
+      new PathStore('/'),
+      `path:${root}/${firstSafety}`,
+      mkdtempSync(join(tmpdir(), 'dg-rb-f-')),
+      { kind: 'passphrase', passphrase: KEY },
+    );
+    await fetched.cleanup();
+    expect(fetched.manifest.rowCounts).toMatchObject({ 'public.patients': 80, 'public.visits': 150000 });
   });
 
   it('verifies the API host users reach, by its body: a 200 saying unhealthy fails the verify step; healthy again, a re-run passes', async () => {

@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
@@ -297,6 +298,26 @@ describe('timeouts', () => {
     const pid = Number(readFileSync(join(timedOut.runnerTemp, 'grandchild.pid'), 'utf8'));
     expect(pid).toBeGreaterThan(0);
     // SIGKILL is delivered at once, but the kernel needs a moment to tear the process down.
+    await vi.waitFor(() => expect(isAlive(pid)).toBe(false), { timeout: 2000, interval: 20 });
+  });
+
+  it('kill: the whole process tree dies with SIGKILL when the test says so, as on a lost runner', async () => {
+    const bundle = fixture(PROTOCOL_SCRIPT, FIXTURE_ACTION_YML);
+    const runnerTemp = mkdtempSync(join(tmpdir(), 'dg-harness-kill-'));
+    fixtures.push(runnerTemp);
+    const kill = new AbortController();
+    const pending = run({ action: bundle, inputs: { mode: 'hang' }, runnerTemp, kill: kill.signal });
+    const pidFile = join(runnerTemp, 'grandchild.pid');
+    // The action is running once it has started its grandchild.
+    await vi.waitFor(() => expect(readFileSync(pidFile, 'utf8')).toMatch(/^\d+$/), {
+      timeout: 20_000,
+      interval: 20,
+    });
+    kill.abort();
+    const killed = await pending;
+    expect(killed.signal).toBe('SIGKILL');
+    expect(killed.exitCode).toBeNull();
+    const pid = Number(readFileSync(pidFile, 'utf8'));
     await vi.waitFor(() => expect(isAlive(pid)).toBe(false), { timeout: 2000, interval: 20 });
   });
 });
