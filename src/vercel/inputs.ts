@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { InputError } from '../errors.js';
+import { VERCEL_DEPLOY_INPUTS } from '../inputs/vercel-deploy.js';
 import {
   type InputReader,
   parseBoolean,
@@ -93,8 +94,8 @@ export function readDeployInputs(
       `is empty but github-environment is "${githubEnvironment}"`,
       'Pass a token with deployments: write (the default github.token works), or leave github-environment empty.',
     );
-  const timeoutMs = parseDuration('timeout', input('timeout'), 600_000, { min: 1000, max: 6 * 3_600_000 });
-  const environment = parseEnum('target', input('target'), ['preview', 'production'] as const, 'production');
+  const timeoutMs = parseDuration('timeout', input('timeout'), 600_000, VERCEL_DEPLOY_INPUTS.timeout);
+  const environment = parseEnum('target', input('target'), VERCEL_DEPLOY_INPUTS.target.values, 'production');
   const deploymentId =
     parseName('deployment-id', input('deployment-id'), 'a Vercel deployment id') || undefined;
   // The assets are hashed only when this step uploads them; a deployment-id is promoted as it is.
