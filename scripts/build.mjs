@@ -23,7 +23,9 @@ const actionNames = () =>
 
 /**
  * An entry that exports `main(runner)` does nothing on import (tests and tools may load it); its bundle
- * entry is a generated module that runs it through runAction. An entry without `main` still runs itself.
+ * entry is a generated module that runs it through runAction, with the action's declared inputs
+ * (src/inputs/<name>.ts, `<NAME>_INPUTS`) so that their secrets are masked first. An entry without
+ * `main` still runs itself.
  */
 const EXPORTS_MAIN = /^export (?:async function|function|const) main\b/m;
 const ACTION_MAIN = 'action-main:';
@@ -49,11 +51,14 @@ const actionMain = {
       path: path.slice(ACTION_MAIN.length),
       namespace: 'action-main',
     }));
-    b.onLoad({ filter: /.*/, namespace: 'action-main' }, ({ path: name }) => ({
-      contents: `import { main } from './src/actions/${name}.ts';\nimport { runAction } from './src/runner/run-action.ts';\nawait runAction(main);\n`,
-      resolveDir: root,
-      loader: 'ts',
-    }));
+    b.onLoad({ filter: /.*/, namespace: 'action-main' }, ({ path: name }) => {
+      const declared = `${name.toUpperCase().replaceAll('-', '_')}_INPUTS`;
+      return {
+        contents: `import { main } from './src/actions/${name}.ts';\nimport { ${declared} } from './src/inputs/${name}.ts';\nimport { runAction } from './src/runner/run-action.ts';\nawait runAction(main, undefined, ${declared});\n`,
+        resolveDir: root,
+        loader: 'ts',
+      };
+    });
   },
 };
 

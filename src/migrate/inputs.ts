@@ -3,19 +3,21 @@ import type { Decryption, Encryption } from '../backup/encryption.js';
 import { AGE_RECIPIENT, ageIdentities, isAgeRecipient } from '../backup/keys.js';
 import { type DatabaseTarget, readDatabaseTarget } from '../db/target.js';
 import { InputError } from '../errors.js';
+import { DB_MIGRATE_BACKUP_INPUTS } from '../inputs/db-migrate-backup.js';
 import {
   type InputReader,
   parseBoolean,
   parseEnum,
   parseInteger,
   parseLines,
+  parsePassphrase,
   parseSecretToken,
   parseSingleLine,
 } from '../runner/inputs.js';
 import { parseExistingPath, parseWritableFolder } from '../runner/paths.js';
 import type { RunContext } from '../runner/runner.js';
 import { splitCommandLine } from '../util/command-line.js';
-import { MIGRATE_MODES, type MigrateMode } from './tools.js';
+import type { MigrateMode } from './tools.js';
 
 export interface MigrateInputs {
   /** The database, parsed; `url` as given, for the migration tool's DATABASE_URL. */
@@ -57,7 +59,21 @@ export function readMigrateInputs(
       );
     migrateCommand = split.words;
   }
-  const encryptionMode = parseEnum('encryption', input('encryption'), ['age', 'none'] as const, 'age');
+  const migrate = parseEnum('migrate', input('migrate'), DB_MIGRATE_BACKUP_INPUTS.migrate.values, 'auto');
+  if (migrateCommand.length > 0 && migrate !== 'auto' && migrate !== 'command')
+    throw new InputError(
+      'migrate-command',
+      `is set but migrate is ${migrate}, which never runs it`,
+      migrate === 'none'
+        ? 'Leave migrate-command empty with migrate: none, or set migrate: command to run it.'
+        : `Set migrate: command to run it instead of ${migrate}, or leave migrate-command empty.`,
+    );
+  const encryptionMode = parseEnum(
+    'encryption',
+    input('encryption'),
+    DB_MIGRATE_BACKUP_INPUTS.encryption.values,
+    'age',
+  );
   const recipients = parseLines(input('backup-recipients'));
   for (const r of recipients) {
     if (!AGE_RECIPIENT.test(r))
@@ -67,7 +83,7 @@ export function readMigrateInputs(
         'List age public keys (age1…), one per line: age-keygen -y key.txt prints one.',
       );
   }
-  const passphrase = input('encryption-key');
+  const passphrase = parsePassphrase('encryption-key', input('encryption-key'));
   if (passphrase && isAgeRecipient(passphrase))
     throw new InputError(
       'encryption-key',
@@ -127,7 +143,7 @@ export function readMigrateInputs(
   const retention = input('retention-days');
   // Checked whatever the storage: a bad value must not wait for the day storage becomes artifact.
   const retentionDays = retention
-    ? parseInteger('retention-days', retention, 7, { min: 1, max: 90 })
+    ? parseInteger('retention-days', retention, 7, DB_MIGRATE_BACKUP_INPUTS['retention-days'])
     : undefined;
   const token = input('github-token') ? parseSecretToken('github-token', input('github-token')) : undefined;
   return {
@@ -138,11 +154,11 @@ export function readMigrateInputs(
       ctx.workspace,
       'folder',
     ),
-    migrate: parseEnum('migrate', input('migrate'), MIGRATE_MODES, 'auto'),
+    migrate,
     migrateCommand,
-    jobs: parseInteger('jobs', input('jobs'), availableParallelism(), { min: 1, max: 64 }),
-    compression: parseInteger('compression', input('compression'), 6, { min: 0, max: 9 }),
-    verify: parseEnum('verify', input('verify'), ['checksums', 'restore'] as const, 'checksums'),
+    jobs: parseInteger('jobs', input('jobs'), availableParallelism(), DB_MIGRATE_BACKUP_INPUTS.jobs),
+    compression: parseInteger('compression', input('compression'), 6, DB_MIGRATE_BACKUP_INPUTS.compression),
+    verify: parseEnum('verify', input('verify'), DB_MIGRATE_BACKUP_INPUTS.verify.values, 'checksums'),
     encryption,
     rollbackKey,
     storage:

@@ -1,8 +1,9 @@
-import { existsSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { delimiter, join, resolve } from 'node:path';
 import type { MigrationTool } from '../db/migration-state.js';
 import { repoMigrations } from '../db/migration-state.js';
 import { InputError } from '../errors.js';
+import { quoteValue } from '../runner/inputs.js';
 
 export const MIGRATE_MODES = ['auto', 'dbmate', 'node-pg-migrate', 'prisma', 'command', 'none'] as const;
 export type MigrateMode = (typeof MIGRATE_MODES)[number];
@@ -29,6 +30,27 @@ export function detectTool(dir: string): MigrationTool | undefined {
   return undefined;
 }
 
+function isProgram(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Where migrate-command's program is, found as @actions/exec finds it when the migrations run: a path
+ * with a "/" from the working directory, a bare name on PATH. Looked up before the backup, so a typo
+ * costs no dump.
+ */
+function findProgram(program: string, dir: string): string | undefined {
+  if (program.includes('/')) return isProgram(resolve(dir, program)) ? program : undefined;
+  for (const p of (process.env.PATH ?? '').split(delimiter))
+    if (p && isProgram(join(p, program))) return program;
+  return undefined;
+}
+
 /** The project's own copy first (node_modules/.bin), then PATH. */
 function findBin(name: string, dir: string): string | undefined {
   const local = join(dir, 'node_modules', '.bin', name);
@@ -46,6 +68,13 @@ export function resolveMigrationCommand(mode: MigrateMode, dir: string, command:
         'migrate-command',
         'is empty while migrate is command',
         'Give the program and its arguments, e.g. npx prisma migrate deploy.',
+      );
+    const program = command[0] ?? '';
+    if (!findProgram(program, dir))
+      throw new InputError(
+        'migrate-command',
+        `runs ${quoteValue(program)}, which is ${program.includes('/') ? `not an executable file in ${dir}` : 'not an executable on PATH'}`,
+        'Install the program before this step (npm ci puts project tools in node_modules/.bin: run them with npx), or fix its name.',
       );
     const tool = detectTool(dir);
     return {

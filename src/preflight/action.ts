@@ -15,7 +15,6 @@ export const preflightGate: GateAction<PreflightInputs, Collected> = {
   reportName: 'preflight',
   policies: 'builtin:preflight',
   // The database URL's password is masked as the URL is read.
-  secrets: ['database-url', 'github-token', 'vercel-token'],
   readInputs: ({ input, ctx, runner }) =>
     readPreflightInputs(input, ctx, (secret) => runner.setSecret(secret)),
   collect: async ({ ctx, runner }, inputs) => {

@@ -2,6 +2,7 @@ import { glob } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { type DatabaseTarget, readDatabaseTarget } from '../db/target.js';
 import { InputError } from '../errors.js';
+import { PREFLIGHT_CHECK_INPUTS } from '../inputs/preflight-check.js';
 import {
   type InputReader,
   parseDuration,
@@ -150,8 +151,8 @@ export async function readPreflightInputs(
       'expect-json',
       'expect-json',
     ),
-    timeoutMs: parseDuration('timeout', input('timeout'), 10_000),
-    retries: parseInteger('retries', input('retries'), 2, { min: 0, max: 10 }),
+    timeoutMs: parseDuration('timeout', input('timeout'), 10_000, PREFLIGHT_CHECK_INPUTS.timeout),
+    retries: parseInteger('retries', input('retries'), 2, PREFLIGHT_CHECK_INPUTS.retries),
     tlsHosts: parseList(input('tls-hosts')).map((h) => {
       const port = Number(/:(\d+)$/.exec(h)?.[1] ?? 443);
       if (!/^[A-Za-z0-9.-]{1,253}(:\d{1,5})?$/.test(h) || port < 1 || port > 65535) {
@@ -163,7 +164,12 @@ export async function readPreflightInputs(
       }
       return h;
     }),
-    tlsMinDays: parseInteger('tls-min-days', input('tls-min-days'), 14, { min: 0, max: 3650 }),
+    tlsMinDays: parseInteger(
+      'tls-min-days',
+      input('tls-min-days'),
+      14,
+      PREFLIGHT_CHECK_INPUTS['tls-min-days'],
+    ),
     database: readDatabaseTarget(input, mask, { optional: true }),
     coverage: input('coverage-file') ? file(ctx.workspace, input('coverage-file')) : undefined,
     sarif: await expandGlobs('sarif-files', input('sarif-files'), ctx.workspace),

@@ -176,6 +176,28 @@ export function parseSecretToken(input: string, raw: string): string {
   return value;
 }
 
+/**
+ * A passphrase typed into a secret. Spaces are fine in it, but a line break or control character is a
+ * secret stored with the wrong bytes (the rollback, given the same secret, would then never match what
+ * a corrected one opens), `$(…)`, `${…}` or a backtick is a command or expression stored instead of its
+ * output, and a value longer than any passphrase is a file pasted by mistake. The value is never quoted.
+ */
+export function parsePassphrase(input: string, raw: string, { max = 1024 } = {}): string {
+  const value = raw.trim();
+  const fix = `Store the passphrase itself in the secret: one line of at most ${max} characters, without shell syntax such as $(…), \${…} or backticks.`;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses.
+  if (/[\u0000-\u001f\u007f]/.test(value))
+    throw new InputError(input, 'contains a line break or control character', fix);
+  if (value.length > max) throw new InputError(input, `is ${value.length} characters long`, fix);
+  if (/\$\(|\$\{|`/.test(value))
+    throw new InputError(
+      input,
+      `holds shell syntax ($(…), \${…} or a backtick) that was never run, so it is not the passphrase`,
+      fix,
+    );
+  return value;
+}
+
 /** A name or id on one line: a line break in it could start a workflow command where it is logged. */
 export function parseSingleLine(input: string, raw: string, { max = 256 } = {}): string {
   const value = raw.trim();

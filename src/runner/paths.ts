@@ -1,4 +1,5 @@
-import { accessSync, constants, statSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { accessSync, closeSync, constants, openSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { quoteValue } from './inputs.js';
@@ -35,8 +36,12 @@ function isInside(root: string, path: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
-/** The folder, or the nearest folder above it that exists, must be one this job can write. */
-function assertWritable(input: string, value: string, target: string, fix: string): void {
+/**
+ * The folder, or the nearest folder above it that exists, must be one this job can write. Returns that
+ * folder. `probe` really creates (and removes) a file there: as root, access(W_OK) says yes to /proc and
+ * other pseudo file systems that refuse every new file.
+ */
+function assertWritable(input: string, value: string, target: string, fix: string, probe = false): string {
   let folder = target;
   let stat = statOrUndefined(folder);
   while (!stat && dirname(folder) !== folder) {
@@ -51,6 +56,21 @@ function assertWritable(input: string, value: string, target: string, fix: strin
   } catch {
     throw new InputError(input, `${quoteValue(value)} is in a folder this job cannot write (${folder})`, fix);
   }
+  if (probe) {
+    const file = `${folder}/.deploy-gates-probe-${randomUUID()}`;
+    try {
+      closeSync(openSync(file, 'wx'));
+      unlinkSync(file);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'an error';
+      throw new InputError(
+        input,
+        `${quoteValue(value)} is in a folder where no file can be created (${folder}: ${code})`,
+        fix,
+      );
+    }
+  }
+  return folder;
 }
 
 /**
@@ -112,6 +132,7 @@ export function parseWritableFolder(input: string, raw: string, workspace: strin
   const stat = statOrUndefined(path);
   if (stat && !stat.isDirectory())
     throw new InputError(input, `${quoteValue(value)} is a file, not a folder`, fix);
-  assertWritable(input, value, path, fix);
+  // The backup is written here after pg_dump has run: a folder that only looks writable must fail now.
+  assertWritable(input, value, path, fix, true);
   return path;
 }

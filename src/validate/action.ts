@@ -17,7 +17,6 @@ export const postValidateGate: GateAction<ValidateInputs, Collected> = {
   title: 'Post-deployment validation',
   reportName: 'post-validate',
   policies: 'builtin:post-validate',
-  secrets: ['bearer-token', 'protection-bypass'],
   junitFile: (ctx) => join(ctx.runnerTemp, 'deploy-gates', `post-validate-${ctx.action}.xml`),
   readInputs: ({ input, ctx }) =>
     readValidateInputs(input, ctx, {

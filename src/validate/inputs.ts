@@ -1,5 +1,6 @@
 import { join, relative } from 'node:path';
 import { InputError } from '../errors.js';
+import { POST_VALIDATE_INPUTS } from '../inputs/post-validate.js';
 import {
   type InputReader,
   parseBoolean,
@@ -13,7 +14,7 @@ import type { RunContext } from '../runner/runner.js';
 import { assertUniqueNames, type Check, DEFAULT_CHECKS, productionChecks, readChecksFile } from './checks.js';
 import type { Limits } from './measure.js';
 import type { SamplingOptions } from './sample.js';
-import { effectiveThresholds, type Threshold } from './thresholds.js';
+import { assertTargetsExist, effectiveThresholds, type Threshold } from './thresholds.js';
 
 export interface ValidateInputs {
   checks: Check[];
@@ -95,27 +96,41 @@ export async function readValidateInputs(
       "Pass the test user's token from a repository or environment secret, or give those checks auth: none.",
     );
   }
-  const samples = parseInteger('samples', input('samples'), 5, { min: 1, max: 1000 });
+  const samples = parseInteger('samples', input('samples'), 5, POST_VALIDATE_INPUTS.samples);
+  const thresholds = effectiveThresholds(input('thresholds'));
+  assertTargetsExist(thresholds, checks, display);
   return {
     checks,
     checksSource: checksPath || 'the playbook defaults',
-    thresholds: effectiveThresholds(input('thresholds')),
+    thresholds,
     limits: {
-      failureLimit: parseInteger('failure-limit', input('failure-limit'), 0, { min: 0, max: 1000 }),
-      consecutiveErrorLimit: parseInteger('consecutive-error-limit', input('consecutive-error-limit'), 4, {
-        min: 0,
-        max: 1000,
-      }),
+      failureLimit: parseInteger(
+        'failure-limit',
+        input('failure-limit'),
+        0,
+        POST_VALIDATE_INPUTS['failure-limit'],
+      ),
+      consecutiveErrorLimit: parseInteger(
+        'consecutive-error-limit',
+        input('consecutive-error-limit'),
+        4,
+        POST_VALIDATE_INPUTS['consecutive-error-limit'],
+      ),
     },
     sampling: {
       baseUrl,
       samples,
-      intervalMs: parseDuration('interval', input('interval'), 2_000, { min: 0 }),
-      initialDelayMs: parseDuration('initial-delay', input('initial-delay'), 0, { min: 0 }),
+      intervalMs: parseDuration('interval', input('interval'), 2_000, POST_VALIDATE_INPUTS.interval),
+      initialDelayMs: parseDuration(
+        'initial-delay',
+        input('initial-delay'),
+        0,
+        POST_VALIDATE_INPUTS['initial-delay'],
+      ),
       // 0: every check at once. Each check's own samples stay `interval` apart, so this only stops checks
       // from waiting for one another.
-      concurrency: parseInteger('concurrency', input('concurrency'), 0, { min: 0, max: 100 }),
-      timeoutMs: parseDuration('timeout', input('timeout'), 35_000),
+      concurrency: parseInteger('concurrency', input('concurrency'), 0, POST_VALIDATE_INPUTS.concurrency),
+      timeoutMs: parseDuration('timeout', input('timeout'), 35_000, POST_VALIDATE_INPUTS.timeout),
       bearerToken,
       protectionBypass,
     },

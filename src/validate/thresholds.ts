@@ -86,6 +86,13 @@ function parseExpression(raw: string, target: Target, line: string): Threshold {
       'error_rate is a fraction between 0 and 1: 1 % is error_rate<0.01.',
     );
   }
+  if (limit < 0) {
+    throw new InputError(
+      'thresholds',
+      `"${raw.trim()}" gives ${metric} a negative bound`,
+      `${metric} is a latency in ms, 0 or more: write e.g. ${metric}<2000.`,
+    );
+  }
   const op = m[2] as Operator;
   const expression = `${metric}${op}${m[3]}${m[4] ? `@${severity}` : ''}`;
   return { id: `${target}:${expression}`, target, metric, op, limit, severity, source: 'input thresholds' };
@@ -110,6 +117,32 @@ export function parseThresholds(text: string): Threshold[] {
     for (const expr of (m[2] ?? '').split(',')) out.push(parseExpression(expr, target, line));
   }
   return out;
+}
+
+/**
+ * A threshold of the user's whose `check:` or `tag:` target no check has measures nothing, and a
+ * threshold over nothing would pass: it is a typo to name, not a gate to skip. The playbook's defaults
+ * (tag:database, tag:compliance) may name tags a project's checks do not use.
+ */
+export function assertTargetsExist(
+  thresholds: Threshold[],
+  checks: { name: string; tags?: string[] }[],
+  checksSource: string,
+): void {
+  const names = new Set(checks.map((c) => c.name));
+  const tags = new Set(checks.flatMap((c) => c.tags ?? []));
+  for (const t of thresholds) {
+    if (t.source !== 'input thresholds' || t.target === 'all') continue;
+    const [kind, name] = [t.target.slice(0, 3), t.target.slice(t.target.indexOf(':') + 1)];
+    const known = kind === 'tag' ? tags : names;
+    if (known.has(name)) continue;
+    const list = [...known].slice(0, 8).map((n) => `"${n}"`);
+    throw new InputError(
+      'thresholds',
+      `"${t.id}" names the ${kind === 'tag' ? 'tag' : 'check'} "${name}", which none of the checks (${checksSource}) has`,
+      `Name one of ${list.join(', ') || 'the checks'}${known.size > list.length ? ', …' : ''}, or target all.`,
+    );
+  }
 }
 
 /** The playbook's defaults with the user's lines laid over them (same target, metric and severity replace). */

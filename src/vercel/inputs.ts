@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { InputError } from '../errors.js';
+import { VERCEL_DEPLOY_INPUTS } from '../inputs/vercel-deploy.js';
 import {
   type InputReader,
   parseBoolean,
@@ -13,6 +14,7 @@ import {
 } from '../runner/inputs.js';
 import { parseExistingPath, parseOutputPath } from '../runner/paths.js';
 import type { RunContext } from '../runner/runner.js';
+import { firstMatch } from './sri.js';
 import { readVercelTarget, type VercelTarget } from './target.js';
 
 export interface DeployInputs {
@@ -30,8 +32,12 @@ export interface DeployInputs {
   github: { token: string; environment: string } | undefined;
 }
 
-/** Globs inside the uploaded folder: a pattern reaching out of it (`..`, `/etc`) would hash files never deployed. */
-function parseSriGlobs(raw: string): string[] {
+/**
+ * Globs inside the uploaded folder: a pattern reaching out of it (`..`, `/etc`) would hash files never
+ * deployed, and one matching no file there (a typo, a line break splitting one glob in two) would leave
+ * out the assets it was written for while the step passes. `root` is the folder the manifest hashes.
+ */
+function parseSriGlobs(raw: string, root: string | undefined): string[] {
   const patterns = parseList(raw);
   for (const pattern of patterns) {
     // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses.
@@ -43,6 +49,12 @@ function parseSriGlobs(raw: string): string[] {
         'List globs relative to working-directory, one per line, without ".." or a leading "/", e.g. **/*.js.',
       );
     }
+    if (root && !firstMatch(root, pattern))
+      throw new InputError(
+        'sri-globs',
+        `${quoteValue(pattern)} matches no file in ${root}`,
+        'List globs that match the built assets, one per line (e.g. **/*.js), relative to working-directory (.vercel/output/static with prebuilt).',
+      );
   }
   return patterns;
 }
@@ -82,15 +94,19 @@ export function readDeployInputs(
       `is empty but github-environment is "${githubEnvironment}"`,
       'Pass a token with deployments: write (the default github.token works), or leave github-environment empty.',
     );
-  const timeoutMs = parseDuration('timeout', input('timeout'), 600_000, { min: 1000, max: 6 * 3_600_000 });
-  const environment = parseEnum('target', input('target'), ['preview', 'production'] as const, 'production');
+  const timeoutMs = parseDuration('timeout', input('timeout'), 600_000, VERCEL_DEPLOY_INPUTS.timeout);
+  const environment = parseEnum('target', input('target'), VERCEL_DEPLOY_INPUTS.target.values, 'production');
+  const deploymentId =
+    parseName('deployment-id', input('deployment-id'), 'a Vercel deployment id') || undefined;
+  // The assets are hashed only when this step uploads them; a deployment-id is promoted as it is.
+  const sriRoot = deploymentId ? undefined : prebuilt ? join(path, '.vercel', 'output', 'static') : path;
   return {
     target: { ...vercel, budget: { deadline: Date.now() + timeoutMs, log } },
     path,
     prebuilt,
     environment,
     promote: parseBoolean('promote', input('promote'), true),
-    deploymentId: parseName('deployment-id', input('deployment-id'), 'a Vercel deployment id') || undefined,
+    deploymentId,
     aliasCheck: parseBoolean('alias-check', input('alias-check'), true),
     timeoutMs,
     sriFile: parseOutputPath(
@@ -98,7 +114,7 @@ export function readDeployInputs(
       input('sri-manifest') || join(ctx.runnerTemp, 'deploy-gates', 'sri-manifest.json'),
       ctx,
     ),
-    sriGlobs: input('sri-globs') ? parseSriGlobs(input('sri-globs')) : ['**/*.js', '**/*.css'],
+    sriGlobs: input('sri-globs') ? parseSriGlobs(input('sri-globs'), sriRoot) : ['**/*.js', '**/*.css'],
     github: githubEnvironment
       ? { token: parseSecretToken('github-token', input('github-token')), environment: githubEnvironment }
       : undefined,

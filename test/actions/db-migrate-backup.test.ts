@@ -517,6 +517,26 @@ describe('db-migrate-backup bad input: one clear error, nothing backed up or mig
       { migrate: 'command', 'migrate-command': 'npx "prisma migrate' },
       /^Input "migrate-command": a double quote at column 5 is never closed/,
     ],
+    [
+      'migrate-command',
+      { migrate: 'dbmate', 'migrate-command': 'npx prisma migrate deploy' },
+      /^Input "migrate-command": is set but migrate is dbmate, which never runs it\. Set migrate: command/,
+    ],
+    [
+      'migrate-command',
+      { migrate: 'command', 'migrate-command': 'no-such-program-xyz up' },
+      /^Input "migrate-command": runs "no-such-program-xyz", which is not an executable on PATH/,
+    ],
+    [
+      'encryption-key',
+      { 'encryption-key': 'pass\nphrase' },
+      /^Input "encryption-key": contains a line break or control character\. Store the passphrase itself/,
+    ],
+    [
+      'backup-path',
+      { 'backup-path': '/proc/deploy-gates-backups' },
+      /^Input "backup-path": "\/proc\/deploy-gates-backups" is in a folder (where no file can be created|this job cannot write)/,
+    ],
     ['jobs', { jobs: '0' }, /^Input "jobs": 0 is out of range/],
     ['verify', { verify: 'maybe' }, /^Input "verify": /],
   ];

@@ -320,6 +320,12 @@ describe('post-validate bad input: one clear error, no request sent', () => {
       {},
       /^Input "thresholds": "error_rate<5" gives error_rate 5/,
     ],
+    [
+      'thresholds',
+      { thresholds: 'check:Login: p95<500' },
+      {},
+      /^Input "thresholds": "check:Login:p95<500" names the check "Login", which none of the checks \(the playbook defaults\) has/,
+    ],
     ['checks', { checks: 'missing.json' }, {}, /^Input "checks": missing\.json does not exist/],
     [
       'checks',

@@ -344,6 +344,12 @@ describe('vercel-deploy bad input: one clear error, nothing deployed', () => {
       /^Input "sri-manifest": .* is outside the workspace/,
     ],
     ['prebuilt', { prebuilt: 'true' }, /^Input "prebuilt": is true but .*\.vercel\/output does not exist/],
+    // Checked with the inputs, so no GitHub deployment is created either (see the GitHub case above).
+    [
+      'sri-globs',
+      { 'sri-globs': '**/*.js\nassets/*.mjs', 'github-environment': 'production' },
+      /^Input "sri-globs": "assets\/\*\.mjs" matches no file in /,
+    ],
     ['api-url', { 'api-url': 'ftp://x' }, /^Input "api-url": has the scheme "ftp:", not http: or https:/],
     [
       'github-token',

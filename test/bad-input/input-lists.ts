@@ -69,6 +69,17 @@ export function inputsInReadme(action: ActionName): string[] {
   return cells.flatMap((cell) => [...cell.matchAll(/`([a-z][a-z0-9-]*)`/g)].map((m) => m[1] ?? '')).sort();
 }
 
+/** The Default column of the README's input table, by input name. */
+export function readmeDefaults(action: ActionName): Map<string, string> {
+  const text = readFileSync(readme(action), 'utf8');
+  const section = /^#{2,3} Inputs\b[^\n]*\n([\s\S]*?)(?=^#{1,3} )/m.exec(`${text}\n# end`)?.[1] ?? '';
+  const cells = new Map<string, string>();
+  for (const m of section.matchAll(/^\| (`[^|]+`) \| ([^|]*) \|/gm))
+    for (const name of (m[1] ?? '').matchAll(/`([a-z][a-z0-9-]*)`/g))
+      cells.set(name[1] ?? '', (m[2] ?? '').trim());
+  return cells;
+}
+
 export const declared = (action: ActionName) =>
   declaredInputs(action)
     .map((i) => i.name)

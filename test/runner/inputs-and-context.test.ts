@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,12 +10,13 @@ import {
   parseHttpUrl,
   parseInteger,
   parseList,
+  parsePassphrase,
   parseSecretToken,
   parseSingleLine,
   quoteValue,
   requireInput,
 } from '../../src/runner/inputs.js';
-import { parseExistingPath, parseOutputPath } from '../../src/runner/paths.js';
+import { parseExistingPath, parseOutputPath, parseWritableFolder } from '../../src/runner/paths.js';
 import { runContext } from '../../src/runner/runner.js';
 
 const problem = (fn: () => unknown) => {
@@ -81,6 +82,17 @@ describe('input parsers', () => {
     });
     expect(quoteValue('x'.repeat(100))).toMatch(/…" \(100 characters\)$/);
   });
+
+  it('passphrases keep their spaces but refuse line breaks, huge values and unexpanded shell syntax, unquoted', () => {
+    expect(parsePassphrase('encryption-key', ' correct horse battery staple ')).toBe(
+      'correct horse battery staple',
+    );
+    for (const bad of ['pass\nphrase', 'x'.repeat(1025), 'tok en"$(id)', `\${KEY}`, 'a`id`b']) {
+      const p = problem(() => parsePassphrase('encryption-key', bad));
+      expect(p.input).toBe('encryption-key');
+      expect(p.problem).not.toContain(bad.slice(0, 6));
+    }
+  });
 });
 
 describe('paths', () => {
@@ -108,6 +120,23 @@ describe('paths', () => {
     });
     expect(problem(() => parseOutputPath('report-file', 'dir', roots))).toMatchObject({
       problem: '"dir" is a folder, not a file',
+    });
+  });
+
+  it('a folder to write into is proven by creating and removing a file, which /proc refuses even to root', () => {
+    expect(parseWritableFolder('backup-path', 'backups/new', ws)).toBe(join(ws, 'backups/new'));
+    // The probe leaves nothing behind, and the folder is not created before it is needed.
+    expect(readdirSync(ws).sort()).toEqual(['dir', 'file.json']);
+    expect(problem(() => parseWritableFolder('backup-path', '/proc/deploy-gates-backups', ws))).toMatchObject(
+      {
+        input: 'backup-path',
+        problem: expect.stringMatching(
+          /^"\/proc\/deploy-gates-backups" is in a folder (this job cannot write|where no file can be created)/,
+        ),
+      },
+    );
+    expect(problem(() => parseWritableFolder('backup-path', 'file.json', ws))).toMatchObject({
+      problem: '"file.json" is a file, not a folder',
     });
   });
 });

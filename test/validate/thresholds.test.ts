@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { effectiveThresholds, holds, parseThresholds } from '../../src/validate/thresholds.js';
+import {
+  assertTargetsExist,
+  effectiveThresholds,
+  holds,
+  parseThresholds,
+} from '../../src/validate/thresholds.js';
 
 describe('thresholds', () => {
   it('parses k6-like lines per target, with severities', () => {
@@ -47,6 +52,7 @@ describe('thresholds', () => {
     ['all: p97<2000', /"p97<2000" in "all: p97<2000" is not a threshold expression/],
     ['all: p95<2000@urgent', /severity "urgent"/],
     ['all: error_rate<1.5', /gives error_rate 1.5/],
+    ['check:x: p95<=-5', /"p95<=-5" gives p95 a negative bound/],
   ])('rejects %j naming the thresholds input', (text, message) => {
     let error: unknown;
     try {
@@ -57,6 +63,25 @@ describe('thresholds', () => {
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).input).toBe('thresholds');
     expect((error as Error).message).toMatch(message);
+  });
+
+  it("names a user threshold whose check or tag no check has; the playbook's own tags may be unused", () => {
+    const checks = [{ name: 'API health', tags: ['api'] }];
+    const error = (text: string) => {
+      try {
+        assertTargetsExist(effectiveThresholds(text), checks, 'checks.json');
+      } catch (err) {
+        return err as InputError;
+      }
+      return undefined;
+    };
+    expect(error('check:API health: p95<500\ntag:api: error_rate<0.05')).toBeUndefined();
+    expect(error('')).toBeUndefined();
+    expect(error('check:x: p95<=5')).toMatchObject({
+      input: 'thresholds',
+      problem: '"check:x:p95<=5" names the check "x", which none of the checks (checks.json) has',
+    });
+    expect(error('tag:database: p95<300')?.message).toMatch(/names the tag "database".*Name one of "api"/);
   });
 
   it('compares with each operator', () => {

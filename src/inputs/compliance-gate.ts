@@ -1,0 +1,94 @@
+import { MODES, SEVERITIES } from '../policy/types.js';
+import { HOUR, type InputDeclarations } from '../runner/declared-inputs.js';
+
+/**
+ * compliance-gate's inputs, declared once: actions/compliance-gate/action.yml and the README's input table are
+ * checked against this (test/inputs/declared-inputs.test.ts), and the secrets are masked from it.
+ */
+export const COMPLIANCE_GATE_INPUTS = {
+  manifest: {
+    kind: 'file',
+    default: '.github/compliance.json',
+    description:
+      'The compliance manifest (JSON or YAML) described by policies/compliance-manifest.schema.json. Relative paths are read from the workspace.',
+  },
+  facts: {
+    kind: 'files',
+    description:
+      'Optional facts files (e.g. from preflight-check), merged in order before the manifest and the change window.',
+  },
+  policies: {
+    kind: 'policies',
+    default:
+      'builtin:compliance/lgpd\nbuiltin:compliance/anvisa\nbuiltin:compliance/cfm\nbuiltin:change-window\n',
+    description:
+      'Policy files, globs or builtin names, one per line. Default the four builtin compliance policies.',
+  },
+  waivers: {
+    kind: 'file',
+    description:
+      'Waivers file (JSON or YAML, an object with a "waivers" list); every waiver needs rule, reason, approver, ticket and expiresAt (UTC). An emergency deploy outside the change window is a waiver of change.inside-window.',
+  },
+  'waiver-approvers': {
+    kind: 'file',
+    description:
+      "Who may waive the rules at or above a policy's waivers.approvalRequiredAt (default critical): a CODEOWNERS-style file of @login, @org/team-slug or email entries. Default .github/deploy-gates/approvers when it exists; without a file no one may.",
+  },
+  'waiver-approvers-token': {
+    kind: 'secret',
+    secret: true,
+    description:
+      'Secret token that reads team memberships (GET /orgs/{org}/teams/{team_slug}/memberships/{username}; "Members" read or read:org) for the @org/team entries of the approvers file. Masked.',
+  },
+  'fail-on': {
+    kind: 'enum',
+    default: 'high',
+    values: SEVERITIES,
+    description:
+      'Lowest severity that fails the gate (critical, high, medium, low). Rules that cannot be evaluated always fail it.',
+  },
+  mode: {
+    kind: 'enum',
+    default: 'enforce',
+    values: MODES,
+    description: 'enforce (fail the step when the gate fails) or audit (report only).',
+  },
+  'change-window': {
+    kind: 'format',
+    default: '02:00-06:00',
+    description:
+      'The maintenance window as HH:MM-HH:MM in the time zone below; may cross midnight (22:00-02:00).',
+  },
+  timezone: {
+    kind: 'format',
+    default: 'America/Sao_Paulo',
+    description: 'IANA time zone of the change window.',
+  },
+  'max-duration': {
+    kind: 'duration',
+    default: '4h',
+    min: 1000,
+    max: 24 * HOUR,
+    description: 'Longest a deploy may take (e.g. 4h, 90m).',
+  },
+  'expected-duration': {
+    kind: 'duration',
+    default: '1h',
+    min: 1000,
+    max: 24 * HOUR,
+    description:
+      'How long this deploy is expected to take from now; it must end inside the window and within max-duration.',
+  },
+  'report-file': {
+    kind: 'out',
+    description:
+      'Where to write the full JSON report. Default $RUNNER_TEMP/deploy-gates/compliance-gate-<step>.json.',
+  },
+  'sarif-file': { kind: 'out', description: 'Where to write a SARIF 2.1.0 report. Not written when empty.' },
+  'junit-file': { kind: 'out', description: 'Where to write a JUnit XML report. Not written when empty.' },
+  'evidence-file': {
+    kind: 'out',
+    description:
+      'Where to write the evidence bundle (JSON). Default $RUNNER_TEMP/deploy-gates/compliance-evidence-<step>.json.',
+  },
+} as const satisfies InputDeclarations;

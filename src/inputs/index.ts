@@ -1,0 +1,21 @@
+import type { InputDeclarations } from '../runner/declared-inputs.js';
+import { COMPLIANCE_GATE_INPUTS } from './compliance-gate.js';
+import { DB_MIGRATE_BACKUP_INPUTS } from './db-migrate-backup.js';
+import { POLICY_GATE_INPUTS } from './policy-gate.js';
+import { POST_VALIDATE_INPUTS } from './post-validate.js';
+import { PREFLIGHT_CHECK_INPUTS } from './preflight-check.js';
+import { ROLLBACK_INPUTS } from './rollback.js';
+import { VERCEL_DEPLOY_INPUTS } from './vercel-deploy.js';
+
+/** Every action's declared inputs, by the action's name (policy-gate is the root action.yml). */
+export const ACTION_INPUTS = {
+  'policy-gate': POLICY_GATE_INPUTS,
+  'compliance-gate': COMPLIANCE_GATE_INPUTS,
+  'db-migrate-backup': DB_MIGRATE_BACKUP_INPUTS,
+  'post-validate': POST_VALIDATE_INPUTS,
+  'preflight-check': PREFLIGHT_CHECK_INPUTS,
+  rollback: ROLLBACK_INPUTS,
+  'vercel-deploy': VERCEL_DEPLOY_INPUTS,
+} as const satisfies Record<string, InputDeclarations>;
+
+export type ActionName = keyof typeof ACTION_INPUTS;

@@ -1,0 +1,136 @@
+import { MODES, SEVERITIES } from '../policy/types.js';
+import { HOUR, type InputDeclarations } from '../runner/declared-inputs.js';
+
+/**
+ * preflight-check's inputs, declared once: actions/preflight-check/action.yml and the README's input table are
+ * checked against this (test/inputs/declared-inputs.test.ts), and the secrets are masked from it.
+ */
+export const PREFLIGHT_CHECK_INPUTS = {
+  endpoints: {
+    kind: 'url-list',
+    description:
+      'Staging health endpoints, one name=url per line; each must answer expect-status with a body that meets expect-json. Required by builtin:preflight (missing, the gate fails).',
+  },
+  'monitoring-endpoints': {
+    kind: 'url-list',
+    description:
+      'Dashboards and alerting, one name=url per line, probed like endpoints. Required by builtin:preflight.',
+  },
+  'expect-status': {
+    kind: 'format',
+    default: '2xx',
+    description: 'Statuses or classes that count as healthy, comma separated.',
+  },
+  'expect-json': {
+    kind: 'format',
+    description:
+      'What a staging health endpoint\'s JSON body must say, as a post-validate check\'s expect.json: JSON Pointer → {"equals": value} or {"schema": {...}}. Default the platform\'s health shape, /status one of ok, OK, healthy, pass, up, UP; {} judges the status only. Monitoring endpoints are judged by status.',
+  },
+  timeout: {
+    kind: 'duration',
+    default: '10s',
+    min: 1,
+    max: 24 * HOUR,
+    description: 'Per request (and per TLS handshake and database query).',
+  },
+  retries: {
+    kind: 'int',
+    default: '2',
+    min: 0,
+    max: 10,
+    description: 'Retries of a probe that got no answer or a 5xx, with exponential backoff.',
+  },
+  'tls-hosts': {
+    kind: 'format',
+    description:
+      'Hosts (or host:port) whose certificates are checked, one per line. Required by builtin:preflight.',
+  },
+  'tls-min-days': {
+    kind: 'int',
+    default: '14',
+    min: 0,
+    max: 3650,
+    description: 'Days a certificate must still be valid.',
+  },
+  'database-url': {
+    kind: 'db-url',
+    secret: true,
+    description:
+      'PostgreSQL URL of the production database (a secret; masked, password never printed). Enables the database collector. Required by builtin:preflight.',
+  },
+  'coverage-file': {
+    kind: 'file',
+    description: 'lcov, istanbul coverage-summary.json or Cobertura XML. Required by builtin:preflight.',
+  },
+  'sarif-files': {
+    kind: 'files',
+    description: 'SARIF files or globs of the security scans, one per line. Required by builtin:preflight.',
+  },
+  'github-token': {
+    kind: 'secret',
+    secret: true,
+    description:
+      'Token to read the pull request, its reviews and required checks of the commit being deployed (pull-requests, checks and statuses read), and how protected-environment is protected (actions read). Required by builtin:preflight.',
+  },
+  'protected-environment': {
+    kind: 'text',
+    default: 'production',
+    description:
+      'The GitHub environment that production jobs wait on for approval. With github-token, preflight reads its protection (required reviewers, prevent self-review, branch restriction), which builtin:preflight requires; empty to not check it.',
+  },
+  'vercel-token': {
+    kind: 'secret',
+    secret: true,
+    description: "Vercel token (a secret) to list the project's production environment variable names.",
+  },
+  'vercel-project': { kind: 'text', description: 'Vercel project name or id.' },
+  'vercel-team': { kind: 'text', description: 'Vercel team id or slug.' },
+  'vercel-api-url': {
+    kind: 'url',
+    description: "Vercel API base URL; empty for https://api.vercel.com. The same input as vercel-deploy's.",
+  },
+  'required-env': {
+    kind: 'format',
+    description: "Variable names that must exist for production. Default the operations guide's list.",
+  },
+  'backup-manifest': {
+    kind: 'file',
+    description:
+      'The backup manifest db-migrate-backup wrote (path or URL); the newest verified backup must be at most 24 h old. Required by builtin:preflight.',
+  },
+  'facts-file': {
+    kind: 'out',
+    description: 'Where the facts document goes. Default RUNNER_TEMP/deploy-gates/facts.json.',
+  },
+  'extra-facts': {
+    kind: 'files',
+    description: 'Facts files merged in after the collected ones, one per line.',
+  },
+  policies: {
+    kind: 'policies',
+    default: 'builtin:preflight',
+    description: 'Policy files, globs or builtin names, one per line.',
+  },
+  waivers: { kind: 'file', description: 'Waivers file (JSON or YAML).' },
+  'waiver-approvers': {
+    kind: 'file',
+    description:
+      "Who may waive the rules at or above a policy's waivers.approvalRequiredAt (default critical): a CODEOWNERS-style file of @login, @org/team-slug or email entries. Default .github/deploy-gates/approvers when it exists; without a file no one may.",
+  },
+  'waiver-approvers-token': {
+    kind: 'secret',
+    secret: true,
+    description:
+      'Secret token that reads team memberships (GET /orgs/{org}/teams/{team_slug}/memberships/{username}; "Members" read or read:org) for the @org/team entries of the approvers file. Masked.',
+  },
+  'fail-on': {
+    kind: 'enum',
+    default: 'high',
+    values: SEVERITIES,
+    description: 'Lowest severity that fails the gate (critical, high, medium, low).',
+  },
+  mode: { kind: 'enum', default: 'enforce', values: MODES, description: 'enforce or audit.' },
+  'report-file': { kind: 'out', description: 'Where the JSON report goes. Default under RUNNER_TEMP.' },
+  'sarif-file': { kind: 'out', description: 'Also write SARIF 2.1.0 here.' },
+  'junit-file': { kind: 'out', description: 'Also write JUnit XML here.' },
+} as const satisfies InputDeclarations;
