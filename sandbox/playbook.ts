@@ -4,15 +4,17 @@
  * compliance manifest and a checks file; on GitHub, the commit's approved pull request and green checks.
  * The end-to-end test and `npm run demo` share it.
  */
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_REQUIRED_ENV } from '../src/preflight/collectors/vercel-env.js';
+import { startArtifactService } from './artifact/service.js';
 import { type GitHubEmulator, startGitHubEmulator } from './github/emulator.js';
 import { type PgCluster, startPostgres } from './postgres/cluster.js';
+import { writeSampleCheckout } from './sample-app.js';
 import { startVercelEmulator, type VercelEmulator } from './vercel/emulator.js';
 import { runWorkflow, type WorkflowEvent, type WorkflowRun } from './workflow/run-workflow.js';
-import { loadWorkflow } from './workflow/workflow-file.js';
+import { loadWorkflow, type WorkflowFile } from './workflow/workflow-file.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 export const REPOSITORY = 'neonpro/healthcare-platform';
@@ -26,14 +28,28 @@ export interface PlaybookSandbox {
   github: GitHubEmulator;
   pg: PgCluster;
   close(): Promise<void>;
-  /** A fresh project, database and app; `healthy: false` ships a release whose health check fails. */
-  release(opts: { healthy: boolean }): Promise<SandboxRelease>;
+  /**
+   * A fresh project, database and app; `healthy: false` ships a release whose health check fails. `name`
+   * names the Vercel project and database (default clinicN), `appDir` the app's folder (default app).
+   */
+  release(opts: { healthy: boolean; name?: string; appDir?: string }): Promise<SandboxRelease>;
+}
+
+/** A team's own workflow that calls the playbook, run in place of the playbook itself. */
+export interface SandboxCaller {
+  workflow: WorkflowFile;
+  secrets: Record<string, string>;
+  /** The called playbook's inputs, pointed at the sandbox. */
+  rewrite: (job: string, inputs: Record<string, unknown>) => Record<string, unknown>;
 }
 
 export interface SandboxRelease {
   name: string;
   previousDeploymentId: string;
   workspace: string;
+  /** The release's database, as its secrets name it. */
+  databaseUrl: string;
+  passphrase: string;
   run(opts?: {
     previous?: WorkflowRun;
     /** With `previous`: "Re-run all jobs" rather than "Re-run failed jobs". */
@@ -45,16 +61,19 @@ export interface SandboxRelease {
     /** Workflow inputs and secrets over the sandbox's (a wiring mistake, a checks file). */
     inputs?: Record<string, unknown>;
     secrets?: Record<string, string>;
+    /** Runs this caller instead of the playbook with the sandbox's inputs (a rehearsal). */
+    caller?: SandboxCaller;
   }): Promise<WorkflowRun>;
   /** The manual rollback workflow (rollback.yml) started by on-call for an earlier playbook run. */
   rollback(opts: { runId: string; reason: string; inputs?: Record<string, unknown> }): Promise<WorkflowRun>;
 }
 
 export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
-  const [vercel, github, pg] = await Promise.all([
+  const [vercel, github, pg, artifacts] = await Promise.all([
     startVercelEmulator({ queuedMs: 0, buildMs: 0 }),
     startGitHubEmulator(),
     startPostgres(),
+    startArtifactService({ repository: REPOSITORY }),
   ]);
   github.protectBranch(REPOSITORY, 'main', ['ci']);
   github.addCheckRun(REPOSITORY, SANDBOX_SHA, { name: 'ci', status: 'completed', conclusion: 'success' });
@@ -83,10 +102,9 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
     github,
     pg,
     close: async () => {
-      await Promise.all([vercel.close(), github.close(), pg.stop()]);
+      await Promise.all([vercel.close(), github.close(), pg.stop(), artifacts.close()]);
     },
-    async release({ healthy }) {
-      const name = `clinic${++n}`;
+    async release({ healthy, name = `clinic${++n}`, appDir = 'app' }) {
       // The operations guide's production variables, so preflight's vercel-env rule passes.
       await vercel.createProject({
         name,
@@ -102,16 +120,7 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
         `CREATE TABLE patients (id serial PRIMARY KEY, name text); INSERT INTO patients (name) SELECT 'p'||g FROM generate_series(1,30) g;`,
         name,
       );
-      const ws = mkdtempSync(join(tmpdir(), 'dg-playbook-'));
-      mkdirSync(join(ws, 'app/db/migrations'), { recursive: true });
-      writeFileSync(join(ws, 'app/index.html'), '<h1>NeonPro, release 2</h1>');
-      writeFileSync(join(ws, 'app/health'), healthy ? '{"status":"ok"}' : '{"status":"degraded"}');
-      writeFileSync(
-        join(ws, 'app/db/migrations/20260301000000_consents.sql'),
-        '-- migrate:up\nCREATE TABLE consents (id int);\n-- migrate:down\nDROP TABLE consents;\n',
-      );
-      mkdirSync(join(ws, '.github'), { recursive: true });
-      cpSync(join(ROOT, 'examples/compliance/compliance.json'), join(ws, '.github/compliance.json'));
+      const { workspace: ws } = writeSampleCheckout({ healthy, appDir });
       writeFileSync(
         join(ws, 'checks.json'),
         JSON.stringify({
@@ -125,17 +134,7 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
           ],
         }),
       );
-      // What preflight requires besides what the emulators answer: the CI's coverage and security scan,
-      // and the manifest of the nightly backup (verified, an hour old by the real clock preflight reads).
-      writeFileSync(join(ws, 'lcov.info'), 'TN:\nSF:app/index.js\nLF:100\nLH:97\nend_of_record\n');
-      mkdirSync(join(ws, 'security'));
-      writeFileSync(
-        join(ws, 'security/codeql.sarif'),
-        JSON.stringify({
-          version: '2.1.0',
-          runs: [{ tool: { driver: { name: 'CodeQL', rules: [] } }, results: [] }],
-        }),
-      );
+      // The manifest of the nightly backup (verified, an hour old by the real clock preflight reads).
       writeFileSync(
         join(ws, 'nightly-backup.json'),
         JSON.stringify({
@@ -152,6 +151,9 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
         repoRoot: ROOT,
         workspace: ws,
         github: { token: github.token, repository: REPOSITORY, sha: SANDBOX_SHA },
+        // backup-storage: artifact uploads to the Actions results service, as on a hosted runner.
+        actionsRuntime: (runId: string, job: string, attempt: number) =>
+          artifacts.env(runId, job, { attempt }),
       };
       const endpoints = { NODE_EXTRA_CA_CERTS: vercel.caFile, GITHUB_API_URL: github.apiUrl };
       const secrets = {
@@ -163,33 +165,44 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
         name,
         previousDeploymentId: v1.id,
         workspace: ws,
+        databaseUrl,
+        passphrase,
         run: async (opts = {}) => {
+          const { caller } = opts;
           const run = await runWorkflow({
             ...shared,
-            workflow,
-            inputs: {
-              'vercel-project': name,
-              'vercel-team': vercel.teamId,
-              'vercel-api-url': vercel.apiUrl,
-              'working-directory': 'app',
-              'staging-endpoints': `staging=${vercel.productionUrl(name)}/health`,
-              'monitoring-endpoints': `status=${vercel.productionUrl(name)}/health`,
-              'tls-hosts': new URL(vercel.productionUrl(name)).host,
-              'backup-manifest': 'nightly-backup.json',
-              'coverage-file': 'lcov.info',
-              'sarif-files': 'security/*.sarif',
-              'backup-storage': 'path',
-              'backup-path': backups,
-              checks: 'checks.json',
-              ...opts.inputs,
-            },
+            ...(caller
+              ? { workflow: caller.workflow, secrets: caller.secrets, rewriteCallInputs: caller.rewrite }
+              : { workflow }),
+            inputs: caller
+              ? {}
+              : {
+                  'vercel-project': name,
+                  'vercel-team': vercel.teamId,
+                  'vercel-api-url': vercel.apiUrl,
+                  'working-directory': appDir,
+                  'staging-endpoints': `staging=${vercel.productionUrl(name)}/health`,
+                  'monitoring-endpoints': `status=${vercel.productionUrl(name)}/health`,
+                  'tls-hosts': new URL(vercel.productionUrl(name)).host,
+                  'backup-manifest': 'nightly-backup.json',
+                  'coverage-file': 'coverage/lcov.info',
+                  'sarif-files': 'security/*.sarif',
+                  'backup-storage': 'path',
+                  'backup-path': backups,
+                  checks: 'checks.json',
+                  ...opts.inputs,
+                },
             // Preflight reads with its own credentials; here the same values stand in for read-only ones.
-            secrets: {
-              ...secrets,
-              PREFLIGHT_DATABASE_URL: databaseUrl,
-              PREFLIGHT_VERCEL_TOKEN: vercel.token,
-              ...opts.secrets,
-            },
+            ...(caller
+              ? {}
+              : {
+                  secrets: {
+                    ...secrets,
+                    PREFLIGHT_DATABASE_URL: databaseUrl,
+                    PREFLIGHT_VERCEL_TOKEN: vercel.token,
+                    ...opts.secrets,
+                  },
+                }),
             env: { ...endpoints, DEPLOY_GATES_NOW: opts.now ?? SANDBOX_NOW },
             approve: opts.approve ?? (async () => true),
             ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),

@@ -2,6 +2,7 @@ import { globSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseDocument } from 'yaml';
+import { readmeCaller, yamlBlocks } from '../sandbox/readme-blocks.js';
 import {
   actionInputProblems,
   type Job,
@@ -13,26 +14,6 @@ import {
 // Docs are code: every YAML example of the READMEs is taken from the Markdown as written, parsed, and
 // the workflow ones (a whole workflow, or jobs to paste into one) are linted like the workflows themselves.
 const readmes = ['README.md', ...globSync('actions/*/README.md', { cwd: root }).sort()];
-
-interface Block {
-  file: string;
-  line: number;
-  text: string;
-}
-
-function yamlBlocks(file: string): Block[] {
-  const lines = readFileSync(join(root, file), 'utf8').split('\n');
-  const blocks: Block[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    if (!/^```ya?ml\s*$/.test(lines[i] ?? '')) continue;
-    const start = i + 1;
-    let end = start;
-    while (end < lines.length && !/^```\s*$/.test(lines[end] ?? '')) end++;
-    blocks.push({ file, line: start + 1, text: lines.slice(start, end).join('\n') });
-    i = end;
-  }
-  return blocks;
-}
 
 const isJob = (value: unknown) =>
   !!value && typeof value === 'object' && ('runs-on' in value || 'uses' in value || 'steps' in value);
@@ -130,14 +111,9 @@ describe('the examples agree with the workflows', () => {
   });
 
   it("the README's caller is .github/workflows/deploy.yml, calling the released playbook", () => {
-    const caller = blocks.find(
-      (b) =>
-        b.file === 'README.md' &&
-        b.text.includes('uses: neonpro/deploy-gates/.github/workflows/playbook.yml'),
-    );
-    expect(caller).toBeDefined();
+    const caller = readmeCaller();
     const deploy = readFileSync(join(root, '.github/workflows/deploy.yml'), 'utf8');
-    const readme = parse(caller?.text ?? '') as { jobs: Record<string, Job> };
+    const readme = parse(caller.text) as { jobs: Record<string, Job> };
     const local = parse(deploy) as { jobs: Record<string, Job> };
     for (const job of Object.values(readme.jobs)) {
       expect(job.uses).toBe('neonpro/deploy-gates/.github/workflows/playbook.yml@v1');

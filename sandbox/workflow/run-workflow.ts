@@ -6,7 +6,14 @@ import { parse } from 'yaml';
 import { parseFileCommands, parsePathFile } from '../runner/file-commands.js';
 import { runAction } from '../runner/run-action.js';
 import { type Contexts, condition, interpolate, type StatusState } from './expressions.js';
-import type { Token, WorkflowFile, WorkflowJob, WorkflowStep } from './workflow-file.js';
+import {
+  loadWorkflow,
+  type Token,
+  type WorkflowCall,
+  type WorkflowFile,
+  type WorkflowJob,
+  type WorkflowStep,
+} from './workflow-file.js';
 
 export type Result = 'success' | 'failure' | 'skipped' | 'cancelled';
 
@@ -32,6 +39,8 @@ export interface JobRun {
   /** Taken over from the previous attempt ("Re-run failed jobs" keeps successful jobs). */
   reused: boolean;
   attempt: number;
+  /** A job that called a reusable workflow: that workflow's run (its jobs show as `<job> / <called job>`). */
+  called?: WorkflowRun;
 }
 
 export interface WorkflowRun {
@@ -72,6 +81,16 @@ export interface RunWorkflowOptions {
   rerunAll?: boolean;
   runId?: string;
   onEvent?: (event: WorkflowEvent) => void;
+  /**
+   * What a called reusable workflow gets as inputs, from what the calling job's `with:` gave: a rehearsal
+   * points the caller's production endpoints at the sandbox here.
+   */
+  rewriteCallInputs?: (job: string, inputs: Record<string, unknown>) => Record<string, unknown>;
+  /**
+   * What the runner gives JavaScript actions (not `run:` scripts) to reach the Actions results service:
+   * ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL, e.g. from the sandbox's artifact service.
+   */
+  actionsRuntime?: (runId: string, job: string, attempt: number) => Record<string, string>;
 }
 
 interface ActionMeta {
@@ -202,6 +221,7 @@ interface StepContext {
   artifacts: string;
   attempt: number;
   runId: string;
+  jobId: string;
   added: JobAdditions;
 }
 
@@ -305,6 +325,7 @@ async function runStep(
         ...runnerVariables(contexts.github as Record<string, string>),
         // What the harness evaluates `${{ github.token }}` defaults of action.yml with.
         GITHUB_TOKEN: String((contexts.github as Record<string, unknown>).token ?? ''),
+        ...options.actionsRuntime?.(ctx.runId, ctx.jobId, ctx.attempt),
         ...options.env,
         ...env,
       },
@@ -381,6 +402,61 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
   github.workflow_ref ??= `${github.repository}/.github/workflows/${basename(workflow.path)}@${github.ref}`;
   const jobs: Record<string, JobRun> = {};
 
+  /**
+   * A job with `uses: <workflow>`: the called workflow runs as part of this run (same run id, attempt,
+   * github context and artifacts), with the job's `with:` as inputs and its `secrets:` as the only secrets.
+   */
+  const callWorkflow = async (
+    jobId: string,
+    call: WorkflowCall,
+    contexts: Contexts,
+    state: StatusState,
+    previousCall: WorkflowRun | undefined,
+  ): Promise<Omit<JobRun, 'id' | 'durationMs' | 'reused' | 'attempt'>> => {
+    const local = localActionPath(call.uses, options.selfRepository ?? SELF_REPOSITORY);
+    if (local === undefined) {
+      const error = `${call.uses} cannot run locally: only this repository's workflows can`;
+      const step = { name: call.uses, id: undefined, outputs: {}, errors: [error], durationMs: 0 };
+      return {
+        result: 'failure',
+        outputs: {},
+        steps: [{ ...step, outcome: 'failure', conclusion: 'failure' }],
+        summary: '',
+      };
+    }
+    const given = Object.fromEntries(
+      Object.entries(call.with).map(([k, v]) => [k, resolveToken(v, contexts, state)]),
+    );
+    const prefix = `${jobId} / `;
+    const { approve, onEvent } = options;
+    const called = await runWorkflow({
+      ...options,
+      workflow: await loadWorkflow(resolve(options.repoRoot, local)),
+      inputs: options.rewriteCallInputs?.(jobId, given) ?? given,
+      secrets:
+        call.secrets === 'inherit' ? (options.secrets ?? {}) : resolveMap(call.secrets, contexts, state),
+      github,
+      runId,
+      previous: previousCall,
+      approve: approve && ((job, environment) => approve(prefix + job, environment)),
+      onEvent:
+        onEvent &&
+        ((e) =>
+          onEvent(
+            e.type === 'job-end'
+              ? { ...e, job: { ...e.job, id: prefix + e.job.id } }
+              : { ...e, job: prefix + e.job },
+          )),
+    });
+    const outputs = Object.fromEntries(
+      Object.entries(called.outputs).map(([k, v]) => [
+        k,
+        typeof v === 'string' ? v : JSON.stringify(v ?? ''),
+      ]),
+    );
+    return { result: called.result, outputs, steps: [], summary: '', called };
+  };
+
   const runJob = async (job: WorkflowJob): Promise<JobRun> => {
     const jobStarted = Date.now();
     const earlier = previous?.jobs[job.id];
@@ -410,6 +486,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
     });
     if (!condition(job.if, base, jobState))
       return finish({ result: 'skipped', outputs: {}, steps: [], summary: '' });
+    if (job.call) return finish(await callWorkflow(job.id, job.call, base, jobState, earlier?.called));
 
     let environment: JobRun['environment'];
     if (job.environment !== undefined && job.environment !== null) {
@@ -458,6 +535,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
           artifacts,
           attempt,
           runId,
+          jobId: job.id,
           added,
         });
       }

@@ -16,6 +16,14 @@ export interface WorkflowStep {
   continueOnError: boolean;
 }
 
+/** A job that calls a reusable workflow (`jobs.<id>.uses`) instead of running steps. */
+export interface WorkflowCall {
+  uses: string;
+  with: Record<string, Token>;
+  /** `secrets: inherit` passes the caller's secrets as they are. */
+  secrets: Record<string, Token> | 'inherit';
+}
+
 export interface WorkflowJob {
   id: string;
   needs: string[];
@@ -24,6 +32,7 @@ export interface WorkflowJob {
   outputs: Record<string, Token>;
   env: Record<string, Token>;
   steps: WorkflowStep[];
+  call?: WorkflowCall;
 }
 
 export interface WorkflowFile {
@@ -110,6 +119,15 @@ export async function loadWorkflow(path: string): Promise<WorkflowFile> {
         rawJob.environment === undefined
           ? undefined
           : token((rawJob.environment as Raw)?.name ?? rawJob.environment),
+      ...(typeof rawJob.uses === 'string'
+        ? {
+            call: {
+              uses: rawJob.uses,
+              with: tokens(rawJob.with),
+              secrets: rawJob.secrets === 'inherit' ? ('inherit' as const) : tokens(rawJob.secrets),
+            },
+          }
+        : {}),
       outputs: tokens(rawJob.outputs),
       env: tokens(rawJob.env),
       steps: ((parsedJob.steps as Raw[] | undefined) ?? []).map((step, index) => {

@@ -30,7 +30,8 @@ export function runIdentity(ctx: RunContext): Record<string, unknown> {
 /**
  * Writes every report of one outcome (JSON always; SARIF and JUnit when asked), the job summary, the
  * annotations and the outputs; then fails the step when an enforcing gate decided "fail". A gate whose
- * readers need another summary layout passes its own `renderSummary` (default: the generic table).
+ * readers need another summary layout passes its own `renderSummary` (default: the generic table); the
+ * action's details (what it measured) follow the decision.
  */
 export async function publishOutcome(
   runner: Runner,
@@ -38,7 +39,7 @@ export async function publishOutcome(
   outcome: GateOutcome,
   files: Pick<GateInputs, 'reportFile' | 'sarifFile' | 'junitFile'>,
   title: string,
-  summaryPrefix = '',
+  summaryDetails = '',
   renderSummary: (outcome: GateOutcome, opts: SummaryOptions) => string = toSummaryMarkdown,
 ): Promise<void> {
   const report = toJsonReport(outcome, {
@@ -56,7 +57,9 @@ export async function publishOutcome(
   }
   if (files.junitFile) await writeReportFile(files.junitFile, toJUnit(outcome));
 
-  await runner.appendSummary(summaryPrefix + renderSummary(outcome, { title, reportPath: files.reportFile }));
+  // The decision comes first, under the gate's own heading; what was measured follows as its subsections.
+  const decision = renderSummary(outcome, { title, reportPath: files.reportFile });
+  await runner.appendSummary(summaryDetails ? `${decision.trimEnd()}\n\n${summaryDetails}` : decision);
   // One error slot is kept for the step's own failure line below.
   for (const a of toAnnotations(outcome, { maxErrors: 9, maxWarnings: 10 })) {
     const target = {

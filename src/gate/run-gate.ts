@@ -24,9 +24,9 @@ export interface CollectedFacts {
   mode?: Mode;
 }
 
-/** What goes into the job summary besides the outcome: a prefix, or a layout of its own. */
+/** What goes into the job summary besides the outcome: details after it, or a layout of its own. */
 export interface GateSummary {
-  prefix?: string;
+  details?: string;
   render?: (outcome: GateOutcome, opts: SummaryOptions) => string;
 }
 
@@ -85,5 +85,5 @@ export async function runGate<I, C extends CollectedFacts>(
     now: collected.now,
   });
   const summary = await action.decided?.(step, outcome, collected, inputs);
-  await publishOutcome(runner, ctx, outcome, gate, action.title, summary?.prefix, summary?.render);
+  await publishOutcome(runner, ctx, outcome, gate, action.title, summary?.details, summary?.render);
 }

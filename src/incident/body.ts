@@ -1,4 +1,4 @@
-import { escapeMarkdownInline, markdownLink } from '../report/markdown-escape.js';
+import { escapeMarkdownInline, markdownLink, tableCodeSpan } from '../report/markdown-escape.js';
 import type { StepRecord } from '../rollback/steps.js';
 import { checklistMarkdown } from './checklist.js';
 import { isLedger, type Ledger } from './ledger.js';
@@ -87,7 +87,7 @@ export function renderBlock(view: IncidentView): string {
     `| Workflow run | ${markdownLink(`${run.workflow || 'run'} ${run.runId}, attempt ${run.attempt}`, runUrl(run))} |`,
     `| Repository | ${cell(run.repository)} |`,
   ];
-  if (run.sha) lines.push(`| Commit | \`${cell(run.sha.slice(0, 12))}\` |`);
+  if (run.sha) lines.push(`| Commit | ${tableCodeSpan(run.sha.slice(0, 12))} |`);
   if (run.actor) lines.push(`| Started by | ${cell(run.actor)} |`);
   for (const [label, value] of view.facts) lines.push(`| ${cell(label)} | ${cell(value)} |`);
   lines.push(`| Updated | ${cell(view.updatedAt)} |`, '');

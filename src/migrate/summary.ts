@@ -1,5 +1,5 @@
 import type { BackupManifest } from '../backup/manifest.js';
-import { escapeMarkdownInline as md } from '../report/markdown-escape.js';
+import { escapeMarkdownInline as md, tableCodeSpan } from '../report/markdown-escape.js';
 import type { LintReport } from './lint.js';
 
 export interface MigrationFailure {
@@ -39,7 +39,7 @@ export function migrationSummary(opts: {
     '',
     `| Backup | Database | Dump | Took | Throughput | Verification | Encryption | Stored at |`,
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
-    `| ${md(m.id)} | ${md(m.database.name)} (${mb(m.database.sizeBytes)}, PostgreSQL ${md(m.database.serverVersion)}) | ${m.files.length} files, ${mb(m.dump.bytes)} | ${(opts.backupMs / 1000).toFixed(1)} s | ${throughput} | checksums, ${m.verification.tocEntries} TOC entries${m.verification.restore === 'matched' ? ', test restore matched' : ''} | ${m.encryption.kind} | ${md(opts.location)} |`,
+    `| ${tableCodeSpan(m.id)} | ${md(m.database.name)} (${mb(m.database.sizeBytes)}, PostgreSQL ${md(m.database.serverVersion)}) | ${m.files.length} files, ${mb(m.dump.bytes)} | ${(opts.backupMs / 1000).toFixed(1)} s | ${throughput} | checksums, ${m.verification.tocEntries} TOC entries${m.verification.restore === 'matched' ? ', test restore matched' : ''} | ${m.encryption.kind} | ${md(opts.location)} |`,
     '',
   ];
   if (opts.reusedFromAttempt)
@@ -71,7 +71,7 @@ export function migrationSummary(opts: {
         : '- No table, column or row count differs from the pre-deploy backup (indexes, constraints and functions are not compared)',
       `- \`migrations-applied\`: ${md(JSON.stringify(f.migrationsApplied))}`,
       '',
-      `The verified backup ${md(m.id)} is what the rollback restores.`,
+      `The verified backup ${tableCodeSpan(m.id)} is what the rollback restores.`,
     );
   } else if (opts.blockedBy?.length) {
     const n = opts.pending.length;

@@ -10,6 +10,41 @@ function quote(value: unknown): string {
   return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text;
 }
 
+const count = (n: unknown, one: string, many: string) => `${String(n)} ${n === 1 ? one : many}`;
+const sizeOf = (data: unknown) =>
+  Array.isArray(data) ? data.length : typeof data === 'string' ? [...data].length : undefined;
+
+/**
+ * Ajv's wording for the keywords whose default message a reader (an approver, not a schema author)
+ * cannot act on: "must NOT have more than 0 items", "must NOT be valid", "must match pattern".
+ */
+const PLAIN: Partial<Record<string, (params: Record<string, unknown>, data: unknown) => string>> = {
+  maxItems: (p, data) =>
+    p.limit === 0
+      ? `must be empty (found ${count(sizeOf(data), 'entry', 'entries')}: ${quote(data)})`
+      : `must have at most ${count(p.limit, 'entry', 'entries')} (found ${sizeOf(data)})`,
+  minItems: (p, data) =>
+    `must have at least ${count(p.limit, 'entry', 'entries')} (found ${count(sizeOf(data), 'entry', 'entries')})`,
+  maxLength: (p, data) =>
+    `must be at most ${count(p.limit, 'character', 'characters')} long (found ${sizeOf(data)})`,
+  minLength: (p, data) =>
+    `must be at least ${count(p.limit, 'character', 'characters')} long (found ${quote(data)}, ${sizeOf(data)})`,
+  pattern: (p, data) => `does not have the expected form ${quote(p.pattern)} (found ${quote(data)})`,
+  type: (p, data) => `must be ${article(String(p.type))} (found ${data === null ? 'null' : quote(data)})`,
+  not: (_p, data) => `has a value this rule does not allow (found ${quote(data)})`,
+  oneOf: (_p, data) => `matches none, or more than one, of the accepted forms (found ${quote(data)})`,
+  anyOf: (_p, data) => `matches none of the accepted forms (found ${quote(data)})`,
+  contains: (p, data) =>
+    `must contain ${p.minContains === undefined || p.minContains === 1 ? 'an entry' : `${p.minContains} entries`} of the expected form (found ${quote(data)})`,
+  additionalProperties: (p) => `has an unexpected field ${quote(p.additionalProperty)}`,
+  uniqueItems: (p) => `must not repeat an entry (entries ${p.j} and ${p.i} are equal)`,
+};
+
+function article(type: string): string {
+  const name = type.replace(/,/g, ' or ');
+  return `${/^[aeiou]/.test(name) ? 'an' : 'a'} ${name}`;
+}
+
 /** Ajv's errors as violations a person can read: where in the facts, what is wrong, what was found. */
 export function toViolations(errors: readonly ErrorObject[]): Violation[] {
   const out: Violation[] = [];
@@ -33,6 +68,8 @@ export function toViolations(errors: readonly ErrorObject[]): Violation[] {
           ? `must be ${quote(allowed[0])}`
           : `must be one of ${allowed.map(quote).join(', ')}`;
       message = `${expected} (found ${quote(error.data)})`;
+    } else if (PLAIN[error.keyword]) {
+      message = PLAIN[error.keyword]?.(params, error.data) ?? 'is invalid';
     } else {
       const found =
         error.data !== undefined && (error.data === null || typeof error.data !== 'object')

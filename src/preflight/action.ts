@@ -32,5 +32,5 @@ export const preflightGate: GateAction<PreflightInputs, Collected> = {
     runner.setOutput('facts', inputs.factsFile);
     return { facts: document, now, preflight: facts };
   },
-  decided: (_step, _outcome, { preflight }) => ({ prefix: preflightSummary(preflight) }),
+  decided: (_step, _outcome, { preflight }) => ({ details: preflightSummary(preflight) }),
 };

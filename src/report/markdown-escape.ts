@@ -14,6 +14,20 @@ export function escapeMarkdownInline(text: string): string {
 }
 
 /**
+ * Untrusted text as a code span in a table cell. Inside a code span a backslash is shown as typed, so
+ * instead of escaping, the fence is one backtick longer than any run of backticks in the text (CommonMark
+ * §6.1); only `|` is escaped, because GFM splits table cells before it parses code spans.
+ */
+export function tableCodeSpan(text: string): string {
+  const flat = text.replace(/\r\n|\r|\n/g, ' ').replace(/\|/g, '\\|');
+  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  // A space on each side keeps a backtick at either end from joining the fence; CommonMark strips it.
+  const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${flat}${pad}${fence}`;
+}
+
+/**
  * A link to `url` when it is an absolute http(s) URL, otherwise just the text: a link target from
  * a policy file must not become a `javascript:` link or break out of the `(...)`.
  */

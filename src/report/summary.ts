@@ -113,7 +113,8 @@ export function resultRow(result: RuleResult): string {
     `**${md(result.ruleId)}** ${md(result.title)}`,
     result.severity,
     STATUS_LABEL[result.status],
-    md(result.message),
+    // A passing rule's message is its title, already in the first cell.
+    result.message === result.title ? '' : md(result.message),
     markdownLink(result.reference, result.helpUri),
   ];
   return `| ${cells.join(' | ')} |`;

@@ -66,6 +66,6 @@ export const postValidateGate: GateAction<ValidateInputs, Collected> = {
     runner.setOutput('facts', inputs.factsFile);
     runner.setOutput('junit-file', gate.junitFile ?? '');
     for (const r of judgement.reasons) runner.info(`Reason: ${r.sentence}`);
-    return { prefix: `${validationSummary(postValidate, judgement)}\n` };
+    return { details: `${validationSummary(postValidate, judgement)}\n` };
   },
 };

@@ -25,13 +25,13 @@ function tagTable(tag: string, checks: CheckFacts[], facts: ValidationFacts, bro
     );
   const rows = checks.map(
     (c) =>
-      `| ${escapeMarkdownInline(c.name)} | ${c.samples} | ${ms(c.latencyMs?.med)} | ${ms(c.latencyMs?.p95)} | ${ms(c.latencyMs?.max)} | ${pct(c.errorRate)} | ${mark(c)} |`,
+      `| ${escapeMarkdownInline(c.name)} | ${c.samples} | ${c.errored} | ${ms(c.latencyMs?.med)} | ${ms(c.latencyMs?.p95)} | ${ms(c.latencyMs?.max)} | ${pct(c.errorRate)} | ${mark(c)} |`,
   );
   return [
     `#### ${escapeMarkdownInline(tag)}`,
     '',
-    '| Check | Samples | p50 | p95 | max | Error rate | Result |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
+    '| Check | Samples | No answer | p50 | p95 | max | Error rate | Result |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
     ...rows,
     '',
     `Thresholds: ${limits.length ? limits.join(' · ') : 'none'}`,
@@ -53,13 +53,15 @@ export function validationSummary(facts: ValidationFacts, judgement: Judgement):
   }
   const broken = new Set(judgement.reasons.map((r) => r.threshold));
   const reasons = judgement.reasons.map((r) => `- ${escapeMarkdownInline(r.sentence)}`);
+  // Probes that got no answer count as errors; saying how many keeps a quiet server from reading as fast.
+  const unanswered = facts.checks.reduce((n, c) => n + c.errored, 0);
   return [
     '### Post-deployment validation',
     '',
     VERDICT_LINE[judgement.verdict],
     ...(reasons.length ? ['', ...reasons] : []),
     '',
-    `${facts.totals.samples} samples of ${facts.checks.length} checks against ${escapeMarkdownInline(facts.baseUrl ?? 'absolute URLs')}; overall p95 ${ms(facts.totals.latencyMs?.p95)}, error rate ${pct(facts.totals.errorRate)}.`,
+    `${facts.totals.samples} samples of ${facts.checks.length} checks against ${escapeMarkdownInline(facts.baseUrl ?? 'absolute URLs')}, ${unanswered} of them got no answer; overall p95 ${ms(facts.totals.latencyMs?.p95)}, error rate ${pct(facts.totals.errorRate)}.`,
     '',
     ...[...byTag].map(([tag, checks]) => tagTable(tag, checks, facts, broken)),
   ].join('\n');

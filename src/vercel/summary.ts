@@ -1,4 +1,4 @@
-import { escapeMarkdownInline as md } from '../report/markdown-escape.js';
+import { escapeMarkdownInline as md, tableCodeSpan } from '../report/markdown-escape.js';
 
 export function deploySummary(o: {
   project: string;
@@ -12,10 +12,10 @@ export function deploySummary(o: {
 }): string {
   const d = o.deployment;
   const rows = [
-    `| Deployment | \`${md(d.id)}\`${d.url ? ` — https://${md(d.url)}` : ''}${d.inspectorUrl ? ` ([inspect](${d.inspectorUrl}))` : ''} |`,
+    `| Deployment | ${tableCodeSpan(d.id)}${d.url ? ` — https://${md(d.url)}` : ''}${d.inspectorUrl ? ` ([inspect](${d.inspectorUrl}))` : ''} |`,
     `| Files | ${o.reused ? "reused this run's deployment" : `${d.uploadedFiles} uploaded of ${d.totalFiles}`} |`,
     `| Target | ${o.production ? `production${o.productionUrl ? ` — ${md(o.productionUrl)}` : ''}` : 'preview'} |`,
-    `| Previous production | ${o.previous ? `\`${md(o.previous)}\` (what rollback returns to)` : 'none'} |`,
+    `| Previous production | ${o.previous ? `${tableCodeSpan(o.previous)} (what rollback returns to)` : 'none'} |`,
     `| Phases | ${
       Object.entries(o.phases)
         .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`)

@@ -218,7 +218,9 @@ describe('post-validate: nothing measured is never a pass', () => {
       expect.arrayContaining(['no-response', 'all:error_rate<=0.05@critical']),
     );
     expect(run.summary).toContain('error rate 80.0 %');
-    expect(run.summary).toMatch(/\| health \| 5 \| .* \| 80\.0 % \| ❌ error: reset: /);
+    expect(run.summary).toMatch(/\| health \| 5 \| 4 \| .* \| 80\.0 % \| ❌ error: reset: /);
+    expect(run.summary).toContain('5 samples of 1 checks against');
+    expect(run.summary).toContain('4 of them got no answer');
   });
 
   it('no answer to the first 3 of 10 samples breaks a 10 % error budget; 1 of 10 stays within it', async () => {

@@ -131,7 +131,7 @@ describe('publishOutcome', () => {
   it('a pass writes every report, the summary and the outputs', async () => {
     const { ctx, inputs, outcome } = await decide(0, 'enforce');
     const runner = memoryRunner();
-    await publishOutcome(runner, ctx, outcome, inputs, 'Unit gate', 'Before the table\n');
+    await publishOutcome(runner, ctx, outcome, inputs, 'Unit gate', '### Measured\n');
     expect(runner.outputs).toEqual({
       decision: 'pass',
       failed: '0',
@@ -145,8 +145,9 @@ describe('publishOutcome', () => {
     expect(report.run).toMatchObject({ repository: 'acme/app', runId: '42', step: 'gate-step' });
     expect(existsSync(inputs.sarifFile ?? '')).toBe(true);
     expect(readFileSync(inputs.junitFile ?? '', 'utf8')).toContain('<testsuites');
-    expect(runner.summary.startsWith('Before the table\n')).toBe(true);
-    expect(runner.summary).toContain('Unit gate');
+    // The gate's own heading first; the action's details after the decision, as its subsections.
+    expect(runner.summary.startsWith('## Unit gate: ')).toBe(true);
+    expect(runner.summary.endsWith('\n\n### Measured\n')).toBe(true);
     expect(runner.log.filter((l) => l.level === 'error')).toEqual([]);
   });
 

@@ -47,7 +47,7 @@ function recording(
     },
     decided: (_step, outcome) => {
       calls.push(`decided ${outcome.decision} before outputs: ${Object.keys(runner.outputs).length}`);
-      return { prefix: 'PREFIX\n' };
+      return { details: 'DETAILS\n' };
     },
     ...over,
   };
@@ -62,7 +62,7 @@ describe('runGate', () => {
     expect(calls).toEqual(['read after 1 mask(s)', 'collect web', 'decided pass before outputs: 0']);
     expect(runner.secrets).toEqual(['s3cr3t']);
     expect(runner.outputs.decision).toBe('pass');
-    expect(runner.summary.startsWith('PREFIX\n')).toBe(true);
+    expect(runner.summary).toMatch(/^## .*\n[\s\S]*\n\nDETAILS\n$/);
     expect(existsSync(runner.outputs.report ?? '')).toBe(true);
   });
 

@@ -1,12 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { mergeFacts } from '../../src/policy/facts.js';
 import { decideGate } from '../../src/policy/gate.js';
-import { loadPolicies } from '../../src/policy/load-policies.js';
+import { loadPolicies, loadPolicy } from '../../src/policy/load-policies.js';
+import { builtinPoliciesDir } from '../../src/policy/package-root.js';
+import { findPolicyTests } from '../../src/policy/policy-tests.js';
 import type { Severity, Waiver } from '../../src/policy/types.js';
 import { policy, rule, workspace } from './helpers.js';
 
 const NOW = new Date('2026-06-01T03:00:00Z');
+
+/** Every violation message the builtin policies give on the facts of their own test cases. */
+async function builtinViolationMessages(): Promise<string[]> {
+  const dir = builtinPoliciesDir();
+  const messages: string[] = [];
+  for (const testFile of findPolicyTests(dir)) {
+    const policyFile = testFile.replace(/\.test\.json$/, '.json');
+    const loaded = await loadPolicy(policyFile, `builtin:${relative(dir, policyFile)}`, dir, 'tests');
+    const { cases } = JSON.parse(readFileSync(testFile, 'utf8')) as {
+      cases: { now?: string; facts: Record<string, unknown> }[];
+    };
+    for (const c of cases) {
+      const now = new Date(c.now ?? '2026-01-15T12:00:00Z');
+      const outcome = await decideGate({
+        policies: [loaded],
+        facts: mergeFacts([c.facts], now),
+        waivers: [],
+        failOn: 'low',
+        mode: 'enforce',
+        now,
+      });
+      for (const r of outcome.results)
+        for (const v of r.violations) messages.push(`${r.ruleId}: ${v.message}`);
+    }
+  }
+  return messages;
+}
 
 async function gate(
   rules: unknown[],
@@ -238,5 +269,34 @@ describe('violation messages', () => {
       '/n must be 0 (found 2)',
       '/level must be one of "info", "warn" (found "debug")',
     ]);
+  });
+
+  it('say in plain words what Ajv says in schema terms', async () => {
+    const r = rule('plain', {
+      type: 'object',
+      properties: {
+        failed: { type: 'array', maxItems: 0 },
+        approvedBy: { type: 'array', minItems: 1 },
+        verdict: { not: { const: 'fail' } },
+        pr: { type: 'object' },
+        id: { type: 'string', pattern: '^[0-9]{3}$' },
+      },
+    });
+    const out = await gate([r], { failed: ['001.sql'], approvedBy: [], verdict: 'fail', pr: null, id: '12' });
+    expect(out.results[0]?.violations.map((v) => `${v.pointer} ${v.message}`)).toEqual([
+      '/failed must be empty (found 1 entry: ["001.sql"])',
+      '/approvedBy must have at least 1 entry (found 0 entries)',
+      '/verdict has a value this rule does not allow (found "fail")',
+      '/pr must be an object (found null)',
+      '/id does not have the expected form "^[0-9]{3}$" (found "12")',
+    ]);
+  });
+
+  it("of every builtin policy, on its own failing test cases, use none of Ajv's schema wording", async () => {
+    const ajvWording =
+      /must NOT|must match|must have required|must pass|must be (object|array|number|string|integer|boolean)\b|should /;
+    const messages = await builtinViolationMessages();
+    expect(messages.length).toBeGreaterThan(100);
+    expect(messages.filter((m) => ajvWording.test(m))).toEqual([]);
   });
 });

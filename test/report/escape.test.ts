@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { truncateUtf8 } from '../../src/report/byte-budget.js';
-import { escapeMarkdownInline, markdownLink } from '../../src/report/markdown-escape.js';
+import { escapeMarkdownInline, markdownLink, tableCodeSpan } from '../../src/report/markdown-escape.js';
 import { escapeXmlAttribute, escapeXmlText, stripInvalidXmlChars } from '../../src/report/xml-escape.js';
 
 describe('XML escaping', () => {
@@ -28,6 +28,13 @@ describe('Markdown escaping', () => {
     expect(markdownLink('Ref', 'javascript:alert(1)')).toBe('Ref');
     expect(markdownLink('Ref', 'not a url')).toBe('Ref');
     expect(markdownLink('R|f', undefined)).toBe('R\\|f');
+  });
+
+  it('puts text in a code span without backslashes a reader would see', () => {
+    expect(tableCodeSpan('dpl_a*b')).toBe('`dpl_a*b`');
+    expect(tableCodeSpan('a`b')).toBe('``a`b``');
+    expect(tableCodeSpan('`x`')).toBe('`` `x` ``');
+    expect(tableCodeSpan('a|b\nc')).toBe('`a\\|b c`');
   });
 });
 

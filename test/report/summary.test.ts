@@ -51,6 +51,17 @@ describe('toSummaryMarkdown', () => {
     ]);
   });
 
+  it("does not repeat a passing rule's title in its message cell", () => {
+    const engineStyle = { ...passing, message: passing.title };
+    const row = tableRows(toSummaryMarkdown(outcomeOf([engineStyle]), { title: 'Gate' }))[0];
+    expect(row?.split(' | ').slice(0, 4)).toEqual([
+      '| **tls-min-version** TLS 1.2 or newer',
+      'high',
+      '✅ pass',
+      '',
+    ]);
+  });
+
   it('links the reference to the help page', () => {
     expect(tableRows(markdown)[0]).toBe(
       '| **no-public-db** Database is not publicly reachable | critical | ❌ fail | ' +

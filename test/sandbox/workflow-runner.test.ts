@@ -122,6 +122,60 @@ describe('local workflow runner', () => {
     expect(run.jobs.gate?.steps[1]?.errors.at(-1)).toMatch(/^Policy gate failed/);
   });
 
+  it('runs a job that calls a reusable workflow: its inputs, secrets, approvals, outputs and re-runs', async () => {
+    const s = setup(false);
+    const caller = await loadWorkflow(join(REPO_ROOT, 'test/fixtures/workflows/caller.yml'));
+    const given: unknown[] = [];
+    const options = {
+      ...s.options(),
+      workflow: caller,
+      vars: { FACTS_FILE: 'examples/policy-gate/facts-ready.json' },
+      secrets: { TEAM_DEPLOY_KEY: 'k' },
+      rewriteCallInputs: (job: string, inputs: Record<string, unknown>) => {
+        given.push({ job, inputs });
+        return inputs;
+      },
+    };
+    const first = await runWorkflow(options);
+    expect(results(first)).toEqual({ pipeline: 'failure', announce: 'skipped' });
+    expect(given).toEqual([{ job: 'pipeline', inputs: { facts: 'examples/policy-gate/facts-ready.json' } }]);
+    expect(results(first.jobs.pipeline?.called as typeof first)).toEqual({
+      gate: 'success',
+      approve: 'success',
+      deploy: 'failure',
+      rollback: 'success',
+    });
+    // The called workflow's approvals and events are named through the calling job.
+    expect(s.asked).toEqual(['pipeline / approve:production']);
+    expect(s.events).toContainEqual(expect.objectContaining({ type: 'job-start', job: 'pipeline / deploy' }));
+
+    writeFileSync(s.deployOk, '');
+    const second = await runWorkflow({ ...options, previous: first });
+    expect(results(second)).toEqual({ pipeline: 'success', announce: 'success' });
+    const called = second.jobs.pipeline?.called;
+    expect(called?.attempt).toBe(2);
+    expect(called?.jobs.gate?.reused).toBe(true);
+    expect(called?.jobs.deploy?.reused).toBe(false);
+    expect(second.jobs.pipeline?.outputs).toEqual({ marker: 'deployed-after-pass' });
+    expect(readFileSync(`${s.rollbackLog}.announced`, 'utf8')).toBe('deployed-after-pass\n');
+  });
+
+  it('a caller naming a workflow of another repository fails that job, saying why', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dg-wf-'));
+    const file = join(dir, 'other.yml');
+    writeFileSync(
+      file,
+      'on: workflow_dispatch\njobs:\n  x:\n    uses: acme/elsewhere/.github/workflows/a.yml@v1\n',
+    );
+    const run = await runWorkflow({
+      workflow: await loadWorkflow(file),
+      repoRoot: REPO_ROOT,
+      workspace: dir,
+    });
+    expect(run.jobs.x?.result).toBe('failure');
+    expect(run.jobs.x?.steps[0]?.errors[0]).toMatch(/acme\/elsewhere.* cannot run locally/);
+  });
+
   it("rejects an invalid workflow with the parser's message", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dg-wf-'));
     writeFileSync(

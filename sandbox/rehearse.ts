@@ -1,0 +1,178 @@
+/**
+ * A rehearsal: a team's own caller workflow (the deploy.yml that calls the playbook) run on the sandbox.
+ * The called playbook gets the caller's `with:` except what names the team's production world: the
+ * Vercel API, the hosts preflight and post-validate probe, the backup manifest URL. Those point at the
+ * emulators, and every such change is listed, as is every secret the caller passes and what stands in for it.
+ */
+import { readFileSync } from 'node:fs';
+import type { PlaybookSandbox, SandboxRelease } from './playbook.js';
+import type { SiteResponse } from './vercel/serving.js';
+import { localActionPath, type WorkflowEvent, type WorkflowRun } from './workflow/run-workflow.js';
+import { loadWorkflow } from './workflow/workflow-file.js';
+
+export interface RehearsalChange {
+  input: string;
+  from: string;
+  to: string;
+}
+
+export interface Rehearsal {
+  release: SandboxRelease;
+  run: WorkflowRun;
+  /** "Re-run failed jobs" of a run of this rehearsal. */
+  rerun(previous: WorkflowRun): Promise<WorkflowRun>;
+  /** The inputs pointed at the sandbox, as given and as run. */
+  changed: RehearsalChange[];
+  /** Every secret the caller reads, and what the sandbox gave it (never the value). */
+  secrets: { name: string; standIn: string }[];
+}
+
+export interface RehearseOptions {
+  /** The caller workflow file. */
+  caller: string;
+  healthy?: boolean;
+  approve?: (job: string, environment: string) => Promise<boolean>;
+  onEvent?: (e: WorkflowEvent) => void;
+}
+
+const PLAYBOOK = './.github/workflows/playbook.yml';
+const VALIDATION_TOKEN = 'sandbox-validation-token';
+
+/** The platform's API routes that the default post-validate checks call: the emulator serves only files. */
+const STAND_IN_ROUTES: { path: string; method?: string; bearer?: boolean; json: unknown }[] = [
+  { path: '/api/health/database', json: { status: 'ok' } },
+  { path: '/api/health/compliance', json: { status: 'ok' } },
+  ...['lgpd', 'anvisa', 'cfm'].map((r) => ({
+    path: `/api/compliance/${r}/status`,
+    json: { compliant: true, regulation: r },
+  })),
+  { path: '/api/patients/validate', method: 'POST', bearer: true, json: { ok: true } },
+  { path: '/api/appointments/test', method: 'POST', bearer: true, json: { ok: true } },
+  { path: '/api/medical-records/test', method: 'GET', bearer: true, json: { ok: true } },
+];
+
+/** What stands in for each secret a caller of the playbook passes. */
+function secretStandIns(release: SandboxRelease, sandbox: PlaybookSandbox): Record<string, [string, string]> {
+  return {
+    VERCEL_TOKEN: [sandbox.vercel.token, "the Vercel emulator's token"],
+    PREFLIGHT_VERCEL_TOKEN: [sandbox.vercel.token, "the Vercel emulator's token"],
+    PRODUCTION_DATABASE_URL: [release.databaseUrl, 'the sandbox PostgreSQL database'],
+    PREFLIGHT_DATABASE_URL: [release.databaseUrl, 'the sandbox PostgreSQL database'],
+    BACKUP_PASSPHRASE: [release.passphrase, 'a sandbox passphrase'],
+    VALIDATION_TOKEN: [VALIDATION_TOKEN, 'the token the stand-in API routes accept'],
+  };
+}
+
+/** The playbook job's literal `vercel-project`: the sandbox creates that project before the run. */
+function projectName(callerFile: string, workflow: Awaited<ReturnType<typeof loadWorkflow>>): string {
+  const job = workflow.jobs.find((j) => j.call && localActionPath(j.call.uses) === PLAYBOOK);
+  if (!job?.call) throw new Error(`${callerFile} has no job that calls the playbook (${PLAYBOOK})`);
+  const name = job.call.with['vercel-project'];
+  if (typeof name !== 'string' || name.includes('${{'))
+    throw new Error(`${callerFile}: the playbook job's vercel-project must be written out for a rehearsal`);
+  return name;
+}
+
+export async function rehearse(sandbox: PlaybookSandbox, opts: RehearseOptions): Promise<Rehearsal> {
+  const workflow = await loadWorkflow(opts.caller);
+  const name = projectName(opts.caller, workflow);
+  const release = await sandbox.release({ healthy: opts.healthy ?? true, name, appDir: '.' });
+  const { vercel } = sandbox;
+  const site = vercel.productionUrl(name);
+  const host = new URL(site).host;
+
+  for (const route of STAND_IN_ROUTES) {
+    vercel.handle(
+      route.path,
+      (req): SiteResponse =>
+        route.bearer && req.headers.authorization !== `Bearer ${VALIDATION_TOKEN}`
+          ? { status: 401, json: { error: 'unauthorized' } }
+          : { json: route.json },
+      { project: name, ...(route.method ? { method: route.method } : {}) },
+    );
+  }
+  // Staging and monitoring pages answer as healthy; the production domain's own files are not shadowed.
+  const standInPage = (path: string) => {
+    if (path !== '/health') vercel.handle(path, () => ({ json: { status: 'ok' } }), { project: name });
+  };
+  const toSandbox = (url: string) => {
+    const parsed = new URL(url);
+    standInPage(parsed.pathname);
+    return `${site}${parsed.pathname === '/' ? '' : parsed.pathname}`;
+  };
+  const manifestPath = '/.rehearsal/nightly-backup.json';
+  vercel.handle(
+    manifestPath,
+    () => ({
+      json: { id: 'nightly', verified: true, finishedAt: new Date(Date.now() - 3_600_000).toISOString() },
+    }),
+    { project: name },
+  );
+
+  const lines = (value: string, each: (line: string) => string) =>
+    value
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .map(each);
+  const rewrites: Record<string, (value: string) => string> = {
+    'vercel-api-url': () => vercel.apiUrl,
+    'vercel-team': () => vercel.teamId,
+    'staging-endpoints': (v) =>
+      lines(v, (l) =>
+        l.includes('=')
+          ? `${l.slice(0, l.indexOf('='))}=${toSandbox(l.slice(l.indexOf('=') + 1))}`
+          : toSandbox(l),
+      ).join('\n'),
+    'monitoring-endpoints': (v) =>
+      lines(v, (l) =>
+        l.includes('=')
+          ? `${l.slice(0, l.indexOf('='))}=${toSandbox(l.slice(l.indexOf('=') + 1))}`
+          : toSandbox(l),
+      ).join('\n'),
+    'tls-hosts': (v) => [...new Set(lines(v, () => host))].join('\n'),
+    'backup-manifest': (v) => (/^https?:\/\//.test(v) ? `${site}${manifestPath}` : v),
+    'production-url': (v) => (v ? site : v),
+    'api-host-url': (v) => (v ? site : v),
+  };
+  const changed: RehearsalChange[] = [];
+  const rewrite = (_job: string, inputs: Record<string, unknown>) => {
+    const out: Record<string, unknown> = { ...inputs };
+    changed.length = 0;
+    for (const [input, to] of Object.entries(rewrites)) {
+      const from = String(inputs[input] ?? '');
+      const value = to(from);
+      if (value !== from) {
+        out[input] = value;
+        changed.push({ input, from, to: value });
+      }
+    }
+    return out;
+  };
+
+  // Every secret the caller reads, by name: known ones get sandbox values, the others stay unset.
+  const named = [
+    ...new Set(
+      [...readFileSync(opts.caller, 'utf8').matchAll(/secrets\.([A-Za-z_][A-Za-z0-9_]*)/g)].map(
+        (m) => m[1] ?? '',
+      ),
+    ),
+  ];
+  const standIns = secretStandIns(release, sandbox);
+  const secrets = Object.fromEntries(named.flatMap((n) => (standIns[n] ? [[n, standIns[n][0]]] : [])));
+  const runOnce = (previous?: WorkflowRun) =>
+    release.run({
+      caller: { workflow, secrets, rewrite },
+      ...(opts.approve ? { approve: opts.approve } : {}),
+      ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
+      ...(previous ? { previous } : {}),
+    });
+  const run = await runOnce();
+  return {
+    release,
+    run,
+    rerun: (previous) => runOnce(previous),
+    changed,
+    secrets: named.map((n) => ({ name: n, standIn: standIns[n]?.[1] ?? 'not set in the rehearsal' })),
+  };
+}

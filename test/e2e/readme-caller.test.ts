@@ -1,0 +1,70 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type PlaybookSandbox, startPlaybookSandbox } from '../../sandbox/playbook.js';
+import { readmeCaller } from '../../sandbox/readme-blocks.js';
+import { rehearse } from '../../sandbox/rehearse.js';
+import type { WorkflowRun } from '../../sandbox/workflow/run-workflow.js';
+
+// The README's caller, taken from the Markdown as a team copies it, rehearsed on the sandbox: the
+// reusable playbook it calls runs with its with: and secrets:, only the production hosts pointed at
+// the emulators.
+let sandbox: PlaybookSandbox;
+beforeAll(async () => {
+  sandbox = await startPlaybookSandbox();
+});
+afterAll(async () => {
+  await sandbox?.close();
+});
+
+const results = (run: WorkflowRun | undefined) =>
+  Object.fromEntries(Object.values(run?.jobs ?? {}).map((j) => [j.id, j.result]));
+const why = (run: WorkflowRun | undefined) =>
+  JSON.stringify(
+    Object.values(run?.jobs ?? {}).map((j) => [j.id, j.result, j.steps.flatMap((s) => s.errors)]),
+  );
+
+describe("the README's caller, rehearsed", { timeout: 300_000 }, () => {
+  it('releases a new deployment through every gate, without a rollback', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'dg-caller-')), 'deploy.yml');
+    writeFileSync(file, readmeCaller().text);
+    const asked: string[] = [];
+    const r = await rehearse(sandbox, {
+      caller: file,
+      approve: async (job, env) => {
+        asked.push(`${job}:${env}`);
+        return true;
+      },
+    });
+    const called = r.run.jobs.playbook?.called;
+    expect(r.run.result, why(called)).toBe('success');
+    expect(results(called)).toEqual({
+      plan: 'success',
+      preflight: 'success',
+      compliance: 'success',
+      approve: 'success',
+      db: 'success',
+      deploy: 'success',
+      validate: 'success',
+      rollback: 'skipped',
+    });
+    expect(asked).toEqual(['playbook / approve:production']);
+    expect(sandbox.vercel.productionDeploymentId(r.release.name)).not.toBe(r.release.previousDeploymentId);
+    // Only what names the team's production world was pointed at the sandbox; the rest ran as written.
+    expect(r.changed.map((c) => c.input).sort()).toEqual(
+      [
+        'api-host-url',
+        'backup-manifest',
+        'monitoring-endpoints',
+        'production-url',
+        'staging-endpoints',
+        'tls-hosts',
+        'vercel-api-url',
+        'vercel-team',
+      ].sort(),
+    );
+    expect(r.secrets).toContainEqual({ name: 'INCIDENT_WEBHOOK', standIn: 'not set in the rehearsal' });
+    expect(r.secrets.map((s) => s.name)).toContain('VALIDATION_TOKEN');
+  });
+});
