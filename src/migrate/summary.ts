@@ -71,7 +71,7 @@ export function migrationSummary(opts: {
         : '- No table, column or row count differs from the pre-deploy backup (indexes, constraints and functions are not compared)',
       `- \`migrations-applied\`: ${md(JSON.stringify(f.migrationsApplied))}`,
       '',
-      `The verified backup ${md(m.id)} is what the rollback restores.`,
+      `The verified backup ${tableCodeSpan(m.id)} is what the rollback restores.`,
     );
   } else if (opts.blockedBy?.length) {
     const n = opts.pending.length;

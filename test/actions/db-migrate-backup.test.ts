@@ -307,7 +307,7 @@ describe('db-migrate-backup action', { timeout: 180_000 }, () => {
     );
     expect(run.summary).toContain('- `migrations-applied`: \\["20260307000000","20260307000001"\\]');
     expect(run.summary).toContain(
-      `The verified backup ${(run.outputs['backup-id'] ?? '').replace(/_/g, '\\_')} is what the rollback restores.`,
+      `The verified backup \`${run.outputs['backup-id']}\` is what the rollback restores.`,
     );
   });
 
