@@ -121,7 +121,10 @@ function timeline(run: WorkflowRun, title: string): string {
     for (const e of j.steps.flatMap((s) => s.errors)) console.log(`               ${e.split('\n')[0]}`);
   }
   lines.push('');
-  for (const j of jobs) if (j.summary.trim() && !j.reused) lines.push(`### Job ${j.id}`, '', j.summary, '');
+  // A job summary starts at `##`; under this report's `### Job` headings it moves two levels down.
+  const nested = (summary: string) => summary.replace(/^(#{1,4}) /gm, '##$1 ');
+  for (const j of jobs)
+    if (j.summary.trim() && !j.reused) lines.push(`### Job ${j.id}`, '', nested(j.summary), '');
   return lines.join('\n');
 }
 
