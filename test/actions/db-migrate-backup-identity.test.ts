@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type PgCluster, startPostgres } from '../../sandbox/postgres/cluster.js';
-import { type ActionRun, leakedSecrets, runAction } from '../../sandbox/runner/run-action.js';
+import { type ActionRun, leakedSecrets, runBundle } from '../../sandbox/runner/run-bundle.js';
 import { workspace } from '../policy/helpers.js';
 import { ageKey } from '../support/age-key.js';
 
@@ -32,7 +32,7 @@ async function migrate(inputs: Record<string, string>) {
     name,
   );
   const backups = mkdtempSync(join(tmpdir(), 'dg-ident-'));
-  const run = await runAction({
+  const run = await runBundle({
     action: ACTION,
     workspace: workspace({
       'db/migrations/20260301000000_consents.sql':

@@ -5,7 +5,7 @@ import type { Log } from 'sarif';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startArtifactService } from '../../sandbox/artifact/service.js';
 import { type PgCluster, startPostgres } from '../../sandbox/postgres/cluster.js';
-import { type ActionRun, leakedSecrets, runAction } from '../../sandbox/runner/run-action.js';
+import { type ActionRun, leakedSecrets, runBundle } from '../../sandbox/runner/run-bundle.js';
 import { PathStore } from '../../src/backup/path-store.js';
 import { fetchBackup } from '../../src/backup/restore-backup.js';
 import { workspace } from '../policy/helpers.js';
@@ -52,7 +52,7 @@ async function migrate(
   rerun: { runId: string; attempt: number; backups: string } | undefined = undefined,
 ): Promise<ActionRun> {
   const backups = rerun?.backups ?? mkdtempSync(join(tmpdir(), 'dg-backups-'));
-  const run = await runAction({
+  const run = await runBundle({
     action: ACTION,
     workspace: workspace(files),
     inputs: { 'backup-storage': 'path', 'backup-path': backups, 'encryption-key': KEY, jobs: '2', ...inputs },
@@ -346,7 +346,7 @@ describe('db-migrate-backup action', { timeout: 180_000 }, () => {
     try {
       const db = await database();
       const runId = 60_000 + n;
-      const run = await runAction({
+      const run = await runBundle({
         action: ACTION,
         workspace: workspace(dbmate({ '20260305000000_notes.sql': 'CREATE TABLE notes (id int);' })),
         inputs: {

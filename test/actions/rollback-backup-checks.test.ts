@@ -8,9 +8,9 @@ import {
   type ActionRun,
   leakedSecrets,
   RUN_DEFAULTS,
-  runAction,
+  runBundle,
   unmaskedSecrets,
-} from '../../sandbox/runner/run-action.js';
+} from '../../sandbox/runner/run-bundle.js';
 import { startVercelEmulator, type VercelEmulator } from '../../sandbox/vercel/emulator.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../sandbox/webhook/receiver.js';
 import type { Encryption } from '../../src/backup/encryption.js';
@@ -79,7 +79,7 @@ type Release = Awaited<ReturnType<typeof failedRelease>>;
 let shared: Release | undefined;
 
 async function rollback(r: Release, inputs: Record<string, string> = {}) {
-  const run = await runAction({
+  const run = await runBundle({
     action: ACTION,
     inputs: {
       'vercel-token': vercel.token,
@@ -209,7 +209,7 @@ describe('rollback checks the pre-deploy backup before it changes production', {
 
   it('a multi-line backup-identity is masked line by line before any input is judged', async () => {
     const key = await ageKey();
-    const run = await runAction({
+    const run = await runBundle({
       action: ACTION,
       inputs: { 'vercel-token': '', 'vercel-project': 'x', 'backup-identity': key.file },
     });

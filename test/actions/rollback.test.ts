@@ -5,7 +5,7 @@ import { getOctokit } from '@actions/github';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type GitHubEmulator, startGitHubEmulator } from '../../sandbox/github/emulator.js';
 import { type PgCluster, startPostgres } from '../../sandbox/postgres/cluster.js';
-import { type ActionRun, leakedSecrets, RUN_DEFAULTS, runAction } from '../../sandbox/runner/run-action.js';
+import { type ActionRun, leakedSecrets, RUN_DEFAULTS, runBundle } from '../../sandbox/runner/run-bundle.js';
 import { startVercelEmulator, type VercelEmulator } from '../../sandbox/vercel/emulator.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../sandbox/webhook/receiver.js';
 import { PathStore } from '../../src/backup/path-store.js';
@@ -90,7 +90,7 @@ async function rollback(
   inputs: Record<string, string> = {},
   opts: { runId?: string; attempt?: number } = {},
 ) {
-  const run = await runAction({
+  const run = await runBundle({
     action: ACTION,
     inputs: {
       'vercel-token': vercel.token,
@@ -354,7 +354,7 @@ describe('rollback action', { timeout: 240_000 }, () => {
     );
     const backups = mkdtempSync(join(tmpdir(), 'dg-rb-deploys-'));
     const deploy = async (runId: string, files: Record<string, string>) => {
-      const run = await runAction({
+      const run = await runBundle({
         action: 'actions/db-migrate-backup/dist/index.js',
         workspace: workspace(
           Object.fromEntries(
@@ -480,7 +480,7 @@ describe('rollback action', { timeout: 240_000 }, () => {
       target: 'production',
       files: { health: 'ok' },
     });
-    const run = await runAction({
+    const run = await runBundle({
       action: ACTION,
       inputs: {
         'vercel-token': vercel.token,

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { REPO_ROOT } from '../../sandbox/runner/run-action.js';
+import { REPO_ROOT } from '../../sandbox/runner/run-bundle.js';
 
 export const ACTIONS = [
   'policy-gate',
