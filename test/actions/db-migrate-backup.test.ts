@@ -2,29 +2,23 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Log } from 'sarif';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startArtifactService } from '../../sandbox/artifact/service.js';
-import { type PgCluster, startPostgres } from '../../sandbox/postgres/cluster.js';
+import type { PgCluster } from '../../sandbox/postgres/cluster.js';
 import { type ActionRun, leakedSecrets, runBundle } from '../../sandbox/runner/run-bundle.js';
 import { PathStore } from '../../src/backup/path-store.js';
 import { fetchBackup } from '../../src/backup/restore-backup.js';
 import { workspace } from '../policy/helpers.js';
+import { cleanedRuns, usePostgres } from '../support/action-world.js';
 
 // db-migrate-backup, run from its committed bundle as the runner runs it, against a real PostgreSQL.
 const ACTION = 'actions/db-migrate-backup/dist/index.js';
 const KEY = 'passphrase-for-tests-9f2c';
 let pgc: PgCluster;
 let n = 0;
-const runs: ActionRun[] = [];
-
-beforeAll(async () => {
-  pgc = await startPostgres();
-});
-afterAll(async () => {
-  await pgc?.stop();
-});
-afterEach(async () => {
-  await Promise.all(runs.splice(0).map((r) => r.cleanup()));
+const runs = cleanedRuns();
+usePostgres((started) => {
+  pgc = started;
 });
 
 /** A fresh database with 200 patients; its URL as dbmate wants it (no TLS on the test server). */
