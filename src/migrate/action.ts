@@ -17,14 +17,10 @@ import {
 import { migrationSummary } from './summary.js';
 import { type MigrationCommand, resolveMigrationCommand } from './tools.js';
 
-interface Inputs {
-  inputs: MigrateInputs;
-  cmd: MigrationCommand;
-}
-
-interface Collected extends CollectedFacts {
-  summary: string;
-}
+/** The inputs, and the migration command they resolve to (checked before anything is measured). */
+type Inputs = { inputs: MigrateInputs; cmd: MigrationCommand };
+/** The facts, and the summary of what was backed up and migrated. */
+type Collected = CollectedFacts & { summary: string };
 
 /**
  * Playbook Step 2: a verified, encrypted backup, then the migrations, never one without the other. The
