@@ -12,7 +12,7 @@
 // is after production serves the previous deployment and the incident is recorded: an upper bound.
 
 import { startGitHubEmulator } from '../sandbox/github/emulator.js';
-import { runAction } from '../sandbox/runner/run-action.js';
+import { runBundle } from '../sandbox/runner/run-bundle.js';
 import { startVercelEmulator } from '../sandbox/vercel/emulator.js';
 import { appStep } from '../src/rollback/app-step.js';
 import { StepLog } from '../src/rollback/steps.js';
@@ -124,7 +124,7 @@ async function raw(): Promise<number> {
 let runNo = 0;
 async function wholeAction(): Promise<number> {
   const start = performance.now();
-  const run = await runAction({
+  const run = await runBundle({
     action: 'actions/rollback/dist/index.js',
     inputs: {
       'vercel-token': vercel.token,

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../sandbox/runner/run-action.js';
+import { REPO_ROOT } from '../sandbox/runner/run-bundle.js';
 import { sarifValidator } from './support/sarif-schema.js';
 
 // The CLI as users run it: `npx deploy-gates ...`, from its committed bundle.

@@ -1,6 +1,6 @@
 import type { Annotation, LogGroup, WorkflowCommand } from './workflow-commands.js';
 
-export interface RunActionOptions {
+export interface RunBundleOptions {
   /** The bundle's JS file, relative to the repository root or absolute (e.g. 'actions/rollback/dist/index.js'). */
   action: string;
   /** `with:` values; a key left out gets its action.yml default, as on the runner. */
@@ -22,7 +22,7 @@ export interface RunActionOptions {
   runNumber?: number;
   /** GITHUB_ACTION: the step id. */
   stepId?: string;
-  /** Default 60 s; on expiry the process tree is killed and runAction rejects with ActionTimeoutError. */
+  /** Default 60 s; on expiry the process tree is killed and runBundle rejects with ActionTimeoutError. */
   timeoutMs?: number;
   /**
    * Aborting it kills the action's process tree with SIGKILL, as a runner that is lost or cancelled does:

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { parseFileCommands, parsePathFile } from '../runner/file-commands.js';
-import { runAction } from '../runner/run-action.js';
+import { runBundle } from '../runner/run-bundle.js';
 import { type Contexts, condition, interpolate, type StatusState } from './expressions.js';
 import {
   loadWorkflow,
@@ -316,7 +316,7 @@ async function runStep(
   if (local !== undefined) {
     const dir = resolve(options.repoRoot, local);
     const meta = parse(readFileSync(join(dir, 'action.yml'), 'utf8')) as ActionMeta;
-    const run = await runAction({
+    const run = await runBundle({
       action: join(dir, meta.runs?.main ?? 'dist/index.js'),
       workspace: options.workspace,
       runnerTemp: ctx.runnerTemp,

@@ -1,32 +1,6 @@
-import { relative } from 'node:path';
-import { InputError } from '../errors.js';
+import { policyGate } from '../gate/policy-gate.js';
 import { runGate } from '../gate/run-gate.js';
-import { mergeFacts, readFactsFile } from '../policy/facts.js';
-import { parseList, resolvePath } from '../runner/inputs.js';
 import type { Runner } from '../runner/runner.js';
 
 // Root action: evaluate any policies against any facts.
-export const main = (runner: Runner) =>
-  runGate(runner, {
-    title: 'Policy gate',
-    reportName: 'policy-gate',
-    readInputs: ({ input }) => {
-      const factPaths = parseList(input('facts'));
-      if (factPaths.length > 0) return factPaths;
-      throw new InputError(
-        'facts',
-        'is required but empty',
-        'List one or more JSON or YAML facts files (later files win).',
-      );
-    },
-    collect: async ({ ctx }, factPaths) => {
-      const documents = await Promise.all(
-        factPaths.map((p) => {
-          const path = resolvePath(ctx.workspace, p);
-          return readFactsFile(path, relative(ctx.workspace, path) || p, 'facts');
-        }),
-      );
-      const now = new Date();
-      return { facts: mergeFacts(documents, now), now };
-    },
-  });
+export const main = (runner: Runner) => runGate(runner, policyGate);

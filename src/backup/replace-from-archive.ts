@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { ToolError } from '../db/run-tool.js';
+import { startTool, ToolError } from '../db/run-tool.js';
 import type { PgTool } from '../db/tools.js';
+import { childEnvironment } from '../util/child-env.js';
 import { RESTORE_ARGS } from './pg-dump.js';
 
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
@@ -22,13 +22,13 @@ export async function replaceFromArchive(
   schemas: string[],
 ): Promise<{ durationMs: number }> {
   const started = performance.now();
-  const full = { ...process.env, ...env };
-  const sql = spawn(
+  const full = childEnvironment(process.env, env);
+  const sql = startTool(
     psql.path,
     ['-X', '-q', '--no-password', '-v', 'ON_ERROR_STOP=1', `--dbname=${env.PGDATABASE}`],
     { env: full, stdio: ['pipe', 'ignore', 'pipe'] },
   );
-  const script = spawn(pgRestore.path, [...RESTORE_ARGS, '--file=-', dir], {
+  const script = startTool(pgRestore.path, [...RESTORE_ARGS, '--file=-', dir], {
     env: full,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -13,6 +13,23 @@ import { type BackupManifest, MANIFEST_FILE } from './manifest.js';
 import { dumpDatabase, listArchive, restoreArchive } from './pg-dump.js';
 import type { BackupStore } from './store.js';
 
+/** The run a backup records, read off the run context. */
+export function backupRun(ctx: {
+  repository: string;
+  runId: string;
+  runAttempt: number;
+  sha: string;
+  job: string;
+}): BackupManifest['run'] {
+  return {
+    repository: ctx.repository,
+    runId: ctx.runId,
+    runAttempt: ctx.runAttempt,
+    sha: ctx.sha,
+    job: ctx.job,
+  };
+}
+
 export interface BackupRequest {
   target: DbTarget;
   /** RUNNER_TEMP or another private folder: the dump, the pgpass file. */

@@ -1,9 +1,6 @@
-import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
+import { runTool } from './run-tool.js';
 
 export interface PgTool {
   path: string;
@@ -12,7 +9,7 @@ export interface PgTool {
 
 async function majorOf(path: string): Promise<number | undefined> {
   try {
-    const { stdout } = await run(path, ['--version']);
+    const stdout = await runTool(path, ['--version'], {});
     const m = /(\d+)(?:\.\d+)?/.exec(stdout.replace(/^[^0-9]*/, ''));
     return m ? Number(m[1]) : undefined;
   } catch {

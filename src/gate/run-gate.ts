@@ -24,6 +24,12 @@ export interface CollectedFacts {
   mode?: Mode;
 }
 
+/**
+ * Judges facts against the action's policies, for an action that must know the decision before it acts
+ * (db-migrate-backup runs its migrations only when the lint of them does not block).
+ */
+export type Decide = (collected: CollectedFacts) => Promise<GateOutcome>;
+
 /** What goes into the job summary besides the outcome: details after it, or a layout of its own. */
 export interface GateSummary {
   details?: string;
@@ -44,7 +50,7 @@ export interface GateAction<I, C extends CollectedFacts> {
   junitFile?: (ctx: RunContext) => string;
   /** The action's own inputs, read and checked before policies are loaded and anything is measured. */
   readInputs(step: GateStep): I | Promise<I>;
-  collect(step: GateStep, inputs: I): Promise<C>;
+  collect(step: GateStep, inputs: I, decide: Decide): Promise<C>;
   /** After the decision, before it is published: the action's own outputs and files, and its summary. */
   decided?(
     step: GateStep,
@@ -76,14 +82,16 @@ export async function runGate<I, C extends CollectedFacts>(
   const inputs = await action.readInputs(step);
   const prepared = await prepareGate(gate, ctx.workspace, ctx.apiUrl);
 
-  const collected = await action.collect(step, inputs);
-  const outcome = await decideGate({
-    ...prepared,
-    facts: collected.facts,
-    failOn: gate.failOn,
-    mode: collected.mode ?? gate.mode,
-    now: collected.now,
-  });
+  const decide: Decide = (collected) =>
+    decideGate({
+      ...prepared,
+      facts: collected.facts,
+      failOn: gate.failOn,
+      mode: collected.mode ?? gate.mode,
+      now: collected.now,
+    });
+  const collected = await action.collect(step, inputs, decide);
+  const outcome = await decide(collected);
   const summary = await action.decided?.(step, outcome, collected, inputs);
   await publishOutcome(runner, ctx, outcome, gate, action.title, summary?.details, summary?.render);
 }

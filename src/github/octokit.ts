@@ -11,6 +11,15 @@ export async function octokitFor(token: string, apiUrl: string): Promise<Octokit
   return getOctokit(token, { baseUrl: apiUrl });
 }
 
+/** Octokit and the route parameters of one repository, for code that reads only that repository. */
+export async function repoClient(
+  token: string,
+  apiUrl: string,
+  repository: string,
+): Promise<{ octokit: Octokit; owner: string; repo: string }> {
+  return { octokit: await octokitFor(token, apiUrl), ...repoParams(repository) };
+}
+
 /** `owner/name` as Octokit's route parameters. */
 export function repoParams(repository: string): { owner: string; repo: string } {
   const [owner = '', repo = ''] = repository.split('/');

@@ -1,7 +1,7 @@
 import { escapeMarkdownInline, markdownLink, tableCodeSpan } from '../report/markdown-escape.js';
-import type { StepRecord } from '../rollback/steps.js';
 import { checklistMarkdown } from './checklist.js';
 import { isLedger, type Ledger } from './ledger.js';
+import type { StepRecord } from './step-record.js';
 
 /**
  * The incident issue body. The rollback owns one block per workflow run, between two markers that carry

@@ -1,4 +1,3 @@
-import type { StepRecord } from '../rollback/steps.js';
 import {
   type IncidentOutcome,
   type IncidentRun,
@@ -9,6 +8,7 @@ import {
 } from './body.js';
 import type { IncidentIssues, IssueRef } from './issues.js';
 import { emptyLedger, type Ledger } from './ledger.js';
+import type { StepRecord } from './step-record.js';
 
 /** What the block shows at a given moment; the recorder adds the run, the reason and the ledger. */
 export interface IncidentContent {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { checkStoredBackup } from '../backup/restore-backup.js';
 import type { BackupStore } from '../backup/store.js';
-import { takeBackup } from '../backup/take-backup.js';
+import { backupRun, takeBackup } from '../backup/take-backup.js';
 import type { MigrationFacts } from '../db/migration-state.js';
 import { migrationState, repoMigrations } from '../db/migration-state.js';
 import { rowCounts, withClient } from '../db/queries.js';
@@ -86,13 +86,7 @@ export async function backupPhase(
     verify: inputs.verify,
     encryption: inputs.encryption,
     store,
-    run: {
-      repository: ctx.repository,
-      runId: ctx.runId,
-      runAttempt: ctx.runAttempt,
-      sha: ctx.sha,
-      job: ctx.job,
-    },
+    run: backupRun(ctx),
     log,
   });
   return { id, ...result, durationMs: Math.round(performance.now() - started) };

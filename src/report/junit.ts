@@ -72,37 +72,38 @@ function suiteXml(outcome: GateOutcome, results: RuleResult[]): string {
   ].join('\n');
 }
 
+/** A testcase element holding one child element, indented as the rest of the file. */
+const withChild = (open: string, child: string) =>
+  [`${open}>`, `      ${child}`, '    </testcase>'].join('\n');
+
 function testCaseXml(result: RuleResult): string {
   const open = `    <testcase classname="${attr(result.policyId)}" name="${attr(`${result.ruleId}: ${result.title}`)}"`;
   switch (result.status) {
     case 'pass':
       return `${open}/>`;
     case 'fail':
-      return [
-        `${open}>`,
-        `      <failure message="${attr(result.message)}" type="${attr(result.severity)}">${text(details(result))}</failure>`,
-        '    </testcase>',
-      ].join('\n');
+      return withChild(
+        open,
+        `<failure message="${attr(result.message)}" type="${attr(result.severity)}">${text(details(result))}</failure>`,
+      );
     case 'error':
-      return [
-        `${open}>`,
-        `      <error message="${attr(result.message)}" type="error">${text(details(result))}</error>`,
-        '    </testcase>',
-      ].join('\n');
+      return withChild(
+        open,
+        `<error message="${attr(result.message)}" type="error">${text(details(result))}</error>`,
+      );
     case 'waived': {
       const message = `waived: ${result.waivers.map(describeWaiver).join('; ')}`;
-      return [`${open}>`, `      <skipped message="${attr(message)}"/>`, '    </testcase>'].join('\n');
+      return withChild(open, `<skipped message="${attr(message)}"/>`);
     }
     case 'not-checked': {
       if (isMissingRequired(result)) {
-        return [
-          `${open}>`,
-          `      <failure message="${attr(result.message)}" type="not-checked">${text(details(result))}</failure>`,
-          '    </testcase>',
-        ].join('\n');
+        return withChild(
+          open,
+          `<failure message="${attr(result.message)}" type="not-checked">${text(details(result))}</failure>`,
+        );
       }
       const message = `not checked: ${result.missingFacts.map(missingText).join('; ')}`;
-      return [`${open}>`, `      <skipped message="${attr(message)}"/>`, '    </testcase>'].join('\n');
+      return withChild(open, `<skipped message="${attr(message)}"/>`);
     }
   }
 }

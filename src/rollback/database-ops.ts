@@ -11,7 +11,7 @@ import {
   restoreBackup,
   type StoredBackup,
 } from '../backup/restore-backup.js';
-import { takeBackup } from '../backup/take-backup.js';
+import { backupRun, takeBackup } from '../backup/take-backup.js';
 import { withoutJournals } from '../db/journal.js';
 import { MIGRATION_TABLES, migrationState } from '../db/migration-state.js';
 import { rowCounts, withClient } from '../db/queries.js';
@@ -148,13 +148,7 @@ export async function databaseOps(
         verify: 'checksums',
         encryption,
         store,
-        run: {
-          repository: ctx.repository,
-          runId: ctx.runId,
-          runAttempt: ctx.runAttempt,
-          sha: ctx.sha,
-          job: ctx.job,
-        },
+        run: backupRun(ctx),
         log: () => {},
       });
       const m = result.manifest;

@@ -1,6 +1,6 @@
 import { accessSync, constants } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
-import { exec } from '@actions/exec';
+import { runProgram } from '../db/run-tool.js';
 import { InputError } from '../errors.js';
 import { parseLines } from '../runner/inputs.js';
 import { splitCommandLine } from '../util/command-line.js';
@@ -45,7 +45,7 @@ export function parseHooks(raw: string): Hook[] {
       );
     }
     const [program = '', ...args] = split.words;
-    // @actions/exec re-parses the program name with its own rules; these would not survive that.
+    // Quotes in a program name, or spaces or a backslash at its ends, are a quoting slip, not a program.
     if (program === '' || program.includes('"') || /\s$|^\s|\\$/.test(program)) {
       throw new InputError(
         'hooks',
@@ -84,17 +84,18 @@ export interface HookResult {
 }
 
 /**
- * Runs one hook as an argument array: @actions/exec spawns the program directly (no shell on Linux and
- * macOS), so no argument is ever interpreted. A program that cannot be found is a failed hook, not a crash.
+ * Runs one hook as an argument array (no shell), so no argument is ever interpreted. Its output goes to the
+ * step's log, or to `onOutput`. A program that cannot be started rejects: the hooks step records it as a
+ * failed hook, not a crash.
  */
 export async function runHook(hook: Hook, options: HookRunOptions): Promise<HookResult> {
-  // exec() splits its first parameter by its own rules; a double-quoted program name is one word there.
-  const exitCode = await exec(`"${hook.program}"`, hook.args, {
+  const write = (stream: NodeJS.WriteStream) => (chunk: Buffer) => stream.write(chunk);
+  const result = await runProgram(hook.program, hook.args, {
     cwd: options.cwd,
     env: options.env,
-    ignoreReturnCode: true,
-    silent: options.onOutput !== undefined,
-    listeners: options.onOutput ? { stdout: options.onOutput, stderr: options.onOutput } : {},
+    onStdout: options.onOutput ?? write(process.stdout),
+    onStderr: options.onOutput ?? write(process.stderr),
   });
-  return { exitCode };
+  // A hook ended by a signal has no exit code, and did not succeed.
+  return { exitCode: result.exitCode ?? 1 };
 }

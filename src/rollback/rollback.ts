@@ -11,7 +11,6 @@ import { hooksStep } from './hooks-step.js';
 import type { RollbackInputs } from './inputs.js';
 import { recordStep } from './record-step.js';
 import { runSteps, type Step, type StepLog } from './steps.js';
-import { rollbackSummary } from './summary.js';
 
 export interface RollbackDeps {
   control: ProductionControl;
@@ -24,9 +23,6 @@ export interface RollbackDeps {
   webhookPost?: PostOptions;
   now?: () => Date;
 }
-
-/** The steps that bring something back; when none of them failed, the world is rolled back. */
-const RESTORING = ['app', 'database', 'hooks'];
 
 function skippedStep(name: string, title: string, detail: string): Step {
   return { name, title, run: async () => ({ status: 'skipped', detail }) };
@@ -59,7 +55,7 @@ export function outcomeOf(log: StepLog, finished: boolean): IncidentOutcome {
   return finished ? 'rolled-back' : 'in-progress';
 }
 
-function factRows(facts: ReturnType<typeof rollbackFacts>): [string, string][] {
+export function factRows(facts: ReturnType<typeof rollbackFacts>): [string, string][] {
   const rows: [string, string][] = [];
   if (facts.failedDeployment) rows.push(['Failed deployment', facts.failedDeployment]);
   if (facts.appRestoredTo) rows.push(['Production serves', facts.appRestoredTo]);
@@ -76,6 +72,14 @@ function factRows(facts: ReturnType<typeof rollbackFacts>): [string, string][] {
   return rows;
 }
 
+/** What the steps recorded, and where the incident is, for the outputs and the summary. */
+export interface RollbackResult {
+  log: StepLog;
+  run: IncidentRun;
+  /** The incident issue this run wrote, when it got that far. */
+  incidentUrl: string | undefined;
+}
+
 /**
  * The rollback: app, database, hooks, verify, record, each looking at the real state first. The incident
  * issue is opened right after the app step (the app comes first: it is what patients and clinics see) and
@@ -86,7 +90,7 @@ export async function runRollback(
   ctx: RunContext,
   inputs: RollbackInputs,
   deps: RollbackDeps,
-): Promise<StepLog> {
+): Promise<RollbackResult> {
   const now = deps.now ?? (() => new Date());
   const run: IncidentRun = {
     runId: ctx.runId,
@@ -209,26 +213,5 @@ export async function runRollback(
   current = result;
   finished = true;
 
-  const facts = rollbackFacts(result, inputs);
-  const rolledBack = RESTORING.every((n) => result.get(n) && result.get(n)?.status !== 'failed');
-  runner.setOutput('rolled-back', rolledBack);
-  runner.setOutput('app-restored-to', facts.appRestoredTo);
-  runner.setOutput('database-restored-from', facts.databaseRestoredFrom);
-  runner.setOutput('safety-backup-id', facts.safetyBackupId);
-  runner.setOutput('rows-written-since-backup', facts.rowsWrittenSinceBackup || '0');
-  runner.setOutput('writes-since-backup', JSON.stringify(facts.writesSinceBackup));
-  runner.setOutput('incident-url', recorder.url ?? str(result.get('record')?.data?.incidentUrl));
-  runner.setOutput('steps', JSON.stringify(result));
-  await runner.appendSummary(
-    rollbackSummary(result, factRows(facts), run, recorder.url, outcomeOf(result, true)),
-  );
-
-  const failed = result.failed();
-  if (failed.length > 0) {
-    const details = failed.map((n) => `${result.title(n)}: ${result.get(n)?.detail}`).join(' | ');
-    throw new Error(
-      `Rollback incomplete (${failed.length} of ${steps.length} steps failed). ${details} Fix the cause and re-run this job: finished steps are not repeated.`,
-    );
-  }
-  return result;
+  return { log: result, run, incidentUrl: recorder.url };
 }

@@ -1,6 +1,5 @@
 import { errorMessage } from '../errors.js';
-
-export type StepStatus = 'done' | 'skipped' | 'failed';
+import type { StepRecord } from '../incident/step-record.js';
 
 /** What a step reports when it did not fail: it either changed the world or found nothing left to do. */
 export interface StepOutcome {
@@ -8,17 +7,6 @@ export interface StepOutcome {
   /** What was found and what was done, in one or two sentences (goes to the log, summary and incident). */
   detail: string;
   /** Facts for outputs and later steps (ids, counts, URLs). */
-  data?: Record<string, unknown>;
-}
-
-/** One step as recorded, with the run it was recorded in, so re-runs are traceable. */
-export interface StepRecord {
-  status: StepStatus;
-  detail: string;
-  runId: string;
-  attempt: number;
-  startedAt: string;
-  finishedAt: string;
   data?: Record<string, unknown>;
 }
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ActionRun, REPO_ROOT, runAction } from '../../sandbox/runner/run-action.js';
+import { type ActionRun, REPO_ROOT, runBundle } from '../../sandbox/runner/run-bundle.js';
 import { workspace } from '../policy/helpers.js';
 
 // The compliance gate, run from its committed bundle as the runner runs it.
@@ -20,7 +20,7 @@ interface GateOptions {
 
 async function gate(inputs: Record<string, string> = {}, opts: GateOptions = {}): Promise<ActionRun> {
   const ws = workspace({ '.github/compliance.json': EXAMPLE, ...opts.files });
-  const run = await runAction({
+  const run = await runBundle({
     action: ACTION,
     workspace: ws,
     inputs,

@@ -1,10 +1,11 @@
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type PgCluster, startPostgres } from '../../sandbox/postgres/cluster.js';
-import { type ActionRun, leakedSecrets, runAction } from '../../sandbox/runner/run-action.js';
+import { describe, expect, it } from 'vitest';
+import type { PgCluster } from '../../sandbox/postgres/cluster.js';
+import { type ActionRun, leakedSecrets, runBundle } from '../../sandbox/runner/run-bundle.js';
 import { workspace } from '../policy/helpers.js';
+import { cleanedRuns, usePostgres } from '../support/action-world.js';
 import { ageKey } from '../support/age-key.js';
 
 // db-migrate-backup with backup-recipients proves, before it migrates, that the identity the rollback will
@@ -12,16 +13,9 @@ import { ageKey } from '../support/age-key.js';
 const ACTION = 'actions/db-migrate-backup/dist/index.js';
 let pgc: PgCluster;
 let n = 0;
-const runs: ActionRun[] = [];
-
-beforeAll(async () => {
-  pgc = await startPostgres();
-});
-afterAll(async () => {
-  await pgc?.stop();
-});
-afterEach(async () => {
-  await Promise.all(runs.splice(0).map((r) => r.cleanup()));
+const runs = cleanedRuns();
+usePostgres((started) => {
+  pgc = started;
 });
 
 async function migrate(inputs: Record<string, string>) {
@@ -32,7 +26,7 @@ async function migrate(inputs: Record<string, string>) {
     name,
   );
   const backups = mkdtempSync(join(tmpdir(), 'dg-ident-'));
-  const run = await runAction({
+  const run = await runBundle({
     action: ACTION,
     workspace: workspace({
       'db/migrations/20260301000000_consents.sql':

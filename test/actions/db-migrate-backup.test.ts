@@ -2,13 +2,14 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Log } from 'sarif';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startArtifactService } from '../../sandbox/artifact/service.js';
-import { type PgCluster, startPostgres } from '../../sandbox/postgres/cluster.js';
-import { type ActionRun, leakedSecrets, runAction } from '../../sandbox/runner/run-action.js';
+import type { PgCluster } from '../../sandbox/postgres/cluster.js';
+import { type ActionRun, leakedSecrets, runBundle } from '../../sandbox/runner/run-bundle.js';
 import { PathStore } from '../../src/backup/path-store.js';
 import { fetchBackup } from '../../src/backup/restore-backup.js';
 import { workspace } from '../policy/helpers.js';
+import { cleanedRuns, usePostgres } from '../support/action-world.js';
 import { untilRow } from '../support/until-row.js';
 
 // db-migrate-backup, run from its committed bundle as the runner runs it, against a real PostgreSQL.
@@ -16,16 +17,9 @@ const ACTION = 'actions/db-migrate-backup/dist/index.js';
 const KEY = 'passphrase-for-tests-9f2c';
 let pgc: PgCluster;
 let n = 0;
-const runs: ActionRun[] = [];
-
-beforeAll(async () => {
-  pgc = await startPostgres();
-});
-afterAll(async () => {
-  await pgc?.stop();
-});
-afterEach(async () => {
-  await Promise.all(runs.splice(0).map((r) => r.cleanup()));
+const runs = cleanedRuns();
+usePostgres((started) => {
+  pgc = started;
 });
 
 /** A fresh database with 200 patients; its URL as dbmate wants it (no TLS on the test server). */
@@ -53,7 +47,7 @@ async function migrate(
   rerun: { runId: string; attempt: number; backups: string } | undefined = undefined,
 ): Promise<ActionRun> {
   const backups = rerun?.backups ?? mkdtempSync(join(tmpdir(), 'dg-backups-'));
-  const run = await runAction({
+  const run = await runBundle({
     action: ACTION,
     workspace: workspace(files),
     inputs: { 'backup-storage': 'path', 'backup-path': backups, 'encryption-key': KEY, jobs: '2', ...inputs },
@@ -360,7 +354,7 @@ describe('db-migrate-backup action', { timeout: 180_000 }, () => {
     try {
       const db = await database();
       const runId = 60_000 + n;
-      const run = await runAction({
+      const run = await runBundle({
         action: ACTION,
         workspace: workspace(dbmate({ '20260305000000_notes.sql': 'CREATE TABLE notes (id int);' })),
         inputs: {

@@ -1,7 +1,7 @@
 import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ActionRun, REPO_ROOT, runAction } from '../../sandbox/runner/run-action.js';
+import { type ActionRun, REPO_ROOT, runBundle } from '../../sandbox/runner/run-bundle.js';
 import { workspace } from '../policy/helpers.js';
 import { sarifValidator } from '../support/sarif-schema.js';
 
@@ -12,7 +12,7 @@ const runs: ActionRun[] = [];
 async function gate(inputs: Record<string, string>, files: Record<string, unknown> = {}): Promise<ActionRun> {
   const ws = workspace(files);
   cpSync(join(REPO_ROOT, 'examples/policy-gate'), ws, { recursive: true });
-  const run = await runAction({ action: ACTION, workspace: ws, inputs, stepId: 'gate' });
+  const run = await runBundle({ action: ACTION, workspace: ws, inputs, stepId: 'gate' });
   runs.push(run);
   return run;
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ActionRun, leakedSecrets, REPO_ROOT, runAction } from '../../sandbox/runner/run-action.js';
+import { type ActionRun, leakedSecrets, REPO_ROOT, runBundle } from '../../sandbox/runner/run-bundle.js';
 import { startVercelEmulator } from '../../sandbox/vercel/emulator.js';
 import { workspace } from '../policy/helpers.js';
 import { healthyApp, ok, type ScriptedServer, scriptedServer } from '../support/scripted-server.js';
@@ -22,7 +22,7 @@ async function validate(
   inputs: Record<string, string>,
   files: Record<string, unknown> = {},
 ): Promise<ActionRun> {
-  const run = await runAction({
+  const run = await runBundle({
     action: ACTION,
     workspace: workspace(files),
     inputs: { samples: '4', interval: '0s', timeout: '2s', ...inputs },
@@ -399,7 +399,7 @@ describe('post-validate against deployments the Vercel emulator serves over HTTP
         },
       };
       const probeProduction = async () => {
-        const run = await runAction({
+        const run = await runBundle({
           action: ACTION,
           workspace: workspace(checks),
           inputs: {
@@ -450,7 +450,7 @@ describe('post-validate against deployments the Vercel emulator serves over HTTP
         return undefined; // the static file answers
       });
       const probeProtected = async (extra: Record<string, string>) => {
-        const run = await runAction({
+        const run = await runBundle({
           action: ACTION,
           workspace: workspace({ 'checks.json': { checks: [{ name: 'API health', url: '/health' }] } }),
           inputs: {

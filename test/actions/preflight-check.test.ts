@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startGitHubEmulator } from '../../sandbox/github/emulator.js';
 import { type PgCluster, startPostgres } from '../../sandbox/postgres/cluster.js';
-import { type ActionRun, leakedSecrets, runAction } from '../../sandbox/runner/run-action.js';
+import { type ActionRun, leakedSecrets, runBundle } from '../../sandbox/runner/run-bundle.js';
 import { workspace } from '../policy/helpers.js';
 import { COBERTURA, factsSchemaErrors, ISTANBUL, LCOV, sarif } from '../preflight/fixtures.js';
 import { type ScriptedServer, scriptedServer } from '../support/scripted-server.js';
@@ -51,7 +51,7 @@ async function preflight(
   files: Record<string, unknown> = {},
   env: Record<string, string> = {},
 ): Promise<ActionRun> {
-  const run = await runAction({
+  const run = await runBundle({
     action: ACTION,
     workspace: workspace(files),
     inputs: { retries: '1', timeout: '2s', ...inputs },

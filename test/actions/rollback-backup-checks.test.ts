@@ -1,22 +1,23 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type GitHubEmulator, startGitHubEmulator } from '../../sandbox/github/emulator.js';
-import { type PgCluster, startPostgres } from '../../sandbox/postgres/cluster.js';
+import { describe, expect, it } from 'vitest';
+import type { GitHubEmulator } from '../../sandbox/github/emulator.js';
+import type { PgCluster } from '../../sandbox/postgres/cluster.js';
 import {
   type ActionRun,
   leakedSecrets,
   RUN_DEFAULTS,
-  runAction,
+  runBundle,
   unmaskedSecrets,
-} from '../../sandbox/runner/run-action.js';
-import { startVercelEmulator, type VercelEmulator } from '../../sandbox/vercel/emulator.js';
-import { startWebhookReceiver, type WebhookReceiver } from '../../sandbox/webhook/receiver.js';
+} from '../../sandbox/runner/run-bundle.js';
+import type { VercelEmulator } from '../../sandbox/vercel/emulator.js';
+import type { WebhookReceiver } from '../../sandbox/webhook/receiver.js';
 import type { Encryption } from '../../src/backup/encryption.js';
-import { PathStore } from '../../src/backup/path-store.js';
-import { takeBackup } from '../../src/backup/take-backup.js';
-import { parseDatabaseUrl } from '../../src/db/connection.js';
+import {
+  cleanedRuns,
+  type RollbackWorld,
+  rollbackInputs,
+  seedFailedRelease,
+  useRollbackWorld,
+} from '../support/action-world.js';
 import { ageKey } from '../support/age-key.js';
 
 // rollback's inputs about the pre-deploy backup (where it is, how it is stored, what opens it) are checked,
@@ -28,75 +29,30 @@ let vercel: VercelEmulator;
 let github: GitHubEmulator;
 let hook: WebhookReceiver;
 let pgc: PgCluster;
+let world: RollbackWorld;
 let n = 0;
-const runs: ActionRun[] = [];
-
-beforeAll(async () => {
-  [vercel, github, hook, pgc] = await Promise.all([
-    startVercelEmulator({ queuedMs: 0, buildMs: 0 }),
-    startGitHubEmulator(),
-    startWebhookReceiver(),
-    startPostgres(),
-  ]);
-});
-afterAll(async () => {
-  await Promise.all([vercel?.close(), github?.close(), hook?.close(), pgc?.stop()]);
-});
-afterEach(async () => {
-  await Promise.all(runs.splice(0).map((r) => r.cleanup()));
+const runs = cleanedRuns();
+useRollbackWorld((w) => {
+  ({ vercel, github, hook, pgc } = w);
+  world = w;
 });
 
 /** v2 went live after v1; the database was backed up (with `encryption`) before v2's migration ran. */
-async function failedRelease(encryption: Encryption = { kind: 'passphrase', passphrase: KEY }) {
-  const name = `chk${++n}`;
-  const seed = () =>
-    vercel.seedDeployment({ project: name, target: 'production', files: { health: '{"status":"ok"}' } });
-  const v1 = await seed();
-  const v2 = await seed();
-  await pgc.createDatabase(name);
-  await pgc.psql(
-    "CREATE TABLE patients (id serial PRIMARY KEY, name text); INSERT INTO patients (name) SELECT 'p'||g FROM generate_series(1,20) g;",
-    name,
-  );
-  const store = mkdtempSync(join(tmpdir(), 'dg-chk-store-'));
-  const backup = await takeBackup({
-    target: parseDatabaseUrl('database-url', pgc.url(name)),
-    tempDir: mkdtempSync(join(tmpdir(), 'dg-chk-tmp-')),
-    repoRoot: mkdtempSync(join(tmpdir(), 'dg-chk-repo-')),
-    id: `${name}-pre`,
-    jobs: 1,
-    compression: 1,
-    verify: 'checksums',
+const failedRelease = (encryption: Encryption = { kind: 'passphrase', passphrase: KEY }) =>
+  seedFailedRelease(world, {
+    name: `chk${++n}`,
+    sql: "CREATE TABLE patients (id serial PRIMARY KEY, name text); INSERT INTO patients (name) SELECT 'p'||g FROM generate_series(1,20) g;",
     encryption,
-    store: new PathStore(store),
-    run: { repository: RUN_DEFAULTS.repository, runId: '1', runAttempt: 1, sha: 'abc' },
-    log: () => {},
+    tempPrefix: 'dg-chk',
   });
-  await pgc.psql('CREATE TABLE consents (id int);', name); // v2's migration
-  return { name, v1, v2, backup };
-}
 type Release = Awaited<ReturnType<typeof failedRelease>>;
 let shared: Release | undefined;
 
 async function rollback(r: Release, inputs: Record<string, string> = {}) {
-  const run = await runAction({
+  const run = await runBundle({
     action: ACTION,
     inputs: {
-      'vercel-token': vercel.token,
-      'vercel-project': r.name,
-      'vercel-team': vercel.teamId,
-      'api-url': vercel.apiUrl,
-      'previous-deployment-id': r.v1.id,
-      'failed-deployment-id': r.v2.id,
-      'database-url': pgc.url(r.name),
-      'backup-id': r.backup.manifest.id,
-      'backup-location': r.backup.location,
-      'encryption-key': KEY,
-      'migrations-applied': '["20260301000000"]',
-      'github-token': github.token,
-      'notify-webhook': hook.url('/slack'),
-      'verify-url': vercel.productionUrl(r.name),
-      reason: 'validate failed',
+      ...rollbackInputs(world, r, { key: KEY, reason: 'validate failed' }),
       ...inputs,
     },
     env: { NODE_EXTRA_CA_CERTS: vercel.caFile, GITHUB_API_URL: github.apiUrl },
@@ -209,7 +165,7 @@ describe('rollback checks the pre-deploy backup before it changes production', {
 
   it('a multi-line backup-identity is masked line by line before any input is judged', async () => {
     const key = await ageKey();
-    const run = await runAction({
+    const run = await runBundle({
       action: ACTION,
       inputs: { 'vercel-token': '', 'vercel-project': 'x', 'backup-identity': key.file },
     });

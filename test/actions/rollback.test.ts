@@ -2,17 +2,25 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { getOctokit } from '@actions/github';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type GitHubEmulator, startGitHubEmulator } from '../../sandbox/github/emulator.js';
-import { type PgCluster, startPostgres } from '../../sandbox/postgres/cluster.js';
-import { type ActionRun, leakedSecrets, RUN_DEFAULTS, runAction } from '../../sandbox/runner/run-action.js';
-import { startVercelEmulator, type VercelEmulator } from '../../sandbox/vercel/emulator.js';
-import { startWebhookReceiver, type WebhookReceiver } from '../../sandbox/webhook/receiver.js';
+import { describe, expect, it } from 'vitest';
+import type { GitHubEmulator } from '../../sandbox/github/emulator.js';
+import type { PgCluster } from '../../sandbox/postgres/cluster.js';
+import { type ActionRun, leakedSecrets, RUN_DEFAULTS, runBundle } from '../../sandbox/runner/run-bundle.js';
+import type { VercelEmulator } from '../../sandbox/vercel/emulator.js';
+import type { WebhookReceiver } from '../../sandbox/webhook/receiver.js';
 import { PathStore } from '../../src/backup/path-store.js';
 import { fetchBackup, restoreBackup } from '../../src/backup/restore-backup.js';
-import { takeBackup } from '../../src/backup/take-backup.js';
 import { parseDatabaseUrl } from '../../src/db/connection.js';
 import { workspace } from '../policy/helpers.js';
+import {
+  cleanedRuns,
+  liveVersions,
+  type Release,
+  type RollbackWorld,
+  rollbackInputs,
+  seedFailedRelease,
+  useRollbackWorld,
+} from '../support/action-world.js';
 import { scriptedServer } from '../support/scripted-server.js';
 import { untilRow } from '../support/until-row.js';
 
@@ -24,91 +32,33 @@ let vercel: VercelEmulator;
 let github: GitHubEmulator;
 let hook: WebhookReceiver;
 let pgc: PgCluster;
+let world: RollbackWorld;
 let n = 0;
-const runs: ActionRun[] = [];
-
-beforeAll(async () => {
-  [vercel, github, hook, pgc] = await Promise.all([
-    startVercelEmulator({ queuedMs: 0, buildMs: 0 }),
-    startGitHubEmulator(),
-    startWebhookReceiver(),
-    startPostgres(),
-  ]);
-});
-afterAll(async () => {
-  await Promise.all([vercel?.close(), github?.close(), hook?.close(), pgc?.stop()]);
-});
-afterEach(async () => {
-  await Promise.all(runs.splice(0).map((r) => r.cleanup()));
+const runs = cleanedRuns();
+useRollbackWorld((w) => {
+  ({ vercel, github, hook, pgc } = w);
+  world = w;
 });
 
 /** A project whose v2 went live after v1, a database backed up before v2's migration, which then ran. */
-async function failedRelease(setup = '') {
-  const name = `app${++n}`;
-  const v1 = await vercel.seedDeployment({
-    project: name,
-    target: 'production',
-    files: { health: '{"status":"ok"}' },
-  });
-  const v2 = await vercel.seedDeployment({
-    project: name,
-    target: 'production',
-    files: { health: '{"status":"ok"}' },
-  });
-  await pgc.createDatabase(name);
-  await pgc.psql(
-    `CREATE TABLE patients (id serial PRIMARY KEY, name text, updated_at timestamptz DEFAULT now()); INSERT INTO patients (name) SELECT 'p'||g FROM generate_series(1,50) g;${setup}`,
-    name,
-  );
-  const store = mkdtempSync(join(tmpdir(), 'dg-rb-store-'));
-  const backup = await takeBackup({
-    target: parseDatabaseUrl('database-url', pgc.url(name)),
-    tempDir: mkdtempSync(join(tmpdir(), 'dg-rb-tmp-')),
-    repoRoot: mkdtempSync(join(tmpdir(), 'dg-rb-repo-')),
-    id: `${name}-pre`,
-    jobs: 1,
-    compression: 1,
-    verify: 'checksums',
+const failedRelease = (setup = '') =>
+  seedFailedRelease(world, {
+    name: `app${++n}`,
+    sql: `CREATE TABLE patients (id serial PRIMARY KEY, name text, updated_at timestamptz DEFAULT now()); INSERT INTO patients (name) SELECT 'p'||g FROM generate_series(1,50) g;${setup}`,
     encryption: { kind: 'passphrase', passphrase: KEY },
-    store: new PathStore(store),
-    expectedLocation: `path:${store}/${name}-pre`,
-    run: { repository: RUN_DEFAULTS.repository, runId: '1', runAttempt: 1, sha: 'abc' },
-    log: () => {},
+    tempPrefix: 'dg-rb',
+    expectLocation: true,
   });
-  await pgc.psql('CREATE TABLE consents (id int);', name); // v2's migration
-  return { name, v1, v2, backup };
-}
-
-interface Release {
-  name: string;
-  v1: { id: string };
-  v2: { id: string };
-  backup: { manifest: { id: string }; location: string };
-}
 
 async function rollback(
   r: Release,
   inputs: Record<string, string> = {},
   opts: { runId?: string; attempt?: number; kill?: AbortSignal } = {},
 ) {
-  const run = await runAction({
+  const run = await runBundle({
     action: ACTION,
     inputs: {
-      'vercel-token': vercel.token,
-      'vercel-project': r.name,
-      'vercel-team': vercel.teamId,
-      'api-url': vercel.apiUrl,
-      'previous-deployment-id': r.v1.id,
-      'failed-deployment-id': r.v2.id,
-      'database-url': pgc.url(r.name),
-      'backup-id': r.backup.manifest.id,
-      'backup-location': r.backup.location,
-      'encryption-key': KEY,
-      'migrations-applied': '["20260301000000"]',
-      'github-token': github.token,
-      'notify-webhook': hook.url('/slack'),
-      'verify-url': vercel.productionUrl(r.name),
-      reason: 'validate failed: error rate 7 %',
+      ...rollbackInputs(world, r, { key: KEY, reason: 'validate failed: error rate 7 %' }),
       ...inputs,
     },
     env: { NODE_EXTRA_CA_CERTS: vercel.caFile, GITHUB_API_URL: github.apiUrl },
@@ -343,16 +293,7 @@ describe('rollback action', { timeout: 240_000 }, () => {
 
   it('a database deployed to before: the rollback restores and passes its check, and a re-run after new writes keeps them', async () => {
     const name = `redeploy${++n}`;
-    const v1 = await vercel.seedDeployment({
-      project: name,
-      target: 'production',
-      files: { health: '{"status":"ok"}' },
-    });
-    const v2 = await vercel.seedDeployment({
-      project: name,
-      target: 'production',
-      files: { health: '{"status":"ok"}' },
-    });
+    const { v1, v2 } = await liveVersions(vercel, name);
     await pgc.createDatabase(name);
     await pgc.psql(
       "CREATE TABLE patients (id serial PRIMARY KEY, name text); INSERT INTO patients (name) SELECT 'p'||g FROM generate_series(1,50) g;",
@@ -360,7 +301,7 @@ describe('rollback action', { timeout: 240_000 }, () => {
     );
     const backups = mkdtempSync(join(tmpdir(), 'dg-rb-deploys-'));
     const deploy = async (runId: string, files: Record<string, string>) => {
-      const run = await runAction({
+      const run = await runBundle({
         action: 'actions/db-migrate-backup/dist/index.js',
         workspace: workspace(
           Object.fromEntries(
@@ -641,7 +582,7 @@ describe('rollback action', { timeout: 240_000 }, () => {
       target: 'production',
       files: { health: 'ok' },
     });
-    const run = await runAction({
+    const run = await runBundle({
       action: ACTION,
       inputs: {
         'vercel-token': vercel.token,

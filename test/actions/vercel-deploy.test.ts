@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type GitHubEmulator, startGitHubEmulator } from '../../sandbox/github/emulator.js';
-import { type ActionRun, leakedSecrets, runAction } from '../../sandbox/runner/run-action.js';
+import { type ActionRun, leakedSecrets, runBundle } from '../../sandbox/runner/run-bundle.js';
 import { startVercelEmulator, type VercelEmulator } from '../../sandbox/vercel/emulator.js';
 import { workspace } from '../policy/helpers.js';
 
@@ -38,7 +38,7 @@ async function deploy(
   inputs: Record<string, string> = {},
   opts: { runId?: number; files?: Record<string, unknown> } = {},
 ) {
-  const run = await runAction({
+  const run = await runBundle({
     action: ACTION,
     workspace: workspace(opts.files ?? APP),
     inputs: {

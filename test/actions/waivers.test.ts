@@ -2,7 +2,7 @@ import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type GitHubEmulator, startGitHubEmulator } from '../../sandbox/github/emulator.js';
-import { type ActionRun, REPO_ROOT, runAction } from '../../sandbox/runner/run-action.js';
+import { type ActionRun, REPO_ROOT, runBundle } from '../../sandbox/runner/run-bundle.js';
 import { leakedSecrets } from '../../sandbox/runner/secrets.js';
 import {
   DEFAULT_APPROVAL_AT,
@@ -68,7 +68,7 @@ async function gate(
     ...(opts.approvers === undefined ? {} : { '.github/deploy-gates/approvers': opts.approvers }),
     ...opts.files,
   };
-  const run = await runAction({
+  const run = await runBundle({
     action: 'dist/index.js',
     workspace: workspace(files),
     inputs: { policies: 'policy.json', facts: 'facts.json', waivers: 'waivers.json', ...opts.inputs },
@@ -287,7 +287,7 @@ describe('waiver settings that are wrong: one ::error before anything is written
     ['post-validate', { url: 'https://app.example' }],
   ])('%s declares and checks waiver-approvers before it does anything', async (name, inputs) => {
     const ws = workspace({});
-    const run = await runAction({
+    const run = await runBundle({
       action: `actions/${name}/dist/index.js`,
       workspace: ws,
       inputs: {
@@ -328,7 +328,7 @@ describe('README: waivers', () => {
       '.github/deploy-gates/approvers': blocks.find((b) => b.lang === '')?.text,
     });
     cpSync(join(REPO_ROOT, 'examples/policy-gate'), join(ws, 'examples'), { recursive: true });
-    const run = await runAction({
+    const run = await runBundle({
       action: 'dist/index.js',
       workspace: ws,
       inputs: {
@@ -350,7 +350,7 @@ describe('README: waivers', () => {
   it('the example waivers file keeps the limits', async () => {
     const ws = workspace({});
     cpSync(join(REPO_ROOT, 'examples/policy-gate'), ws, { recursive: true });
-    const run = await runAction({
+    const run = await runBundle({
       action: 'dist/index.js',
       workspace: ws,
       inputs: { policies: 'release-readiness.json', facts: 'facts-not-ready.json', waivers: 'waivers.yaml' },

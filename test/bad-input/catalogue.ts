@@ -4,7 +4,7 @@
  * grammar of their own are the only hand-written part; a new input cannot go untested.
  */
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../sandbox/runner/run-action.js';
+import { REPO_ROOT } from '../../sandbox/runner/run-bundle.js';
 import { ACTION_INPUTS, type ActionName } from '../../src/inputs/index.js';
 import type { InputSpec } from '../../src/runner/declared-inputs.js';
 

@@ -1,7 +1,7 @@
 /** The input names each place knows of: action.yml, the code and the README. */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { REPO_ROOT } from '../../sandbox/runner/run-action.js';
+import { REPO_ROOT } from '../../sandbox/runner/run-bundle.js';
 import { type ActionName, declaredInputs } from './catalogue.js';
 
 const entry = (action: ActionName) => join(REPO_ROOT, 'src', 'actions', `${action}.ts`);

@@ -3,7 +3,7 @@
  * judges each: clear, side effect, accepted or unclear.
  */
 import { rmSync } from 'node:fs';
-import { type ActionRun, ActionTimeoutError, runAction } from '../../sandbox/runner/run-action.js';
+import { type ActionRun, ActionTimeoutError, runBundle } from '../../sandbox/runner/run-bundle.js';
 import { type ActionName, actionYml, bundle, type Case } from './catalogue.js';
 import { baseline, changes, observe, resetDatabase, type Slot, type World } from './world.js';
 
@@ -47,7 +47,7 @@ async function runCase(
   let run: ActionRun;
   let timedOut = false;
   try {
-    run = await runAction({
+    run = await runBundle({
       action: bundle(c.action),
       actionYml: actionYml(c.action),
       workspace: setup.workspace,

@@ -19,7 +19,7 @@ import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { type GitHubEmulator, startGitHubEmulator } from '../../sandbox/github/emulator.js';
 import { findPgBinDir, type PgCluster, startPostgres } from '../../sandbox/postgres/cluster.js';
-import { REPO_ROOT, RUN_DEFAULTS } from '../../sandbox/runner/run-action.js';
+import { REPO_ROOT, RUN_DEFAULTS } from '../../sandbox/runner/run-bundle.js';
 import { startVercelEmulator, type VercelEmulator } from '../../sandbox/vercel/emulator.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../sandbox/webhook/receiver.js';
 import { PathStore } from '../../src/backup/path-store.js';

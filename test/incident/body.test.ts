@@ -10,7 +10,7 @@ import {
 } from '../../src/incident/body.js';
 import { checklistMarkdown, POST_MORTEM_CHECKLIST } from '../../src/incident/checklist.js';
 import { emptyLedger } from '../../src/incident/ledger.js';
-import type { StepRecord } from '../../src/rollback/steps.js';
+import type { StepRecord } from '../../src/incident/step-record.js';
 
 const run = {
   runId: '9876543210',

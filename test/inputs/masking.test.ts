@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT, runAction } from '../../sandbox/runner/run-action.js';
+import { REPO_ROOT, runBundle } from '../../sandbox/runner/run-bundle.js';
 import { ACTION_INPUTS, type ActionName } from '../../src/inputs/index.js';
 import { secretInputs } from '../../src/runner/declared-inputs.js';
 import { actionYml, bundle } from '../bad-input/catalogue.js';
@@ -23,7 +23,7 @@ describe('declared secrets', () => {
       const values = Object.fromEntries(names.map((name, i) => [name, `mask-me-${i}-${name}-4d2f9a`]));
       const workspace = mkdtempSync(join(tmpdir(), 'dg-mask-'));
       // Nothing else is given: the run fails on the first input it checks, after the masks.
-      const run = await runAction({
+      const run = await runBundle({
         action: bundle(action),
         actionYml: actionYml(action),
         workspace,

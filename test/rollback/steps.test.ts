@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runSteps, type Step, StepFailure, type StepRecord } from '../../src/rollback/steps.js';
+import type { StepRecord } from '../../src/incident/step-record.js';
+import { runSteps, type Step, StepFailure } from '../../src/rollback/steps.js';
 
 const clock = () => {
   let t = Date.parse('2026-03-10T05:00:00Z');

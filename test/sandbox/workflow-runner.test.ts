@@ -2,7 +2,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../sandbox/runner/run-action.js';
+import { REPO_ROOT } from '../../sandbox/runner/run-bundle.js';
 import { localActionPath, runWorkflow, type WorkflowEvent } from '../../sandbox/workflow/run-workflow.js';
 import { loadWorkflow } from '../../sandbox/workflow/workflow-file.js';
 

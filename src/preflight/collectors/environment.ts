@@ -1,4 +1,4 @@
-import { octokitFor, repoParams } from '../../github/octokit.js';
+import { repoClient } from '../../github/octokit.js';
 import { isPlainObject, type JsonObject } from '../../util/deep-merge.js';
 
 /**
@@ -60,8 +60,7 @@ export async function collectEnvironment(
   repository: string,
   name: string,
 ): Promise<EnvironmentFacts> {
-  const octokit = await octokitFor(token, apiUrl);
-  const { owner, repo } = repoParams(repository);
+  const { octokit, owner, repo } = await repoClient(token, apiUrl, repository);
   try {
     const { data } = await octokit.rest.repos.getEnvironment({ owner, repo, environment_name: name });
     return readEnvironment(name, data);

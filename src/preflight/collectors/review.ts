@@ -9,7 +9,7 @@ export interface ReviewFacts {
   branchProtected: boolean;
 }
 
-import { type Octokit, octokitFor, repoParams } from '../../github/octokit.js';
+import { type Octokit, repoClient } from '../../github/octokit.js';
 
 async function requiredContexts(
   octokit: Octokit,
@@ -33,8 +33,7 @@ export async function collectReview(
   repository: string,
   sha: string,
 ): Promise<ReviewFacts> {
-  const octokit = await octokitFor(token, apiUrl);
-  const { owner, repo } = repoParams(repository);
+  const { octokit, owner, repo } = await repoClient(token, apiUrl, repository);
   const { data: pulls } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({
     owner,
     repo,

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { REPO_ROOT } from '../../sandbox/runner/run-action.js';
+import { REPO_ROOT } from '../../../sandbox/runner/run-bundle.js';
 
 export function makeAction(script: string, actionYml: string): { dir: string; bundle: string } {
   const dir = mkdtempSync(join(tmpdir(), 'harness-fixture-'));

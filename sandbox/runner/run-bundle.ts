@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { evaluateDefault, findActionYml, inputEnvName, readActionMetadata } from './action-metadata.js';
 import { parseFileCommands, parsePathFile } from './file-commands.js';
 import { resolveNode24 } from './node24.js';
-import type { ActionRun, RunActionOptions } from './types.js';
+import type { ActionRun, RunBundleOptions } from './types.js';
 import { parseWorkflowCommands } from './workflow-commands.js';
 
 export type { ActionMetadata, InputSpec } from './action-metadata.js';
@@ -21,7 +21,7 @@ export { evaluateDefault, findActionYml, inputEnvName, readActionMetadata } from
 export { parseFileCommands, parsePathFile } from './file-commands.js';
 export type { LeakScanOptions, SecretLeak } from './secrets.js';
 export { findSecretLeaks, leakedSecrets, secretParts, unmaskedSecrets } from './secrets.js';
-export type { ActionRun, RunActionOptions } from './types.js';
+export type { ActionRun, RunBundleOptions } from './types.js';
 export type {
   Annotation,
   AnnotationLevel,
@@ -122,7 +122,7 @@ async function readFileCommand(file: string, label: string): Promise<Record<stri
   }
 }
 
-export async function runAction(opts: RunActionOptions): Promise<ActionRun> {
+export async function runBundle(opts: RunBundleOptions): Promise<ActionRun> {
   const bundle = isAbsolute(opts.action) ? opts.action : resolve(REPO_ROOT, opts.action);
   if (!existsSync(bundle))
     throw new Error(`Action bundle ${bundle} does not exist; build it with npm run build.`);
@@ -300,7 +300,7 @@ function assertDeclaredOutputs(file: string | undefined, outputs: Record<string,
 /** INPUT_* for the given inputs plus action.yml defaults for the rest, and the runner's warnings. */
 function resolveInputs(
   bundle: string,
-  opts: RunActionOptions,
+  opts: RunBundleOptions,
   env: Record<string, string>,
 ): { inputs: Record<string, string>; warnings: string[] } {
   const inputs: Record<string, string> = {};

@@ -11,8 +11,8 @@ import {
   parseWorkflowCommands,
   REPO_ROOT,
   RUN_DEFAULTS,
-  runAction,
-} from '../../sandbox/runner/run-action.js';
+  runBundle,
+} from '../../../sandbox/runner/run-bundle.js';
 import {
   FIXTURE_ACTION_YML,
   makeAction,
@@ -31,8 +31,8 @@ function fixture(script: string, yml: string): string {
   fixtures.push(dir);
   return bundle;
 }
-async function run(...args: Parameters<typeof runAction>): Promise<ActionRun> {
-  const result = await runAction(...args);
+async function run(...args: Parameters<typeof runBundle>): Promise<ActionRun> {
+  const result = await runBundle(...args);
   runs.push(result);
   return result;
 }
@@ -51,7 +51,7 @@ function isAlive(pid: number): boolean {
   }
 }
 
-describe('runAction with a bundle that speaks the runner protocol by hand', () => {
+describe('runBundle with a bundle that speaks the runner protocol by hand', () => {
   let bundle: string;
   let result: ActionRun;
   const leakVars = ['INPUT_LEAK', 'GITHUB_REPOSITORY', 'NODE_OPTIONS_LEAK_CHECK'] as const;
@@ -225,13 +225,13 @@ describe('runAction with a bundle that speaks the runner protocol by hand', () =
   });
 
   it('accepts a bundle path relative to the repository root', async () => {
-    await expect(runAction({ action: 'actions/does-not-exist/dist/index.js' })).rejects.toThrow(
+    await expect(runBundle({ action: 'actions/does-not-exist/dist/index.js' })).rejects.toThrow(
       `${join(REPO_ROOT, 'actions/does-not-exist/dist/index.js')} does not exist`,
     );
   });
 });
 
-describe('runAction with the real @actions/core', () => {
+describe('runBundle with the real @actions/core', () => {
   let bundle: string;
   let result: ActionRun;
   beforeAll(async () => {
@@ -286,7 +286,7 @@ function rawOutputFile(run: ActionRun): string {
 describe('timeouts', () => {
   it('kills the whole process tree and fails clearly', async () => {
     const bundle = fixture(PROTOCOL_SCRIPT, FIXTURE_ACTION_YML);
-    const error = await runAction({ action: bundle, inputs: { mode: 'hang' }, timeoutMs: 1500 }).catch(
+    const error = await runBundle({ action: bundle, inputs: { mode: 'hang' }, timeoutMs: 1500 }).catch(
       (e) => e,
     );
     expect(error).toBeInstanceOf(ActionTimeoutError);
@@ -327,7 +327,7 @@ describe('declared outputs', () => {
     const undeclared = FIXTURE_ACTION_YML.replace(/^ {2}runner: .*\n/m, '');
     expect(undeclared).not.toBe(FIXTURE_ACTION_YML);
     const bundle = fixture(PROTOCOL_SCRIPT, undeclared);
-    await expect(runAction({ action: bundle })).rejects.toThrow(
+    await expect(runBundle({ action: bundle })).rejects.toThrow(
       /does not declare the output\(s\) the action set: runner$/,
     );
   });
