@@ -18,6 +18,19 @@ const ROOT = resolve(import.meta.dirname, '..');
 export const REPOSITORY = 'neonpro/healthcare-platform';
 /** Inside the default change window, and the compliance example's attestations are current then. */
 export const SANDBOX_NOW = '2026-03-10T05:30:00Z';
+/**
+ * The sandbox judges a fixed night through compliance-gate's clock-override input, which fails
+ * compliance.clock-not-overridden (critical) unless waived: this is the waiver, approved by an approver
+ * the sandbox repository lists, shown in the compliance summary and recorded in the evidence.
+ */
+export const SANDBOX_WAIVERS = 'sandbox-waivers.json';
+const CLOCK_WAIVER = {
+  rule: 'compliance.clock-not-overridden',
+  reason: 'Sandbox: the demo judges a fixed night inside the change window',
+  approver: 'cto@neonpro.healthcare',
+  ticket: 'DEMO-1',
+  expiresAt: '2026-04-30T00:00:00Z',
+};
 /** The commit every sandbox release deploys: merged through an approved pull request, checks green. */
 export const SANDBOX_SHA = '5ea1f00d5ea1f00d5ea1f00d5ea1f00d5ea1f00d';
 
@@ -40,7 +53,7 @@ export interface SandboxRelease {
     rerunAll?: boolean;
     approve?: (job: string, environment: string) => Promise<boolean>;
     onEvent?: (e: WorkflowEvent) => void;
-    /** The clock the compliance gate judges the change window by; default SANDBOX_NOW (inside it). */
+    /** The compliance gate's clock-override (the change window is judged by it); default SANDBOX_NOW (inside it). */
     now?: string;
     /** Workflow inputs and secrets over the sandbox's (a wiring mistake, a checks file). */
     inputs?: Record<string, unknown>;
@@ -110,8 +123,10 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
         join(ws, 'app/db/migrations/20260301000000_consents.sql'),
         '-- migrate:up\nCREATE TABLE consents (id int);\n-- migrate:down\nDROP TABLE consents;\n',
       );
-      mkdirSync(join(ws, '.github'), { recursive: true });
+      mkdirSync(join(ws, '.github/deploy-gates'), { recursive: true });
       cpSync(join(ROOT, 'examples/compliance/compliance.json'), join(ws, '.github/compliance.json'));
+      writeFileSync(join(ws, '.github/deploy-gates/approvers'), 'cto@neonpro.healthcare\n');
+      writeFileSync(join(ws, SANDBOX_WAIVERS), JSON.stringify({ waivers: [CLOCK_WAIVER] }, null, 2));
       writeFileSync(
         join(ws, 'checks.json'),
         JSON.stringify({
@@ -181,6 +196,8 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
               'backup-storage': 'path',
               'backup-path': backups,
               checks: 'checks.json',
+              waivers: SANDBOX_WAIVERS,
+              'clock-override': opts.now ?? SANDBOX_NOW,
               ...opts.inputs,
             },
             // Preflight reads with its own credentials; here the same values stand in for read-only ones.
@@ -190,7 +207,7 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
               PREFLIGHT_VERCEL_TOKEN: vercel.token,
               ...opts.secrets,
             },
-            env: { ...endpoints, DEPLOY_GATES_NOW: opts.now ?? SANDBOX_NOW },
+            env: endpoints,
             approve: opts.approve ?? (async () => true),
             ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
             ...(opts.previous ? { previous: opts.previous } : {}),

@@ -81,6 +81,7 @@ export const INPUT_KINDS: Record<ActionName, Record<string, InputKind>> = {
     timezone: format('Mars/Olympus_Mons'),
     'max-duration': duration(),
     'expected-duration': duration(),
+    'clock-override': format('yesterday', '2026-03-10', '2026-03-10T05:30:00', '2026-13-40T99:00:00Z'),
     'evidence-file': out,
   },
   'db-migrate-backup': {

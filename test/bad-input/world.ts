@@ -193,6 +193,19 @@ const passingPolicy = {
   ],
 };
 const noWaivers = { waivers: [] };
+// The compliance baseline judges a fixed night (clock-override), which fails its critical clock rule
+// unless an approver of the approvers file waives it, as the sandbox does.
+const clockWaived = {
+  waivers: [
+    {
+      rule: 'compliance.clock-not-overridden',
+      reason: 'Bad-input baseline: a fixed night inside the change window',
+      approver: 'cto@neonpro.healthcare',
+      ticket: 'TEST-1',
+      expiresAt: '2026-05-01T00:00:00Z',
+    },
+  ],
+};
 const APP_FILES = {
   'index.html': '<h1>release 2</h1><script src="app.js"></script>',
   'app.js': 'console.log("r2")',
@@ -231,14 +244,17 @@ export async function baseline(world: World, slot: Slot, action: ActionName): Pr
       writeWorkspace(workspace, {
         '.github/compliance.json': COMPLIANCE,
         'facts.json': { extra: true },
-        'waivers.json': noWaivers,
+        'waivers.json': clockWaived,
+        'approvers.txt': 'cto@neonpro.healthcare\n',
       });
       return {
         workspace,
         stepId: 'compliance',
-        env: { DEPLOY_GATES_NOW: INSIDE },
+        env: {},
         inputs: {
           manifest: '.github/compliance.json',
+          'clock-override': INSIDE,
+          'waiver-approvers': 'approvers.txt',
           facts: 'facts.json',
           waivers: 'waivers.json',
           ...outputs('report-file', 'sarif-file', 'junit-file', 'evidence-file'),
