@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_REQUIRED_ENV } from '../src/preflight/collectors/vercel-env.js';
 import { type GitHubEmulator, startGitHubEmulator } from './github/emulator.js';
+import { reviewDeployment } from './github/review.js';
 import { type PgCluster, startPostgres } from './postgres/cluster.js';
 import { startVercelEmulator, type VercelEmulator } from './vercel/emulator.js';
 import { runWorkflow, type WorkflowEvent, type WorkflowRun } from './workflow/run-workflow.js';
@@ -33,6 +34,8 @@ const CLOCK_WAIVER = {
 };
 /** The commit every sandbox release deploys: merged through an approved pull request, checks green. */
 export const SANDBOX_SHA = '5ea1f00d5ea1f00d5ea1f00d5ea1f00d5ea1f00d';
+/** Who starts the sandbox's runs: not a reviewer, so never their own approver. */
+const ACTOR = 'release-engineer';
 
 export interface PlaybookSandbox {
   vercel: VercelEmulator;
@@ -43,6 +46,17 @@ export interface PlaybookSandbox {
   release(opts: { healthy: boolean }): Promise<SandboxRelease>;
 }
 
+/** An approver's review, as they give it in GitHub's "Review deployments" dialog. */
+export interface SandboxReview {
+  /** The reviewer's login: one of the environment's required reviewers, or GitHub refuses the review. */
+  reviewer: string;
+  state: 'approved' | 'rejected';
+  comment: string;
+}
+
+/** Who reviews when a test or the demo answers only yes or no. */
+export const SANDBOX_REVIEWER = 'medical-director';
+
 export interface SandboxRelease {
   name: string;
   previousDeploymentId: string;
@@ -51,7 +65,11 @@ export interface SandboxRelease {
     previous?: WorkflowRun;
     /** With `previous`: "Re-run all jobs" rather than "Re-run failed jobs". */
     rerunAll?: boolean;
-    approve?: (job: string, environment: string) => Promise<boolean>;
+    /**
+     * Asked when a job waits for an environment: yes/no (reviewed by SANDBOX_REVIEWER) or a review. The
+     * review goes through GitHub's pending-deployments endpoint of the emulator, as in GitHub's UI.
+     */
+    approve?: (job: string, environment: string) => Promise<boolean | SandboxReview>;
     onEvent?: (e: WorkflowEvent) => void;
     /** The compliance gate's clock-override (the change window is judged by it); default SANDBOX_NOW (inside it). */
     now?: string;
@@ -91,6 +109,7 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
     loadWorkflow(join(ROOT, '.github/workflows/rollback.yml')),
   ]);
   let n = 0;
+  let runs = 0;
   return {
     vercel,
     github,
@@ -179,6 +198,45 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
         previousDeploymentId: v1.id,
         workspace: ws,
         run: async (opts = {}) => {
+          // GitHub's clock is the sandbox's night too: the approval check judges the window by it.
+          github.setClock(opts.now ?? SANDBOX_NOW);
+          const runId = opts.previous?.runId ?? String(Date.now() * 10 + (++runs % 10));
+          const attempt = opts.previous ? opts.previous.attempt + 1 : 1;
+          const decide = opts.approve ?? (async () => true);
+          const approve = async (job: string, environment: string) => {
+            github.waitForApproval(REPOSITORY, {
+              runId: Number(runId),
+              attempt,
+              actor: ACTOR,
+              job,
+              environment,
+            });
+            const answer = await decide(job, environment);
+            const review: SandboxReview =
+              typeof answer === 'boolean'
+                ? {
+                    reviewer: SANDBOX_REVIEWER,
+                    state: answer ? 'approved' : 'rejected',
+                    comment: answer ? 'Summaries read; approved' : 'Rejected',
+                  }
+                : answer;
+            const result = await reviewDeployment({
+              apiUrl: github.apiUrl,
+              token: github.userToken(review.reviewer),
+              repository: REPOSITORY,
+              runId,
+              environment,
+              state: review.state,
+              comment: review.comment,
+            });
+            // GitHub refusing the review (not a reviewer, self-review) leaves the job waiting: not approved.
+            return result.ok && review.state === 'approved';
+          };
+          const onEvent = (e: WorkflowEvent) => {
+            // The runner reports each job's end to GitHub: the approve job's completion time is GitHub's.
+            if (e.type === 'job-end') github.finishJob(REPOSITORY, Number(runId), e.job.id, e.job.result);
+            opts.onEvent?.(e);
+          };
           const run = await runWorkflow({
             ...shared,
             workflow,
@@ -208,8 +266,10 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
               ...opts.secrets,
             },
             env: endpoints,
-            approve: opts.approve ?? (async () => true),
-            ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
+            github: { ...shared.github, actor: ACTOR, triggering_actor: ACTOR },
+            runId,
+            approve,
+            onEvent,
             ...(opts.previous ? { previous: opts.previous } : {}),
             ...(opts.rerunAll ? { rerunAll: true } : {}),
           });

@@ -1,5 +1,5 @@
-import { runIdentity } from '../gate/publish-outcome.js';
 import type { CollectedFacts, GateAction } from '../gate/run-gate.js';
+import { runIdentity } from '../gate/run-identity.js';
 import { mergeFacts } from '../policy/facts.js';
 import { writeReportFile } from '../report/write-file.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';

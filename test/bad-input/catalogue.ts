@@ -11,6 +11,7 @@ import { REPO_ROOT } from '../../sandbox/runner/run-action.js';
 export const ACTIONS = [
   'policy-gate',
   'compliance-gate',
+  'approval-check',
   'db-migrate-backup',
   'post-validate',
   'preflight-check',
@@ -82,6 +83,15 @@ export const INPUT_KINDS: Record<ActionName, Record<string, InputKind>> = {
     'max-duration': duration(),
     'expected-duration': duration(),
     'clock-override': format('yesterday', '2026-03-10', '2026-03-10T05:30:00', '2026-13-40T99:00:00Z'),
+    'evidence-file': out,
+  },
+  'approval-check': {
+    'github-token': secret,
+    environment: text,
+    'approval-job': text,
+    'change-window': format('25:00-26:00', '02:00', 'soon'),
+    timezone: format('Mars/Olympus_Mons'),
+    'max-approval-age': duration(),
     'evidence-file': out,
   },
   'db-migrate-backup': {
