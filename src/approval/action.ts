@@ -6,7 +6,8 @@ import { writeReportFile } from '../report/write-file.js';
 import { type Runner, runContext } from '../runner/runner.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { readApprovalInputs, TOKEN_FIX } from './inputs.js';
-import { judgeApproval } from './judge.js';
+import { type ApprovalVerdict, judgeApproval } from './judge.js';
+import { readSignOff } from './sign-off.js';
 import { approvalSummary } from './summary.js';
 
 /** The approval does not hold: the job stops before it changes anything. */
@@ -24,6 +25,7 @@ export async function checkApproval(runner: Runner): Promise<void> {
   const raw = runner.input('github-token');
   if (raw) runner.setSecret(raw);
   const inputs = readApprovalInputs((name) => runner.input(name), ctx);
+  const signOff = inputs.signOffFile ? await readSignOff(inputs.signOffFile, ctx.workspace) : undefined;
   const runId = Number(ctx.runId);
   if (!Number.isSafeInteger(runId) || runId <= 0) {
     throw new InputError(
@@ -49,7 +51,9 @@ export async function checkApproval(runner: Runner): Promise<void> {
       `The approval could not be read from GitHub (${status ? `status ${status}` : (err as Error).message}): nothing was changed. Re-run the job.`,
     );
   }
-  const verdict = judgeApproval(record, inputs, inputs.job);
+  // The run's author: who started it, and who re-ran it (a re-run runs with the re-runner's approval too).
+  const authors = [ctx.actor, runner.env.GITHUB_TRIGGERING_ACTOR ?? ''];
+  const verdict = judgeApproval(record, inputs, inputs.job, signOff ? { signOff, authors } : undefined);
   const evidence = {
     schemaVersion: 1,
     kind: 'deploy-gates/approval-evidence',
@@ -73,7 +77,7 @@ export async function checkApproval(runner: Runner): Promise<void> {
   await runner.appendSummary(approvalSummary(verdict, inputs.evidenceFile));
   if (verdict.problems.length > 0) {
     throw new ApprovalRefusedError(
-      `The approval of ${verdict.environment} does not hold: ${verdict.problems.join('; ')}. Nothing was changed. ${fixFor(verdict.state)}`,
+      `The approval of ${verdict.environment} does not hold: ${verdict.problems.join('; ')}. Nothing was changed. ${fixFor(verdict)}`,
     );
   }
   runner.info(
@@ -81,10 +85,12 @@ export async function checkApproval(runner: Runner): Promise<void> {
   );
 }
 
-function fixFor(state: string): string {
-  if (state === 'rejected')
+function fixFor(verdict: ApprovalVerdict): string {
+  if (verdict.state === 'rejected')
     return 'The reviewers refused this deploy; start a new run once their concerns are met.';
-  if (state === 'missing')
+  if (verdict.state === 'missing')
     return 'Protect the environment with required reviewers (preflight.environment-protected checks it) and start a new run.';
+  if (verdict.signOff?.roles.some((r) => !r.signer))
+    return `Every role of ${verdict.signOff.file} needs its own approver, other than the run's author unless the file allows self-approval: start a new run and have each role's reviewers approve its environment.`;
   return 'Start a new run inside the change window: the reviewers approve it again.';
 }

@@ -7,7 +7,7 @@ import {
 } from '../compliance/change-window.js';
 import { InputError } from '../errors.js';
 import { type InputReader, parseDuration, parseName, parseSecretToken } from '../runner/inputs.js';
-import { parseOutputPath } from '../runner/paths.js';
+import { parseExistingPath, parseOutputPath } from '../runner/paths.js';
 import type { RunContext } from '../runner/runner.js';
 import type { ApprovalLimits } from './judge.js';
 
@@ -15,6 +15,8 @@ export interface ApprovalInputs extends ApprovalLimits {
   token: string;
   job: string;
   evidenceFile: string;
+  /** The sign-off file: roles that must each be signed by a distinct person. */
+  signOffFile: string | undefined;
 }
 
 const HOUR = 3_600_000;
@@ -30,7 +32,9 @@ export function readApprovalInputs(input: InputReader, ctx: RunContext): Approva
     throw new InputError('github-token', 'is required: the approval is read from GitHub', TOKEN_FIX);
   }
   const evidence = input('evidence-file');
+  const signOff = input('sign-off');
   return {
+    signOffFile: signOff ? parseExistingPath('sign-off', signOff, ctx.workspace, 'file') : undefined,
     token: parseSecretToken('github-token', rawToken),
     environment:
       parseName('environment', input('environment') || 'production', 'a GitHub environment name', {

@@ -1,6 +1,7 @@
 import { evaluateChangeWindow, type WindowSpec } from '../compliance/change-window.js';
 import type { ApprovalRecord, ApprovalReview } from '../github/approvals.js';
 import { formatDuration } from '../runner/inputs.js';
+import { judgeSignOff, type RoleSignature, type SignOff } from './sign-off.js';
 
 export interface ApprovalLimits {
   environment: string;
@@ -31,6 +32,8 @@ export interface ApprovalVerdict {
   timezone: string;
   approvedInsideWindow?: boolean;
   nowInsideWindow?: boolean;
+  /** With a sign-off file: each role, who signed it, and whether self-approval was allowed. */
+  signOff?: { file: string; selfApproval: boolean; roles: RoleSignature[] };
   problems: string[];
 }
 
@@ -52,6 +55,7 @@ export function judgeApproval(
   record: ApprovalRecord,
   limits: ApprovalLimits,
   jobName: string,
+  signOff?: { signOff: SignOff; authors: readonly string[] },
 ): ApprovalVerdict {
   const reviews = record.reviews.filter((r) => r.environments.includes(limits.environment));
   const rejected = reviews.find((r) => r.state === 'rejected');
@@ -84,6 +88,16 @@ export function judgeApproval(
       `GitHub has no approval of ${limits.environment} for this run: the job before this one ran without a reviewer's approval (is ${limits.environment} protected by required reviewers?)`,
     );
   }
+  if (signOff) {
+    const roles = judgeSignOff(signOff.signOff, record.reviews, signOff.authors);
+    verdict.signOff = {
+      file: signOff.signOff.display,
+      selfApproval: signOff.signOff.selfApproval,
+      roles: roles.roles,
+    };
+    problems.push(...roles.problems);
+    if (roles.rejected) verdict.state = 'rejected';
+  }
   if (record.githubNow) {
     const now = where(new Date(record.githubNow));
     verdict.githubNow = record.githubNow;
@@ -96,7 +110,7 @@ export function judgeApproval(
   } else {
     problems.push("GitHub's answer carried no Date header, so the time cannot be judged");
   }
-  if (state !== 'approved') return verdict;
+  if (verdict.state !== 'approved') return verdict;
 
   const done = record.jobs
     .filter((j) => j.completedAt && j.conclusion === 'success')

@@ -36,6 +36,19 @@ export function approvalSummary(v: ApprovalVerdict, evidencePath: string): strin
     ],
     ['Age', v.ageMinutes === undefined ? 'unknown' : `${v.ageMinutes} min of at most ${v.maxAgeMinutes}`],
   ];
+  const signOff = v.signOff
+    ? [
+        `### Sign-off (${md(v.signOff.file)}; self-approval ${v.signOff.selfApproval ? 'allowed' : 'not allowed'})`,
+        '',
+        '| Role | Environment | Signed by | Approvals | Rejections |',
+        '| --- | --- | --- | --- | --- |',
+        ...v.signOff.roles.map(
+          (r) =>
+            `| ${md(r.role)} | ${md(r.environment)} | ${r.signer ? `✅ @${md(r.signer)}` : '❌ nobody'} | ${r.approvedBy.map((u) => `@${md(u)}`).join(', ') || '(none)'} | ${r.rejectedBy.map((u) => `@${md(u)}`).join(', ') || '(none)'} |`,
+        ),
+        '',
+      ]
+    : [];
   return [
     head,
     '',
@@ -43,6 +56,7 @@ export function approvalSummary(v: ApprovalVerdict, evidencePath: string): strin
     '',
     ...reviews,
     '',
+    ...signOff,
     '### Times',
     '',
     '| | |',

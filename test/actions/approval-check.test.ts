@@ -25,6 +25,21 @@ beforeAll(async () => {
     preventSelfReview: true,
     branchPolicy: { protected_branches: true, custom_branch_policies: false },
   });
+  // One environment per sign-off role. GitHub lets the run's author approve production-medical (no
+  // prevent-self-review there): the sign-off file is what refuses it.
+  github.setEnvironment(REPO, 'production-medical', {
+    reviewers: [
+      { type: 'User', name: 'medical-director' },
+      { type: 'User', name: 'octocat' },
+    ],
+  });
+  github.setEnvironment(REPO, 'production-compliance', {
+    reviewers: [
+      { type: 'User', name: 'compliance-officer' },
+      { type: 'User', name: 'cto' },
+    ],
+  });
+  github.setEnvironment(REPO, 'production-cto', { reviewers: [{ type: 'User', name: 'cto' }] });
 });
 afterAll(() => github.close());
 afterEach(async () => {
@@ -38,9 +53,26 @@ async function reviewed(opts: {
   reviewer?: string;
   state?: 'approved' | 'rejected';
   comment?: string;
+  /** Role environments reviewed first, each by its job `sign-<environment>`: [environment, reviewer, state]. */
+  roles?: [string, string, ('approved' | 'rejected')?][];
 }): Promise<{ runId: number; review: Awaited<ReturnType<typeof reviewDeployment>> }> {
   const runId = ++nextRun;
   github.setClock(opts.waitedAt);
+  for (const [environment, reviewer, state = 'approved'] of opts.roles ?? []) {
+    const job = `deploy / sign-${environment}`;
+    github.waitForApproval(REPO, { runId, attempt: 1, actor: 'octocat', job, environment });
+    const signed = await reviewDeployment({
+      apiUrl: github.apiUrl,
+      token: github.userToken(reviewer),
+      repository: REPO,
+      runId: String(runId),
+      environment,
+      state,
+      comment: `${reviewer} signs`,
+    });
+    expect(signed, `${reviewer} on ${environment}`).toMatchObject({ ok: true });
+    github.finishJob(REPO, runId, job, state === 'approved' ? 'success' : 'failure');
+  }
   github.waitForApproval(REPO, { runId, attempt: 1, actor: 'octocat', job: JOB, environment: 'production' });
   github.setClock(opts.reviewedAt);
   const state = opts.state ?? 'approved';
@@ -57,11 +89,17 @@ async function reviewed(opts: {
   return { runId, review };
 }
 
-async function check(runId: number, now: string, inputs: Record<string, string> = {}, env = {}) {
+async function check(
+  runId: number,
+  now: string,
+  inputs: Record<string, string> = {},
+  env = {},
+  files: Record<string, unknown> = {},
+) {
   github.setClock(now);
   const run = await runAction({
     action: ACTION,
-    workspace: workspace({}),
+    workspace: workspace(files),
     inputs: { 'github-token': github.token, ...inputs },
     stepId: 'approval',
     runId: String(runId),
@@ -217,5 +255,136 @@ describe('approval-check action', () => {
     const none = await check(runId, '2026-03-10T05:30:00Z', { 'github-token': '' });
     expect(errors(none)).toEqual([expect.stringMatching(/^Input "github-token": is required/)]);
     expect(none.summary).toBe('');
+  });
+});
+
+describe('approval-check action: sign-off by roles', () => {
+  const SIGN_OFF = {
+    roles: [
+      { name: 'Medical director', environment: 'production-medical' },
+      { name: 'Compliance officer', environment: 'production-compliance' },
+      { name: 'CTO', environment: 'production-cto' },
+    ],
+  };
+  const withSignOff = (runId: number, signOff: object = SIGN_OFF) =>
+    check(runId, '2026-03-10T05:30:00Z', { 'sign-off': 'sign-off.yml' }, {}, { 'sign-off.yml': signOff });
+  const times = { waitedAt: '2026-03-10T05:00:00Z', reviewedAt: '2026-03-10T05:20:00Z' };
+
+  it('every role signed by a distinct person passes, each signer in the summary and the evidence', async () => {
+    const { runId } = await reviewed({
+      ...times,
+      roles: [
+        ['production-medical', 'medical-director'],
+        ['production-compliance', 'compliance-officer'],
+        ['production-cto', 'cto'],
+      ],
+    });
+    const run = await withSignOff(runId);
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(evidenceOf(run).approval.signOff).toEqual({
+      file: 'sign-off.yml',
+      selfApproval: false,
+      roles: [
+        {
+          role: 'Medical director',
+          environment: 'production-medical',
+          signer: 'medical-director',
+          approvedBy: ['medical-director'],
+          rejectedBy: [],
+        },
+        {
+          role: 'Compliance officer',
+          environment: 'production-compliance',
+          signer: 'compliance-officer',
+          approvedBy: ['compliance-officer'],
+          rejectedBy: [],
+        },
+        { role: 'CTO', environment: 'production-cto', signer: 'cto', approvedBy: ['cto'], rejectedBy: [] },
+      ],
+    });
+    expect(run.summary).toContain('### Sign-off (sign-off.yml; self-approval not allowed)');
+    expect(run.summary).toContain('| Compliance officer | production-compliance | ✅ @compliance-officer |');
+  });
+
+  it('one reviewer when the sign-off needs three roles stops the job', async () => {
+    const { runId } = await reviewed({ ...times, roles: [['production-medical', 'medical-director']] });
+    const run = await withSignOff(runId);
+    expect(run.exitCode).toBe(1);
+    expect(errors(run)).toEqual([
+      expect.stringMatching(
+        /does not hold: role Compliance officer \(production-compliance\) has no approval; role CTO \(production-cto\) has no approval\. Nothing was changed\. Every role of sign-off\.yml needs its own approver/,
+      ),
+    ]);
+    expect(run.summary).toContain('| CTO | production-cto | ❌ nobody | (none) | (none) |');
+  });
+
+  it('one person signing two roles counts once', async () => {
+    const { runId } = await reviewed({
+      ...times,
+      roles: [
+        ['production-medical', 'medical-director'],
+        ['production-compliance', 'cto'],
+        ['production-cto', 'cto'],
+      ],
+    });
+    const run = await withSignOff(runId);
+    expect(run.exitCode).toBe(1);
+    expect(errors(run)).toEqual([
+      expect.stringMatching(
+        /was approved only by @cto, who signed another role: each role needs a distinct person/,
+      ),
+    ]);
+  });
+
+  it("the run's author is refused as a signer unless the file allows self-approval", async () => {
+    const roles: [string, string][] = [
+      ['production-medical', 'octocat'],
+      ['production-compliance', 'compliance-officer'],
+      ['production-cto', 'cto'],
+    ];
+    const refused = await withSignOff((await reviewed({ ...times, roles })).runId);
+    expect(refused.exitCode).toBe(1);
+    expect(errors(refused)).toEqual([
+      expect.stringMatching(
+        /role Medical director \(production-medical\) was approved only by the run's author \(@octocat\), and sign-off\.yml does not allow self-approval/,
+      ),
+    ]);
+    const allowed = await withSignOff((await reviewed({ ...times, roles })).runId, {
+      ...SIGN_OFF,
+      selfApproval: true,
+    });
+    expect(allowed.exitCode, allowed.stdout).toBe(0);
+  });
+
+  it('a role rejected stops the job as a rejection', async () => {
+    const { runId } = await reviewed({
+      ...times,
+      roles: [
+        ['production-medical', 'medical-director'],
+        ['production-compliance', 'compliance-officer', 'rejected'],
+        ['production-cto', 'cto'],
+      ],
+    });
+    const run = await withSignOff(runId);
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs.state).toBe('rejected');
+    expect(errors(run)).toEqual([
+      expect.stringMatching(
+        /role Compliance officer \(production-compliance\) was rejected by @compliance-officer/,
+      ),
+    ]);
+  });
+
+  it('a sign-off file that breaks its format is one input error, before GitHub is asked', async () => {
+    const before = github.requests.length;
+    const run = await withSignOff(1, { roles: [{ name: 'CTO', environment: 'production-cto', quorum: 2 }] });
+    expect(run.exitCode).toBe(1);
+    expect(errors(run)).toEqual([
+      expect.stringMatching(
+        /^Input "sign-off": sign-off\.yml: roles\[0\] has an unknown key "quorum"\. Write the sign-off file as/,
+      ),
+    ]);
+    expect(github.requests.length).toBe(before);
+    expect(run.summary).toBe('');
   });
 });

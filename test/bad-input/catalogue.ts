@@ -92,6 +92,7 @@ export const INPUT_KINDS: Record<ActionName, Record<string, InputKind>> = {
     'change-window': format('25:00-26:00', '02:00', 'soon'),
     timezone: format('Mars/Olympus_Mons'),
     'max-approval-age': duration(),
+    'sign-off': file,
     'evidence-file': out,
   },
   'db-migrate-backup': {
