@@ -4,12 +4,13 @@
  * compliance manifest and a checks file; on GitHub, the commit's approved pull request and green checks.
  * The end-to-end test and `npm run demo` share it.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_REQUIRED_ENV } from '../src/preflight/collectors/vercel-env.js';
 import { startArtifactService } from './artifact/service.js';
 import { type GitHubEmulator, startGitHubEmulator } from './github/emulator.js';
+import { reviewDeployment } from './github/review.js';
 import { type PgCluster, startPostgres } from './postgres/cluster.js';
 import { writeSampleCheckout } from './sample-app.js';
 import { startVercelEmulator, type VercelEmulator } from './vercel/emulator.js';
@@ -20,8 +21,23 @@ const ROOT = resolve(import.meta.dirname, '..');
 export const REPOSITORY = 'neonpro/healthcare-platform';
 /** Inside the default change window, and the compliance example's attestations are current then. */
 export const SANDBOX_NOW = '2026-03-10T05:30:00Z';
+/**
+ * The sandbox judges a fixed night through compliance-gate's clock-override input, which fails
+ * compliance.clock-not-overridden (critical) unless waived: this is the waiver, approved by an approver
+ * the sandbox repository lists, shown in the compliance summary and recorded in the evidence.
+ */
+export const SANDBOX_WAIVERS = 'sandbox-waivers.json';
+const CLOCK_WAIVER = {
+  rule: 'compliance.clock-not-overridden',
+  reason: 'Sandbox: the demo judges a fixed night inside the change window',
+  approver: 'cto@neonpro.healthcare',
+  ticket: 'DEMO-1',
+  expiresAt: '2026-04-30T00:00:00Z',
+};
 /** The commit every sandbox release deploys: merged through an approved pull request, checks green. */
 export const SANDBOX_SHA = '5ea1f00d5ea1f00d5ea1f00d5ea1f00d5ea1f00d';
+/** Who starts the sandbox's runs: not a reviewer, so never their own approver. */
+const ACTOR = 'release-engineer';
 
 export interface PlaybookSandbox {
   vercel: VercelEmulator;
@@ -43,6 +59,17 @@ export interface SandboxCaller {
   rewrite: (job: string, inputs: Record<string, unknown>) => Record<string, unknown>;
 }
 
+/** An approver's review, as they give it in GitHub's "Review deployments" dialog. */
+export interface SandboxReview {
+  /** The reviewer's login: one of the environment's required reviewers, or GitHub refuses the review. */
+  reviewer: string;
+  state: 'approved' | 'rejected';
+  comment: string;
+}
+
+/** Who reviews when a test or the demo answers only yes or no. */
+export const SANDBOX_REVIEWER = 'medical-director';
+
 export interface SandboxRelease {
   name: string;
   previousDeploymentId: string;
@@ -54,9 +81,13 @@ export interface SandboxRelease {
     previous?: WorkflowRun;
     /** With `previous`: "Re-run all jobs" rather than "Re-run failed jobs". */
     rerunAll?: boolean;
-    approve?: (job: string, environment: string) => Promise<boolean>;
+    /**
+     * Asked when a job waits for an environment: yes/no (reviewed by SANDBOX_REVIEWER) or a review. The
+     * review goes through GitHub's pending-deployments endpoint of the emulator, as in GitHub's UI.
+     */
+    approve?: (job: string, environment: string) => Promise<boolean | SandboxReview>;
     onEvent?: (e: WorkflowEvent) => void;
-    /** The clock the compliance gate judges the change window by; default SANDBOX_NOW (inside it). */
+    /** The compliance gate's clock-override (the change window is judged by it); default SANDBOX_NOW (inside it). */
     now?: string;
     /** Workflow inputs and secrets over the sandbox's (a wiring mistake, a checks file). */
     inputs?: Record<string, unknown>;
@@ -97,6 +128,7 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
     loadWorkflow(join(ROOT, '.github/workflows/rollback.yml')),
   ]);
   let n = 0;
+  let runs = 0;
   return {
     vercel,
     github,
@@ -121,6 +153,9 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
         name,
       );
       const { workspace: ws } = writeSampleCheckout({ healthy, appDir });
+      mkdirSync(join(ws, '.github/deploy-gates'), { recursive: true });
+      writeFileSync(join(ws, '.github/deploy-gates/approvers'), 'cto@neonpro.healthcare\n');
+      writeFileSync(join(ws, SANDBOX_WAIVERS), JSON.stringify({ waivers: [CLOCK_WAIVER] }, null, 2));
       writeFileSync(
         join(ws, 'checks.json'),
         JSON.stringify({
@@ -169,6 +204,45 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
         passphrase,
         run: async (opts = {}) => {
           const { caller } = opts;
+          // GitHub's clock is the sandbox's night too: the approval check judges the window by it.
+          github.setClock(opts.now ?? SANDBOX_NOW);
+          const runId = opts.previous?.runId ?? String(Date.now() * 10 + (++runs % 10));
+          const attempt = opts.previous ? opts.previous.attempt + 1 : 1;
+          const decide = opts.approve ?? (async () => true);
+          const approve = async (job: string, environment: string) => {
+            github.waitForApproval(REPOSITORY, {
+              runId: Number(runId),
+              attempt,
+              actor: ACTOR,
+              job,
+              environment,
+            });
+            const answer = await decide(job, environment);
+            const review: SandboxReview =
+              typeof answer === 'boolean'
+                ? {
+                    reviewer: SANDBOX_REVIEWER,
+                    state: answer ? 'approved' : 'rejected',
+                    comment: answer ? 'Summaries read; approved' : 'Rejected',
+                  }
+                : answer;
+            const result = await reviewDeployment({
+              apiUrl: github.apiUrl,
+              token: github.userToken(review.reviewer),
+              repository: REPOSITORY,
+              runId,
+              environment,
+              state: review.state,
+              comment: review.comment,
+            });
+            // GitHub refusing the review (not a reviewer, self-review) leaves the job waiting: not approved.
+            return result.ok && review.state === 'approved';
+          };
+          const onEvent = (e: WorkflowEvent) => {
+            // The runner reports each job's end to GitHub: the approve job's completion time is GitHub's.
+            if (e.type === 'job-end') github.finishJob(REPOSITORY, Number(runId), e.job.id, e.job.result);
+            opts.onEvent?.(e);
+          };
           const run = await runWorkflow({
             ...shared,
             ...(caller
@@ -190,6 +264,8 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
                   'backup-storage': 'path',
                   'backup-path': backups,
                   checks: 'checks.json',
+                  waivers: SANDBOX_WAIVERS,
+                  'clock-override': opts.now ?? SANDBOX_NOW,
                   ...opts.inputs,
                 },
             // Preflight reads with its own credentials; here the same values stand in for read-only ones.
@@ -203,9 +279,11 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
                     ...opts.secrets,
                   },
                 }),
-            env: { ...endpoints, DEPLOY_GATES_NOW: opts.now ?? SANDBOX_NOW },
-            approve: opts.approve ?? (async () => true),
-            ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
+            env: endpoints,
+            github: { ...shared.github, actor: ACTOR, triggering_actor: ACTOR },
+            runId,
+            approve,
+            onEvent,
             ...(opts.previous ? { previous: opts.previous } : {}),
             ...(opts.rerunAll ? { rerunAll: true } : {}),
           });

@@ -5,7 +5,7 @@
  * emulators, and every such change is listed, as is every secret the caller passes and what stands in for it.
  */
 import { readFileSync } from 'node:fs';
-import type { PlaybookSandbox, SandboxRelease } from './playbook.js';
+import { type PlaybookSandbox, SANDBOX_NOW, SANDBOX_WAIVERS, type SandboxRelease } from './playbook.js';
 import type { SiteResponse } from './vercel/serving.js';
 import { localActionPath, type WorkflowEvent, type WorkflowRun } from './workflow/run-workflow.js';
 import { loadWorkflow } from './workflow/workflow-file.js';
@@ -134,6 +134,9 @@ export async function rehearse(sandbox: PlaybookSandbox, opts: RehearseOptions):
     'backup-manifest': (v) => (/^https?:\/\//.test(v) ? `${site}${manifestPath}` : v),
     'production-url': (v) => (v ? site : v),
     'api-host-url': (v) => (v ? site : v),
+    // The sandbox judges a night inside the default change window; the override is waived, visibly.
+    'clock-override': (v) => v || SANDBOX_NOW,
+    waivers: (v) => v || SANDBOX_WAIVERS,
   };
   const changed: RehearsalChange[] = [];
   const rewrite = (_job: string, inputs: Record<string, unknown>) => {

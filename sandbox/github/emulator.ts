@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { approvalRoutes } from './approvals.js';
 import { deploymentRoutes } from './deployments.js';
 import { type EmulatedEnvironment, environmentRoutes } from './environments.js';
 import { fail, type Route, readJson, send } from './http.js';
@@ -44,6 +45,20 @@ export interface GitHubEmulator {
   addTeamMember(org: string, slug: string, login: string, member?: Partial<EmulatedTeamMember>): void;
   /** Records (or replaces) a workflow run that `GET /actions/runs/{id}` answers. */
   addWorkflowRun(repo: string, run: EmulatedWorkflowRun): void;
+  /** A token of `login`, for requests GitHub attributes to that user (an approver's review). */
+  userToken(login: string): string;
+  /** GitHub's clock from now on: `iso`, running on from the moment of the call. */
+  setClock(iso: string): void;
+  /**
+   * A job of run `runId` (attempt `attempt`, started by `actor`) now waits for `environment`'s reviewers, as
+   * GitHub holds a job with `environment:`; reviews go through `POST /actions/runs/{id}/pending_deployments`.
+   */
+  waitForApproval(
+    repo: string,
+    run: { runId: number; attempt: number; actor: string; job: string; environment: string },
+  ): void;
+  /** A job that waited for an approval has ended (the runner reports it to GitHub): its completed_at. */
+  finishJob(repo: string, runId: number, job: string, conclusion: string): void;
   /** The next `n` requests answer 502. */
   failNext(n: number): void;
   requests: { method: string; path: string }[];
@@ -56,11 +71,14 @@ const ROUTES: Route<GitHubState>[] = [
   ...reviewRoutes,
   ...environmentRoutes,
   ...runRoutes,
+  ...approvalRoutes,
 ];
 
 export async function startGitHubEmulator(): Promise<GitHubEmulator> {
   const token = `ghs_${randomBytes(12).toString('hex')}`;
   const state = new GitHubState();
+  // The run's own token acts as the GitHub Actions app; each approver has a token of their own.
+  const users = new Map<string, string>([[token, 'github-actions[bot]']]);
   const requests: GitHubEmulator['requests'] = [];
   let failures = 0;
   let origin = '';
@@ -69,21 +87,21 @@ export async function startGitHubEmulator(): Promise<GitHubEmulator> {
     const url = new URL(req.url ?? '/', 'http://x');
     const method = req.method ?? '';
     requests.push({ method, path: url.pathname });
+    const now = state.now();
     if (failures > 0) {
       failures--;
-      return send(res, fail(502, 'Server Error'));
+      return send(res, fail(502, 'Server Error'), now);
     }
-    if (req.headers.authorization !== `token ${token}` && req.headers.authorization !== `Bearer ${token}`) {
-      return send(res, fail(401, 'Bad credentials'));
-    }
+    const login = users.get(/^(?:token|Bearer) (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '');
+    if (!login) return send(res, fail(401, 'Bad credentials'), now);
     const membership = method === 'GET' ? teamMembership(state, url.pathname, origin) : undefined;
-    if (membership) return send(res, membership);
+    if (membership) return send(res, membership, now);
     const m = /^\/repos\/([^/]+\/[^/]+)(\/.*)$/.exec(url.pathname);
     for (const route of m ? ROUTES : []) {
       const params = route.method === method ? route.path.exec(m?.[2] ?? '') : null;
       if (!params) continue;
       const body = method === 'GET' ? {} : await readJson(req);
-      if (!body) return send(res, fail(400, 'Problems parsing JSON'));
+      if (!body) return send(res, fail(400, 'Problems parsing JSON'), now);
       return send(
         res,
         route.handle({
@@ -94,10 +112,12 @@ export async function startGitHubEmulator(): Promise<GitHubEmulator> {
           body,
           origin,
           path: url.pathname,
+          user: login,
         }),
+        now,
       );
     }
-    return send(res, fail(404, 'Not Found'));
+    return send(res, fail(404, 'Not Found'), now);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -136,6 +156,43 @@ export async function startGitHubEmulator(): Promise<GitHubEmulator> {
     },
     addWorkflowRun(repo, run) {
       state.repo(repo).runs.set(run.id, run);
+    },
+    userToken(login) {
+      const existing = [...users].find(([, l]) => l === login)?.[0];
+      if (existing) return existing;
+      const t = `ghu_${randomBytes(12).toString('hex')}`;
+      users.set(t, login);
+      return t;
+    },
+    finishJob(repo, runId, job, conclusion) {
+      const run = state.repo(repo).approvals.get(runId);
+      const last = run?.jobs.filter((j) => j.name === job).at(-1);
+      if (!last || last.status === 'completed') return;
+      Object.assign(last, { status: 'completed', conclusion, completed_at: state.now().toISOString() });
+    },
+    setClock(iso) {
+      const base = Date.parse(iso);
+      const from = Date.now();
+      state.now = () => new Date(base + Date.now() - from);
+    },
+    waitForApproval(repo, { runId, attempt, actor, job, environment }) {
+      const r = state.repo(repo);
+      let run = r.approvals.get(runId);
+      if (!run) {
+        run = { actor, pending: new Map(), reviews: [], jobs: [] };
+        r.approvals.set(runId, run);
+      }
+      run.pending.set(environment, job);
+      run.jobs.push({
+        id: runId * 100 + run.jobs.length + 1,
+        run_attempt: attempt,
+        name: job,
+        status: 'waiting',
+        conclusion: null,
+        created_at: state.now().toISOString(),
+        started_at: null,
+        completed_at: null,
+      });
     },
     failNext: (n) => {
       failures = n;

@@ -11,6 +11,21 @@ export interface EmulatedEnvironment {
   canAdminsBypass: boolean;
 }
 
+/** An environment's id, stable for its name. */
+export const environmentId = (name: string) =>
+  [...name].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 1_000_000, 7);
+
+/** An environment as GitHub embeds it in other answers (pending deployments, the review log). */
+export const environmentRef = (origin: string, repo: string, name: string) => ({
+  id: environmentId(name),
+  node_id: `EN_${environmentId(name)}`,
+  name,
+  url: `${origin}/repos/${repo}/environments/${encodeURIComponent(name)}`,
+  html_url: `https://github.com/${repo}/deployments/activity_log?environments_filter=${encodeURIComponent(name)}`,
+  created_at: '2026-01-01T00:00:00Z',
+  updated_at: '2026-01-01T00:00:00Z',
+});
+
 /** `GET /repos/{owner}/{repo}/environments/{name}`: GitHub's shape, 404 for an environment never created. */
 export const environmentRoutes: Route<GitHubState>[] = [
   {
@@ -20,7 +35,7 @@ export const environmentRoutes: Route<GitHubState>[] = [
       const name = decodeURIComponent(ctx.params[0] ?? '');
       const env = ctx.state.repo(ctx.repo).environments.get(name);
       if (!env) return fail(404, 'Not Found');
-      const id = [...name].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 1_000_000, 7);
+      const id = environmentId(name);
       const rules: unknown[] = [];
       if (env.reviewers.length > 0 || env.preventSelfReview)
         rules.push({

@@ -9,6 +9,8 @@ export interface RouteContext<S> {
   body: Record<string, unknown>;
   origin: string;
   path: string;
+  /** The login the request's token belongs to. */
+  user: string;
 }
 
 export interface Reply {
@@ -56,8 +58,9 @@ export function page<T>(ctx: RouteContext<unknown>, items: T[], wrap?: (slice: T
   return ok(wrap ? wrap(slice) : slice, 200, headers);
 }
 
-export function send(res: ServerResponse, reply: Reply): void {
+export function send(res: ServerResponse, reply: Reply, now: Date = new Date()): void {
   res.writeHead(reply.status, {
+    date: now.toUTCString(),
     'content-type': 'application/json; charset=utf-8',
     'x-ratelimit-limit': '5000',
     'x-ratelimit-remaining': '4999',

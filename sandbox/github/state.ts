@@ -71,6 +71,36 @@ export interface EmulatedWorkflowRun {
   head_repository?: string;
 }
 
+/** A job of a workflow run as `GET /actions/runs/{id}/jobs` lists it (times are GitHub's). */
+export interface EmulatedJob {
+  id: number;
+  run_attempt: number;
+  name: string;
+  status: 'queued' | 'waiting' | 'in_progress' | 'completed';
+  conclusion: string | null;
+  created_at: string;
+  started_at: string | null;
+  completed_at: string | null;
+}
+
+/** One entry of a run's review log (`GET /actions/runs/{id}/approvals`). */
+export interface EmulatedApproval {
+  user: string;
+  state: 'approved' | 'rejected';
+  comment: string;
+  environments: string[];
+}
+
+/** What GitHub keeps of a run's environment approvals: who waits, who reviewed, its jobs. */
+export interface EmulatedRunApprovals {
+  /** The run's author: prevent-self-review refuses them. */
+  actor: string;
+  /** Environment name → the job waiting for it. */
+  pending: Map<string, string>;
+  reviews: EmulatedApproval[];
+  jobs: EmulatedJob[];
+}
+
 export interface RepoState {
   issues: EmulatedIssue[];
   deployments: EmulatedDeployment[];
@@ -82,6 +112,7 @@ export interface RepoState {
   protections: Map<string, string[]>;
   environments: Map<string, EmulatedEnvironment>;
   runs: Map<number, EmulatedWorkflowRun>;
+  approvals: Map<number, EmulatedRunApprovals>;
 }
 
 export interface EmulatedTeamMember {
@@ -91,6 +122,8 @@ export interface EmulatedTeamMember {
 
 export class GitHubState {
   private readonly repos = new Map<string, RepoState>();
+  /** GitHub's clock: the times it records and its answers' Date header. The sandbox sets it. */
+  now: () => Date = () => new Date();
   /** `org/slug` (lower case) → login (lower case) → membership. */
   private readonly teams = new Map<string, Map<string, EmulatedTeamMember>>();
 
@@ -118,6 +151,7 @@ export class GitHubState {
         protections: new Map(),
         environments: new Map(),
         runs: new Map(),
+        approvals: new Map(),
       };
       this.repos.set(name, r);
     }

@@ -1,9 +1,9 @@
-import { runIdentity } from '../gate/publish-outcome.js';
 import type { CollectedFacts, GateAction } from '../gate/run-gate.js';
+import { runIdentity } from '../gate/run-identity.js';
 import { mergeFacts } from '../policy/facts.js';
 import { writeReportFile } from '../report/write-file.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
-import { CLOCK_ENV, type Clock, readClock } from './clock.js';
+import { CLOCK_INPUT, type Clock, clockFacts, readClock } from './clock.js';
 import { type Deployment, readDeployment } from './deployment.js';
 import { toEvidence } from './evidence.js';
 import {
@@ -20,24 +20,29 @@ interface Collected extends CollectedFacts {
   deployment: Deployment;
 }
 
+/** Judges the clock itself: an override fails the gate unless waived, whatever `policies` lists. */
+const CLOCK_POLICY = 'builtin:compliance/clock';
+
 /** LGPD, ANVISA and CFM policies and the change window, judged before production asks for approval. */
 export const complianceGate: GateAction<{ inputs: ComplianceInputs; clock: Clock }, Collected> = {
   title: 'Compliance gate',
   reportName: 'compliance-gate',
   policies: DEFAULT_POLICIES,
-  readInputs: ({ input, ctx, runner }) => ({
+  requiredPolicies: [CLOCK_POLICY],
+  readInputs: ({ input, ctx }) => ({
     inputs: readComplianceInputs(input, ctx),
-    clock: readClock(runner.env),
+    clock: readClock(input('clock-override')),
   }),
   collect: async ({ ctx, runner }, { inputs, clock }) => {
     const collected = await collectComplianceFacts(inputs, ctx.workspace, clock.now);
     const deployment = await readDeployment(ctx, runner.env);
     if (clock.source !== 'system') {
       runner.warning(
-        `The clock is fixed by ${CLOCK_ENV}=${clock.now.toISOString()}: for tests and the local demo only.`,
+        `The clock is fixed by ${CLOCK_INPUT}=${clock.now.toISOString()} (the runner's clock says ${clock.system.toISOString()}): for the sandbox and demos only; compliance.clock-not-overridden fails unless waived.`,
       );
     }
-    return { facts: mergeFacts(collected.documents, clock.now), now: clock.now, collected, deployment };
+    const facts = mergeFacts([...collected.documents, clockFacts(clock)], clock.now);
+    return { facts, now: clock.now, collected, deployment };
   },
   decided: async ({ ctx, runner, gate }, outcome, { collected, deployment }, { inputs, clock }) => {
     const evidence = toEvidence(outcome, {
@@ -58,7 +63,7 @@ export const complianceGate: GateAction<{ inputs: ComplianceInputs; clock: Clock
         deployment,
         window: collected.window,
         evidencePath: inputs.evidenceFile,
-        clockSource: clock.source,
+        clock,
       }),
     };
   },

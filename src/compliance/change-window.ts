@@ -51,6 +51,10 @@ export interface ChangeWindowFacts {
   withinMaxDuration: boolean;
 }
 
+/** The playbook's maintenance window, 02:00-06:00 BRT: the default of every action that judges it. */
+export const DEFAULT_WINDOW = '02:00-06:00';
+export const DEFAULT_TIMEZONE = 'America/Sao_Paulo';
+
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 

@@ -31,7 +31,12 @@ export function toEvidence(outcome: GateOutcome, src: EvidenceSources): JsonObje
     generatedAt: copy.now,
     tool: src.tool,
     run: src.run,
-    clock: { now: src.clock.now.toISOString(), source: src.clock.source },
+    clock: {
+      now: src.clock.now.toISOString(),
+      source: src.clock.source,
+      system: src.clock.system.toISOString(),
+      overridden: src.clock.source !== 'system',
+    },
     deployment: src.deployment,
     decision: copy.decision,
     mode: copy.mode,

@@ -9,6 +9,8 @@ import { sha256 } from '../util/hash.js';
 import {
   assertTimezone,
   type ChangeWindowFacts,
+  DEFAULT_TIMEZONE,
+  DEFAULT_WINDOW,
   evaluateChangeWindow,
   parseWindow,
 } from './change-window.js';
@@ -22,8 +24,8 @@ export const DEFAULT_POLICIES = [
 ].join('\n');
 export const DEFAULT_MANIFEST = '.github/compliance.json';
 export const DEFAULTS = {
-  window: '02:00-06:00',
-  timezone: 'America/Sao_Paulo',
+  window: DEFAULT_WINDOW,
+  timezone: DEFAULT_TIMEZONE,
   maxDuration: '4h',
   expectedDuration: '1h',
 };

@@ -14,14 +14,17 @@ import {
   waiverRow,
 } from '../report/summary.js';
 import type { ChangeWindowFacts } from './change-window.js';
+import type { Clock } from './clock.js';
 import type { Deployment } from './deployment.js';
 
 export interface ApproverContext {
   deployment: Deployment;
   window: ChangeWindowFacts;
   evidencePath: string;
-  clockSource: string;
+  clock: Clock;
 }
+
+const CLOCK_RULE = 'compliance.clock-not-overridden';
 
 /** The regulation a policy stands for, in the words an approver uses. */
 const REGULATION: Record<string, string> = {
@@ -29,6 +32,7 @@ const REGULATION: Record<string, string> = {
   'compliance/anvisa': 'ANVISA: medical device software',
   'compliance/cfm': 'CFM: medical professional and telemedicine standards',
   'change-window': 'Change window',
+  'compliance/clock': "The gate's clock",
 };
 
 /** First line: the decision in words, then what it means for the person about to approve. */
@@ -59,7 +63,20 @@ function verdict(outcome: GateOutcome): string[] {
   ];
 }
 
-function deploymentLines(ctx: ApproverContext): string[] {
+/** An overridden clock is shown with the rule that judged it: waived (and by whom) or failed. */
+function clockLine(ctx: ApproverContext, outcome: GateOutcome): string | undefined {
+  const { clock } = ctx;
+  if (clock.source === 'system') return undefined;
+  const rule = outcome.results.find((r) => r.ruleId === CLOCK_RULE);
+  const waiver = rule?.waivers[0];
+  const verdict =
+    rule?.status === 'waived' && waiver
+      ? `waived by ${md(waiver.approver)} (${md(waiver.ticket)}): ${md(waiver.reason)}`
+      : `${CLOCK_RULE} ${rule?.status ?? 'not judged'}`;
+  return `fixed by the ${md(clock.source)} input at ${md(clock.now.toISOString())}; the runner's clock said ${md(clock.system.toISOString())}. ${verdict}`;
+}
+
+function deploymentLines(ctx: ApproverContext, outcome: GateOutcome): string[] {
   const d = ctx.deployment;
   const w = ctx.window;
   const short = d.commit ? d.commit.slice(0, 7) : 'unknown';
@@ -82,8 +99,8 @@ function deploymentLines(ctx: ApproverContext): string[] {
       `${w.expectedDurationMinutes} of at most ${w.maxDurationMinutes} minutes`,
   ]);
   rows.push(['Run', markdownLink('workflow run (this attempt)', d.runUrl)]);
-  if (ctx.clockSource !== 'system')
-    rows.push(['Clock', `fixed by ${md(ctx.clockSource)} (tests and demo only)`]);
+  const clock = clockLine(ctx, outcome);
+  if (clock) rows.push(['Clock', clock]);
   return [
     '### What is being deployed',
     '',
@@ -118,7 +135,7 @@ export function approverSummary(
     const head = [
       ...verdict(outcome),
       '',
-      ...deploymentLines(ctx),
+      ...deploymentLines(ctx, outcome),
       '### Results by regulation',
       '',
       countLine(outcome),

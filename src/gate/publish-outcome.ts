@@ -8,23 +8,10 @@ import { writeReportFile } from '../report/write-file.js';
 import type { RunContext, Runner } from '../runner/runner.js';
 import { TOOL_NAME, TOOL_URI, TOOL_VERSION } from '../version.js';
 import type { GateInputs } from './gate-inputs.js';
+import { runIdentity } from './run-identity.js';
 
 export class GateFailedError extends Error {
   override readonly name = 'GateFailedError';
-}
-
-export function runIdentity(ctx: RunContext): Record<string, unknown> {
-  return {
-    repository: ctx.repository,
-    runId: ctx.runId,
-    runAttempt: ctx.runAttempt,
-    workflow: ctx.workflow,
-    job: ctx.job,
-    step: ctx.action,
-    sha: ctx.sha,
-    ref: ctx.ref,
-    actor: ctx.actor,
-  };
 }
 
 /**

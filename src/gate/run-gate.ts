@@ -44,6 +44,8 @@ export interface GateAction<I, C extends CollectedFacts> {
   reportName: string;
   /** The policies when the `policies` input is empty. */
   policies?: string;
+  /** Policies loaded whatever the `policies` input says: the checks a workflow must not be able to drop. */
+  requiredPolicies?: readonly string[];
   /** Inputs masked before any is read. */
   secrets?: readonly string[];
   /** The JUnit file when the `junit-file` input is empty; without it, JUnit is written only when asked. */
@@ -77,7 +79,12 @@ export async function runGate<I, C extends CollectedFacts>(
     { reportName: action.reportName, policies: action.policies },
     (secret) => runner.setSecret(secret),
   );
-  const gate: GateInputs = { ...read, junitFile: read.junitFile ?? action.junitFile?.(ctx) };
+  const required = (action.requiredPolicies ?? []).filter((p) => !read.policySpecs.includes(p));
+  const gate: GateInputs = {
+    ...read,
+    policySpecs: [...read.policySpecs, ...required],
+    junitFile: read.junitFile ?? action.junitFile?.(ctx),
+  };
   const step: GateStep = { runner, ctx, input, gate };
   const inputs = await action.readInputs(step);
   const prepared = await prepareGate(gate, ctx.workspace, ctx.apiUrl);

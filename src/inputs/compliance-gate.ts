@@ -79,6 +79,11 @@ export const COMPLIANCE_GATE_INPUTS = {
     description:
       'How long this deploy is expected to take from now; it must end inside the window and within max-duration.',
   },
+  'clock-override': {
+    kind: 'format',
+    description:
+      "For the sandbox and demos only: the time the gate judges, ISO-8601 with a zone (e.g. 2026-03-10T05:30:00Z). Recorded in the evidence beside the runner's clock; compliance.clock-not-overridden (critical) fails the gate unless a waiver covers it. Empty: the runner's clock. A step's environment (DEPLOY_GATES_NOW) never moves the clock.",
+  },
   'report-file': {
     kind: 'out',
     description:

@@ -1,4 +1,5 @@
 import type { InputDeclarations } from '../runner/declared-inputs.js';
+import { APPROVAL_CHECK_INPUTS } from './approval-check.js';
 import { COMPLIANCE_GATE_INPUTS } from './compliance-gate.js';
 import { DB_MIGRATE_BACKUP_INPUTS } from './db-migrate-backup.js';
 import { POLICY_GATE_INPUTS } from './policy-gate.js';
@@ -11,6 +12,7 @@ import { VERCEL_DEPLOY_INPUTS } from './vercel-deploy.js';
 export const ACTION_INPUTS = {
   'policy-gate': POLICY_GATE_INPUTS,
   'compliance-gate': COMPLIANCE_GATE_INPUTS,
+  'approval-check': APPROVAL_CHECK_INPUTS,
   'db-migrate-backup': DB_MIGRATE_BACKUP_INPUTS,
   'post-validate': POST_VALIDATE_INPUTS,
   'preflight-check': PREFLIGHT_CHECK_INPUTS,

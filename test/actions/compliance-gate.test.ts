@@ -13,19 +13,50 @@ const runs: ActionRun[] = [];
 
 interface GateOptions {
   files?: Record<string, unknown>;
+  /** The clock-override input; every test judges a fixed night unless `realClock`. */
   now?: string;
+  /** No clock-override and no waiver of it: the gate judges the runner's clock. */
+  realClock?: boolean;
+  env?: Record<string, string>;
   event?: object;
   eventName?: string;
 }
 
+// lgpd.security-assessment is critical: its waivers need an approver the repository lists.
+const APPROVERS = { '.github/deploy-gates/approvers': 'cto@neonpro.healthcare\n' };
+const waiver = (rule: string, expiresAt: string, extra: object = {}) => ({
+  rule,
+  reason: 'Q1 assessment retest booked',
+  approver: 'cto@neonpro.healthcare',
+  ticket: 'SEC-42',
+  expiresAt,
+  ...extra,
+});
+// A fixed clock fails compliance.clock-not-overridden (critical) unless waived: the tests waive it, as the
+// sandbox does. Listed last, so the waivers a test is about come first.
+const CLOCK_WAIVER = waiver('compliance.clock-not-overridden', '2026-05-01T00:00:00Z', {
+  reason: 'Test: the gate judges a fixed night',
+  ticket: 'TEST-1',
+});
+const waivers = (...list: object[]) => ({
+  'waivers.yaml': { waivers: [...list, CLOCK_WAIVER] },
+  ...APPROVERS,
+});
+
 async function gate(inputs: Record<string, string> = {}, opts: GateOptions = {}): Promise<ActionRun> {
-  const ws = workspace({ '.github/compliance.json': EXAMPLE, ...opts.files });
+  const clock = opts.realClock
+    ? {}
+    : {
+        files: { 'clock-waivers.yaml': { waivers: [CLOCK_WAIVER] }, ...APPROVERS },
+        inputs: { 'clock-override': opts.now ?? INSIDE, waivers: 'clock-waivers.yaml' },
+      };
+  const ws = workspace({ '.github/compliance.json': EXAMPLE, ...clock.files, ...opts.files });
   const run = await runBundle({
     action: ACTION,
     workspace: ws,
-    inputs,
+    inputs: { ...clock.inputs, ...inputs },
     stepId: 'compliance',
-    env: { DEPLOY_GATES_NOW: opts.now ?? INSIDE },
+    env: opts.env ?? {},
     ...(opts.event ? { event: opts.event } : {}),
     ...(opts.eventName ? { eventName: opts.eventName } : {}),
   });
@@ -44,25 +75,13 @@ const withManifest = (change: (m: typeof EXAMPLE) => void) => {
   change(m);
   return { '.github/compliance.json': m };
 };
-// lgpd.security-assessment is critical: its waivers need an approver the repository lists.
-const waivers = (...list: object[]) => ({
-  'waivers.yaml': { waivers: list },
-  '.github/deploy-gates/approvers': 'cto@neonpro.healthcare\n',
-});
-const waiver = (rule: string, expiresAt: string, extra: object = {}) => ({
-  rule,
-  reason: 'Q1 assessment retest booked',
-  approver: 'cto@neonpro.healthcare',
-  ticket: 'SEC-42',
-  expiresAt,
-  ...extra,
-});
 
 describe('compliance gate action', () => {
   it('passes the example manifest inside the window and writes the evidence for approvers', async () => {
     const run = await gate();
     expect(run.exitCode, run.stdout).toBe(0);
-    expect(run.outputs).toMatchObject({ decision: 'pass', failed: '0', waived: '0', passed: '27' });
+    // 27 rules pass; the 28th, compliance.clock-not-overridden, is waived: the test fixes the clock.
+    expect(run.outputs).toMatchObject({ decision: 'pass', failed: '0', waived: '1', passed: '27' });
     expect(run.summary.split('\n')[0]).toBe('## ✅ Compliance check passed: this deployment may be approved');
     expect(run.summary).toContain('### What is being deployed');
     expect(run.summary).toContain(
@@ -74,9 +93,12 @@ describe('compliance gate action', () => {
     expect(run.summary).toContain('#### Change window: 3 passed');
     expect(run.summary).toContain('02:00-06:00 America/Sao\\_Paulo: starts 2026-03-10 02:30 (inside)');
     expect(run.summary).toContain('Nothing failed.');
-    // The only annotation: the clock is fixed for the test.
-    expect(run.annotations.map((a) => [a.level, a.message])).toEqual([
-      ['warning', expect.stringMatching(/^The clock is fixed by DEPLOY_GATES_NOW=2026-03-10T05:30:00.000Z/)],
+    // The fixed clock is shown with the waiver that lets it through, and warned about.
+    expect(run.summary).toMatch(
+      /\| Clock \| fixed by the clock-override input at 2026-03-10T05:30:00\.000Z; the runner's clock said 20\d\d-.*waived by cto@neonpro\.healthcare \(TEST-1\): Test: the gate judges a fixed night \|/,
+    );
+    expect(run.annotations.filter((a) => a.level !== 'notice').map((a) => [a.level, a.message])).toEqual([
+      ['warning', expect.stringMatching(/^The clock is fixed by clock-override=2026-03-10T05:30:00.000Z/)],
     ]);
 
     expect(run.outputs.evidence).toBe(
@@ -86,7 +108,7 @@ describe('compliance gate action', () => {
     expect(evidence).toMatchObject({
       kind: 'deploy-gates/compliance-evidence',
       decision: 'pass',
-      clock: { now: '2026-03-10T05:30:00.000Z', source: 'DEPLOY_GATES_NOW' },
+      clock: { now: '2026-03-10T05:30:00.000Z', source: 'clock-override', overridden: true },
       run: {
         repository: 'neonpro/healthcare-platform',
         runId: '9876543210',
@@ -96,8 +118,9 @@ describe('compliance gate action', () => {
       deployment: { commit: '3f786850e387550fdab836ed7e6dc881de23001b', author: 'octocat' },
       facts: { manifest: { path: '.github/compliance.json' } },
       changeWindow: { inside: true, endsInside: true, timezone: 'America/Sao_Paulo' },
-      waivers: { inForce: [], notHonoured: [] },
+      waivers: { inForce: [{ waiver: CLOCK_WAIVER }], notHonoured: [] },
     });
+    expect(Date.parse(evidence.clock.system)).toBeGreaterThan(Date.parse('2026-03-10T05:30:00Z'));
     expect(evidence.facts.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(evidence.facts.manifest.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(evidence.policies.map((p: { id: string; version: string }) => `${p.id}@${p.version}`)).toEqual([
@@ -105,9 +128,10 @@ describe('compliance gate action', () => {
       'compliance/anvisa@1.0.0',
       'compliance/cfm@1.0.0',
       'change-window@1.0.0',
+      'compliance/clock@1.0.0',
     ]);
     for (const p of evidence.policies) expect(p.sha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(evidence.results).toHaveLength(27);
+    expect(evidence.results).toHaveLength(28);
     expect(evidence.attestations.lgpd.encryptionAtRest).toMatchObject({ value: true, ageDays: 18 });
     expect(evidence.attestations.anvisa.registration.value.daysLeft).toBeGreaterThan(90);
     expect(JSON.parse(readFileSync(run.outputs.report ?? '', 'utf8')).decision).toBe('pass');
@@ -205,11 +229,11 @@ describe('compliance gate action', () => {
       },
     );
     expect(run.exitCode).toBe(0);
-    expect(run.outputs).toMatchObject({ decision: 'pass', waived: '1', passed: '26' });
+    expect(run.outputs).toMatchObject({ decision: 'pass', waived: '2', passed: '26' });
     expect(run.summary).toContain(
       '| lgpd.security-assessment | all | active | Q1 assessment retest booked | cto@neonpro.healthcare | ✅ listed in .github/deploy-gates/approvers | SEC-42 | 2026-04-30T00:00:00Z | 50 |',
     );
-    expect(evidenceOf(run).waivers.inForce).toHaveLength(1);
+    expect(evidenceOf(run).waivers.inForce).toHaveLength(2);
     // The evidence says who approved and why that approver counts, and how long the exception lasts.
     expect(evidenceOf(run).waivers.inForce[0]).toMatchObject({
       daysLeft: 50,
@@ -232,10 +256,10 @@ describe('compliance gate action', () => {
       },
     );
     expect(run.exitCode).toBe(0);
-    expect(run.outputs).toMatchObject({ decision: 'pass', waived: '1' });
+    expect(run.outputs).toMatchObject({ decision: 'pass', waived: '2' });
     expect(run.summary).toContain('| lgpd.security-assessment | all | ⚠️ expiring |');
     expect(run.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toEqual([
-      expect.stringMatching(/DEPLOY_GATES_NOW/),
+      expect.stringMatching(/clock-override/),
       expect.stringMatching(/SEC-42/),
     ]);
   });
@@ -267,7 +291,7 @@ describe('compliance gate action', () => {
       },
     );
     expect(run.exitCode).toBe(1);
-    expect(run.outputs).toMatchObject({ decision: 'fail', waived: '0' });
+    expect(run.outputs).toMatchObject({ decision: 'fail', waived: '1' });
     expect(run.summary).toContain('❌ expired (not honoured)');
     expect(run.summary).toContain('| lgpd.no-such-rule | all | unknown rule |');
     expect(evidenceOf(run).waivers.notHonoured.map((w: { state: string }) => w.state)).toEqual([
@@ -300,7 +324,7 @@ describe('compliance gate action', () => {
       },
     );
     expect(emergency.exitCode).toBe(0);
-    expect(emergency.outputs).toMatchObject({ decision: 'pass', waived: '2' });
+    expect(emergency.outputs).toMatchObject({ decision: 'pass', waived: '3' });
   });
 
   it('checks the window, time zone and durations given as inputs', async () => {
@@ -319,6 +343,67 @@ describe('compliance gate action', () => {
       withinMaxDuration: false,
     });
     expect(evidenceOf(run).blocking).toEqual(['change.ends-inside-window', 'change.max-duration']);
+  });
+});
+
+describe("compliance gate action: the gate's clock", () => {
+  it("DEPLOY_GATES_NOW in a step's env changes nothing: the gate judges the runner's clock", async () => {
+    // A two-hour UTC window starting two hours ahead of the real clock, and DEPLOY_GATES_NOW inside it: honoured,
+    // the change would start inside the window; on the real clock it starts outside.
+    const hh = (ms: number) => new Date(ms).toISOString().slice(11, 13);
+    const started = Date.now();
+    const inWindow = new Date(started + 2.5 * 3_600_000).toISOString();
+    const run = await gate(
+      {
+        'change-window': `${hh(started + 2 * 3_600_000)}:00-${hh(started + 4 * 3_600_000)}:00`,
+        timezone: 'UTC',
+        'expected-duration': '1m',
+      },
+      { realClock: true, env: { DEPLOY_GATES_NOW: inWindow } },
+    );
+    expect(run.exitCode).toBe(1);
+    const evidence = evidenceOf(run);
+    expect(evidence.clock).toMatchObject({ source: 'system', overridden: false });
+    expect(evidence.clock.now).toBe(evidence.clock.system);
+    expect(Date.parse(evidence.clock.now)).toBeGreaterThanOrEqual(started - 1000);
+    expect(Date.parse(evidence.clock.now)).toBeLessThan(Date.parse(inWindow));
+    expect(evidence.changeWindow.inside).toBe(false);
+    expect(evidence.blocking).toContain('change.inside-window');
+    expect(
+      evidence.results.find((r: { ruleId: string }) => r.ruleId === 'compliance.clock-not-overridden'),
+    ).toMatchObject({ status: 'pass' });
+    expect(run.stdout + run.summary).not.toContain('DEPLOY_GATES_NOW');
+  });
+
+  it('an override without a waiver fails the gate in enforce mode, with both times in the evidence', async () => {
+    const run = await gate(
+      { 'clock-override': INSIDE, waivers: '' },
+      { files: { 'clock-waivers.yaml': { waivers: [] } } },
+    );
+    expect(run.exitCode).toBe(1);
+    const evidence = evidenceOf(run);
+    expect(evidence.blocking).toEqual(['compliance.clock-not-overridden']);
+    expect(evidence.clock).toMatchObject({ now: '2026-03-10T05:30:00.000Z', source: 'clock-override' });
+    expect(run.summary).toMatch(
+      /compliance\.clock-not-overridden.*is true: the gate judged "2026-03-10T05:30:00\.000Z" given by the clock-override input, while the runner's clock said "20/,
+    );
+    expect(errors(run).at(-1)?.message).toMatch(
+      /^Compliance gate failed: 1 rule\(s\) at or above high did not pass: compliance\.clock-not-overridden$/,
+    );
+
+    const audit = await gate({ 'clock-override': INSIDE, waivers: '', mode: 'audit' });
+    expect(audit.exitCode).toBe(0);
+    expect(audit.outputs.decision).toBe('fail');
+  });
+
+  it('a policies input that leaves out the clock policy still judges the clock', async () => {
+    const run = await gate({ policies: 'builtin:change-window', waivers: '' });
+    expect(run.exitCode).toBe(1);
+    expect(evidenceOf(run).policies.map((p: { id: string }) => p.id)).toEqual([
+      'change-window',
+      'compliance/clock',
+    ]);
+    expect(evidenceOf(run).blocking).toEqual(['compliance.clock-not-overridden']);
   });
 });
 
@@ -394,7 +479,7 @@ describe('compliance gate action: bad input', () => {
       'a test clock that is not a date',
       {},
       { now: 'yesterday' },
-      /^Input "DEPLOY_GATES_NOW": "yesterday" is not an ISO-8601/,
+      /^Input "clock-override": "yesterday" is not an ISO-8601 date and time with a zone\. Leave clock-override empty outside the sandbox/,
     ],
   ];
 

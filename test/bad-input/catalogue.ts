@@ -24,6 +24,14 @@ export const bundle = (action: ActionName) =>
 export const MALFORMED: Record<string, string[]> = {
   'compliance-gate change-window': ['25:00-26:00', '02:00', 'soon'],
   'compliance-gate timezone': ['Mars/Olympus_Mons'],
+  'compliance-gate clock-override': [
+    'yesterday',
+    '2026-03-10',
+    '2026-03-10T05:30:00',
+    '2026-13-40T99:00:00Z',
+  ],
+  'approval-check change-window': ['25:00-26:00', '02:00', 'soon'],
+  'approval-check timezone': ['Mars/Olympus_Mons'],
   'db-migrate-backup backup-recipients': ['age1short', 'ssh-rsa AAAA'],
   'db-migrate-backup backup-identity': ['not-an-identity', 'age1abc'],
   'post-validate thresholds': ['all: p95<=banana', 'nonsense', 'check:x: p95<=-5'],

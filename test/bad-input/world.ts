@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { type GitHubEmulator, startGitHubEmulator } from '../../sandbox/github/emulator.js';
+import { reviewDeployment } from '../../sandbox/github/review.js';
 import { findPgBinDir, type PgCluster, startPostgres } from '../../sandbox/postgres/cluster.js';
 import { REPO_ROOT, RUN_DEFAULTS } from '../../sandbox/runner/run-bundle.js';
 import { startVercelEmulator, type VercelEmulator } from '../../sandbox/vercel/emulator.js';
@@ -193,6 +194,20 @@ const passingPolicy = {
   ],
 };
 const noWaivers = { waivers: [] };
+const GITHUB_REPOSITORY = 'neonpro/healthcare-platform';
+// The compliance baseline judges a fixed night (clock-override), which fails its critical clock rule
+// unless an approver of the approvers file waives it, as the sandbox does.
+const clockWaived = {
+  waivers: [
+    {
+      rule: 'compliance.clock-not-overridden',
+      reason: 'Bad-input baseline: a fixed night inside the change window',
+      approver: 'cto@neonpro.healthcare',
+      ticket: 'TEST-1',
+      expiresAt: '2026-05-01T00:00:00Z',
+    },
+  ],
+};
 const APP_FILES = {
   'index.html': '<h1>release 2</h1><script src="app.js"></script>',
   'app.js': 'console.log("r2")',
@@ -231,19 +246,61 @@ export async function baseline(world: World, slot: Slot, action: ActionName): Pr
       writeWorkspace(workspace, {
         '.github/compliance.json': COMPLIANCE,
         'facts.json': { extra: true },
-        'waivers.json': noWaivers,
+        'waivers.json': clockWaived,
+        'approvers.txt': 'cto@neonpro.healthcare\n',
       });
       return {
         workspace,
         stepId: 'compliance',
-        env: { DEPLOY_GATES_NOW: INSIDE },
+        env: {},
         inputs: {
           manifest: '.github/compliance.json',
+          'clock-override': INSIDE,
+          'waiver-approvers': 'approvers.txt',
           facts: 'facts.json',
           waivers: 'waivers.json',
           ...outputs('report-file', 'sarif-file', 'junit-file', 'evidence-file'),
         },
       };
+    case 'approval-check': {
+      // The run's approval as GitHub keeps it: reviewed through the pending-deployments endpoint, the
+      // approve job ended; the window is around GitHub's clock (the emulator's, the real time).
+      writeWorkspace(workspace, {});
+      const runId = Number(`${slot.index}${n}`);
+      slot.github.waitForApproval(GITHUB_REPOSITORY, {
+        runId,
+        attempt: 1,
+        actor: 'octocat',
+        job: 'approve',
+        environment: 'production',
+      });
+      const review = await reviewDeployment({
+        apiUrl: slot.github.apiUrl,
+        token: slot.github.userToken('cto'),
+        repository: GITHUB_REPOSITORY,
+        runId: String(runId),
+        environment: 'production',
+        state: 'approved',
+        comment: 'baseline',
+      });
+      if (!review.ok) throw new Error(`the baseline approval failed: ${review.message}`);
+      slot.github.finishJob(GITHUB_REPOSITORY, runId, 'approve', 'success');
+      const hh = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString().slice(11, 13);
+      return {
+        workspace,
+        stepId: 'approval',
+        env: { GITHUB_API_URL: slot.github.apiUrl },
+        inputs: {
+          'github-token': slot.github.token,
+          environment: 'production',
+          'approval-job': 'approve',
+          'change-window': `${hh(-1)}:00-${hh(2)}:00`,
+          timezone: 'UTC',
+          'max-approval-age': '1h',
+          ...outputs('evidence-file'),
+        },
+      };
+    }
     case 'post-validate':
       writeWorkspace(workspace, { 'waivers.json': noWaivers });
       return {

@@ -114,12 +114,14 @@ describe('readManifest', () => {
 });
 
 describe('readClock', () => {
-  it('uses the system clock unless DEPLOY_GATES_NOW is set', () => {
-    expect(readClock({}).source).toBe('system');
-    expect(readClock({ DEPLOY_GATES_NOW: '2026-03-10T05:30:00Z' })).toEqual({
+  it('uses the system clock unless the clock-override input is given, and keeps the system time beside it', () => {
+    const system = new Date('2026-12-05T23:50:00Z');
+    expect(readClock('', system)).toEqual({ now: system, source: 'system', system });
+    expect(readClock(' 2026-03-10T05:30:00Z ', system)).toEqual({
       now: new Date('2026-03-10T05:30:00Z'),
-      source: 'DEPLOY_GATES_NOW',
+      source: 'clock-override',
+      system,
     });
-    expect(() => readClock({ DEPLOY_GATES_NOW: '2026-03-10' })).toThrow(/^Input "DEPLOY_GATES_NOW"/);
+    expect(() => readClock('2026-03-10')).toThrow(/^Input "clock-override": "2026-03-10" is not an ISO-8601/);
   });
 });

@@ -42,12 +42,20 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
       preflight: 'success',
       compliance: 'success',
       approve: 'success',
+      rejection: 'skipped',
       db: 'success',
       deploy: 'success',
       validate: 'success',
       rollback: 'skipped',
     });
     expect(asked).toEqual(['approve:production']);
+    // GitHub's record of the approval, read at the start of db and of deploy, is on the run page.
+    for (const job of ['db', 'deploy']) {
+      expect(run.jobs[job]?.summary, job).toContain('## ✅ Approval of production holds');
+      expect(run.jobs[job]?.summary, job).toContain(
+        '| @medical-director | approved | Summaries read; approved | production |',
+      );
+    }
     expect(sandbox.vercel.productionDeploymentId(release.name)).not.toBe(release.previousDeploymentId);
     expect(await tableExists(release.name, 'consents')).toBe(true);
     expect(run.jobs.db?.outputs['backup-id']).toBeTruthy();
@@ -162,12 +170,75 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
       preflight: 'success',
       compliance: 'failure',
       approve: 'skipped',
+      rejection: 'skipped',
       db: 'skipped',
       deploy: 'skipped',
       validate: 'skipped',
       rollback: 'skipped',
     });
     expect(asked).toEqual([]);
+    expect(sandbox.vercel.productionDeploymentId(release.name)).toBe(release.previousDeploymentId);
+    expect(await tableExists(release.name, 'consents')).toBe(false);
+  });
+
+  it('an approval given after the window closed stops db before it changes anything, with one error', async () => {
+    const release = await sandbox.release({ healthy: true });
+    const run = await release.run({
+      approve: async () => {
+        // The reviewer clicks at 06:30 in São Paulo: the window 02:00-06:00 has closed (GitHub's clock).
+        sandbox.github.setClock('2026-03-10T09:30:00Z');
+        return { reviewer: 'cto', state: 'approved', comment: 'Late, but approved' };
+      },
+    });
+    expect(results(run), why(run)).toEqual({
+      plan: 'success',
+      preflight: 'success',
+      compliance: 'success',
+      approve: 'success',
+      rejection: 'skipped',
+      db: 'failure',
+      deploy: 'skipped',
+      validate: 'skipped',
+      rollback: 'skipped',
+    });
+    const errors = run.jobs.db?.steps.flatMap((s) => s.errors) ?? [];
+    expect(errors).toEqual([
+      expect.stringMatching(
+        /^The approval of production does not hold: GitHub's clock says 2026-03-10 06:3\d in America\/Sao_Paulo, outside the change window 02:00-06:00; it was approved at 2026-03-10 06:3\d .*Nothing was changed\./,
+      ),
+    ]);
+    expect(run.jobs.db?.outputs['backup-id']).toBe('');
+    expect(run.jobs.db?.summary).toContain('| @cto | approved | Late, but approved | production |');
+    expect(sandbox.vercel.productionDeploymentId(release.name)).toBe(release.previousDeploymentId);
+    expect(await tableExists(release.name, 'consents')).toBe(false);
+  });
+
+  it("a rejection is recorded from GitHub's review log: who and why, and nothing changes", async () => {
+    const release = await sandbox.release({ healthy: true });
+    const run = await release.run({
+      approve: async () => ({
+        reviewer: 'compliance-officer',
+        state: 'rejected',
+        comment: 'DPO not notified',
+      }),
+    });
+    expect(results(run), why(run)).toEqual({
+      plan: 'success',
+      preflight: 'success',
+      compliance: 'success',
+      approve: 'failure',
+      rejection: 'failure',
+      db: 'skipped',
+      deploy: 'skipped',
+      validate: 'skipped',
+      rollback: 'skipped',
+    });
+    expect(run.jobs.rejection?.steps.flatMap((s) => s.errors)).toEqual([
+      expect.stringMatching(/production was rejected by @compliance-officer \("DPO not notified"\)/),
+    ]);
+    expect(run.jobs.rejection?.summary).toContain(
+      '| @compliance-officer | rejected | DPO not notified | production |',
+    );
     expect(sandbox.vercel.productionDeploymentId(release.name)).toBe(release.previousDeploymentId);
     expect(await tableExists(release.name, 'consents')).toBe(false);
   });
@@ -187,6 +258,7 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
       preflight: 'skipped',
       compliance: 'skipped',
       approve: 'skipped',
+      rejection: 'skipped',
       db: 'skipped',
       deploy: 'skipped',
       validate: 'skipped',

@@ -1,0 +1,142 @@
+import { evaluateChangeWindow, type WindowSpec } from '../compliance/change-window.js';
+import type { ApprovalRecord, ApprovalReview } from '../github/approvals.js';
+import { formatDuration } from '../runner/inputs.js';
+import { judgeSignOff, type RoleSignature, type SignOff } from './sign-off.js';
+
+export interface ApprovalLimits {
+  environment: string;
+  window: WindowSpec;
+  timezone: string;
+  /** How old the approval may be when a job that changes something starts. */
+  maxAgeMs: number;
+}
+
+/** The approval as judged at the start of a job that changes something; `problems` empty means it holds. */
+export interface ApprovalVerdict {
+  environment: string;
+  state: 'approved' | 'rejected' | 'missing';
+  /** The reviews of this environment, in GitHub's order. */
+  reviews: ApprovalReview[];
+  /**
+   * When GitHub completed the job that waited for the approval: the approval was given at or before it
+   * (GitHub's review log keeps no time), within the seconds that job runs.
+   */
+  approvedBy?: string;
+  approvedAtLocal?: string;
+  /** GitHub's clock when the record was read. */
+  githubNow?: string;
+  githubNowLocal?: string;
+  ageMinutes?: number;
+  maxAgeMinutes: number;
+  window: string;
+  timezone: string;
+  approvedInsideWindow?: boolean;
+  nowInsideWindow?: boolean;
+  /** With a sign-off file: each role, who signed it, and whether self-approval was allowed. */
+  signOff?: { file: string; selfApproval: boolean; roles: RoleSignature[] };
+  problems: string[];
+}
+
+const MINUTE = 60_000;
+
+/** An age as people read it: "5 h 3 min". */
+function minutesText(ms: number): string {
+  const minutes = Math.floor(ms / MINUTE);
+  const h = Math.floor(minutes / 60);
+  return h > 0 ? `${h} h ${minutes % 60} min` : `${minutes} min`;
+}
+
+/**
+ * Judges GitHub's record: the environment approved (not rejected, not missing), by GitHub's clock the
+ * approval inside the change window and younger than the limit, and GitHub's now still inside the window.
+ * Every time is GitHub's; a time GitHub did not give fails closed.
+ */
+export function judgeApproval(
+  record: ApprovalRecord,
+  limits: ApprovalLimits,
+  jobName: string,
+  signOff?: { signOff: SignOff; authors: readonly string[] },
+): ApprovalVerdict {
+  const reviews = record.reviews.filter((r) => r.environments.includes(limits.environment));
+  const rejected = reviews.find((r) => r.state === 'rejected');
+  const approved = reviews.filter((r) => r.state === 'approved');
+  const state = rejected ? 'rejected' : approved.length > 0 ? 'approved' : 'missing';
+  const where = (at: Date) =>
+    evaluateChangeWindow({
+      window: limits.window,
+      timezone: limits.timezone,
+      now: at,
+      expectedDurationMs: 0,
+      maxDurationMs: 0,
+    });
+  const verdict: ApprovalVerdict = {
+    environment: limits.environment,
+    state,
+    reviews,
+    maxAgeMinutes: Math.round(limits.maxAgeMs / MINUTE),
+    window: limits.window.text,
+    timezone: limits.timezone,
+    problems: [],
+  };
+  const problems = verdict.problems;
+  if (rejected) {
+    problems.push(
+      `${limits.environment} was rejected by @${rejected.user}${rejected.comment ? ` ("${rejected.comment}")` : ''}`,
+    );
+  } else if (approved.length === 0) {
+    problems.push(
+      `GitHub has no approval of ${limits.environment} for this run: the job before this one ran without a reviewer's approval (is ${limits.environment} protected by required reviewers?)`,
+    );
+  }
+  if (signOff) {
+    const roles = judgeSignOff(signOff.signOff, record.reviews, signOff.authors);
+    verdict.signOff = {
+      file: signOff.signOff.display,
+      selfApproval: signOff.signOff.selfApproval,
+      roles: roles.roles,
+    };
+    problems.push(...roles.problems);
+    if (roles.rejected) verdict.state = 'rejected';
+  }
+  if (record.githubNow) {
+    const now = where(new Date(record.githubNow));
+    verdict.githubNow = record.githubNow;
+    verdict.githubNowLocal = now.localTime;
+    verdict.nowInsideWindow = now.inside;
+    if (!now.inside)
+      problems.push(
+        `GitHub's clock says ${now.localTime} in ${limits.timezone}, outside the change window ${limits.window.text}`,
+      );
+  } else {
+    problems.push("GitHub's answer carried no Date header, so the time cannot be judged");
+  }
+  if (verdict.state !== 'approved') return verdict;
+
+  const done = record.jobs
+    .filter((j) => j.completedAt && j.conclusion === 'success')
+    .sort((a, b) => Date.parse(a.completedAt ?? '') - Date.parse(b.completedAt ?? ''))
+    .at(-1);
+  if (!done?.completedAt) {
+    problems.push(
+      `GitHub's record has no completed job "${jobName}" that waited for the approval, so its time is unknown`,
+    );
+    return verdict;
+  }
+  const at = where(new Date(done.completedAt));
+  verdict.approvedBy = done.completedAt;
+  verdict.approvedAtLocal = at.localTime;
+  verdict.approvedInsideWindow = at.inside;
+  if (!at.inside)
+    problems.push(
+      `it was approved at ${at.localTime} in ${limits.timezone}, outside the change window ${limits.window.text}`,
+    );
+  if (record.githubNow) {
+    const ageMs = Date.parse(record.githubNow) - Date.parse(done.completedAt);
+    verdict.ageMinutes = Math.max(0, Math.round(ageMs / MINUTE));
+    if (ageMs > limits.maxAgeMs)
+      problems.push(
+        `the approval is ${minutesText(ageMs)} old, older than max-approval-age ${formatDuration(limits.maxAgeMs)}`,
+      );
+  }
+  return verdict;
+}
