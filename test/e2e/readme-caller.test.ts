@@ -48,6 +48,7 @@ describe("the README's caller, rehearsed", { timeout: 300_000 }, () => {
       deploy: 'success',
       validate: 'success',
       rollback: 'skipped',
+      rejection: 'skipped',
     });
     expect(asked).toEqual(['playbook / approve:production']);
     expect(sandbox.vercel.productionDeploymentId(r.release.name)).not.toBe(r.release.previousDeploymentId);
@@ -56,6 +57,8 @@ describe("the README's caller, rehearsed", { timeout: 300_000 }, () => {
       [
         'api-host-url',
         'backup-manifest',
+        'clock-override',
+        'waivers',
         'monitoring-endpoints',
         'production-url',
         'staging-endpoints',
