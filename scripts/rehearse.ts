@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { startPlaybookSandbox } from '../sandbox/playbook.js';
+import { SANDBOX_REVIEWER, startPlaybookSandbox } from '../sandbox/playbook.js';
 import { readmeCaller } from '../sandbox/readme-blocks.js';
 import { rehearse } from '../sandbox/rehearse.js';
 import type { JobRun, WorkflowEvent, WorkflowRun } from '../sandbox/workflow/run-workflow.js';
@@ -68,11 +68,12 @@ const approvals: {
 }[] = [];
 const approve = async (job: string, environment: string) => {
   const record = (approved: boolean, how: string) => {
+    // The sandbox gives the review through GitHub's review endpoint as its reviewer, for whoever answered here.
     approvals.push({
       job,
       environment,
       approved,
-      by: process.env.USER || 'local user',
+      by: `@${SANDBOX_REVIEWER} (the sandbox's reviewer, for ${process.env.USER || 'the local user'})`,
       at: new Date().toISOString(),
       how,
     });
