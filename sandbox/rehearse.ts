@@ -115,21 +115,17 @@ export async function rehearse(sandbox: PlaybookSandbox, opts: RehearseOptions):
       .map((l) => l.trim())
       .filter(Boolean)
       .map(each);
+  // `name=url` lines (or bare URLs), each URL moved to the sandbox with its path.
+  const endpointLines = (v: string) =>
+    lines(v, (l) => {
+      const at = l.indexOf('=');
+      return at < 0 ? toSandbox(l) : `${l.slice(0, at)}=${toSandbox(l.slice(at + 1))}`;
+    }).join('\n');
   const rewrites: Record<string, (value: string) => string> = {
     'vercel-api-url': () => vercel.apiUrl,
     'vercel-team': () => vercel.teamId,
-    'staging-endpoints': (v) =>
-      lines(v, (l) =>
-        l.includes('=')
-          ? `${l.slice(0, l.indexOf('='))}=${toSandbox(l.slice(l.indexOf('=') + 1))}`
-          : toSandbox(l),
-      ).join('\n'),
-    'monitoring-endpoints': (v) =>
-      lines(v, (l) =>
-        l.includes('=')
-          ? `${l.slice(0, l.indexOf('='))}=${toSandbox(l.slice(l.indexOf('=') + 1))}`
-          : toSandbox(l),
-      ).join('\n'),
+    'staging-endpoints': endpointLines,
+    'monitoring-endpoints': endpointLines,
     'tls-hosts': (v) => [...new Set(lines(v, () => host))].join('\n'),
     'backup-manifest': (v) => (/^https?:\/\//.test(v) ? `${site}${manifestPath}` : v),
     'production-url': (v) => (v ? site : v),
