@@ -14,7 +14,7 @@ import type { Encryption } from '../../src/backup/encryption.js';
 import {
   cleanedRuns,
   type RollbackWorld,
-  rollbackInputs,
+  runRollbackBundle,
   seedFailedRelease,
   useRollbackWorld,
 } from '../support/action-world.js';
@@ -49,16 +49,11 @@ type Release = Awaited<ReturnType<typeof failedRelease>>;
 let shared: Release | undefined;
 
 async function rollback(r: Release, inputs: Record<string, string> = {}) {
-  const run = await runBundle({
-    action: ACTION,
-    inputs: {
-      ...rollbackInputs(world, r, { key: KEY, reason: 'validate failed' }),
-      ...inputs,
-    },
-    env: { NODE_EXTRA_CA_CERTS: vercel.caFile, GITHUB_API_URL: github.apiUrl },
+  const run = await runRollbackBundle(world, r, {
+    key: KEY,
+    reason: 'validate failed',
     runId: `55${n}`,
-    stepId: 'rollback',
-    timeoutMs: 120_000,
+    inputs,
   });
   runs.push(run);
   return run;

@@ -17,7 +17,7 @@ import {
   liveVersions,
   type Release,
   type RollbackWorld,
-  rollbackInputs,
+  runRollbackBundle,
   seedFailedRelease,
   useRollbackWorld,
 } from '../support/action-world.js';
@@ -55,17 +55,12 @@ async function rollback(
   inputs: Record<string, string> = {},
   opts: { runId?: string; attempt?: number; kill?: AbortSignal } = {},
 ) {
-  const run = await runBundle({
-    action: ACTION,
-    inputs: {
-      ...rollbackInputs(world, r, { key: KEY, reason: 'validate failed: error rate 7 %' }),
-      ...inputs,
-    },
-    env: { NODE_EXTRA_CA_CERTS: vercel.caFile, GITHUB_API_URL: github.apiUrl },
+  const run = await runRollbackBundle(world, r, {
+    key: KEY,
+    reason: 'validate failed: error rate 7 %',
     runId: opts.runId ?? `77${n}`,
     runAttempt: opts.attempt ?? 1,
-    stepId: 'rollback',
-    timeoutMs: 120_000,
+    inputs,
     ...(opts.kill ? { kill: opts.kill } : {}),
   });
   runs.push(run);

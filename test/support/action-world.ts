@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { type GitHubEmulator, startGitHubEmulator } from '../../sandbox/github/emulator.js';
 import { type PgCluster, startPostgres } from '../../sandbox/postgres/cluster.js';
-import { type ActionRun, RUN_DEFAULTS } from '../../sandbox/runner/run-bundle.js';
+import { type ActionRun, RUN_DEFAULTS, runBundle } from '../../sandbox/runner/run-bundle.js';
 import { startVercelEmulator, type VercelEmulator } from '../../sandbox/vercel/emulator.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../sandbox/webhook/receiver.js';
 import type { Encryption } from '../../src/backup/encryption.js';
@@ -110,27 +110,49 @@ export async function seedFailedRelease(
   return { name, v1, v2, backup };
 }
 
-/** The rollback's inputs for a failed release, as a workflow after db-migrate-backup and vercel-deploy gives them. */
-export function rollbackInputs(
-  { vercel, github, hook, pgc }: RollbackWorld,
+/**
+ * Runs the rollback's committed bundle for a failed release with the inputs a workflow after
+ * db-migrate-backup and vercel-deploy gives it, `inputs` on top.
+ */
+export function runRollbackBundle(
+  world: RollbackWorld,
   r: Release,
-  opts: { key: string; reason: string },
-): Record<string, string> {
-  return {
-    'vercel-token': vercel.token,
-    'vercel-project': r.name,
-    'vercel-team': vercel.teamId,
-    'api-url': vercel.apiUrl,
-    'previous-deployment-id': r.v1.id,
-    'failed-deployment-id': r.v2.id,
-    'database-url': pgc.url(r.name),
-    'backup-id': r.backup.manifest.id,
-    'backup-location': r.backup.location,
-    'encryption-key': opts.key,
-    'migrations-applied': '["20260301000000"]',
-    'github-token': github.token,
-    'notify-webhook': hook.url('/slack'),
-    'verify-url': vercel.productionUrl(r.name),
-    reason: opts.reason,
-  };
+  opts: {
+    key: string;
+    reason: string;
+    runId: string;
+    runAttempt?: number;
+    inputs: Record<string, string>;
+    /** Kills the bundle's process tree when it fires (a runner dying mid-step). */
+    kill?: AbortSignal;
+  },
+): Promise<ActionRun> {
+  const { vercel, github, hook, pgc } = world;
+  return runBundle({
+    action: 'actions/rollback/dist/index.js',
+    inputs: {
+      'vercel-token': vercel.token,
+      'vercel-project': r.name,
+      'vercel-team': vercel.teamId,
+      'api-url': vercel.apiUrl,
+      'previous-deployment-id': r.v1.id,
+      'failed-deployment-id': r.v2.id,
+      'database-url': pgc.url(r.name),
+      'backup-id': r.backup.manifest.id,
+      'backup-location': r.backup.location,
+      'encryption-key': opts.key,
+      'migrations-applied': '["20260301000000"]',
+      'github-token': github.token,
+      'notify-webhook': hook.url('/slack'),
+      'verify-url': vercel.productionUrl(r.name),
+      reason: opts.reason,
+      ...opts.inputs,
+    },
+    env: { NODE_EXTRA_CA_CERTS: vercel.caFile, GITHUB_API_URL: github.apiUrl },
+    runId: opts.runId,
+    ...(opts.runAttempt === undefined ? {} : { runAttempt: opts.runAttempt }),
+    stepId: 'rollback',
+    timeoutMs: 120_000,
+    ...(opts.kill ? { kill: opts.kill } : {}),
+  });
 }
