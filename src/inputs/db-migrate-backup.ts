@@ -1,6 +1,7 @@
 import { MIGRATE_MODES } from '../migrate/tools.js';
 import { MODES, SEVERITIES } from '../policy/types.js';
 import type { InputDeclarations } from '../runner/declared-inputs.js';
+import { WAIVER_APPROVER_INPUTS } from './waiver-approvers.js';
 
 /**
  * db-migrate-backup's inputs, declared once: actions/db-migrate-backup/action.yml and the README's input table are
@@ -110,17 +111,7 @@ export const DB_MIGRATE_BACKUP_INPUTS = {
     description:
       'Waivers file; one lint finding is waived alone with scope /dbMigrate/lint/findings/<index> (SQL the parser rejects, /dbMigrate/lint/unparsed/<index>).',
   },
-  'waiver-approvers': {
-    kind: 'file',
-    description:
-      "Who may waive the rules at or above a policy's waivers.approvalRequiredAt (default critical): a CODEOWNERS-style file of @login, @org/team-slug or email entries. Default .github/deploy-gates/approvers when it exists; without a file no one may.",
-  },
-  'waiver-approvers-token': {
-    kind: 'secret',
-    secret: true,
-    description:
-      'Secret token that reads team memberships (GET /orgs/{org}/teams/{team_slug}/memberships/{username}; "Members" read or read:org) for the @org/team entries of the approvers file. Masked.',
-  },
+  ...WAIVER_APPROVER_INPUTS,
   'fail-on': {
     kind: 'enum',
     default: 'high',

@@ -1,5 +1,6 @@
 import { MODES, SEVERITIES } from '../policy/types.js';
 import type { InputDeclarations } from '../runner/declared-inputs.js';
+import { WAIVER_APPROVER_INPUTS } from './waiver-approvers.js';
 
 /**
  * policy-gate's inputs, declared once: action.yml (the root action) and the README's input table are
@@ -23,17 +24,7 @@ export const POLICY_GATE_INPUTS = {
     description:
       'Waivers file (JSON or YAML, an object with a "waivers" list); every waiver needs rule, reason, approver, ticket and expiresAt (UTC).',
   },
-  'waiver-approvers': {
-    kind: 'file',
-    description:
-      "Who may waive the rules at or above a policy's waivers.approvalRequiredAt (default critical): a CODEOWNERS-style file of @login, @org/team-slug or email entries. Default .github/deploy-gates/approvers when it exists; without a file no one may.",
-  },
-  'waiver-approvers-token': {
-    kind: 'secret',
-    secret: true,
-    description:
-      'Secret token that reads team memberships (GET /orgs/{org}/teams/{team_slug}/memberships/{username}; "Members" read or read:org) for the @org/team entries of the approvers file. Masked.',
-  },
+  ...WAIVER_APPROVER_INPUTS,
   'fail-on': {
     kind: 'enum',
     default: 'high',

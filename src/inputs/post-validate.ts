@@ -1,5 +1,6 @@
 import { SEVERITIES } from '../policy/types.js';
 import { HOUR, type InputDeclarations } from '../runner/declared-inputs.js';
+import { WAIVER_APPROVER_INPUTS } from './waiver-approvers.js';
 
 /**
  * post-validate's inputs, declared once: actions/post-validate/action.yml and the README's input table are
@@ -103,17 +104,7 @@ export const POST_VALIDATE_INPUTS = {
     kind: 'file',
     description: 'Waivers file; a threshold is waived alone with a scope such as /postValidate/thresholds/2.',
   },
-  'waiver-approvers': {
-    kind: 'file',
-    description:
-      "Who may waive the rules at or above a policy's waivers.approvalRequiredAt (default critical): a CODEOWNERS-style file of @login, @org/team-slug or email entries. Default .github/deploy-gates/approvers when it exists; without a file no one may.",
-  },
-  'waiver-approvers-token': {
-    kind: 'secret',
-    secret: true,
-    description:
-      'Secret token that reads team memberships (GET /orgs/{org}/teams/{team_slug}/memberships/{username}; "Members" read or read:org) for the @org/team entries of the approvers file. Masked.',
-  },
+  ...WAIVER_APPROVER_INPUTS,
   'fail-on': {
     kind: 'enum',
     default: 'high',
