@@ -1,19 +1,6 @@
-// Issue 5: on a pgbench database of about 1 GB (scale 65; BENCH_DB_SCALE shrinks it), measured in this run
-// in interleaved rounds (BENCH_ROUNDS, default 3, after BENCH_WARMUP, default 1):
-//   (a) db-migrate-backup's backup as the action runs it by default (backupPhase: directory-format pg_dump
-//       with the runner's cores as jobs, compression 6, checksums and a full pg_restore --list, age
-//       passphrase encryption, a path store) against `pg_dump -Fc` to a file;
-//   (b) rollback's restore (fetchBackup: store, checksums, decryption; then restoreBackup, with the runner's
-//       cores as jobs and the row counts checked) against `pg_restore` of that -Fc dump; each restore goes
-//       into a fresh database.
-// Goal: ≤ 0.7× each. Then one pass through the steps one by one (BENCH_BREAKDOWN=0 skips it) shows where
-// the time goes. pgbench keeps 85% of its data in one table, which no number of jobs splits: the dumps and
-// restores themselves take what the raw tools take, and the rest is ours. Cluster and temp files are removed at the end, on an error and on Ctrl-C too.
-import { rmSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
-import { availableParallelism, tmpdir } from 'node:os';
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { startPostgres } from '../sandbox/postgres/cluster.js';
 import { checksumDir, mismatches } from '../src/backup/checksums.js';
 import { decryptDir, encryptDir } from '../src/backup/encryption.js';
 import { MANIFEST_FILE, readManifest } from '../src/backup/manifest.js';
@@ -28,7 +15,8 @@ import { findPgTool } from '../src/db/tools.js';
 import { readMigrateInputs } from '../src/migrate/inputs.js';
 import { backupPhase } from '../src/migrate/run.js';
 import { runContext } from '../src/runner/runner.js';
-import { median, ratio } from './support/measure.js';
+import { median, ratio, timed } from './support/measure.js';
+import { benchPostgres } from './support/postgres.js';
 
 const scale = Number(process.env.BENCH_DB_SCALE ?? 65);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -41,24 +29,7 @@ const jobs = availableParallelism();
 const PASSPHRASE = 'bench passphrase: correct horse battery staple';
 const DB = 'bench';
 
-const work = await mkdtemp(join(tmpdir(), 'dg-bench-db-'));
-const cluster = await startPostgres().catch(async (err: unknown) => {
-  await rm(work, { recursive: true, force: true });
-  throw err;
-});
-// Ctrl-C: exiting runs the sandbox's exit hook, which stops the cluster and deletes its data.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    rmSync(work, { recursive: true, force: true });
-    process.exit(130);
-  });
-}
-
-async function timed(fn: () => Promise<unknown>): Promise<number> {
-  const start = process.hrtime.bigint();
-  await fn();
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
+const { work, cluster, close } = await benchPostgres('dg-bench-db-');
 
 const fmtMs = (ms: number) => `${(ms / 1000).toFixed(2).padStart(7)} s`;
 
@@ -281,6 +252,5 @@ try {
   }
   await tools.dispose();
 } finally {
-  await cluster.stop();
-  await rm(work, { recursive: true, force: true });
+  await close();
 }

@@ -1,26 +1,13 @@
-// Issue 14: what the rollback pays for a restore that leaves the database as it was when it fails. On a
-// pgbench database (BENCH_DB_SCALE, default 20: 2 million rows in pgbench_accounts, about 300 MB), each
-// variant replaces the content of a live database that holds the data already, from the same directory
-// dump, in interleaved rounds (BENCH_ROUNDS, default 3, after one warm-up):
-//   (a) ours: the archive's schemas dropped and rebuilt from pg_restore's script fed to psql between BEGIN
-//       and COMMIT (replaceFromArchive): one session, all or nothing;
-//   (b) pg_restore --clean --if-exists --single-transaction: the same guarantee from pg_restore itself
-//       (no --jobs with it);
-//   (c) no transaction: the schemas dropped, then pg_restore --jobs=<cores>: a failure or a kill half way
-//       leaves a database with part of the tables (what the rollback did before).
-// Every restore's row counts are checked against the database it replaced.
-import { rmSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { startPostgres } from '../sandbox/postgres/cluster.js';
 import { dumpDatabase, listArchive, RESTORE_ARGS, schemasOf } from '../src/backup/pg-dump.js';
 import { replaceFromArchive } from '../src/backup/replace-from-archive.js';
 import { clientEnv, parseDatabaseUrl } from '../src/db/connection.js';
 import { rowCounts, withClient } from '../src/db/queries.js';
 import { runTool } from '../src/db/run-tool.js';
 import { findPgTool } from '../src/db/tools.js';
-import { median, ratio } from './support/measure.js';
+import { median, ratio, timed } from './support/measure.js';
+import { benchPostgres } from './support/postgres.js';
 
 const scale = Number(process.env.BENCH_DB_SCALE ?? 20);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -28,23 +15,7 @@ if (!(scale > 0) || !(rounds >= 1)) throw new Error('BENCH_DB_SCALE and BENCH_RO
 const jobs = availableParallelism();
 const DB = 'bench';
 
-const work = await mkdtemp(join(tmpdir(), 'dg-bench-restore-'));
-const cluster = await startPostgres().catch(async (err: unknown) => {
-  await rm(work, { recursive: true, force: true });
-  throw err;
-});
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    rmSync(work, { recursive: true, force: true });
-    process.exit(130);
-  });
-}
-
-async function timed(fn: () => Promise<unknown>): Promise<number> {
-  const start = process.hrtime.bigint();
-  await fn();
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
+const { work, cluster, close } = await benchPostgres('dg-bench-restore-');
 
 try {
   const target = parseDatabaseUrl('database-url', cluster.url(DB));
@@ -128,6 +99,5 @@ try {
     );
   await tools.dispose();
 } finally {
-  await cluster.stop();
-  await rm(work, { recursive: true, force: true });
+  await close();
 }
