@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PlaybookSandbox, REPOSITORY, startPlaybookSandbox } from '../../sandbox/playbook.js';
 import type { WorkflowRun } from '../../sandbox/workflow/run-workflow.js';
+import { results, why } from '../support/run-results.js';
 
 // The playbook workflow itself, driven job by job through the local runner against the sandbox: every
 // `uses: neonpro/deploy-gates/actions/<name>@v1` step runs from its committed bundle.
@@ -14,10 +15,6 @@ afterAll(async () => {
   await sandbox?.close();
 });
 
-const results = (run: WorkflowRun) =>
-  Object.fromEntries(Object.values(run.jobs).map((j) => [j.id, j.result]));
-const why = (run: WorkflowRun) =>
-  JSON.stringify(Object.values(run.jobs).map((j) => [j.id, j.result, j.steps.flatMap((s) => s.errors)]));
 const githubDeployment = (run: WorkflowRun) =>
   sandbox.github
     .deployments(REPOSITORY)

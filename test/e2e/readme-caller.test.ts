@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PlaybookSandbox, startPlaybookSandbox } from '../../sandbox/playbook.js';
 import { readmeCaller } from '../../sandbox/readme-blocks.js';
 import { rehearse } from '../../sandbox/rehearse.js';
-import type { WorkflowRun } from '../../sandbox/workflow/run-workflow.js';
+import { results, why } from '../support/run-results.js';
 
 // The README's caller, taken from the Markdown as a team copies it, rehearsed on the sandbox: the
 // reusable playbook it calls runs with its with: and secrets:, only the production hosts pointed at
@@ -17,13 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await sandbox?.close();
 });
-
-const results = (run: WorkflowRun | undefined) =>
-  Object.fromEntries(Object.values(run?.jobs ?? {}).map((j) => [j.id, j.result]));
-const why = (run: WorkflowRun | undefined) =>
-  JSON.stringify(
-    Object.values(run?.jobs ?? {}).map((j) => [j.id, j.result, j.steps.flatMap((s) => s.errors)]),
-  );
 
 describe("the README's caller, rehearsed", { timeout: 300_000 }, () => {
   it('releases a new deployment through every gate, without a rollback', async () => {

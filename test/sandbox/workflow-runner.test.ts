@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../sandbox/runner/run-bundle.js';
 import { localActionPath, runWorkflow, type WorkflowEvent } from '../../sandbox/workflow/run-workflow.js';
 import { loadWorkflow } from '../../sandbox/workflow/workflow-file.js';
+import { results } from '../support/run-results.js';
 
 const workflow = await loadWorkflow(join(REPO_ROOT, 'test/fixtures/workflows/gated-pipeline.yml'));
 
@@ -35,9 +36,6 @@ function setup(deployWorks: boolean) {
     }),
   };
 }
-
-const results = (run: Awaited<ReturnType<typeof runWorkflow>>) =>
-  Object.fromEntries(Object.values(run.jobs).map((j) => [j.id, j.result]));
 
 describe('local workflow runner', () => {
   it("runs this repository's actions from the checkout, however a workflow names them", () => {
