@@ -6,6 +6,7 @@ import {
   parseWindow,
 } from '../compliance/change-window.js';
 import { InputError } from '../errors.js';
+import { APPROVAL_CHECK_INPUTS } from '../inputs/approval-check.js';
 import { type InputReader, parseDuration, parseName, parseSecretToken } from '../runner/inputs.js';
 import { parseExistingPath, parseOutputPath } from '../runner/paths.js';
 import type { RunContext } from '../runner/runner.js';
@@ -18,8 +19,6 @@ export interface ApprovalInputs extends ApprovalLimits {
   /** The sign-off file: roles that must each be signed by a distinct person. */
   signOffFile: string | undefined;
 }
-
-const HOUR = 3_600_000;
 
 /** How a job gives the check a token that reads its run's approvals. */
 export const TOKEN_FIX =
@@ -46,10 +45,12 @@ export function readApprovalInputs(input: InputReader, ctx: RunContext): Approva
     window: parseWindow('change-window', input('change-window') || DEFAULT_WINDOW),
     timezone: assertTimezone('timezone', input('timezone') || DEFAULT_TIMEZONE),
     // GitHub lets an approval wait 30 days; past the window's 4 hours it is stale anyway.
-    maxAgeMs: parseDuration('max-approval-age', input('max-approval-age') || '4h', 0, {
-      min: 60_000,
-      max: 24 * HOUR,
-    }),
+    maxAgeMs: parseDuration(
+      'max-approval-age',
+      input('max-approval-age') || '4h',
+      0,
+      APPROVAL_CHECK_INPUTS['max-approval-age'],
+    ),
     evidenceFile: evidence
       ? parseOutputPath('evidence-file', evidence, ctx)
       : join(ctx.runnerTemp, 'deploy-gates', `approval-evidence-${ctx.action}.json`),

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { COMPLIANCE_GATE_INPUTS } from '../inputs/compliance-gate.js';
 import { readFactsFile } from '../policy/facts.js';
 import { type InputReader, parseDuration, parseList, resolvePath } from '../runner/inputs.js';
 import { parseOutputPath } from '../runner/paths.js';
@@ -30,8 +31,6 @@ export const DEFAULTS = {
   expectedDuration: '1h',
 };
 
-const HOUR = 3_600_000;
-
 /** Inputs of the compliance gate beyond the ones every gate shares. */
 export interface ComplianceInputs {
   factsPaths: string[];
@@ -43,8 +42,12 @@ export interface ComplianceInputs {
   evidenceFile: string;
 }
 
-function positiveDuration(input: InputReader, name: string, fallback: string, max: number): number {
-  return parseDuration(name, input(name) || fallback, 0, { min: 1000, max });
+function declaredDuration(
+  input: InputReader,
+  name: 'max-duration' | 'expected-duration',
+  fallback: string,
+): number {
+  return parseDuration(name, input(name) || fallback, 0, COMPLIANCE_GATE_INPUTS[name]);
 }
 
 /** Parses every compliance input; throws InputError (naming the input) before anything is read or written. */
@@ -56,8 +59,8 @@ export function readComplianceInputs(input: InputReader, ctx: RunContext): Compl
     manifestPath: resolvePath(ctx.workspace, manifest),
     window: parseWindow('change-window', input('change-window') || DEFAULTS.window),
     timezone: assertTimezone('timezone', input('timezone') || DEFAULTS.timezone),
-    maxDurationMs: positiveDuration(input, 'max-duration', DEFAULTS.maxDuration, 24 * HOUR),
-    expectedDurationMs: positiveDuration(input, 'expected-duration', DEFAULTS.expectedDuration, 24 * HOUR),
+    maxDurationMs: declaredDuration(input, 'max-duration', DEFAULTS.maxDuration),
+    expectedDurationMs: declaredDuration(input, 'expected-duration', DEFAULTS.expectedDuration),
     evidenceFile: evidence
       ? parseOutputPath('evidence-file', evidence, ctx)
       : join(ctx.runnerTemp, 'deploy-gates', `compliance-evidence-${ctx.action}.json`),

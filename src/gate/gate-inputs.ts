@@ -37,15 +37,13 @@ function readApproversInput(input: InputReader, workspace: string): GateInputs['
       };
 }
 
-/** `mask` hides the approvers token from every later log line. */
+/** The approvers token is a declared secret: runAction masked it before the action started. */
 export function readGateInputs(
   input: InputReader,
   ctx: RunContext,
   defaults: { policies?: string; reportName: string },
-  mask: (secret: string) => void,
 ): GateInputs {
   const rawToken = input('waiver-approvers-token');
-  if (rawToken) mask(rawToken);
   const rawPolicies = input('policies') || defaults.policies || '';
   const policySpecs = parseList(rawPolicies);
   if (policySpecs.length === 0) {

@@ -46,8 +46,6 @@ export interface GateAction<I, C extends CollectedFacts> {
   policies?: string;
   /** Policies loaded whatever the `policies` input says: the checks a workflow must not be able to drop. */
   requiredPolicies?: readonly string[];
-  /** Inputs masked before any is read. */
-  secrets?: readonly string[];
   /** The JUnit file when the `junit-file` input is empty; without it, JUnit is written only when asked. */
   junitFile?: (ctx: RunContext) => string;
   /** The action's own inputs, read and checked before policies are loaded and anything is measured. */
@@ -63,8 +61,8 @@ export interface GateAction<I, C extends CollectedFacts> {
 }
 
 /**
- * The sequence every gating action shares: mask, read and check every input and file, collect the
- * facts, decide, publish. Nothing is measured or written before all input is known to be good.
+ * The sequence every gating action shares (its declared secrets already masked by runAction): read and
+ * check every input and file, collect the facts, decide, publish. Nothing is measured or written before all input is known to be good.
  */
 export async function runGate<I, C extends CollectedFacts>(
   runner: Runner,
@@ -72,13 +70,7 @@ export async function runGate<I, C extends CollectedFacts>(
 ): Promise<void> {
   const ctx = runContext(runner.env);
   const input: InputReader = (name) => runner.input(name);
-  for (const name of action.secrets ?? []) runner.setSecret(input(name));
-  const read = readGateInputs(
-    input,
-    ctx,
-    { reportName: action.reportName, policies: action.policies },
-    (secret) => runner.setSecret(secret),
-  );
+  const read = readGateInputs(input, ctx, { reportName: action.reportName, policies: action.policies });
   const required = (action.requiredPolicies ?? []).filter((p) => !read.policySpecs.includes(p));
   const gate: GateInputs = {
     ...read,

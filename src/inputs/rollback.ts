@@ -146,8 +146,10 @@ export const ROLLBACK_INPUTS = {
     description: 'The GitHub environment of github-deployment-id.',
   },
   'github-deployment-id': {
-    kind: 'format',
+    kind: 'int',
     default: '',
+    min: 1,
+    max: Number.MAX_SAFE_INTEGER,
     description:
       'The GitHub Deployment of the failed release (output github-deployment-id of vercel-deploy). It is marked failure, and the one live before it success again. Empty to leave GitHub deployments alone.',
   },

@@ -31,7 +31,6 @@ export const dbMigrateGate: GateAction<Inputs, Collected> = {
   title: 'Database migration',
   reportName: 'db-migrate',
   policies: 'builtin:db-migrate',
-  secrets: ['encryption-key', 'backup-identity', 'github-token'],
   readInputs: async ({ runner, input, ctx }) => {
     const inputs = readMigrateInputs(input, ctx, (secret) => runner.setSecret(secret));
     await checkIdentityMatches(inputs);

@@ -58,6 +58,8 @@ async function publishRollback(runner: Runner, inputs: RollbackInputs, result: R
   runner.setOutput('app-restored-to', facts.appRestoredTo);
   runner.setOutput('database-restored-from', facts.databaseRestoredFrom);
   runner.setOutput('safety-backup-id', facts.safetyBackupId);
+  runner.setOutput('later-safety-backup-id', facts.laterSafetyBackupId);
+  runner.setOutput('rows-written-since-first-attempt', facts.rowsWrittenSinceFirstAttempt || '0');
   runner.setOutput('rows-written-since-backup', facts.rowsWrittenSinceBackup || '0');
   runner.setOutput('writes-since-backup', JSON.stringify(facts.writesSinceBackup));
   const recorded = log.get('record')?.data?.incidentUrl;

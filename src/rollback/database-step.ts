@@ -2,7 +2,7 @@ import { errorMessage } from '../errors.js';
 import type { JournalEntry, SafetySnapshot } from './db-journal.js';
 import type { RestoreMode } from './inputs.js';
 import { type Step, StepFailure, type StepOutcome } from './steps.js';
-import { describeWrites, type WritesReport } from './written-since.js';
+import { describeWrites, rows, rowsWere, type WritesReport } from './written-since.js';
 
 /** The pre-deploy backup as its manifest describes it. */
 export interface PreDeployBackup {
@@ -194,7 +194,7 @@ export function databaseStep(options: DatabaseStepOptions): Step {
       };
       if (writes.total > 0 && !options.allowDataLoss && !interrupted) {
         throw new StepFailure(
-          `At least ${writes.total} rows were written after backup ${backup.id} (taken ${backup.takenAt.toISOString()}): ${written}. Nothing was restored. ` +
+          `At least ${rowsWere(writes.total)} written after backup ${backup.id} (taken ${backup.takenAt.toISOString()}): ${written}. Nothing was restored. ` +
             `The database as it is now is in safety backup ${safety.id}. Set allow-data-loss to true to restore anyway (those rows stay in the safety backup), or carry them over by hand and re-run.`,
           facts,
         );
@@ -202,7 +202,7 @@ export function databaseStep(options: DatabaseStepOptions): Step {
       const laterWritten = later?.total ? describeWrites(later) : '';
       if (interrupted && later?.total && !options.allowDataLoss) {
         throw new StepFailure(
-          `At least ${later.total} rows were written after safety backup ${safety.id}, which run ${interrupted.runId} attempt ${interrupted.attempt} took before its restore of backup ${backup.id} that did not finish: ${laterWritten}. Nothing was restored. ` +
+          `At least ${rowsWere(later.total)} written after safety backup ${safety.id}, which run ${interrupted.runId} attempt ${interrupted.attempt} took before its restore of backup ${backup.id} that did not finish: ${laterWritten}. Nothing was restored. ` +
             `Those rows are in safety backup ${fresh.id} (the database as it is now); the database before the first attempt stays in ${safety.id}. Set allow-data-loss to true to restore anyway, or carry them over by hand and re-run.`,
           facts,
         );
@@ -255,10 +255,10 @@ export function databaseStep(options: DatabaseStepOptions): Step {
       }
       const lost =
         (writes.total > 0
-          ? ` At least ${writes.total} rows written after the backup (${written}) are kept in the safety backup only.`
+          ? ` At least ${rows(writes.total)} written after the backup (${written}) ${writes.total === 1 ? 'is' : 'are'} kept in the safety backup only.`
           : '') +
         (later?.total
-          ? ` At least ${later.total} of them, written after the first attempt's safety backup (${laterWritten}), are kept in safety backup ${fresh.id} only.`
+          ? ` At least ${later.total} of them, written after the first attempt's safety backup (${laterWritten}), ${later.total === 1 ? 'is' : 'are'} kept in safety backup ${fresh.id} only.`
           : '');
       return {
         status: 'done',

@@ -9,6 +9,7 @@ import {
 } from '../backup/location.js';
 import { type DatabaseTarget, readDatabaseTarget } from '../db/target.js';
 import { InputError } from '../errors.js';
+import { ROLLBACK_INPUTS } from '../inputs/rollback.js';
 import {
   type InputReader,
   parseBoolean,
@@ -198,21 +199,15 @@ export function decryptionFor(
 }
 
 /**
- * Reads and checks every input before anything is changed. Secrets are masked as soon as they are read,
- * including the password inside a database URL.
+ * Reads and checks every input before anything is changed. The declared secrets were masked by runAction
+ * before the action started; `mask` hides the password inside the database URL as soon as it is parsed.
  */
 export function readRollbackInputs(input: InputReader, mask: (secret: string) => void): RollbackInputs {
-  const secret = (name: string) => {
-    const value = input(name);
-    if (value) mask(value);
-    return value;
-  };
-  secret('vercel-token');
   const database = readDatabaseTarget(input, mask, { optional: true });
-  const encryptionKey = secret('encryption-key');
-  const backupIdentity = secret('backup-identity');
-  const githubToken = secret('github-token');
-  const notifyWebhook = secret('notify-webhook');
+  const encryptionKey = input('encryption-key');
+  const backupIdentity = input('backup-identity');
+  const githubToken = input('github-token');
+  const notifyWebhook = input('notify-webhook');
 
   const vercel = readVercelTarget(input);
   const restore = parseEnum<RestoreMode>(
@@ -252,7 +247,12 @@ export function readRollbackInputs(input: InputReader, mask: (secret: string) =>
     vercel,
     previousDeploymentId: deploymentId('previous-deployment-id', input('previous-deployment-id')),
     failedDeploymentId: deploymentId('failed-deployment-id', input('failed-deployment-id')),
-    aliasTimeoutMs: parseDuration('alias-timeout', input('alias-timeout'), 5 * 60_000),
+    aliasTimeoutMs: parseDuration(
+      'alias-timeout',
+      input('alias-timeout'),
+      5 * 60_000,
+      ROLLBACK_INPUTS['alias-timeout'],
+    ),
     database: {
       target: database,
       restore,
@@ -277,7 +277,12 @@ export function readRollbackInputs(input: InputReader, mask: (secret: string) =>
           spaces: true,
         }) || 'production',
       deploymentId:
-        parseInteger('github-deployment-id', input('github-deployment-id'), 0, { min: 1 }) || undefined,
+        parseInteger(
+          'github-deployment-id',
+          input('github-deployment-id'),
+          0,
+          ROLLBACK_INPUTS['github-deployment-id'],
+        ) || undefined,
     },
     notifyWebhook: httpUrl(
       'notify-webhook',

@@ -11,6 +11,7 @@ import { hooksStep } from './hooks-step.js';
 import type { RollbackInputs } from './inputs.js';
 import { recordStep } from './record-step.js';
 import { runSteps, type Step, type StepLog } from './steps.js';
+import { rows as rowCount } from './written-since.js';
 
 export interface RollbackDeps {
   control: ProductionControl;
@@ -66,7 +67,7 @@ export function factRows(facts: ReturnType<typeof rollbackFacts>): [string, stri
   if (facts.laterSafetyBackupId)
     rows.push([
       'Safety backup of the rows written after the first attempt',
-      `${facts.laterSafetyBackupId} (at least ${facts.rowsWrittenSinceFirstAttempt} rows)`,
+      `${facts.laterSafetyBackupId} (at least ${rowCount(Number(facts.rowsWrittenSinceFirstAttempt))})`,
     ]);
   if (facts.verifyUrl) rows.push(['Checked URL', facts.verifyUrl]);
   return rows;

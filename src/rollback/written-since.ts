@@ -192,7 +192,10 @@ export async function writtenSinceBackup(
   };
 }
 
-const rows = (n: number) => `${n} row${n === 1 ? '' : 's'}`;
+/** "1 row", "4 rows". */
+export const rows = (n: number) => `${n} row${n === 1 ? '' : 's'}`;
+/** "1 row was", "4 rows were". */
+export const rowsWere = (n: number) => `${rows(n)} ${n === 1 ? 'was' : 'were'}`;
 
 /** "public.visits: 4 rows inserted or updated, 4 rows of the backup updated or deleted (12 → 12)", ... */
 export function describeWrites(report: WritesReport): string {

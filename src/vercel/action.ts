@@ -5,14 +5,10 @@ import { recordedOnGitHub } from './github-record.js';
 import { readDeployInputs } from './inputs.js';
 import { checkedProject, deployToVercel } from './run.js';
 
-/** Inputs masked before any is read. */
-const SECRETS = ['vercel-token', 'github-token'];
-
 /** Playbook Steps 3 and 4B: build once, deploy staged, promote that same deployment, check the domain moved. */
 export async function vercelDeploy(runner: Runner): Promise<void> {
   const ctx = runContext(runner.env);
   const input = (name: string) => runner.input(name);
-  for (const name of SECRETS) runner.setSecret(input(name));
   const inputs = readDeployInputs(input, ctx, (m) => runner.info(m));
   const project = await checkedProject(inputs);
   let record: GitHubDeployments | undefined;

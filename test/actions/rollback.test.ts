@@ -424,6 +424,8 @@ describe('rollback action', { timeout: 240_000 }, () => {
       expect(await pgc.psql('SELECT count(*) FROM patients', r.name)).toBe('50');
       const laterSafety = `${r.name}-safety-${runId}-3`;
       expect(allowed.outputs['safety-backup-id']).toBe(firstSafety);
+      expect(allowed.outputs['later-safety-backup-id']).toBe(laterSafety);
+      expect(allowed.outputs['rows-written-since-first-attempt']).toBe('4');
       expect(allowed.summary).toContain(`| Safety backup (database before the restore) | ${firstSafety} |`);
       expect(allowed.summary).toContain(
         `| Safety backup of the rows written after the first attempt | ${laterSafety} (at least 4 rows) |`,
@@ -516,6 +518,8 @@ describe('rollback action', { timeout: 240_000 }, () => {
         'database-restored-from': r.backup.manifest.id,
         'safety-backup-id': firstSafety,
         'rows-written-since-backup': '30',
+        'later-safety-backup-id': '',
+        'rows-written-since-first-attempt': '0',
       });
       expect(JSON.parse(rerun.outputs['writes-since-backup'] ?? '[]')).toEqual([
         expect.objectContaining({ table: 'public.patients', rowsInBackup: 50, rowsNow: 80, written: 30 }),

@@ -198,6 +198,30 @@ describe('database step', () => {
     expect(w.state.journal).toEqual([]);
   });
 
+  it('says "1 row was", not "1 rows were", when one row was written after the backup', async () => {
+    const w = world({
+      counts: { 'public.patients': 10, 'public.visits': 6 },
+      migrations: ['001', '002', '003'],
+      written: 1,
+    });
+    const err = await step(w.ops).catch((e: Error) => e);
+    expect((err as Error).message).toMatch(
+      /^At least 1 row was written after backup pre-1 .*: public\.visits: 1 row inserted or updated \(5 → 6\)\./,
+    );
+    const allowed = await step(
+      world({
+        counts: { 'public.patients': 10, 'public.visits': 6 },
+        migrations: ['001', '002', '003'],
+        written: 1,
+      }).ops,
+      'auto',
+      { allowDataLoss: true },
+    );
+    expect(allowed.detail).toContain(
+      'At least 1 row written after the backup (public.visits: 1 row inserted or updated (5 → 6)) is kept in the safety backup only.',
+    );
+  });
+
   it('restores with allow-data-loss, saying where the rows are', async () => {
     const w = world({
       counts: { 'public.patients': 10, 'public.visits': 8 },
@@ -288,7 +312,7 @@ describe('database step', () => {
       at: new Date('2026-03-10T05:50:00Z'),
     });
     await expect(step(w.ops)).rejects.toThrow(
-      /^At least 1 rows were written after safety backup safety-old, .*cannot tell: the journal does not record what safety backup safety-old holds\. Nothing was restored\./,
+      /^At least 1 row was written after safety backup safety-old, .*cannot tell: the journal does not record what safety backup safety-old holds\. Nothing was restored\./,
     );
     expect(w.state.calls).not.toContain('restore');
   });
