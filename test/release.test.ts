@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { pinActions, REPOSITORY, releaseNotes, SHIPPED_WORKFLOWS } from '../scripts/release.mjs';
+import { TOOL_VERSION } from '../src/version.js';
 import { lintProblems } from './support/workflow-lint.js';
 
 const root = join(import.meta.dirname, '..');
@@ -51,6 +52,11 @@ describe('pinning the shipped workflows to the release commit', () => {
 });
 
 describe('release notes from CHANGELOG.md', () => {
+  it("src/version.ts says package.json's version (reports and SARIF name the tool by it)", () => {
+    const { version } = JSON.parse(read('package.json')) as { version: string };
+    expect(TOOL_VERSION).toBe(version);
+  });
+
   it("has a section for package.json's version", () => {
     const { version } = JSON.parse(read('package.json')) as { version: string };
     expect(releaseNotes(read('CHANGELOG.md'), version)).not.toBe('');
