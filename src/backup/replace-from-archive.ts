@@ -20,6 +20,8 @@ export async function replaceFromArchive(
   env: Record<string, string>,
   dir: string,
   schemas: string[],
+  /** Counts the bytes of SQL sent to psql as they go, for progress lines. */
+  sent: { bytes: number } = { bytes: 0 },
 ): Promise<{ durationMs: number }> {
   const started = performance.now();
   const full = childEnvironment(process.env, env);
@@ -49,6 +51,9 @@ export async function replaceFromArchive(
   for (const s of schemas) sql.stdin.write(`DROP SCHEMA IF EXISTS ${quoteIdent(s)} CASCADE;\n`);
   // The archive recreates every schema but public, which every database has and dumps leave out.
   sql.stdin.write('CREATE SCHEMA IF NOT EXISTS public;\n');
+  script.stdout.on('data', (c: Buffer) => {
+    sent.bytes += c.length;
+  });
   script.stdout.pipe(sql.stdin, { end: false });
   void psqlDone.then(() => script.kill());
   const restoreCode = await restoreDone;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { clientEnv, type DbTarget } from '../db/connection.js';
 import { rowCounts, serverVersion, withClient } from '../db/queries.js';
 import { findPgTool } from '../db/tools.js';
+import { megabytes, withProgress } from '../util/progress.js';
 import { mismatches } from './checksums.js';
 import { type Decryption, decryptDir } from './encryption.js';
 import { type BackupManifest, MANIFEST_FILE, readManifest } from './manifest.js';
@@ -114,10 +115,11 @@ export async function restoreBackup(
   target: DbTarget,
   fetched: FetchedBackup,
   tempDir: string,
+  progress: { log: (message: string) => void; everyMs?: number } = { log: () => {} },
 ): Promise<{ durationMs: number; rowCounts: Record<string, number> }> {
   const { env, dispose } = await clientEnv(target, tempDir);
   try {
-    return await restoreWith(target, fetched, env);
+    return await restoreWith(target, fetched, env, progress);
   } finally {
     await dispose();
   }
@@ -127,12 +129,22 @@ async function restoreWith(
   target: DbTarget,
   fetched: FetchedBackup,
   env: Record<string, string>,
+  progress: { log: (message: string) => void; everyMs?: number },
 ): Promise<{ durationMs: number; rowCounts: Record<string, number> }> {
   const major = await withClient(target, async (c) => (await serverVersion(c)).major);
   const pgRestore = await findPgTool('pg_restore', major);
   const psql = await findPgTool('psql', major);
   const toc = await listArchive(pgRestore, env, fetched.dumpDir);
-  const { durationMs } = await replaceFromArchive(pgRestore, psql, env, fetched.dumpDir, schemasOf(toc));
+  const sent = { bytes: 0 };
+  const { durationMs } = await withProgress(
+    replaceFromArchive(pgRestore, psql, env, fetched.dumpDir, schemasOf(toc), sent),
+    {
+      what: 'Restore (pg_restore into psql, one transaction)',
+      ...progress,
+      detail: () =>
+        `${megabytes(sent.bytes)} of SQL sent, of a ${megabytes(fetched.manifest.dump.bytes)} compressed dump`,
+    },
+  );
   // Only the archive's schemas are compared: anything kept outside them (a journal) is not the backup's.
   const schemas = schemasOf(toc);
   const inArchive = (table: string) => schemas.includes(table.split('.')[0] ?? '');

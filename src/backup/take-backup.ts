@@ -7,6 +7,7 @@ import { clientEnv, connectionString, type DbTarget, withDatabase } from '../db/
 import { migrationState } from '../db/migration-state.js';
 import { databaseSize, rowCounts, serverVersion, withClient } from '../db/queries.js';
 import { findPgTool } from '../db/tools.js';
+import { folderBytes, megabytes, withProgress } from '../util/progress.js';
 import { checksumDir, digestOf } from './checksums.js';
 import { type Encryption, encryptDir } from './encryption.js';
 import { type BackupManifest, MANIFEST_FILE } from './manifest.js';
@@ -46,6 +47,8 @@ export interface BackupRequest {
   expectedLocation?: string;
   run: BackupManifest['run'];
   log: (message: string) => void;
+  /** How often a long dump, test restore, encryption or upload says how far it got; default 10 s. */
+  progressEveryMs?: number;
 }
 
 export interface BackupResult {
@@ -116,13 +119,17 @@ async function backupWith(
       applied: m.applied,
     }));
     req.log(
-      `Dumping ${req.target.database} (PostgreSQL ${version.version}, ${(sizeBytes / 1e6).toFixed(1)} MB) with ${req.jobs} jobs`,
+      `Dumping ${req.target.database} (PostgreSQL ${version.version}, ${megabytes(sizeBytes)}) with ${req.jobs} jobs`,
     );
-    ({ durationMs: dumpMs } = await dumpDatabase(pgDump, { ...env }, dumpDir, {
-      jobs: req.jobs,
-      compression: req.compression,
-      snapshot,
-    }));
+    ({ durationMs: dumpMs } = await withProgress(
+      dumpDatabase(pgDump, { ...env }, dumpDir, { jobs: req.jobs, compression: req.compression, snapshot }),
+      {
+        what: 'pg_dump',
+        log: req.log,
+        everyMs: req.progressEveryMs,
+        detail: async () => `${megabytes(await folderBytes(dumpDir))} written, compressed`,
+      },
+    ));
     await client.query('COMMIT');
   } finally {
     await client.end().catch(() => {});
@@ -146,7 +153,12 @@ async function backupWith(
   if (req.encryption.kind !== 'none') {
     stageDir = join(work, 'encrypted');
     const started = performance.now();
-    await encryptDir(dumpDir, stageDir, req.encryption);
+    await withProgress(encryptDir(dumpDir, stageDir, req.encryption), {
+      what: 'Encryption',
+      log: req.log,
+      everyMs: req.progressEveryMs,
+      detail: async () => `${megabytes(await folderBytes(stageDir))} encrypted`,
+    });
     storedFiles = await checksumDir(stageDir);
     req.log(`Encrypted with age (${req.encryption.kind}) in ${Math.round(performance.now() - started)} ms`);
   }
@@ -181,7 +193,11 @@ async function backupWith(
     verification: { ok: true, checksums: true, tocEntries: toc.length, restore },
   };
   await writeFile(join(stageDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
-  const { location } = await req.store.put(req.id, stageDir);
+  const { location } = await withProgress(req.store.put(req.id, stageDir), {
+    what: `Storing the backup (${req.store.kind})`,
+    log: req.log,
+    everyMs: req.progressEveryMs,
+  });
   if (location !== expectedLocation) manifest.storage.location = location;
   const manifestPath = join(req.tempDir, `${req.id}.manifest.json`);
   await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
@@ -198,7 +214,14 @@ async function verifyByRestore(
   const scratch = `dg_verify_${randomBytes(4).toString('hex')}`;
   await withClient(req.target, (c) => c.query(`CREATE DATABASE ${c.escapeIdentifier(scratch)}`));
   try {
-    await restoreArchive(pgRestore, { ...env, PGDATABASE: scratch }, dumpDir, { jobs: req.jobs });
+    await withProgress(
+      restoreArchive(pgRestore, { ...env, PGDATABASE: scratch }, dumpDir, { jobs: req.jobs }),
+      {
+        what: `Test restore into ${scratch}`,
+        log: req.log,
+        everyMs: req.progressEveryMs,
+      },
+    );
     const restored = await withClient(withDatabase(req.target, scratch), (c) => rowCounts(c));
     const diff = Object.keys({ ...expected, ...restored }).filter((t) => expected[t] !== restored[t]);
     if (diff.length) {

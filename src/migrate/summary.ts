@@ -1,5 +1,6 @@
 import type { BackupManifest } from '../backup/manifest.js';
 import { escapeMarkdownInline as md, tableCodeSpan } from '../report/markdown-escape.js';
+import { megabytes } from '../util/progress.js';
 import type { LintReport } from './lint.js';
 
 export interface MigrationFailure {
@@ -11,8 +12,6 @@ export interface MigrationFailure {
   /** The migrations-applied output: those applied, and the failed one (it may have committed part). */
   migrationsApplied: string[];
 }
-
-const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
 export function migrationSummary(opts: {
   manifest: BackupManifest;
@@ -39,7 +38,7 @@ export function migrationSummary(opts: {
     '',
     `| Backup | Database | Dump | Took | Throughput | Verification | Encryption | Stored at |`,
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
-    `| ${tableCodeSpan(m.id)} | ${md(m.database.name)} (${mb(m.database.sizeBytes)}, PostgreSQL ${md(m.database.serverVersion)}) | ${m.files.length} files, ${mb(m.dump.bytes)} | ${(opts.backupMs / 1000).toFixed(1)} s | ${throughput} | checksums, ${m.verification.tocEntries} TOC entries${m.verification.restore === 'matched' ? ', test restore matched' : ''} | ${m.encryption.kind} | ${md(opts.location)} |`,
+    `| ${tableCodeSpan(m.id)} | ${md(m.database.name)} (${megabytes(m.database.sizeBytes)}, PostgreSQL ${md(m.database.serverVersion)}) | ${m.files.length} files, ${megabytes(m.dump.bytes)} | ${(opts.backupMs / 1000).toFixed(1)} s | ${throughput} | checksums, ${m.verification.tocEntries} TOC entries${m.verification.restore === 'matched' ? ', test restore matched' : ''} | ${m.encryption.kind} | ${md(opts.location)} |`,
     '',
   ];
   if (opts.reusedFromAttempt)

@@ -85,7 +85,7 @@ export async function rollback(runner: Runner): Promise<void> {
   const db = inputs.database;
   const octokit = await octokitFor(inputs.github.token, ctx.apiUrl);
   const failedGitHubDeployment = inputs.github.deploymentId;
-  const ops = db.target && db.restore !== 'never' ? await databaseOps(inputs, ctx) : undefined;
+  const ops = db.target && db.restore !== 'never' ? await databaseOps(inputs, ctx, log.info) : undefined;
   try {
     await ops?.checkBackup();
     const result = await runRollback(runner, ctx, inputs, {

@@ -17,6 +17,7 @@ import { MIGRATION_TABLES, migrationState } from '../db/migration-state.js';
 import { rowCounts, withClient } from '../db/queries.js';
 import { errorMessage, InputError } from '../errors.js';
 import type { RunContext } from '../runner/runner.js';
+import { withProgress } from '../util/progress.js';
 import type { DatabaseOps, PreDeployBackup } from './database-step.js';
 import { readJournal, writeJournal } from './db-journal.js';
 import { decryptionFor, type RollbackInputs } from './inputs.js';
@@ -47,6 +48,7 @@ function inputErrorFor(err: unknown, keyInput: string, location: string): unknow
 export async function databaseOps(
   inputs: RollbackInputs,
   ctx: RunContext,
+  log: (message: string) => void,
 ): Promise<DatabaseOps & { checkBackup(): Promise<void>; dispose(): Promise<void> }> {
   const db = inputs.database;
   const target = db.target;
@@ -60,13 +62,19 @@ export async function databaseOps(
   let fetched: FetchedBackup | undefined;
   const withPg = <T>(fn: (c: pg.Client) => Promise<T>) => withClient(target, fn);
   const storedOnce = async () => {
-    stored ??= await getStoredBackup(store, location, tempDir);
+    stored ??= await withProgress(getStoredBackup(store, location, tempDir), {
+      what: `Fetching backup ${location}`,
+      log,
+    });
     return stored;
   };
   const keyFor = (backup: StoredBackup) => decryptionFor(backup.manifest.encryption.kind, db);
   const fetchOnce = async () => {
     const backup = await storedOnce();
-    fetched ??= await decryptStoredBackup(backup, keyFor(backup).decryption);
+    fetched ??= await withProgress(decryptStoredBackup(backup, keyFor(backup).decryption), {
+      what: `Decrypting backup ${backup.manifest.id}`,
+      log,
+    });
     return fetched;
   };
   return {
@@ -149,7 +157,7 @@ export async function databaseOps(
         encryption,
         store,
         run: backupRun(ctx),
-        log: () => {},
+        log: (m) => log(`Safety backup: ${m}`),
       });
       const m = result.manifest;
       return {
@@ -163,7 +171,7 @@ export async function databaseOps(
       };
     },
     async restore() {
-      await restoreBackup(target, await fetchOnce(), tempDir);
+      await restoreBackup(target, await fetchOnce(), tempDir, { log });
     },
     async readJournal(backupId) {
       return withPg((c) => readJournal(c, backupId));

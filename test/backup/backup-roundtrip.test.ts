@@ -49,6 +49,8 @@ describe('backup, verify, encrypt, store, fetch, decrypt, restore', { timeout: 1
       expectedLocation: `path:${join(storeDir, 'clinic-42-1')}`,
       run,
       log: (m) => logs.push(m),
+      // Every long part says how far it got (10 s in the actions; shorter here so this small one does).
+      progressEveryMs: 5,
     });
     expect(manifest.rowCounts).toEqual({ 'audit.events': 120, 'public.patients': 500 });
     expect(manifest.verification).toEqual({
@@ -61,6 +63,8 @@ describe('backup, verify, encrypt, store, fetch, decrypt, restore', { timeout: 1
     const stored = readdirSync(join(storeDir, 'clinic-42-1'));
     expect(stored.filter((f) => f !== 'manifest.json').every((f) => f.endsWith('.age'))).toBe(true);
     expect(logs.join('\n')).toMatch(/Test restore into dg_verify_\w+ matched/);
+    expect(logs.join('\n')).toMatch(/^pg_dump: still running \(\d+ s; \d+\.\d MB written, compressed\)$/m);
+    expect(logs.join('\n')).toMatch(/^Encryption: still running \(\d+ s; \d+\.\d MB encrypted\)$/m);
 
     // After the "deploy": a migration adds a table, rows are written and deleted.
     await pgc.psql(
@@ -71,7 +75,14 @@ describe('backup, verify, encrypt, store, fetch, decrypt, restore', { timeout: 1
       kind: 'passphrase',
       passphrase: 'correct horse battery staple',
     });
-    const restored = await restoreBackup(target, fetched, tempDir);
+    const restoreLogs: string[] = [];
+    const restored = await restoreBackup(target, fetched, tempDir, {
+      log: (m) => restoreLogs.push(m),
+      everyMs: 5,
+    });
+    expect(restoreLogs.join('\n')).toMatch(
+      /^Restore \(pg_restore into psql, one transaction\): still running \(\d+ s; \d+\.\d MB of SQL sent, of a \d+\.\d MB compressed dump\)$/m,
+    );
     await fetched.cleanup();
     expect(restored.rowCounts).toEqual({ 'audit.events': 120, 'public.patients': 500 });
     expect(
