@@ -239,7 +239,10 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
             return result.ok && review.state === 'approved';
           };
           const onEvent = (e: WorkflowEvent) => {
-            // The runner reports each job's end to GitHub: the approve job's completion time is GitHub's.
+            // The runner reports each job's start and end to GitHub: the approval's time and the first
+            // change's are GitHub's.
+            if (e.type === 'job-start')
+              github.startJob(REPOSITORY, { runId: Number(runId), attempt, actor: ACTOR, job: e.job });
             if (e.type === 'job-end') github.finishJob(REPOSITORY, Number(runId), e.job.id, e.job.result);
             opts.onEvent?.(e);
           };

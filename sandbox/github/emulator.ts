@@ -57,7 +57,9 @@ export interface GitHubEmulator {
     repo: string,
     run: { runId: number; attempt: number; actor: string; job: string; environment: string },
   ): void;
-  /** A job that waited for an approval has ended (the runner reports it to GitHub): its completed_at. */
+  /** A job has started (the runner reports it to GitHub): its started_at, unless its approval set it. */
+  startJob(repo: string, run: { runId: number; attempt: number; actor: string; job: string }): void;
+  /** A job has ended (the runner reports it to GitHub): its completed_at. */
   finishJob(repo: string, runId: number, job: string, conclusion: string): void;
   /** The next `n` requests answer 502. */
   failNext(n: number): void;
@@ -163,6 +165,29 @@ export async function startGitHubEmulator(): Promise<GitHubEmulator> {
       const t = `ghu_${randomBytes(12).toString('hex')}`;
       users.set(t, login);
       return t;
+    },
+    startJob(repo, { runId, attempt, actor, job }) {
+      const r = state.repo(repo);
+      let run = r.approvals.get(runId);
+      if (!run) {
+        run = { actor, pending: new Map(), reviews: [], jobs: [] };
+        r.approvals.set(runId, run);
+      }
+      const known = run.jobs.find(
+        (j) => j.name === job && j.run_attempt === attempt && j.status !== 'completed',
+      );
+      if (known) return;
+      const now = state.now().toISOString();
+      run.jobs.push({
+        id: runId * 100 + run.jobs.length + 1,
+        run_attempt: attempt,
+        name: job,
+        status: 'in_progress',
+        conclusion: null,
+        created_at: now,
+        started_at: now,
+        completed_at: null,
+      });
     },
     finishJob(repo, runId, job, conclusion) {
       const run = state.repo(repo).approvals.get(runId);

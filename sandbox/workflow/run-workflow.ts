@@ -461,7 +461,8 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
     const jobStarted = Date.now();
     const earlier = previous?.jobs[job.id];
     if (rerun && !rerun.has(job.id) && earlier) return { ...earlier, reused: true };
-    options.onEvent?.({ type: 'job-start', job: job.id });
+    // As on GitHub, a job starts once its `if:` passed and its environment's reviewers approved it.
+    const started = () => options.onEvent?.({ type: 'job-start', job: job.id });
     const needs = Object.fromEntries(
       job.needs.map((n) => [n, { result: jobs[n]?.result, outputs: jobs[n]?.outputs ?? {} }]),
     );
@@ -486,7 +487,10 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
     });
     if (!condition(job.if, base, jobState))
       return finish({ result: 'skipped', outputs: {}, steps: [], summary: '' });
-    if (job.call) return finish(await callWorkflow(job.id, job.call, base, jobState, earlier?.called));
+    if (job.call) {
+      started();
+      return finish(await callWorkflow(job.id, job.call, base, jobState, earlier?.called));
+    }
 
     let environment: JobRun['environment'];
     if (job.environment !== undefined && job.environment !== null) {
@@ -498,6 +502,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
       environment = { name, approved };
       if (!approved) return finish({ result: 'failure', outputs: {}, steps: [], summary: '', environment });
     }
+    started();
 
     const runnerTemp = mkdtempSync(join(tmpdir(), `dg-job-${job.id}-`));
     const steps: StepRun[] = [];

@@ -37,7 +37,7 @@ export async function checkApproval(runner: Runner): Promise<void> {
   const octokit = await octokitFor(inputs.token, ctx.apiUrl);
   let record: Awaited<ReturnType<typeof readApprovalRecord>>;
   try {
-    record = await readApprovalRecord(octokit, ctx.repository, runId, inputs.job);
+    record = await readApprovalRecord(octokit, ctx.repository, runId, inputs.job, inputs.changingJobs);
   } catch (err) {
     const status = (err as { status?: number }).status;
     if (status === 401 || status === 403 || status === 404) {
@@ -62,6 +62,7 @@ export async function checkApproval(runner: Runner): Promise<void> {
     decision: verdict.problems.length === 0 ? 'pass' : 'fail',
     approval: verdict,
     jobs: record.jobs,
+    changingJobs: record.changes,
   };
   await writeReportFile(inputs.evidenceFile, `${JSON.stringify(evidence, null, 2)}\n`);
   runner.setOutput('evidence', inputs.evidenceFile);
@@ -86,6 +87,8 @@ export async function checkApproval(runner: Runner): Promise<void> {
 }
 
 function fixFor(verdict: ApprovalVerdict): string {
+  if (verdict.deadlinePassed)
+    return 'Decide on rolling back what was already changed (the rollback job, or rollback.yml), then start a new run in the next change window.';
   if (verdict.state === 'rejected')
     return 'The reviewers refused this deploy; start a new run once their concerns are met.';
   if (verdict.state === 'missing')

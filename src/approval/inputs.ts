@@ -7,7 +7,7 @@ import {
 } from '../compliance/change-window.js';
 import { InputError } from '../errors.js';
 import { APPROVAL_CHECK_INPUTS } from '../inputs/approval-check.js';
-import { type InputReader, parseDuration, parseName, parseSecretToken } from '../runner/inputs.js';
+import { type InputReader, parseDuration, parseList, parseName, parseSecretToken } from '../runner/inputs.js';
 import { parseExistingPath, parseOutputPath } from '../runner/paths.js';
 import type { RunContext } from '../runner/runner.js';
 import type { ApprovalLimits } from './judge.js';
@@ -15,6 +15,8 @@ import type { ApprovalLimits } from './judge.js';
 export interface ApprovalInputs extends ApprovalLimits {
   token: string;
   job: string;
+  /** The jobs that change something: the first one GitHub started opens max-duration. */
+  changingJobs: string[];
   evidenceFile: string;
   /** The sign-off file: roles that must each be signed by a distinct person. */
   signOffFile: string | undefined;
@@ -50,6 +52,15 @@ export function readApprovalInputs(input: InputReader, ctx: RunContext): Approva
       input('max-approval-age') || '4h',
       0,
       APPROVAL_CHECK_INPUTS['max-approval-age'],
+    ),
+    maxDurationMs: parseDuration(
+      'max-duration',
+      input('max-duration') || '4h',
+      0,
+      APPROVAL_CHECK_INPUTS['max-duration'],
+    ),
+    changingJobs: parseList(input('changing-jobs') || 'db\ndeploy').map((job) =>
+      parseName('changing-jobs', job, 'a job id', { spaces: true }),
     ),
     evidenceFile: evidence
       ? parseOutputPath('evidence-file', evidence, ctx)

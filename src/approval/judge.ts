@@ -9,6 +9,10 @@ export interface ApprovalLimits {
   timezone: string;
   /** How old the approval may be when a job that changes something starts. */
   maxAgeMs: number;
+  /** How long after the first change no job that changes something may start. */
+  maxDurationMs: number;
+  /** The ids of the jobs that change something; the first one GitHub started is the first change. */
+  changingJobs: readonly string[];
 }
 
 /** The approval as judged at the start of a job that changes something; `problems` empty means it holds. */
@@ -32,6 +36,15 @@ export interface ApprovalVerdict {
   timezone: string;
   approvedInsideWindow?: boolean;
   nowInsideWindow?: boolean;
+  maxDurationMinutes: number;
+  /** The first of the changing jobs that GitHub started, by GitHub's record: max-duration counts from it. */
+  firstChange?: { job: string; startedAt: string; startedAtLocal: string };
+  /** The first change plus max-duration: no job that changes something starts after it. */
+  deadline?: string;
+  deadlineLocal?: string;
+  deadlinePassed?: boolean;
+  /** Changing jobs GitHub completed before this one: what is already changed, for the rollback decision. */
+  changed: { job: string; attempt: number; conclusion: string | null }[];
   /** With a sign-off file: each role, who signed it, and whether self-approval was allowed. */
   signOff?: { file: string; selfApproval: boolean; roles: RoleSignature[] };
   problems: string[];
@@ -74,6 +87,10 @@ export function judgeApproval(
     state,
     reviews,
     maxAgeMinutes: Math.round(limits.maxAgeMs / MINUTE),
+    maxDurationMinutes: Math.round(limits.maxDurationMs / MINUTE),
+    changed: record.changes
+      .filter((j) => j.status === 'completed')
+      .map((j) => ({ job: j.name, attempt: j.attempt, conclusion: j.conclusion })),
     window: limits.window.text,
     timezone: limits.timezone,
     problems: [],
@@ -110,6 +127,7 @@ export function judgeApproval(
   } else {
     problems.push("GitHub's answer carried no Date header, so the time cannot be judged");
   }
+  judgeDeadline(verdict, record, limits, where);
   if (verdict.state !== 'approved') return verdict;
 
   const done = record.jobs
@@ -139,4 +157,42 @@ export function judgeApproval(
       );
   }
   return verdict;
+}
+
+/**
+ * The change window's maximum as a deadline from the first change: GitHub's start of the first changing
+ * job (of any attempt: a re-run does not restart the clock) plus max-duration. No changing job starts
+ * after it; the verdict lists what was already changed, which the rollback decision needs.
+ */
+function judgeDeadline(
+  verdict: ApprovalVerdict,
+  record: ApprovalRecord,
+  limits: ApprovalLimits,
+  where: (at: Date) => { localTime: string },
+): void {
+  const first = record.changes
+    .filter((j) => j.startedAt)
+    .sort((a, b) => Date.parse(a.startedAt ?? '') - Date.parse(b.startedAt ?? ''))[0];
+  if (!first?.startedAt) {
+    verdict.problems.push(
+      `GitHub's record has no started job among changing-jobs (${limits.changingJobs.join(', ')}), so the deploy's max-duration cannot be counted from the first change: this job must be one of them`,
+    );
+    return;
+  }
+  const deadline = new Date(Date.parse(first.startedAt) + limits.maxDurationMs);
+  verdict.firstChange = {
+    job: first.name,
+    startedAt: first.startedAt,
+    startedAtLocal: where(new Date(first.startedAt)).localTime,
+  };
+  verdict.deadline = deadline.toISOString();
+  verdict.deadlineLocal = where(deadline).localTime;
+  if (!record.githubNow) return;
+  verdict.deadlinePassed = Date.parse(record.githubNow) > deadline.getTime();
+  if (verdict.deadlinePassed) {
+    const changed = verdict.changed.map((j) => `${j.job} (${j.conclusion ?? 'no result'})`).join(', ');
+    verdict.problems.push(
+      `the deploy's max-duration ${formatDuration(limits.maxDurationMs)} from the first change (${first.name}, started at ${verdict.firstChange.startedAtLocal} in ${limits.timezone}) ended at ${verdict.deadlineLocal}: no job that changes something starts after it. Already changed: ${changed || 'nothing'}`,
+    );
+  }
 }

@@ -35,6 +35,22 @@ export function approvalSummary(v: ApprovalVerdict, evidencePath: string): strin
         : 'unknown',
     ],
     ['Age', v.ageMinutes === undefined ? 'unknown' : `${v.ageMinutes} min of at most ${v.maxAgeMinutes}`],
+    [
+      'First change (GitHub’s record)',
+      v.firstChange
+        ? `${md(v.firstChange.job)} started at ${md(v.firstChange.startedAt)} (${md(v.firstChange.startedAtLocal)} local)`
+        : 'unknown',
+    ],
+    [
+      `Deadline (first change + ${v.maxDurationMinutes} min)`,
+      v.deadline
+        ? `${md(v.deadline)} (${md(v.deadlineLocal ?? '')} local${v.deadlinePassed ? ', passed' : ''})`
+        : 'unknown',
+    ],
+    [
+      'Already changed',
+      v.changed.map((j) => `${md(j.job)} (${md(j.conclusion ?? 'no result')})`).join(', ') || 'nothing yet',
+    ],
   ];
   const signOff = v.signOff
     ? [

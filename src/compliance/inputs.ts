@@ -42,14 +42,6 @@ export interface ComplianceInputs {
   evidenceFile: string;
 }
 
-function declaredDuration(
-  input: InputReader,
-  name: 'max-duration' | 'expected-duration',
-  fallback: string,
-): number {
-  return parseDuration(name, input(name) || fallback, 0, COMPLIANCE_GATE_INPUTS[name]);
-}
-
 /** Parses every compliance input; throws InputError (naming the input) before anything is read or written. */
 export function readComplianceInputs(input: InputReader, ctx: RunContext): ComplianceInputs {
   const manifest = input('manifest') || DEFAULT_MANIFEST;
@@ -59,8 +51,18 @@ export function readComplianceInputs(input: InputReader, ctx: RunContext): Compl
     manifestPath: resolvePath(ctx.workspace, manifest),
     window: parseWindow('change-window', input('change-window') || DEFAULTS.window),
     timezone: assertTimezone('timezone', input('timezone') || DEFAULTS.timezone),
-    maxDurationMs: declaredDuration(input, 'max-duration', DEFAULTS.maxDuration),
-    expectedDurationMs: declaredDuration(input, 'expected-duration', DEFAULTS.expectedDuration),
+    maxDurationMs: parseDuration(
+      'max-duration',
+      input('max-duration') || DEFAULTS.maxDuration,
+      0,
+      COMPLIANCE_GATE_INPUTS['max-duration'],
+    ),
+    expectedDurationMs: parseDuration(
+      'expected-duration',
+      input('expected-duration') || DEFAULTS.expectedDuration,
+      0,
+      COMPLIANCE_GATE_INPUTS['expected-duration'],
+    ),
     evidenceFile: evidence
       ? parseOutputPath('evidence-file', evidence, ctx)
       : join(ctx.runnerTemp, 'deploy-gates', `compliance-evidence-${ctx.action}.json`),

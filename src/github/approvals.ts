@@ -25,6 +25,8 @@ export interface ApprovalRecord {
   reviews: ApprovalReview[];
   /** Jobs of every attempt named as the approval job. */
   jobs: ApprovalJob[];
+  /** Jobs of every attempt named as one of the jobs that change something. */
+  changes: ApprovalJob[];
   /** The Date header of GitHub's answer: GitHub's time, which no step of the workflow can move. */
   githubNow: string | undefined;
 }
@@ -41,6 +43,7 @@ export async function readApprovalRecord(
   repository: string,
   runId: number,
   jobName: string,
+  changingJobs: readonly string[] = [],
 ): Promise<ApprovalRecord> {
   const params = { ...repoParams(repository), run_id: runId };
   const log = await octokit.rest.actions.getReviewsForRun(params);
@@ -56,17 +59,30 @@ export async function readApprovalRecord(
       comment: asString(r.comment),
       environments: (r.environments ?? []).map((e) => asString(e.name)),
     })),
-    jobs: jobs
-      .filter((j) => j.name === jobName || j.name.endsWith(` / ${jobName}`))
-      .map((j) => ({
-        name: j.name,
-        attempt: j.run_attempt ?? 1,
-        status: j.status,
-        conclusion: j.conclusion ?? null,
-        startedAt: j.started_at ?? null,
-        completedAt: j.completed_at ?? null,
-      })),
+    jobs: jobs.filter((j) => named(j.name, jobName)).map(approvalJob),
+    changes: jobs.filter((j) => changingJobs.some((id) => named(j.name, id))).map(approvalJob),
     githubNow: dateHeader(log.headers.date),
+  };
+}
+
+/** A job in a called workflow is named "<caller job> / <job>" by GitHub. */
+const named = (name: string, id: string) => name === id || name.endsWith(` / ${id}`);
+
+function approvalJob(j: {
+  name: string;
+  run_attempt?: number;
+  status: string;
+  conclusion: string | null;
+  started_at: string | null;
+  completed_at: string | null;
+}): ApprovalJob {
+  return {
+    name: j.name,
+    attempt: j.run_attempt ?? 1,
+    status: j.status,
+    conclusion: j.conclusion ?? null,
+    startedAt: j.started_at ?? null,
+    completedAt: j.completed_at ?? null,
   };
 }
 

@@ -42,6 +42,20 @@ export const APPROVAL_CHECK_INPUTS = {
     description:
       "How old the approval may be when the job starts (e.g. 4h, 90m; at most 24h), by GitHub's clock.",
   },
+  'max-duration': {
+    kind: 'duration',
+    min: 60_000,
+    max: 24 * HOUR,
+    default: '4h',
+    description:
+      "The longest a deploy may take, counted from the first change: when GitHub started the first of changing-jobs. No job that changes something starts after it (e.g. 4h; at most 24h), by GitHub's record and clock.",
+  },
+  'changing-jobs': {
+    kind: 'format',
+    default: 'db\ndeploy',
+    description:
+      'The ids of the jobs that change something (one per line or comma separated; in a called workflow "<caller job> / <job>" matches too). The first of them that GitHub started opens max-duration; this job must be one of them.',
+  },
   'sign-off': {
     kind: 'file',
     description:

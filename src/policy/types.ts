@@ -142,8 +142,19 @@ export interface RuleResult {
   missingFacts: MissingFact[];
 }
 
-/** `refused`: the waiver breaks its policy's limits (lifetime, ticket, approver); it waives nothing. */
-export type WaiverState = 'active' | 'expiring' | 'expired' | 'refused' | 'unused' | 'unknown-rule';
+/**
+ * `refused`: the waiver breaks its policy's limits (lifetime, ticket, approver); it waives nothing.
+ * `other-gate`: it names a builtin rule of a policy this gate does not load (one waivers file serves every
+ * gate); `unknown-rule`: no policy loaded here or builtin has that rule.
+ */
+export type WaiverState =
+  | 'active'
+  | 'expiring'
+  | 'expired'
+  | 'refused'
+  | 'unused'
+  | 'other-gate'
+  | 'unknown-rule';
 
 export interface WaiverReport {
   waiver: Waiver;
@@ -155,6 +166,8 @@ export interface WaiverReport {
   approverCheck: ApproverCheck;
   /** Why the waiver is refused; empty when it keeps its policy's limits. */
   problems: string[];
+  /** For `other-gate`: the builtin policy whose rule it waives, e.g. builtin:compliance/clock. */
+  ownedBy?: string;
 }
 
 /** passed + failed + waived + notChecked = total; `failed` includes `errored`. */

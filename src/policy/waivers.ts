@@ -1,6 +1,7 @@
 import { InputError } from '../errors.js';
 import { isPlainObject } from '../util/deep-merge.js';
 import { assertDocument } from './document-schemas.js';
+import { builtinRuleOwners } from './generated/builtin-rule-owners.js';
 import { readStructured } from './structured-file.js';
 import type { Waiver, WaiverReport, WaiverState } from './types.js';
 import { auditWaiver, DAY_MS, type WaiverAudit } from './waiver-limits.js';
@@ -62,12 +63,14 @@ export function classifyWaivers(
     const daysLeft = Math.floor(msLeft / DAY_MS);
     const audit = audits.get(waiver) ?? auditWaiver(waiver, undefined, undefined, now);
     let state: WaiverState;
-    if (!knownRules.has(waiver.rule)) state = 'unknown-rule';
+    const ownedBy = knownRules.has(waiver.rule) ? undefined : builtinRuleOwners[waiver.rule];
+    if (ownedBy) state = 'other-gate';
+    else if (!knownRules.has(waiver.rule)) state = 'unknown-rule';
     else if (msLeft <= 0) state = 'expired';
     else if (audit.problems.length > 0) state = 'refused';
     else if (msLeft < EXPIRY_WARNING_DAYS * DAY_MS) state = 'expiring';
     else if (!usedRules.has(waiver.rule)) state = 'unused';
     else state = 'active';
-    return { waiver, state, daysLeft, ...audit };
+    return { waiver, state, daysLeft, ...audit, ...(ownedBy ? { ownedBy } : {}) };
   });
 }

@@ -32,6 +32,7 @@ const WAIVER_STATE_LABEL: Record<WaiverState, string> = {
   expired: '❌ expired (not honoured)',
   refused: '❌ refused (not honoured)',
   unused: 'unused',
+  'other-gate': 'for another gate',
   'unknown-rule': 'unknown rule',
 };
 
@@ -128,7 +129,9 @@ export function waiverRow(report: WaiverReport): string {
     // A refused waiver says why, so the author can fix it without opening the JSON report.
     report.problems.length > 0 && report.state === 'refused'
       ? `${WAIVER_STATE_LABEL.refused}: ${md(report.problems.join('; '))}`
-      : WAIVER_STATE_LABEL[report.state],
+      : report.ownedBy
+        ? `${WAIVER_STATE_LABEL[report.state]} (${md(report.ownedBy)})`
+        : WAIVER_STATE_LABEL[report.state],
     md(waiver.reason),
     md(waiver.approver),
     approverCell(report),

@@ -97,6 +97,8 @@ async function check(
   files: Record<string, unknown> = {},
 ) {
   github.setClock(now);
+  // The job the check runs in has started: the first change, unless an earlier changing job started.
+  github.startJob(REPO, { runId, attempt: 1, actor: 'octocat', job: 'deploy / db' });
   const run = await runBundle({
     action: ACTION,
     workspace: workspace(files),
@@ -190,6 +192,59 @@ describe('approval-check action', () => {
       ),
     ]);
     expect(evidenceOf(run).approval).toMatchObject({ approvedInsideWindow: true, nowInsideWindow: true });
+  });
+
+  it("max-duration counts from the first change by GitHub's record: deploy may start 3 h after db, not 4 h 10 min after it; the error says what already changed", async () => {
+    // A window that is open all day and a long approval age: only the deadline is judged here.
+    const limits = { 'change-window': '00:00-23:59', timezone: 'UTC', 'max-approval-age': '24h' };
+    const { runId } = await reviewed({
+      waitedAt: '2026-03-10T04:55:00Z',
+      reviewedAt: '2026-03-10T05:00:00Z',
+    });
+    github.setClock('2026-03-10T05:01:00Z');
+    github.startJob(REPO, { runId, attempt: 1, actor: 'octocat', job: 'deploy / db' });
+    github.setClock('2026-03-10T05:20:00Z');
+    github.finishJob(REPO, runId, 'deploy / db', 'success');
+
+    github.setClock('2026-03-10T08:01:00Z');
+    github.startJob(REPO, { runId, attempt: 1, actor: 'octocat', job: 'deploy / deploy' });
+    const inTime = await check(runId, '2026-03-10T08:01:30Z', limits);
+    expect(inTime.exitCode, inTime.stdout).toBe(0);
+    expect(evidenceOf(inTime).approval).toMatchObject({
+      firstChange: { job: 'deploy / db', startedAt: expect.stringMatching(/^2026-03-10T05:01:0\d/) },
+      deadline: expect.stringMatching(/^2026-03-10T09:01:0\d/),
+      deadlinePassed: false,
+      changed: [{ job: 'deploy / db', attempt: 1, conclusion: 'success' }],
+    });
+    expect(inTime.summary).toMatch(
+      /\| Deadline \(first change \+ 240 min\) \| 2026-03-10T09:01:0\d\.\d+Z \(2026-03-10 09:01 local\) \|/,
+    );
+
+    // "Re-run failed jobs" of deploy hours later: a new attempt does not restart the clock.
+    github.setClock('2026-03-10T09:11:00Z');
+    github.startJob(REPO, { runId, attempt: 2, actor: 'octocat', job: 'deploy / deploy' });
+    const late = await check(runId, '2026-03-10T09:11:30Z', limits);
+    expect(late.exitCode).toBe(1);
+    expect(errors(late)).toEqual([
+      expect.stringMatching(
+        /^The approval of production does not hold: the deploy's max-duration 4h from the first change \(deploy \/ db, started at 2026-03-10 05:01 in UTC\) ended at 2026-03-10 09:01: no job that changes something starts after it\. Already changed: deploy \/ db \(success\)\. Nothing was changed\. Decide on rolling back what was already changed/,
+      ),
+    ]);
+    expect(late.summary).toContain('| Already changed | deploy / db (success) |');
+  });
+
+  it("fails closed when this job is not among changing-jobs (no first change in GitHub's record)", async () => {
+    const { runId } = await reviewed({
+      waitedAt: '2026-03-10T05:00:00Z',
+      reviewedAt: '2026-03-10T05:05:00Z',
+    });
+    const run = await check(runId, '2026-03-10T05:10:30Z', { 'changing-jobs': 'migrate, release' });
+    expect(run.exitCode).toBe(1);
+    expect(errors(run)).toEqual([
+      expect.stringContaining(
+        "GitHub's record has no started job among changing-jobs (migrate, release), so the deploy's max-duration cannot be counted from the first change: this job must be one of them",
+      ),
+    ]);
   });
 
   it('records a rejection the same way: who, the comment, and the job stops', async () => {

@@ -32,6 +32,7 @@ export const MALFORMED: Record<string, string[]> = {
   ],
   'approval-check change-window': ['25:00-26:00', '02:00', 'soon'],
   'approval-check timezone': ['Mars/Olympus_Mons'],
+  'approval-check changing-jobs': ['db;deploy', 'deploy/../db', '$(id)'],
   'db-migrate-backup backup-recipients': ['age1short', 'ssh-rsa AAAA'],
   'db-migrate-backup backup-identity': ['not-an-identity', 'age1abc'],
   'post-validate thresholds': ['all: p95<=banana', 'nonsense', 'check:x: p95<=-5'],
@@ -44,7 +45,6 @@ export const MALFORMED: Record<string, string[]> = {
   'rollback backup-identity': ['not-an-identity', 'age1abc'],
   'rollback migrations-applied': ['perhaps', '[unclosed', '{"a":1}'],
   'rollback timestamp-columns': ['bad column;drop', '"x'],
-  'rollback github-deployment-id': ['abc', '-1', '1.5'],
   'rollback incident': ['issue-twelve', 'https://example.com/not/an/issue', '0'],
   // Free text for people: any character but a line break is fine in it.
   'rollback reason': [],

@@ -8,6 +8,8 @@ import { loadPolicies, loadPolicy } from '../../src/policy/load-policies.js';
 import { builtinPoliciesDir } from '../../src/policy/package-root.js';
 import { findPolicyTests } from '../../src/policy/policy-tests.js';
 import type { Severity, Waiver } from '../../src/policy/types.js';
+import { toAnnotations } from '../../src/report/annotations.js';
+import { toSummaryMarkdown } from '../../src/report/summary.js';
 import { policy, rule, workspace } from './helpers.js';
 
 const NOW = new Date('2026-06-01T03:00:00Z');
@@ -217,6 +219,23 @@ describe('waivers', () => {
     const out = await gate([two], { a: { n: 5 } }, { waivers: [waiver({ rule: 'elsewhere' })] });
     expect(out.decision).toBe('pass');
     expect(out.waivers[0]?.state).toBe('unknown-rule');
+  });
+
+  it("a waiver for another gate's builtin rule (one waivers file serves every gate) is said to be that gate's, not unknown", async () => {
+    const out = await gate(
+      [two],
+      { a: { n: 5 } },
+      { waivers: [waiver({ rule: 'compliance.clock-not-overridden' }), waiver({ rule: 'elsewhere' })] },
+    );
+    expect(out.waivers.map((w) => [w.state, w.ownedBy])).toEqual([
+      ['other-gate', 'builtin:compliance/clock'],
+      ['unknown-rule', undefined],
+    ]);
+    const annotations = toAnnotations(out);
+    expect(annotations.map((a) => a.title)).toEqual(['Waiver for unknown rule elsewhere']);
+    expect(toSummaryMarkdown(out, { title: 'Gate' })).toContain(
+      '| for another gate (builtin:compliance/clock) |',
+    );
   });
 });
 
