@@ -8,11 +8,13 @@ export const PLAN_INPUTS = {
   'workflow-inputs': {
     kind: 'format',
     required: true,
-    description: `The reusable workflow's inputs as JSON: \`\${{ toJSON(inputs) }}\`. Each one a later job passes to an action is checked with that action's own input checks.`,
+    description:
+      "The reusable workflow's inputs as JSON (the expression toJSON(inputs)). Each one a later job passes to an action is checked with that action's own input checks.",
   },
   'secrets-set': {
     kind: 'format',
     required: true,
-    description: `Which of the workflow's secrets are set, one NAME=true or NAME=false per line (e.g. \`VERCEL_TOKEN=\${{ secrets.VERCEL_TOKEN != '' }}\`); never the values.`,
+    description:
+      "Which of the workflow's secrets are set, one NAME=true or NAME=false per line (the expression secrets.NAME != ''); never the values.",
   },
 } as const satisfies InputDeclarations;
