@@ -304,7 +304,8 @@ export async function baseline(world: World, slot: Slot, action: ActionName): Pr
     }
     case 'plan': {
       // A caller's checkout and the playbook's inputs (its defaults, a project and a checks file), every
-      // secret set: plan checks them as the later jobs' actions will.
+      // secret set but BACKUP_IDENTITY (the backup is encrypted with BACKUP_PASSPHRASE): plan checks them
+      // as the later jobs' actions will.
       writeWorkspace(workspace, {
         '.github/compliance.json': COMPLIANCE,
         'db/migrations/20260301000000_audit.sql': '-- migrate:up\nCREATE TABLE audit (id int);\n',
@@ -327,7 +328,7 @@ export async function baseline(world: World, slot: Slot, action: ActionName): Pr
             checks: 'checks.json',
           }),
           'secrets-set': Object.keys(PLAYBOOK_WIRING.secrets)
-            .map((name) => `${name}=true`)
+            .map((name) => `${name}=${name !== 'BACKUP_IDENTITY'}`)
             .join('\n'),
         },
       };
