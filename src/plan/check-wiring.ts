@@ -5,7 +5,7 @@ import { ACTION_INPUTS } from '../inputs/index.js';
 import { detectTool, type MigrateMode, resolveMigrationCommand } from '../migrate/tools.js';
 import { parseHooks } from '../rollback/hooks.js';
 import type { InputDeclarations } from '../runner/declared-inputs.js';
-import { parseSingleLine } from '../runner/inputs.js';
+import { parseSingleLine, quoteValue } from '../runner/inputs.js';
 import { parseExistingPath } from '../runner/paths.js';
 import type { RunContext, Runner } from '../runner/runner.js';
 import { splitCommandLine } from '../util/command-line.js';
@@ -179,7 +179,7 @@ export async function checkWiring(
         if (!value || insideRepository(value)) continue;
         add({
           target: `Workflow input ${input}`,
-          message: `Workflow input ${input} (passed as ${step.action}'s ${name} in the ${step.job} job): "${shorten(value, 80)}" leaves the repository. Give a path relative to the repository root, of a file committed there.`,
+          message: `Workflow input ${input} (passed as ${step.action}'s ${name} in the ${step.job} job): ${quoteValue(value)} leaves the repository. Give a path relative to the repository root, of a file committed there.`,
         });
         base.inputs[input] = defaultOf(input);
         outside.add(input);
@@ -192,7 +192,7 @@ export async function checkWiring(
       if (!insideRepository(hooksFile))
         throw new InputError(
           'rollback-hooks-file',
-          `"${shorten(hooksFile, 80)}" leaves the repository`,
+          `${quoteValue(hooksFile)} leaves the repository`,
           'Give a path relative to the repository root, of a file committed there.',
         );
       readHooksFile(hooksFile, ctx.workspace);

@@ -271,6 +271,16 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
     expect(await tableExists(release.name, 'consents')).toBe(false);
   });
 
+  it('a bad workflow input (max-approval-age: 4 hours) stops at plan with approval-check’s own check, naming it', async () => {
+    const release = await sandbox.release({ healthy: true });
+    const run = await release.run({ inputs: { 'max-approval-age': '4 hours' } });
+    expect(results(run), why(run)).toMatchObject({ plan: 'failure', approve: 'skipped', db: 'skipped' });
+    const planErrors = run.jobs.plan?.steps.flatMap((s) => s.errors) ?? [];
+    expect(planErrors).toHaveLength(1);
+    expect(planErrors[0]).toMatch(/Workflow input max-approval-age .*"4 hours" is not a duration/);
+    expect(sandbox.vercel.productionDeploymentId(release.name)).toBe(release.previousDeploymentId);
+  });
+
   it('after go-live, a check that cannot run is a configuration error: reported as such, no rollback, the release stays live', async () => {
     const release = await sandbox.release({ healthy: true });
     // A checks file that plan reads as good and that no longer matches its schema when validate reads it:
