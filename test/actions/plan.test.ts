@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { type ActionRun, REPO_ROOT, runBundle } from '../../sandbox/runner/run-bundle.js';
+import { playbookWiring } from '../../scripts/generate-wiring.mjs';
+import { pinActions } from '../../scripts/release.mjs';
 import { PLAYBOOK_WIRING } from '../../src/plan/generated/playbook-wiring.js';
 import { workspace } from '../policy/helpers.js';
 import { ageKey } from '../support/age-key.js';
@@ -265,6 +267,13 @@ describe('the wiring plan checks is the playbook’s', () => {
     expect(fromWiring()).toEqual(expected);
     expect(expected).toContain('db approval-check max-approval-age <- max-approval-age');
     expect(expected).toContain('validate post-validate checks <- checks');
+  });
+
+  it('the release commit pins plan with the other actions, and its pinned playbook gives the same wiring', () => {
+    const text = readFileSync(join(REPO_ROOT, '.github/workflows/playbook.yml'), 'utf8');
+    const pinned = pinActions(text, 'a'.repeat(40)).text;
+    expect(pinned).toMatch(/uses: neonpro\/deploy-gates\/actions\/plan@a{40} # was v1/);
+    expect(playbookWiring(pinned)).toEqual(PLAYBOOK_WIRING);
   });
 
   it('plan is told about every secret the playbook declares', () => {
