@@ -10,6 +10,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { generatedFiles } from './generate-validators.mjs';
+import { wiringFiles } from './generate-wiring.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const check = process.argv.includes('--check');
@@ -203,14 +204,14 @@ function checkGenerated(generated) {
   );
   if (stale.length > 0) {
     console.error(
-      `check-dist: generated validators are stale (run \`npm run build\` and commit them):\n  ${stale.map(([f]) => f).join('\n  ')}`,
+      `check-dist: generated files are stale (run \`npm run build\` and commit them):\n  ${stale.map(([f]) => f).join('\n  ')}`,
     );
     process.exit(1);
   }
 }
 
 async function main() {
-  const generated = generatedFiles();
+  const generated = { ...generatedFiles(), ...wiringFiles() };
   if (check) checkGenerated(generated);
   else
     for (const [f, c] of Object.entries(generated)) {

@@ -27,3 +27,11 @@ export function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);
 }
+
+/**
+ * A failure whose problems were already annotated, one `::error` each (plan reports every wiring problem
+ * at once): the runner logs this summary as a plain line, so no problem is counted twice, and exits 1.
+ */
+export class ReportedFailure extends Error {
+  override readonly name = 'ReportedFailure';
+}

@@ -3,7 +3,8 @@ import { GitHubDeployments } from '../github/deployments.js';
 import { octokitFor, repoParams } from '../github/octokit.js';
 import { runUrl } from '../incident/body.js';
 import { IncidentIssues } from '../incident/issues.js';
-import type { RunContext, Runner } from '../runner/runner.js';
+import type { InputReader } from '../runner/inputs.js';
+import type { Runner } from '../runner/runner.js';
 import { runContext } from '../runner/runner.js';
 import { readOrigin } from '../validate/inputs.js';
 import { databaseOps } from './database-ops.js';
@@ -18,18 +19,18 @@ import { readVerifyChecks, verifyStep } from './verify-step.js';
 /** The steps that bring something back; when none of them failed, the world is rolled back. */
 const RESTORING = ['app', 'database', 'hooks'];
 
-/** Every input and the verify checks, read and checked before the rollback changes anything. */
-async function readInputs(runner: Runner, ctx: RunContext) {
-  const inputs = readRollbackInputs(
-    (name) => runner.input(name),
-    (secret) => runner.setSecret(secret),
-  );
+/**
+ * Every input and the verify checks, read and checked before the rollback changes anything (and by the
+ * playbook's plan job, before the approval).
+ */
+export async function readRollbackStart(
+  input: InputReader,
+  mask: (secret: string) => void,
+  workspace: string,
+) {
+  const inputs = readRollbackInputs(input, mask);
   // The API host is where users reach the API: verified with production, its checks read up front.
-  const apiUrl = readOrigin(
-    'verify-api-url',
-    runner.input('verify-api-url'),
-    'https://api.neonpro.healthcare',
-  );
+  const apiUrl = readOrigin('verify-api-url', input('verify-api-url'), 'https://api.neonpro.healthcare');
   if (apiUrl && !inputs.verify.url) {
     throw new InputError(
       'verify-api-url',
@@ -43,7 +44,7 @@ async function readInputs(runner: Runner, ctx: RunContext) {
       ? await readVerifyChecks({
           checksFile: inputs.verify.checks || undefined,
           apiUrl,
-          workspace: ctx.workspace,
+          workspace,
         })
       : [];
   return { inputs, verifyChecks };
@@ -79,7 +80,11 @@ async function publishRollback(runner: Runner, inputs: RollbackInputs, result: R
 /** The playbook's Rollback Procedures: app, database, hooks, verify, record — each resumable on re-run. */
 export async function rollback(runner: Runner): Promise<void> {
   const ctx = runContext(runner.env);
-  const { inputs, verifyChecks } = await readInputs(runner, ctx);
+  const { inputs, verifyChecks } = await readRollbackStart(
+    (name) => runner.input(name),
+    (secret) => runner.setSecret(secret),
+    ctx.workspace,
+  );
   const repo = repoParams(ctx.repository);
   const log = { info: (m: string) => runner.info(m), warning: (m: string) => runner.warning(m) };
   const db = inputs.database;

@@ -1,4 +1,4 @@
-import { errorMessage, InputError } from '../errors.js';
+import { errorMessage, InputError, ReportedFailure } from '../errors.js';
 import { type InputDeclarations, secretInputs } from './declared-inputs.js';
 import { githubRunner } from './github-runner.js';
 import type { Runner } from './runner.js';
@@ -20,8 +20,11 @@ export async function runAction(
     }
     await main(runner);
   } catch (err) {
-    if (!(err instanceof InputError) && err instanceof Error && err.stack) runner.debug(err.stack);
-    runner.error(errorMessage(err));
+    if (err instanceof ReportedFailure) runner.info(err.message);
+    else {
+      if (!(err instanceof InputError) && err instanceof Error && err.stack) runner.debug(err.stack);
+      runner.error(errorMessage(err));
+    }
     process.exitCode = 1;
   }
   // The step is decided: a library's leftover poll timer or keep-alive socket must not hold it open.

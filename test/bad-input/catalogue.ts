@@ -49,6 +49,8 @@ export const MALFORMED: Record<string, string[]> = {
   // Free text for people: any character but a line break is fine in it.
   'rollback reason': [],
   'vercel-deploy sri-globs': ['../../../../etc/*', '/etc/passwd'],
+  'plan workflow-inputs': ['{not json', '["a list"]', '{"no-such-input": "x"}', '{"environment": {"a": 1}}'],
+  'plan secrets-set': ['VERCEL_TOKEN=maybe', 'NO_SUCH_SECRET=true', 'VERCEL_TOKEN=true'],
 };
 
 /** The bad values' kinds the issue names; every case is one of them. */

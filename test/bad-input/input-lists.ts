@@ -24,7 +24,9 @@ function sourcesOf(file: string, seen = new Set<string>()): Set<string> {
  * Reads the scan sees that the action never makes: a shared module read for one function, or a shared
  * reader whose answer the action overrides.
  */
-const NOT_READ: Partial<Record<ActionName, { file?: string; names?: string[] }>> = {
+const NOT_READ: Partial<Record<ActionName, { file?: string; names?: string[]; outside?: string }>> = {
+  // plan runs the other actions' readers on their inputs (with their names); its own are read in src/plan.
+  plan: { outside: join(REPO_ROOT, 'src', 'plan') },
   // rollback imports readOrigin alone from post-validate's input module.
   rollback: { file: join(REPO_ROOT, 'src', 'validate', 'inputs.ts') },
   // readGateInputs reads mode; post-validate replaces it with fail-on-unhealthy.
@@ -49,6 +51,8 @@ export function inputsReadInCode(action: ActionName): string[] {
   const loop = /for \(const (\w+) of \[([^\]]+)\]\)[\s\S]{0,80}?\binput\(\1\)/g;
   for (const file of sourcesOf(entry(action))) {
     if (NOT_READ[action]?.file === file) continue;
+    const only = NOT_READ[action]?.outside;
+    if (only && !file.startsWith(only) && file !== entry(action)) continue;
     const text = readFileSync(file, 'utf8');
     for (const m of text.matchAll(reader)) names.add(m[1] ?? '');
     for (const m of text.matchAll(loop))

@@ -26,6 +26,7 @@ import { startWebhookReceiver, type WebhookReceiver } from '../../sandbox/webhoo
 import { PathStore } from '../../src/backup/path-store.js';
 import { takeBackup } from '../../src/backup/take-backup.js';
 import { parseDatabaseUrl } from '../../src/db/connection.js';
+import { PLAYBOOK_WIRING } from '../../src/plan/generated/playbook-wiring.js';
 import { LCOV, sarif } from '../preflight/fixtures.js';
 import { healthyApp, type ScriptedServer, scriptedServer } from '../support/scripted-server.js';
 import type { ActionName } from './catalogue.js';
@@ -300,6 +301,37 @@ export async function baseline(world: World, slot: Slot, action: ActionName): Pr
           timezone: 'UTC',
           'max-approval-age': '1h',
           ...outputs('evidence-file'),
+        },
+      };
+    }
+    case 'plan': {
+      // A caller's checkout and the playbook's inputs (its defaults, a project and a checks file), every
+      // secret set but BACKUP_IDENTITY (the backup is encrypted with BACKUP_PASSPHRASE): plan checks them
+      // as the later jobs' actions will.
+      writeWorkspace(workspace, {
+        '.github/compliance.json': COMPLIANCE,
+        'db/migrations/20260301000000_audit.sql': '-- migrate:up\nCREATE TABLE audit (id int);\n',
+        'checks.json': { checks: [{ name: 'Health', url: '/health' }] },
+      });
+      const defaults = Object.fromEntries(
+        Object.entries(PLAYBOOK_WIRING.inputs).map(([name, spec]) => [
+          name,
+          spec.type === 'boolean' ? spec.default === 'true' : spec.default,
+        ]),
+      );
+      return {
+        workspace,
+        stepId: 'plan',
+        env: {},
+        inputs: {
+          'workflow-inputs': JSON.stringify({
+            ...defaults,
+            'vercel-project': project,
+            checks: 'checks.json',
+          }),
+          'secrets-set': Object.keys(PLAYBOOK_WIRING.secrets)
+            .map((name) => `${name}=${name !== 'BACKUP_IDENTITY'}`)
+            .join('\n'),
         },
       };
     }

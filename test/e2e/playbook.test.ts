@@ -261,19 +261,39 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
       validate: 'skipped',
       rollback: 'skipped',
     });
-    expect(run.jobs.plan?.steps.flatMap((s) => s.errors).join('\n')).toMatch(
-      /Workflow input VALIDATION_TOKEN::is empty, and the default checks/,
+    const planErrors = run.jobs.plan?.steps.flatMap((s) => s.errors) ?? [];
+    expect(planErrors).toHaveLength(1);
+    expect(planErrors[0]).toMatch(
+      /Workflow secret VALIDATION_TOKEN \(passed as post-validate's bearer-token in the validate job\): is empty, but 3 check\(s\) send it/,
     );
     expect(asked).toEqual([]);
     expect(sandbox.vercel.productionDeploymentId(release.name)).toBe(release.previousDeploymentId);
     expect(await tableExists(release.name, 'consents')).toBe(false);
   });
 
+  it('a bad workflow input (max-approval-age: 4 hours) stops at plan with approval-check’s own check, naming it', async () => {
+    const release = await sandbox.release({ healthy: true });
+    const run = await release.run({ inputs: { 'max-approval-age': '4 hours' } });
+    expect(results(run), why(run)).toMatchObject({ plan: 'failure', approve: 'skipped', db: 'skipped' });
+    const planErrors = run.jobs.plan?.steps.flatMap((s) => s.errors) ?? [];
+    expect(planErrors).toHaveLength(1);
+    expect(planErrors[0]).toMatch(/Workflow input max-approval-age .*"4 hours" is not a duration/);
+    expect(sandbox.vercel.productionDeploymentId(release.name)).toBe(release.previousDeploymentId);
+  });
+
   it('after go-live, a check that cannot run is a configuration error: reported as such, no rollback, the release stays live', async () => {
     const release = await sandbox.release({ healthy: true });
-    // A checks file that exists (plan sees it) but does not match its schema: post-validate stops on the input.
-    writeFileSync(join(release.workspace, 'broken-checks.json'), JSON.stringify({ checks: 'health' }));
-    const run = await release.run({ inputs: { checks: 'broken-checks.json' } });
+    // A checks file that plan reads as good and that no longer matches its schema when validate reads it:
+    // a configuration error plan could not see (plan itself refuses a checks file that does not parse).
+    const checks = join(release.workspace, 'late-checks.json');
+    writeFileSync(checks, JSON.stringify({ checks: [{ name: 'Health', url: '/health' }] }));
+    const run = await release.run({
+      inputs: { checks: 'late-checks.json' },
+      onEvent: (e) => {
+        if (e.type === 'job-end' && e.job.id === 'plan')
+          writeFileSync(checks, JSON.stringify({ checks: 'health' }));
+      },
+    });
     expect(results(run), why(run)).toMatchObject({
       plan: 'success',
       approve: 'success',

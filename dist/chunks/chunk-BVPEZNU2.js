@@ -1,0 +1,2 @@
+import{createRequire as __dgCreateRequire}from'node:module';const require=__dgCreateRequire(import.meta.url);
+var e=class extends Error{constructor(s,o,i){super(`Input "${s}": ${a(o)}. ${i}`);this.input=s;this.problem=o;this.fix=i}input;problem;fix;name="InputError"};function a(r,n=600){return r.length>n?`${r.slice(0,n)}\u2026 (${r.length} characters)`:r}function g(r){return r instanceof Error?r.message:String(r)}var t=class extends Error{name="ReportedFailure"};export{e as a,g as b,t as c};

@@ -1,2 +1,0 @@
-import{createRequire as __dgCreateRequire}from'node:module';const require=__dgCreateRequire(import.meta.url);
-var t=class extends Error{constructor(e,s,o){super(`Input "${e}": ${i(s)}. ${o}`);this.input=e;this.problem=s;this.fix=o}input;problem;fix;name="InputError"};function i(n,r=600){return n.length>r?`${n.slice(0,r)}\u2026 (${n.length} characters)`:n}function g(n){return n instanceof Error?n.message:String(n)}export{t as a,g as b};

@@ -1,0 +1,20 @@
+import type { InputDeclarations } from '../runner/declared-inputs.js';
+
+/**
+ * plan's inputs, declared once: actions/plan/action.yml and the README's input table are checked against
+ * this (test/inputs/declared-inputs.test.ts). It takes no secret: only whether each secret is set.
+ */
+export const PLAN_INPUTS = {
+  'workflow-inputs': {
+    kind: 'format',
+    required: true,
+    description:
+      "The reusable workflow's inputs as JSON (the expression toJSON(inputs)). Each one a later job passes to an action is checked with that action's own input checks.",
+  },
+  'secrets-set': {
+    kind: 'format',
+    required: true,
+    description:
+      "Which of the workflow's secrets are set, one NAME=true or NAME=false per line (the expression secrets.NAME != ''); never the values.",
+  },
+} as const satisfies InputDeclarations;
