@@ -178,7 +178,7 @@ export async function runRollback(
             webhook: {
               url: inputs.notifyWebhook,
               message,
-              ...(deps.webhookPost ? { post: deps.webhookPost } : {}),
+              post: { ...deps.webhookPost, log: log.info },
             },
           }
         : {}),
