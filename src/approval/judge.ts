@@ -61,14 +61,6 @@ export function judgeApproval(
   const rejected = reviews.find((r) => r.state === 'rejected');
   const approved = reviews.filter((r) => r.state === 'approved');
   const state = rejected ? 'rejected' : approved.length > 0 ? 'approved' : 'missing';
-  const where = (at: Date) =>
-    evaluateChangeWindow({
-      window: limits.window,
-      timezone: limits.timezone,
-      now: at,
-      expectedDurationMs: 0,
-      maxDurationMs: 0,
-    });
   const verdict: ApprovalVerdict = {
     environment: limits.environment,
     state,
@@ -79,6 +71,21 @@ export function judgeApproval(
     problems: [],
   };
   const problems = verdict.problems;
+  /** One of GitHub's times against the change window; outside it is a problem that `says` the time. */
+  const inWindow = (time: string, says: string) => {
+    const at = evaluateChangeWindow({
+      window: limits.window,
+      timezone: limits.timezone,
+      now: new Date(time),
+      expectedDurationMs: 0,
+      maxDurationMs: 0,
+    });
+    if (!at.inside)
+      problems.push(
+        `${says} ${at.localTime} in ${limits.timezone}, outside the change window ${limits.window.text}`,
+      );
+    return at;
+  };
   if (rejected) {
     problems.push(
       `${limits.environment} was rejected by @${rejected.user}${rejected.comment ? ` ("${rejected.comment}")` : ''}`,
@@ -99,14 +106,10 @@ export function judgeApproval(
     if (roles.rejected) verdict.state = 'rejected';
   }
   if (record.githubNow) {
-    const now = where(new Date(record.githubNow));
+    const now = inWindow(record.githubNow, "GitHub's clock says");
     verdict.githubNow = record.githubNow;
     verdict.githubNowLocal = now.localTime;
     verdict.nowInsideWindow = now.inside;
-    if (!now.inside)
-      problems.push(
-        `GitHub's clock says ${now.localTime} in ${limits.timezone}, outside the change window ${limits.window.text}`,
-      );
   } else {
     problems.push("GitHub's answer carried no Date header, so the time cannot be judged");
   }
@@ -122,14 +125,10 @@ export function judgeApproval(
     );
     return verdict;
   }
-  const at = where(new Date(done.completedAt));
+  const at = inWindow(done.completedAt, 'it was approved at');
   verdict.approvedBy = done.completedAt;
   verdict.approvedAtLocal = at.localTime;
   verdict.approvedInsideWindow = at.inside;
-  if (!at.inside)
-    problems.push(
-      `it was approved at ${at.localTime} in ${limits.timezone}, outside the change window ${limits.window.text}`,
-    );
   if (record.githubNow) {
     const ageMs = Date.parse(record.githubNow) - Date.parse(done.completedAt);
     verdict.ageMinutes = Math.max(0, Math.round(ageMs / MINUTE));
