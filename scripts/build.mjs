@@ -23,24 +23,18 @@ const actionNames = () =>
     .sort();
 
 /**
- * An entry that exports `main(runner)` does nothing on import (tests and tools may load it); its bundle
+ * Every entry exports `main(runner)` and does nothing on import (tests and tools may load it); its bundle
  * entry is a generated module that runs it through runAction, with the action's declared inputs
- * (src/inputs/<name>.ts, `<NAME>_INPUTS`) so that their secrets are masked first. An entry without
- * `main` still runs itself.
+ * (src/inputs/<name>.ts, `<NAME>_INPUTS`) so that their secrets are masked first. An entry without `main`
+ * fails the build (esbuild: no matching export).
  */
-const EXPORTS_MAIN = /^export (?:async function|function|const) main\b/m;
 const ACTION_MAIN = 'action-main:';
 
 /** Output name (under dist/, without .js) → source entry. */
 function entryPoints() {
   const entries = { 'cli/index': 'src/cli/index.ts' };
   for (const name of actionNames()) {
-    const src = `src/actions/${name}.ts`;
-    entries[name === ROOT_ACTION ? 'index' : `actions/${name}`] = EXPORTS_MAIN.test(
-      readFileSync(join(root, src), 'utf8'),
-    )
-      ? `${ACTION_MAIN}${name}`
-      : src;
+    entries[name === ROOT_ACTION ? 'index' : `actions/${name}`] = `${ACTION_MAIN}${name}`;
   }
   return entries;
 }

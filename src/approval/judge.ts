@@ -74,14 +74,6 @@ export function judgeApproval(
   const rejected = reviews.find((r) => r.state === 'rejected');
   const approved = reviews.filter((r) => r.state === 'approved');
   const state = rejected ? 'rejected' : approved.length > 0 ? 'approved' : 'missing';
-  const where = (at: Date) =>
-    evaluateChangeWindow({
-      window: limits.window,
-      timezone: limits.timezone,
-      now: at,
-      expectedDurationMs: 0,
-      maxDurationMs: 0,
-    });
   const verdict: ApprovalVerdict = {
     environment: limits.environment,
     state,
@@ -96,6 +88,23 @@ export function judgeApproval(
     problems: [],
   };
   const problems = verdict.problems;
+  const judged = (at: Date) =>
+    evaluateChangeWindow({
+      window: limits.window,
+      timezone: limits.timezone,
+      now: at,
+      expectedDurationMs: 0,
+      maxDurationMs: 0,
+    });
+  /** One of GitHub's times against the change window; outside it is a problem that `says` the time. */
+  const inWindow = (time: string, says: string) => {
+    const at = judged(new Date(time));
+    if (!at.inside)
+      problems.push(
+        `${says} ${at.localTime} in ${limits.timezone}, outside the change window ${limits.window.text}`,
+      );
+    return at;
+  };
   if (rejected) {
     problems.push(
       `${limits.environment} was rejected by @${rejected.user}${rejected.comment ? ` ("${rejected.comment}")` : ''}`,
@@ -116,18 +125,14 @@ export function judgeApproval(
     if (roles.rejected) verdict.state = 'rejected';
   }
   if (record.githubNow) {
-    const now = where(new Date(record.githubNow));
+    const now = inWindow(record.githubNow, "GitHub's clock says");
     verdict.githubNow = record.githubNow;
     verdict.githubNowLocal = now.localTime;
     verdict.nowInsideWindow = now.inside;
-    if (!now.inside)
-      problems.push(
-        `GitHub's clock says ${now.localTime} in ${limits.timezone}, outside the change window ${limits.window.text}`,
-      );
   } else {
     problems.push("GitHub's answer carried no Date header, so the time cannot be judged");
   }
-  judgeDeadline(verdict, record, limits, where);
+  judgeDeadline(verdict, record, limits, (at) => judged(at).localTime);
   if (verdict.state !== 'approved') return verdict;
 
   const done = record.jobs
@@ -140,14 +145,10 @@ export function judgeApproval(
     );
     return verdict;
   }
-  const at = where(new Date(done.completedAt));
+  const at = inWindow(done.completedAt, 'it was approved at');
   verdict.approvedBy = done.completedAt;
   verdict.approvedAtLocal = at.localTime;
   verdict.approvedInsideWindow = at.inside;
-  if (!at.inside)
-    problems.push(
-      `it was approved at ${at.localTime} in ${limits.timezone}, outside the change window ${limits.window.text}`,
-    );
   if (record.githubNow) {
     const ageMs = Date.parse(record.githubNow) - Date.parse(done.completedAt);
     verdict.ageMinutes = Math.max(0, Math.round(ageMs / MINUTE));
@@ -168,7 +169,7 @@ function judgeDeadline(
   verdict: ApprovalVerdict,
   record: ApprovalRecord,
   limits: ApprovalLimits,
-  where: (at: Date) => { localTime: string },
+  localTime: (at: Date) => string,
 ): void {
   const first = record.changes
     .filter((j) => j.startedAt)
@@ -183,10 +184,10 @@ function judgeDeadline(
   verdict.firstChange = {
     job: first.name,
     startedAt: first.startedAt,
-    startedAtLocal: where(new Date(first.startedAt)).localTime,
+    startedAtLocal: localTime(new Date(first.startedAt)),
   };
   verdict.deadline = deadline.toISOString();
-  verdict.deadlineLocal = where(deadline).localTime;
+  verdict.deadlineLocal = localTime(deadline);
   if (!record.githubNow) return;
   verdict.deadlinePassed = Date.parse(record.githubNow) > deadline.getTime();
   if (verdict.deadlinePassed) {

@@ -38,7 +38,7 @@ export async function getStoredBackup(
   const work = join(tempDir, `fetch-${randomBytes(4).toString('hex')}`);
   const stored = join(work, 'stored');
   const cleanup = () => rm(work, { recursive: true, force: true });
-  try {
+  return cleanedUpOnFailure(cleanup, async () => {
     await store.get(location, stored);
     const manifest = await readManifest(join(stored, MANIFEST_FILE));
     const expected = manifest.encryption.kind === 'none' ? manifest.files : (manifest.storedFiles ?? []);
@@ -46,6 +46,13 @@ export async function getStoredBackup(
     if (bad.length)
       throw damaged(manifest, manifest.encryption.kind === 'none' ? 'checksums' : 'encrypted files', bad);
     return { manifest, work, stored, cleanup };
+  });
+}
+
+/** What `fn` made, or, when it fails, its error once the files fetched so far are removed. */
+async function cleanedUpOnFailure<T>(cleanup: () => Promise<void>, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
   } catch (err) {
     await cleanup();
     throw err;
@@ -88,22 +95,18 @@ export async function decryptStoredBackup(
   decryption: Decryption,
 ): Promise<FetchedBackup> {
   if (manifest.encryption.kind === 'none') return { manifest, dumpDir: stored, cleanup };
-  if (decryption.kind === 'none') {
-    await cleanup();
-    throw new Error(
-      `backup ${manifest.id} is encrypted (${manifest.encryption.kind}); give the key that decrypts it`,
-    );
-  }
-  try {
+  return cleanedUpOnFailure(cleanup, async () => {
+    if (decryption.kind === 'none') {
+      throw new Error(
+        `backup ${manifest.id} is encrypted (${manifest.encryption.kind}); give the key that decrypts it`,
+      );
+    }
     const plain = join(work, 'plain');
     await decryptDir(stored, plain, decryption);
     const bad = await mismatches(plain, manifest.files, [MANIFEST_FILE]);
     if (bad.length) throw damaged(manifest, 'after decryption', bad);
     return { manifest, dumpDir: plain, cleanup };
-  } catch (err) {
-    await cleanup();
-    throw err;
-  }
+  });
 }
 
 /**

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
+import { urlOrInputError } from '../runner/inputs.js';
 
 /** A PostgreSQL database as the client tools need it; the password never leaves through argv. */
 export interface DbTarget {
@@ -15,17 +16,13 @@ export interface DbTarget {
 }
 
 export function parseDatabaseUrl(input: string, raw: string): DbTarget {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    // The value is a secret: never quote it.
-    throw new InputError(
-      input,
-      'is not a URL',
-      'Set it to postgresql://user:password@host:5432/database (from a secret).',
-    );
-  }
+  // The value is a secret: never quote it.
+  const url = urlOrInputError(
+    input,
+    raw,
+    'is not a URL',
+    'Set it to postgresql://user:password@host:5432/database (from a secret).',
+  );
   if (url.protocol !== 'postgresql:' && url.protocol !== 'postgres:') {
     throw new InputError(input, `has the scheme "${url.protocol}"`, 'Use a postgresql:// URL.');
   }

@@ -1,4 +1,5 @@
 import { sha256 } from '../util/hash.js';
+import { RetryExhaustedError, type RetryVerdict, retryAfterMs, withRetry } from '../util/retry.js';
 import type { IncidentOutcome } from './body.js';
 
 /**
@@ -92,6 +93,8 @@ export interface PostOptions {
   timeoutMs?: number;
   headers?: Record<string, string>;
   sleep?: (ms: number) => Promise<void>;
+  /** Where each retry is said (never with the URL); default: nowhere. */
+  log?: (message: string) => void;
 }
 
 export interface PostResult {
@@ -103,12 +106,15 @@ export class WebhookError extends Error {
   override readonly name = 'WebhookError';
 }
 
-function retryAfterMs(header: string | null): number | undefined {
-  if (header === null) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+/** A 429 or 5xx: the webhook may take the notification later. */
+class WebhookBusy extends Error {
+  override readonly name = 'WebhookBusy';
+  constructor(
+    readonly status: number,
+    readonly retryAfter: string | null,
+  ) {
+    super(`HTTP ${status}`);
+  }
 }
 
 /**
@@ -117,36 +123,51 @@ function retryAfterMs(header: string | null): number | undefined {
  * would not help. The URL is never put in an error message (webhook URLs carry their secret in the path).
  */
 export async function postJson(url: string, body: unknown, options: PostOptions = {}): Promise<PostResult> {
-  const attempts = options.attempts ?? 4;
-  const maxDelay = options.maxDelayMs ?? 10_000;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  let delay = options.baseDelayMs ?? 500;
-  let last = '';
-  for (let attempt = 1; attempt <= attempts; attempt++) {
-    let wait = delay;
-    try {
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...options.headers },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
-      });
-      // The body is drained so the connection can be reused or closed.
-      await res.arrayBuffer().catch(() => undefined);
-      if (res.ok) return { status: res.status, attempts: attempt };
-      last = `HTTP ${res.status}`;
-      if (res.status !== 429 && res.status < 500) {
-        throw new WebhookError(`the webhook refused the notification with HTTP ${res.status}; not retried`);
-      }
-      wait = retryAfterMs(res.headers.get('retry-after')) ?? delay;
-    } catch (err) {
-      if (err instanceof WebhookError) throw err;
-      last = (err as Error).name === 'TimeoutError' ? 'timed out' : 'could not connect';
+  const maxDelayMs = options.maxDelayMs ?? 10_000;
+  const post = async (signal: AbortSignal, attempt: number): Promise<PostResult> => {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...options.headers },
+      body: JSON.stringify(body),
+      signal,
+    });
+    // The body is drained so the connection can be reused or closed.
+    await res.arrayBuffer().catch(() => undefined);
+    if (res.ok) return { status: res.status, attempts: attempt };
+    if (res.status !== 429 && res.status < 500) {
+      throw new WebhookError(`the webhook refused the notification with HTTP ${res.status}; not retried`);
     }
-    if (attempt < attempts) await sleep(Math.min(wait, maxDelay));
-    delay *= 2;
-  }
-  throw new WebhookError(
-    `the webhook did not accept the notification after ${attempts} attempts (last: ${last})`,
-  );
+    throw new WebhookBusy(res.status, res.headers.get('retry-after'));
+  };
+  return withRetry(post, {
+    what: 'Webhook',
+    attempts: options.attempts ?? 4,
+    attemptTimeoutMs: options.timeoutMs ?? 10_000,
+    initialDelayMs: options.baseDelayMs ?? 500,
+    maxDelayMs,
+    // One notification per rollback: there is no crowd of clients to spread out.
+    jitter: () => 0,
+    log: options.log ?? (() => undefined),
+    ...(options.sleep ? { sleep: options.sleep } : {}),
+    classify: (err): RetryVerdict => {
+      if (err instanceof WebhookError) return { retry: false };
+      if (err instanceof WebhookBusy) {
+        const after = retryAfterMs(err.retryAfter);
+        return {
+          retry: true,
+          reason: err.message,
+          ...(after === undefined ? {} : { afterMs: Math.min(after, maxDelayMs) }),
+        };
+      }
+      return {
+        retry: true,
+        reason: (err as Error).name === 'TimeoutError' ? 'timed out' : 'could not connect',
+      };
+    },
+  }).catch((err: unknown) => {
+    if (!(err instanceof RetryExhaustedError)) throw err;
+    throw new WebhookError(
+      `the webhook did not accept the notification after ${err.attempts} attempts (last: ${err.reason})`,
+    );
+  });
 }

@@ -17,7 +17,8 @@ export interface HooksStepOptions {
   /** Read when the step runs, so the environment can carry what earlier steps found. */
   run: () => HookRunOptions;
   log: { info(message: string): void; warning(message: string): void };
-  now?: () => Date;
+  /** The rollback's clock, which stamps every ledger entry. */
+  now: () => Date;
 }
 
 export function hookKey(hook: Hook): string {
@@ -30,7 +31,6 @@ export function hookKey(hook: Hook): string {
  * the hooks an earlier attempt finished. Without a readable ledger no hook runs at all.
  */
 export function hooksStep(options: HooksStepOptions): Step {
-  const now = options.now ?? (() => new Date());
   return {
     name: 'hooks',
     title: 'Configuration hooks',
@@ -63,7 +63,7 @@ export function hooksStep(options: HooksStepOptions): Step {
         }
         const base = { index: hook.index, program: hook.program, attempt: options.attempt };
         await options.ledger.write((l) => {
-          l.hooks[key] = { ...base, state: 'started', at: now().toISOString() };
+          l.hooks[key] = { ...base, state: 'started', at: options.now().toISOString() };
         });
         options.log.info(`Running ${name}: ${hook.line}`);
         let exitCode: number;
@@ -71,7 +71,7 @@ export function hooksStep(options: HooksStepOptions): Step {
           ({ exitCode } = await runHook(hook, runOptions));
         } catch (err) {
           await options.ledger.write((l) => {
-            l.hooks[key] = { ...base, state: 'failed', at: now().toISOString() };
+            l.hooks[key] = { ...base, state: 'failed', at: options.now().toISOString() };
           });
           throw new StepFailure(
             `${name} could not be started: ${errorMessage(err)}; later hooks were not run.`,
@@ -82,7 +82,7 @@ export function hooksStep(options: HooksStepOptions): Step {
             ...base,
             state: exitCode === 0 ? 'done' : 'failed',
             exitCode,
-            at: now().toISOString(),
+            at: options.now().toISOString(),
           };
         });
         if (exitCode !== 0) {

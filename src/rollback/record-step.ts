@@ -22,7 +22,8 @@ export interface RecordStepOptions {
   /** Marks the failed deployment on GitHub; returns what it did. Absent when there is none to mark. */
   deploymentStatus?: () => Promise<string>;
   webhook?: { url: string; message: () => NotificationInput; post?: PostOptions };
-  now?: () => Date;
+  /** The rollback's clock, which stamps every ledger entry. */
+  now: () => Date;
 }
 
 /**
@@ -31,7 +32,6 @@ export interface RecordStepOptions {
  * fails, and a re-run does not repeat a notification that already said the same thing.
  */
 export function recordStep(options: RecordStepOptions): Step {
-  const now = options.now ?? (() => new Date());
   return {
     name: 'record',
     title: 'Incident and notifications',
@@ -77,7 +77,12 @@ export function recordStep(options: RecordStepOptions): Step {
           }
           try {
             await options.incident.write((l) => {
-              l.notifications.push({ attempt: options.attempt, digest, delivered, at: now().toISOString() });
+              l.notifications.push({
+                attempt: options.attempt,
+                digest,
+                delivered,
+                at: options.now().toISOString(),
+              });
             });
           } catch (err) {
             if (delivered)

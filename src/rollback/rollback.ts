@@ -179,7 +179,7 @@ export async function runRollback(
             webhook: {
               url: inputs.notifyWebhook,
               message,
-              ...(deps.webhookPost ? { post: deps.webhookPost } : {}),
+              post: { ...deps.webhookPost, log: log.info },
             },
           }
         : {}),

@@ -136,6 +136,15 @@ export function requireInput(input: string, raw: string, what: string): string {
   return raw.trim();
 }
 
+/**
+ * `value` as an absolute URL, or the caller's InputError when it is not one: the caller words it, since a
+ * secret's value (a database URL with its password) must not be quoted back.
+ */
+export function urlOrInputError(input: string, value: string, problem: string, fix: string): URL {
+  if (URL.canParse(value)) return new URL(value);
+  throw new InputError(input, problem, fix);
+}
+
 /** An absolute http(s) URL. Other schemes (file:, javascript:, data:) never reach a client. */
 export function parseHttpUrl(input: string, raw: string, what: string): URL {
   const value = raw.trim();

@@ -8,6 +8,7 @@ import {
   parseInteger,
   parseSecretToken,
   resolvePath,
+  urlOrInputError,
 } from '../runner/inputs.js';
 import { parseOutputPath } from '../runner/paths.js';
 import type { RunContext } from '../runner/runner.js';
@@ -30,22 +31,10 @@ export interface ValidateInputs {
 export function readOrigin(input: string, raw: string, example: string): string | undefined {
   const value = raw.trim();
   if (!value) return undefined;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new InputError(
-      input,
-      `"${value}" is not a URL`,
-      `Set ${input} to an absolute http(s) URL, e.g. ${example}.`,
-    );
-  }
+  const fix = `Set ${input} to an absolute http(s) URL, e.g. ${example}.`;
+  const url = urlOrInputError(input, value, `"${value}" is not a URL`, fix);
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new InputError(
-      input,
-      `"${value}" is not an http(s) URL`,
-      `Set ${input} to an absolute http(s) URL, e.g. ${example}.`,
-    );
+    throw new InputError(input, `"${value}" is not an http(s) URL`, fix);
   }
   if (url.search || url.hash) {
     throw new InputError(

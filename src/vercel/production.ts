@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { PollTimeoutError, poll } from '../util/retry.js';
 import { callVercel, team, type VercelTarget, withCleanupBudget } from './api.js';
 
 export interface ProjectInfo {
@@ -60,28 +60,38 @@ export async function rollbackTo(t: VercelTarget, projectId: string, deploymentI
 
 /**
  * Waits until the project's production target is `deploymentId`; a promote that "succeeded" while the
- * domain kept serving the old deployment fails here, as does one still moving at the deadline.
+ * domain kept serving the old deployment fails here, as does one still moving at the deadline. Vercel
+ * announces no alias move, so the project is read again, at growing intervals, with progress in the log.
  */
 export async function waitForProduction(
   t: VercelTarget,
   deploymentId: string,
   timeoutMs: number,
 ): Promise<ProjectInfo> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { info, job } = await readProject(t);
-    if (info.productionId === deploymentId) return info;
-    const settled =
-      job &&
-      job.toDeploymentId === deploymentId &&
-      ['succeeded', 'failed', 'skipped'].includes(String(job.jobStatus));
-    if (settled || Date.now() > deadline) {
-      throw new Error(
-        `the production domain serves ${info.productionId ?? 'nothing'}, not ${deploymentId}${job?.jobStatus ? ` (alias job ${job.jobStatus})` : ''}${Date.now() > deadline ? ` after ${timeoutMs} ms` : ''}`,
-      );
-    }
-    await sleep(250);
-  }
+  let last: { info: ProjectInfo; job: LastAliasRequest } | undefined;
+  const notServing = () =>
+    `the production domain serves ${last?.info.productionId ?? 'nothing'}, not ${deploymentId}${last?.job?.jobStatus ? ` (alias job ${last.job.jobStatus})` : ''}`;
+  return poll(
+    async () => {
+      last = await readProject(t);
+      const { info, job } = last;
+      if (info.productionId === deploymentId) return { done: true, value: info };
+      const settled =
+        job &&
+        job.toDeploymentId === deploymentId &&
+        ['succeeded', 'failed', 'skipped'].includes(String(job.jobStatus));
+      if (settled) throw new Error(notServing());
+      return { done: false, state: notServing() };
+    },
+    {
+      what: `Waiting for production to serve ${deploymentId}`,
+      deadline: Date.now() + timeoutMs,
+      log: t.budget?.log ?? (() => undefined),
+    },
+  ).catch((err: unknown) => {
+    if (err instanceof PollTimeoutError) throw new Error(`${notServing()} after ${timeoutMs} ms`);
+    throw err;
+  });
 }
 
 interface DeploymentSummary {

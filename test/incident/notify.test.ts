@@ -96,6 +96,17 @@ describe('postJson', () => {
     expect(receiver.delivered()).toHaveLength(1);
   });
 
+  it('says each retry in the log, without the URL', async () => {
+    receiver.failNext(1, { status: 502 });
+    receiver.failNext(1, { status: 429, retryAfter: 60 });
+    const log: string[] = [];
+    const url = receiver.url('/services/T000/B000/SECRETPART');
+    await postJson(url, { text: 'x' }, { sleep, baseDelayMs: 100, log: (m) => log.push(m) });
+    // Retry-After is honoured up to the cap (10 s by default).
+    expect(waits).toEqual([100, 10_000]);
+    expect(log).toEqual(['Webhook: HTTP 502; retry 1/3 in 0.1 s', 'Webhook: HTTP 429; retry 2/3 in 10.0 s']);
+  });
+
   it('gives up after the attempts, without the URL in the message', async () => {
     receiver.failNext(4, { status: 503 });
     const url = receiver.url('/services/T000/B000/SECRETPART');

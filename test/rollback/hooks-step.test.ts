@@ -55,6 +55,7 @@ function setup(lines: string, exit?: string) {
       attempt,
       run: () => ({ cwd: dir, env, onOutput: () => undefined }),
       log: { info: (m: string) => messages.push(m), warning: (m: string) => messages.push(`warning: ${m}`) },
+      now: () => new Date(),
     }),
   };
 }

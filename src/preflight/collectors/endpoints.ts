@@ -1,5 +1,6 @@
 import { type ProbeErrorClass, probe } from '../../probe/http-probe.js';
 import { mapLimit } from '../../util/concurrency.js';
+import { RetryExhaustedError, withRetry } from '../../util/retry.js';
 import { type JsonMatchers, judgeBody } from '../../validate/expect.js';
 import type { NamedUrl } from '../inputs.js';
 
@@ -26,42 +27,63 @@ export interface ProbeSettings {
   concurrency: number;
 }
 
-async function probeWithRetries(url: string, s: ProbeSettings): Promise<EndpointFacts> {
-  let attempt = 0;
-  for (;;) {
-    attempt++;
-    // Redirects are followed (a loop is reported), as `curl -fL` would.
-    const res = await probe({
-      url,
-      timeoutMs: s.timeoutMs,
-      maxRedirects: 5,
-      maxBodyBytes: s.body.length ? 65_536 : 0,
-    });
-    const statusOk = res.status !== undefined && s.expectStatus(res.status);
-    // A 200 saying "unhealthy" is not healthy: the body is judged as post-validate judges it.
-    const bodyProblem = statusOk ? judgeBody(s.body, res.body ?? '') : undefined;
-    const ok = statusOk && bodyProblem === undefined;
-    // A 4xx or a body saying unhealthy will not get better by asking again; no answer or a 5xx might.
-    const retryable = !ok && (res.status === undefined || res.status >= 500);
-    if (ok || !retryable || attempt > s.retries) {
-      const errorClass = ok ? null : bodyProblem ? 'body' : (res.error?.class ?? 'http');
-      const error = bodyProblem
-        ? `status ${res.status}, but ${bodyProblem}`
-        : (res.error?.message ?? `status ${res.status}`);
-      return {
-        url,
-        ok,
-        status: res.status ?? null,
-        latencyMs: res.latencyMs,
-        attempts: attempt,
-        retries: attempt - 1,
-        errorClass,
-        ...(ok ? {} : { error }),
-      };
-    }
-    const backoff = s.backoffMs * 2 ** (attempt - 1);
-    await new Promise((r) => setTimeout(r, backoff + Math.random() * backoff * 0.5));
+/** One probe judged: a retryable outcome is thrown (as NotYetHealthy) so withRetry tries again. */
+async function probeOnce(url: string, s: ProbeSettings, attempt: number): Promise<EndpointFacts> {
+  // Redirects are followed (a loop is reported), as `curl -fL` would.
+  const res = await probe({
+    url,
+    timeoutMs: s.timeoutMs,
+    maxRedirects: 5,
+    maxBodyBytes: s.body.length ? 65_536 : 0,
+  });
+  const statusOk = res.status !== undefined && s.expectStatus(res.status);
+  // A 200 saying "unhealthy" is not healthy: the body is judged as post-validate judges it.
+  const bodyProblem = statusOk ? judgeBody(s.body, res.body ?? '') : undefined;
+  const ok = statusOk && bodyProblem === undefined;
+  const errorClass = ok ? null : bodyProblem ? 'body' : (res.error?.class ?? 'http');
+  const error = bodyProblem
+    ? `status ${res.status}, but ${bodyProblem}`
+    : (res.error?.message ?? `status ${res.status}`);
+  const facts: EndpointFacts = {
+    url,
+    ok,
+    status: res.status ?? null,
+    latencyMs: res.latencyMs,
+    attempts: attempt,
+    retries: attempt - 1,
+    errorClass,
+    ...(ok ? {} : { error }),
+  };
+  // A 4xx or a body saying unhealthy will not get better by asking again; no answer or a 5xx might.
+  if (!ok && (res.status === undefined || res.status >= 500)) throw new NotYetHealthy(facts);
+  return facts;
+}
+
+/** An endpoint that gave no answer or a 5xx: worth another try, and the facts if it stays so. */
+class NotYetHealthy extends Error {
+  override readonly name = 'NotYetHealthy';
+  constructor(readonly facts: EndpointFacts) {
+    super(facts.error);
   }
+}
+
+async function probeWithRetries(url: string, s: ProbeSettings): Promise<EndpointFacts> {
+  return withRetry((_signal, attempt) => probeOnce(url, s, attempt), {
+    what: 'Endpoint',
+    attempts: s.retries + 1,
+    // The probe keeps its own time limit; there is no step deadline beyond the attempts.
+    attemptTimeoutMs: s.timeoutMs,
+    initialDelayMs: s.backoffMs,
+    maxDelayMs: Number.POSITIVE_INFINITY,
+    jitter: (backoff) => Math.random() * backoff * 0.5,
+    // A collector has no log: what its retries did is in the facts (attempts, retries).
+    log: () => undefined,
+    classify: (err) =>
+      err instanceof NotYetHealthy ? { retry: true, reason: err.message } : { retry: false },
+  }).catch((err: unknown) => {
+    if (err instanceof RetryExhaustedError && err.cause instanceof NotYetHealthy) return err.cause.facts;
+    throw err;
+  });
 }
 
 /** Every named URL probed concurrently; the facts are keyed by name. */
