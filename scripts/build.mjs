@@ -31,7 +31,7 @@ const actionNames = () =>
 const ACTION_MAIN = 'action-main:';
 
 /** Output name (under dist/, without .js) → source entry. */
-function entryPoints() {
+export function entryPoints() {
   const entries = { 'cli/index': 'src/cli/index.ts' };
   for (const name of actionNames()) {
     entries[name === ROOT_ACTION ? 'index' : `actions/${name}`] = `${ACTION_MAIN}${name}`;
@@ -126,15 +126,18 @@ const cjsNamedExports = {
   },
 };
 
-/** Bundle files by path relative to the repository root. */
-async function bundle() {
+/**
+ * Bundle files by path relative to the repository root. `entries` and `splitting` are for
+ * bench/bundle.ts, which builds one self-contained bundle per action as the baseline.
+ */
+export async function bundle({ entries = entryPoints(), splitting = true } = {}) {
   const result = await build({
     absWorkingDir: root,
-    entryPoints: entryPoints(),
+    entryPoints: entries,
     outdir: 'dist',
     chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
-    splitting: true,
+    splitting,
     format: 'esm',
     platform: 'node',
     target: 'node24',
@@ -237,4 +240,5 @@ async function main() {
   console.log(`built ${Object.keys(files).length} bundle files`);
 }
 
-await main();
+// Run as a script (npm run build / check-dist), not when bench/bundle.ts imports bundle().
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
