@@ -1,5 +1,6 @@
 import { MODES, SEVERITIES } from '../policy/types.js';
 import { HOUR, type InputDeclarations } from '../runner/declared-inputs.js';
+import { GATE_DECISION_INPUTS, GATE_REPORT_INPUTS } from './gate-decision.js';
 import { WAIVER_APPROVER_INPUTS } from './waiver-approvers.js';
 
 /**
@@ -31,19 +32,7 @@ export const COMPLIANCE_GATE_INPUTS = {
       'Waivers file (JSON or YAML, an object with a "waivers" list); every waiver needs rule, reason, approver, ticket and expiresAt (UTC). An emergency deploy outside the change window is a waiver of change.inside-window.',
   },
   ...WAIVER_APPROVER_INPUTS,
-  'fail-on': {
-    kind: 'enum',
-    default: 'high',
-    values: SEVERITIES,
-    description:
-      'Lowest severity that fails the gate (critical, high, medium, low). Rules that cannot be evaluated always fail it.',
-  },
-  mode: {
-    kind: 'enum',
-    default: 'enforce',
-    values: MODES,
-    description: 'enforce (fail the step when the gate fails) or audit (report only).',
-  },
+  ...GATE_DECISION_INPUTS,
   'change-window': {
     kind: 'format',
     default: '02:00-06:00',
@@ -80,8 +69,7 @@ export const COMPLIANCE_GATE_INPUTS = {
     description:
       'Where to write the full JSON report. Default $RUNNER_TEMP/deploy-gates/compliance-gate-<step>.json.',
   },
-  'sarif-file': { kind: 'out', description: 'Where to write a SARIF 2.1.0 report. Not written when empty.' },
-  'junit-file': { kind: 'out', description: 'Where to write a JUnit XML report. Not written when empty.' },
+  ...GATE_REPORT_INPUTS,
   'evidence-file': {
     kind: 'out',
     description:

@@ -1,6 +1,7 @@
 import { MIGRATE_MODES } from '../migrate/tools.js';
 import { MODES, SEVERITIES } from '../policy/types.js';
 import type { InputDeclarations } from '../runner/declared-inputs.js';
+import { GATE_DECISION_INPUTS, GATE_REPORT_INPUTS } from './gate-decision.js';
 import { WAIVER_APPROVER_INPUTS } from './waiver-approvers.js';
 
 /**
@@ -112,14 +113,7 @@ export const DB_MIGRATE_BACKUP_INPUTS = {
       'Waivers file; one lint finding is waived alone with scope /dbMigrate/lint/findings/<index> (SQL the parser rejects, /dbMigrate/lint/unparsed/<index>).',
   },
   ...WAIVER_APPROVER_INPUTS,
-  'fail-on': {
-    kind: 'enum',
-    default: 'high',
-    values: SEVERITIES,
-    description: 'Lowest severity that stops the migration (critical, high, medium, low).',
-  },
-  mode: { kind: 'enum', default: 'enforce', values: MODES, description: 'enforce or audit.' },
+  ...GATE_DECISION_INPUTS,
   'report-file': { kind: 'out', description: 'Where the JSON report goes. Default under RUNNER_TEMP.' },
-  'sarif-file': { kind: 'out', description: 'Also write SARIF 2.1.0 here.' },
-  'junit-file': { kind: 'out', description: 'Also write JUnit XML here.' },
+  ...GATE_REPORT_INPUTS,
 } as const satisfies InputDeclarations;

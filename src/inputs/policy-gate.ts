@@ -1,5 +1,6 @@
 import { MODES, SEVERITIES } from '../policy/types.js';
 import type { InputDeclarations } from '../runner/declared-inputs.js';
+import { GATE_DECISION_INPUTS, GATE_REPORT_INPUTS } from './gate-decision.js';
 import { WAIVER_APPROVER_INPUTS } from './waiver-approvers.js';
 
 /**
@@ -25,24 +26,8 @@ export const POLICY_GATE_INPUTS = {
       'Waivers file (JSON or YAML, an object with a "waivers" list); every waiver needs rule, reason, approver, ticket and expiresAt (UTC).',
   },
   ...WAIVER_APPROVER_INPUTS,
-  'fail-on': {
-    kind: 'enum',
-    default: 'high',
-    values: SEVERITIES,
-    description:
-      'Lowest severity that fails the gate (critical, high, medium, low). Rules that cannot be evaluated always fail it.',
-  },
-  mode: {
-    kind: 'enum',
-    default: 'enforce',
-    values: MODES,
-    description: 'enforce (fail the step when the gate fails) or audit (report only).',
-  },
-  'sarif-file': {
-    kind: 'out',
-    description: 'Where to write a SARIF 2.1.0 report (for code scanning upload). Not written when empty.',
-  },
-  'junit-file': { kind: 'out', description: 'Where to write a JUnit XML report. Not written when empty.' },
+  ...GATE_DECISION_INPUTS,
+  ...GATE_REPORT_INPUTS,
   'report-file': {
     kind: 'out',
     description:

@@ -1,5 +1,6 @@
 import { MODES, SEVERITIES } from '../policy/types.js';
 import { HOUR, type InputDeclarations } from '../runner/declared-inputs.js';
+import { GATE_DECISION_INPUTS, GATE_REPORT_INPUTS } from './gate-decision.js';
 import { WAIVER_APPROVER_INPUTS } from './waiver-approvers.js';
 
 /**
@@ -114,14 +115,7 @@ export const PREFLIGHT_CHECK_INPUTS = {
   },
   waivers: { kind: 'file', description: 'Waivers file (JSON or YAML).' },
   ...WAIVER_APPROVER_INPUTS,
-  'fail-on': {
-    kind: 'enum',
-    default: 'high',
-    values: SEVERITIES,
-    description: 'Lowest severity that fails the gate (critical, high, medium, low).',
-  },
-  mode: { kind: 'enum', default: 'enforce', values: MODES, description: 'enforce or audit.' },
+  ...GATE_DECISION_INPUTS,
   'report-file': { kind: 'out', description: 'Where the JSON report goes. Default under RUNNER_TEMP.' },
-  'sarif-file': { kind: 'out', description: 'Also write SARIF 2.1.0 here.' },
-  'junit-file': { kind: 'out', description: 'Also write JUnit XML here.' },
+  ...GATE_REPORT_INPUTS,
 } as const satisfies InputDeclarations;
