@@ -1,4 +1,3 @@
-import { MODES, SEVERITIES } from '../policy/types.js';
 import { HOUR, type InputDeclarations } from '../runner/declared-inputs.js';
 import { GATE_DECISION_INPUTS, GATE_REPORT_INPUTS } from './gate-decision.js';
 import { WAIVER_APPROVER_INPUTS } from './waiver-approvers.js';

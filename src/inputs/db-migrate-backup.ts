@@ -1,5 +1,4 @@
 import { MIGRATE_MODES } from '../migrate/tools.js';
-import { MODES, SEVERITIES } from '../policy/types.js';
 import type { InputDeclarations } from '../runner/declared-inputs.js';
 import { GATE_DECISION_INPUTS, GATE_REPORT_INPUTS } from './gate-decision.js';
 import { WAIVER_APPROVER_INPUTS } from './waiver-approvers.js';
