@@ -27,7 +27,7 @@ export const SANDBOX_NOW = '2026-03-10T05:30:00Z';
  * the sandbox repository lists, shown in the compliance summary and recorded in the evidence.
  */
 export const SANDBOX_WAIVERS = 'sandbox-waivers.json';
-const CLOCK_WAIVER = {
+export const CLOCK_WAIVER = {
   rule: 'compliance.clock-not-overridden',
   reason: 'Sandbox: the demo judges a fixed night inside the change window',
   approver: 'cto@neonpro.healthcare',

@@ -4,8 +4,16 @@
  * Vercel API, the hosts preflight and post-validate probe, the backup manifest URL. Those point at the
  * emulators, and every such change is listed, as is every secret the caller passes and what stands in for it.
  */
-import { readFileSync } from 'node:fs';
-import { type PlaybookSandbox, SANDBOX_NOW, SANDBOX_WAIVERS, type SandboxRelease } from './playbook.js';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import {
+  CLOCK_WAIVER,
+  type PlaybookSandbox,
+  SANDBOX_NOW,
+  SANDBOX_WAIVERS,
+  type SandboxRelease,
+} from './playbook.js';
 import type { SiteResponse } from './vercel/serving.js';
 import { localActionPath, type WorkflowEvent, type WorkflowRun } from './workflow/run-workflow.js';
 import { loadWorkflow } from './workflow/workflow-file.js';
@@ -61,6 +69,37 @@ function secretStandIns(release: SandboxRelease, sandbox: PlaybookSandbox): Reco
     BACKUP_PASSPHRASE: [release.passphrase, 'a sandbox passphrase'],
     VALIDATION_TOKEN: [VALIDATION_TOKEN, 'the token the stand-in API routes accept'],
   };
+}
+
+/** The caller's repository: above its `.github/workflows/`, else the caller's own folder. */
+function callerRoot(callerFile: string): string {
+  const file = resolve(callerFile);
+  const at = file.lastIndexOf(`${sep}.github${sep}workflows${sep}`);
+  return at < 0 ? dirname(file) : file.slice(0, at);
+}
+
+export const REHEARSAL_WAIVERS = 'rehearsal-waivers.json';
+
+/**
+ * The waivers file the rehearsal's gates read: the caller's own (its `waivers` input, read from the
+ * caller's repository) with the sandbox's clock waiver added, written into the rehearsal's workspace; the
+ * sandbox's alone when the caller gives none. A file the caller names but its repository lacks stops the
+ * rehearsal, as it would stop the real run.
+ */
+export function rehearsalWaivers(callerFile: string, given: string, workspace: string): string {
+  if (!given) return SANDBOX_WAIVERS;
+  const source = resolve(callerRoot(callerFile), given);
+  if (!existsSync(source))
+    throw new Error(
+      `waivers: ${given} is not in the caller's repository (${callerRoot(callerFile)}); the rehearsal reads the caller's own waivers from there`,
+    );
+  const parsed = parseYaml(readFileSync(source, 'utf8')) as { waivers?: unknown };
+  const own = Array.isArray(parsed?.waivers) ? parsed.waivers : [];
+  writeFileSync(
+    join(workspace, REHEARSAL_WAIVERS),
+    `${JSON.stringify({ waivers: [...own, CLOCK_WAIVER] }, null, 2)}\n`,
+  );
+  return REHEARSAL_WAIVERS;
 }
 
 /** The playbook job's literal `vercel-project`: the sandbox creates that project before the run. */
@@ -130,9 +169,10 @@ export async function rehearse(sandbox: PlaybookSandbox, opts: RehearseOptions):
     'backup-manifest': (v) => (/^https?:\/\//.test(v) ? `${site}${manifestPath}` : v),
     'production-url': (v) => (v ? site : v),
     'api-host-url': (v) => (v ? site : v),
-    // The sandbox judges a night inside the default change window; the override is waived, visibly.
+    // The sandbox judges a night inside the default change window; the override is waived, visibly,
+    // beside the caller's own waivers.
     'clock-override': (v) => v || SANDBOX_NOW,
-    waivers: (v) => v || SANDBOX_WAIVERS,
+    waivers: (v) => rehearsalWaivers(opts.caller, v, release.workspace),
   };
   const changed: RehearsalChange[] = [];
   const rewrite = (_job: string, inputs: Record<string, unknown>) => {
