@@ -57,6 +57,7 @@ export async function collectPreflightFacts(
     inputs.database ? import('./collectors/database.js') : undefined,
   ]);
   const { vercel, githubToken, environment: environmentName } = inputs;
+  const backupManifest = inputs.backupManifest;
   const [endpoints, monitoring, tls, database, coverage, security, review, vercelEnv, backups, environment] =
     await Promise.all([
       inputs.endpoints.length ? collectEndpoints(inputs.endpoints, healthSettings) : undefined,
@@ -73,9 +74,14 @@ export async function collectPreflightFacts(
           )
         : undefined,
       vercel ? attempt('vercel', errors, () => collectVercelEnv(vercel.target, vercel.required)) : undefined,
-      inputs.backupManifest
-        ? collectBackups(inputs.backupManifest.source, inputs.backupManifest.display, now)
-        : undefined,
+      // A URL that hangs or fails is a collector error (the fact is missing); a bad file stays an input error.
+      backupManifest && /^https?:\/\//.test(backupManifest.source)
+        ? attempt('backups', errors, () =>
+            collectBackups(backupManifest.source, backupManifest.display, now, inputs.timeoutMs),
+          )
+        : backupManifest
+          ? collectBackups(backupManifest.source, backupManifest.display, now, inputs.timeoutMs)
+          : undefined,
       githubToken && environmentName
         ? attempt('environment', errors, () =>
             collectEnvironment(githubToken, ctx.apiUrl, ctx.repository, environmentName),

@@ -26,6 +26,7 @@ beforeAll(async () => {
     '/missing': () => ({ status: 404, text: 'no' }),
     '/loop': () => ({ status: 302, headers: { location: '/loop2' } }),
     '/loop2': () => ({ status: 302, headers: { location: '/loop' } }),
+    '/manifest-hangs': () => 'hang',
   });
   pgc = await startPostgres();
   await pgc.createDatabase('app');
@@ -353,6 +354,24 @@ describe('preflight-check action', () => {
 });
 
 describe('preflight-check fails closed: what was not collected is not checked, never passed', () => {
+  it('a backup manifest URL that hangs or answers 500 fails the backup rule within the timeout, naming what happened', async () => {
+    const started = Date.now();
+    const hung = await preflight({ 'backup-manifest': `${staging.url}/manifest-hangs`, timeout: '1s' });
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(hung.exitCode).toBe(1);
+    expect(facts(hung).collectorErrors).toEqual([
+      { collector: 'backups', message: `${staging.url}/manifest-hangs did not answer within 1000 ms` },
+    ]);
+    expect(status(hung, 'preflight.backup-fresh')).toBe('not-checked');
+    expect(report(hung).blocking).toContain('preflight.backup-fresh');
+
+    const broken = await preflight({ 'backup-manifest': `${staging.url}/broken` });
+    expect(broken.exitCode).toBe(1);
+    expect(facts(broken).collectorErrors).toEqual([
+      { collector: 'backups', message: `${staging.url}/broken answered HTTP 500` },
+    ]);
+  });
+
   it('no inputs: the gate fails, each required rule shown as not checked naming the input to give', async () => {
     const run = await preflight({ 'sarif-file': 'out/preflight.sarif', 'junit-file': 'out/preflight.xml' });
     expect(run.exitCode).toBe(1);

@@ -9,11 +9,37 @@ export interface BackupFacts {
   ageHours: number | null;
 }
 
+/**
+ * A manifest served over HTTP, within `timeoutMs`: a server that hangs, refuses or answers with an error
+ * is the world's doing, not a wrong input, and fails the collector (the fact is then missing).
+ */
+async function fetchManifest(url: string, display: string, timeoutMs: number): Promise<string> {
+  let res: Response;
+  try {
+    res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  } catch (err) {
+    const timedOut = (err as Error).name === 'TimeoutError';
+    throw new Error(
+      `${display} ${timedOut ? `did not answer within ${timeoutMs} ms` : `could not be reached (${(err as Error).message})`}`,
+    );
+  }
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${display} answered HTTP ${res.status}`);
+  return text;
+}
+
 /** The manifest db-migrate-backup writes (a file or a URL serving it): the newest verified backup's age. */
-export async function collectBackups(source: string, display: string, now: Date): Promise<BackupFacts> {
+export async function collectBackups(
+  source: string,
+  display: string,
+  now: Date,
+  timeoutMs: number,
+): Promise<BackupFacts> {
+  if (/^https?:\/\//.test(source))
+    return judgeManifest(await fetchManifest(source, display, timeoutMs), display, now);
   let text: string;
   try {
-    text = /^https?:\/\//.test(source) ? await (await fetch(source)).text() : await readFile(source, 'utf8');
+    text = await readFile(source, 'utf8');
   } catch (err) {
     throw new InputError(
       'backup-manifest',
@@ -21,6 +47,10 @@ export async function collectBackups(source: string, display: string, now: Date)
       'Point backup-manifest at the backup-manifest output of db-migrate-backup, or a URL serving it.',
     );
   }
+  return judgeManifest(text, display, now);
+}
+
+function judgeManifest(text: string, display: string, now: Date): BackupFacts {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
