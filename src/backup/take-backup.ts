@@ -90,7 +90,11 @@ async function backupWith(
   const createdAt = new Date();
 
   // A repeatable-read transaction exports its snapshot: pg_dump dumps exactly what it counts.
-  const client = new pg.Client({ connectionString: connectionString(req.target) });
+  // A server that never answers the connection must not hold the step (the queries themselves may be long).
+  const client = new pg.Client({
+    connectionString: connectionString(req.target),
+    connectionTimeoutMillis: 15_000,
+  });
   client.on('error', () => {});
   await client.connect();
   let snapshotCounts: Record<string, number>;
