@@ -236,6 +236,9 @@ describe('waivers', () => {
     expect(toSummaryMarkdown(out, { title: 'Gate' })).toContain(
       '| for another gate (builtin:compliance/clock) |',
     );
+    expect(toSummaryMarkdown(out, { title: 'Gate' })).toMatch(
+      /\| compliance\.clock-not-overridden \|.*\| [^|]+Z \| — \|/,
+    );
   });
 });
 
