@@ -38,6 +38,26 @@ const CLOCK_WAIVER = {
 export const SANDBOX_SHA = '5ea1f00d5ea1f00d5ea1f00d5ea1f00d5ea1f00d';
 /** Who starts the sandbox's runs: not a reviewer, so never their own approver. */
 const ACTOR = 'release-engineer';
+/**
+ * The playbook's three deploy roles, each approving through an environment of its own (the sign-off file
+ * every sandbox release commits, given to the playbook as the workflow input sign-off). The CTO may
+ * review every role's environment, as a stand-in: GitHub lets one person release all three jobs, and
+ * only approval-check's sign-off rule (a distinct person per role) stops that.
+ */
+export const SANDBOX_SIGN_OFF = '.github/deploy-gates/sign-off.yml';
+export const SANDBOX_ROLES = [
+  {
+    name: 'Medical director',
+    environment: 'production-medical-director',
+    reviewers: ['medical-director', 'cto'],
+  },
+  {
+    name: 'Compliance officer',
+    environment: 'production-compliance-officer',
+    reviewers: ['compliance-officer', 'cto'],
+  },
+  { name: 'CTO', environment: 'production-cto', reviewers: ['cto'] },
+] as const;
 
 export interface PlaybookSandbox {
   vercel: VercelEmulator;
@@ -123,6 +143,12 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
     preventSelfReview: true,
     branchPolicy: { protected_branches: true, custom_branch_policies: false },
   });
+  for (const role of SANDBOX_ROLES)
+    github.setEnvironment(REPOSITORY, role.environment, {
+      reviewers: role.reviewers.map((name) => ({ type: 'User' as const, name })),
+      preventSelfReview: true,
+      branchPolicy: { protected_branches: true, custom_branch_policies: false },
+    });
   const [workflow, rollbackWorkflow] = await Promise.all([
     loadWorkflow(join(ROOT, '.github/workflows/playbook.yml')),
     loadWorkflow(join(ROOT, '.github/workflows/rollback.yml')),
@@ -156,6 +182,10 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
       mkdirSync(join(ws, '.github/deploy-gates'), { recursive: true });
       writeFileSync(join(ws, '.github/deploy-gates/approvers'), 'cto@neonpro.healthcare\n');
       writeFileSync(join(ws, SANDBOX_WAIVERS), JSON.stringify({ waivers: [CLOCK_WAIVER] }, null, 2));
+      writeFileSync(
+        join(ws, SANDBOX_SIGN_OFF),
+        `${JSON.stringify({ selfApproval: false, roles: SANDBOX_ROLES.map(({ name, environment }) => ({ name, environment })) }, null, 2)}\n`,
+      );
       writeFileSync(
         join(ws, 'checks.json'),
         JSON.stringify({

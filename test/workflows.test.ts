@@ -198,10 +198,14 @@ describe('the playbook and rollback workflows', () => {
     }
   });
 
-  it('plan runs before everything, and only approve waits for a human', () => {
+  it('plan runs before everything, and only approve and the roles of a sign-off file wait for a human', () => {
     expect(playbook.jobs.preflight?.needs).toBe('plan');
     const withEnvironment = Object.entries(playbook.jobs).filter(([, j]) => j.environment !== undefined);
-    expect(withEnvironment.map(([id]) => id)).toEqual(['approve']);
+    expect(withEnvironment.map(([id]) => id)).toEqual(['approve', 'sign-off']);
+    // The roles wait beside approve (same needs), one job per role, only when a sign-off file is given.
+    expect(playbook.jobs['sign-off']?.needs).toEqual(playbook.jobs.approve?.needs);
+    expect(playbook.jobs['sign-off']?.environment).toBe(`\${{ matrix.environment }}`);
+    expect(playbook.jobs['sign-off']?.if).toBe("inputs.sign-off != ''");
     expect(Object.values(rollback.jobs).filter((j) => j.environment !== undefined)).toEqual([]);
   });
 

@@ -57,9 +57,12 @@ export function expandMatrix(
   combinations = combinations.filter(
     (c) => !exclude.some((e) => Object.entries(e).every(([k, v]) => same(c[k], v))),
   );
+  // An entry extends the vectors' combinations only, never one an earlier entry created: with no
+  // vectors (a matrix of `include` alone) every entry is a job run of its own.
   const original = new Set(Object.keys(vectors));
+  const extensible = [...combinations];
   for (const entry of include) {
-    const fits = combinations.filter((c) =>
+    const fits = extensible.filter((c) =>
       Object.entries(entry).every(([k, v]) => !original.has(k) || same(c[k], v)),
     );
     for (const c of fits) Object.assign(c, entry);

@@ -470,10 +470,13 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
     const needs = Object.fromEntries(
       job.needs.map((n) => [n, { result: jobs[n]?.result, outputs: jobs[n]?.outputs ?? {} }]),
     );
+    // Status functions see the whole chain of needs: a job after a skipped one is skipped too, even
+    // when the job between them ran through its own if: (GitHub's rule; actions/runner#2205).
+    const chain = [...ancestors(job, byId)].map((a) => jobs[a]?.result);
     const jobState: StatusState = {
-      failed: [...ancestors(job, byId)].some((a) => jobs[a]?.result === 'failure'),
+      failed: chain.includes('failure'),
       cancelled: false,
-      skipped: job.needs.some((n) => jobs[n]?.result !== 'success' && jobs[n]?.result !== 'failure'),
+      skipped: chain.some((r) => r !== 'success' && r !== 'failure'),
     };
     const base: Contexts = {
       github,

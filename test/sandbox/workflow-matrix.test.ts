@@ -56,7 +56,12 @@ describe('local workflow runner: strategy.matrix', () => {
     const approvals = allPendingAtOnce(2);
     const events: WorkflowEvent[] = [];
     const run = await start({}, approvals.approve, events);
-    expect(results(run), why(run)).toMatchObject({ plan: 'success', sign: 'success', after: 'success' });
+    expect(results(run), why(run)).toMatchObject({
+      plan: 'success',
+      sign: 'success',
+      after: 'success',
+      'after-chain': 'success',
+    });
     expect(runsOf(run, 'sign')).toEqual({ [MEDICAL]: 'success', [CTO]: 'success' });
     expect(approvals.asked.sort()).toEqual([`${CTO} @ sign-cto`, `${MEDICAL} @ sign-medical`]);
     // Each run is a job of its own to GitHub: its approval, start and end carry its name.
@@ -100,6 +105,8 @@ describe('local workflow runner: strategy.matrix', () => {
       sign: 'skipped',
       after: 'skipped',
       'after-optional': 'success',
+      // The skip reaches further down the chain, past the job that ran through its own if:.
+      'after-chain': 'skipped',
     });
     expect(run.jobs.sign?.matrix).toBeUndefined();
   });
@@ -121,7 +128,7 @@ describe('local workflow runner: strategy.matrix', () => {
     };
     const run = await start({ fail: 'Medical director' }, approve, events);
     expect(runsOf(run, 'sign')).toEqual({ [MEDICAL]: 'failure', [CTO]: 'cancelled' });
-    expect(run.jobs[`sign`]?.matrix?.[1]?.steps).toEqual([]);
+    expect(run.jobs.sign?.matrix?.[1]?.steps).toEqual([]);
     expect(results(run)).toMatchObject({ sign: 'failure', after: 'skipped', 'after-optional': 'skipped' });
     expect(run.result).toBe('failure');
   });
