@@ -206,7 +206,11 @@ describe('the playbook and rollback workflows', () => {
     expect(playbook.jobs['sign-off']?.needs).toEqual(playbook.jobs.approve?.needs);
     expect(playbook.jobs['sign-off']?.environment).toBe(`\${{ matrix.environment }}`);
     expect(playbook.jobs['sign-off']?.if).toBe("inputs.sign-off != ''");
-    expect(Object.values(rollback.jobs).filter((j) => j.environment !== undefined)).toEqual([]);
+    // rollback.yml waits only for the emergency roles of a sign-off file: none without one.
+    const rollbackWaits = Object.entries(rollback.jobs).filter(([, j]) => j.environment !== undefined);
+    expect(rollbackWaits.map(([id]) => id)).toEqual(['sign-off']);
+    expect(rollback.jobs['sign-off']?.needs).toBe('roles');
+    expect(rollback.jobs.roles?.if).toBe("inputs.sign-off != ''");
   });
 
   it('rolls back a bad release, never a configuration error', () => {

@@ -31,6 +31,8 @@ export interface StepRun {
 export interface JobRun {
   /** The job's id; for one run of a matrix, its name as GitHub shows it (`<job> (<values>)`). */
   id: string;
+  /** The name GitHub shows and lists the job by (its `name:`, else its id): what the events carry. */
+  name?: string;
   result: Result;
   outputs: Record<string, string>;
   steps: StepRun[];
@@ -450,7 +452,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
         ((e) =>
           onEvent(
             e.type === 'job-end'
-              ? { ...e, job: { ...e.job, id: prefix + e.job.id } }
+              ? { ...e, job: { ...e.job, id: prefix + e.job.id, name: prefix + (e.job.name ?? e.job.id) } }
               : { ...e, job: prefix + e.job },
           )),
     });
@@ -500,7 +502,10 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
       options.onEvent?.({ type: 'job-start', job: job.id });
       return finish(await callWorkflow(job.id, job.call, base, jobState, earlier?.called));
     }
-    if (!job.strategy) return runSteps(job, job.id, base, jobState, earlier, { cancelled: false });
+    if (!job.strategy) {
+      const shown = job.name === undefined ? job.id : String(interpolate(job.name, base, jobState));
+      return runSteps(job, job.id, shown, base, jobState, earlier, { cancelled: false });
+    }
 
     const expanded = expandMatrix(job.strategy, base, jobState);
     if (expanded.error !== undefined) {
@@ -538,7 +543,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
         };
         const name = matrixJobName(job.id, job.name, combination, contexts, jobState);
         const before = earlier?.matrix?.find((m) => m.id === name);
-        const run = { ...(await runSteps(job, name, contexts, jobState, before, stop)), combination };
+        const run = { ...(await runSteps(job, name, name, contexts, jobState, before, stop)), combination };
         if (run.result === 'failure' && failFast) stop.cancelled = true;
         finished.push(run);
         options.onEvent?.({ type: 'job-end', job: run });
@@ -568,11 +573,12 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
   };
 
   /**
-   * One run of a job: its environment's approval, then its steps. `name` is the job's id, or for a
-   * matrix, the run's name (what the approval and the job-start and job-end events carry).
+   * One run of a job: its environment's approval, then its steps. `id` is the job's id, or for a matrix,
+   * the run's name; `name` is what GitHub shows (what the approval and the job-start event carry).
    */
   const runSteps = async (
     job: WorkflowJob,
+    id: string,
     name: string,
     base: Contexts,
     jobState: StatusState,
@@ -581,7 +587,8 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
   ): Promise<JobRun> => {
     const jobStarted = Date.now();
     const finish = (run: Omit<JobRun, 'id' | 'durationMs' | 'reused' | 'attempt'>): JobRun => ({
-      id: name,
+      id,
+      name,
       durationMs: Date.now() - jobStarted,
       reused: false,
       attempt,
@@ -654,7 +661,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
           artifacts,
           attempt,
           runId,
-          jobId: name,
+          jobId: id,
           added,
         });
       }
@@ -668,7 +675,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
       if (stepRun.summary) summaries.push(stepRun.summary);
       const { summary: _summary, ...record } = stepRun;
       steps.push(record);
-      options.onEvent?.({ type: 'step-end', job: name, step: record });
+      options.onEvent?.({ type: 'step-end', job: id, step: record });
     }
     const outputs = resolveMap(job.outputs, { ...base, steps: stepsContext }, state);
     // A hosted runner is thrown away after the job: so is its RUNNER_TEMP (decrypted dumps included).

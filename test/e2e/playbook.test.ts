@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type PlaybookSandbox,
   REPOSITORY,
+  SANDBOX_EMERGENCY_ROLES,
+  SANDBOX_EMERGENCY_SIGN_OFF,
   SANDBOX_ROLES,
   SANDBOX_SIGN_OFF,
   startPlaybookSandbox,
@@ -148,7 +150,12 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
     expect(sandbox.vercel.productionDeploymentId(release.name)).not.toBe(release.previousDeploymentId);
 
     const manual = await release.rollback({ runId: run.runId, reason: 'on-call: consent banner broken' });
-    expect(results(manual), why(manual)).toEqual({ resolve: 'success', rollback: 'success' });
+    expect(results(manual), why(manual)).toEqual({
+      resolve: 'success',
+      roles: 'skipped',
+      'sign-off': 'skipped',
+      rollback: 'success',
+    });
     expect(manual.jobs.resolve?.outputs['backup-id']).toBe(run.jobs.db?.outputs['backup-id']);
     expect(sandbox.vercel.productionDeploymentId(release.name)).toBe(release.previousDeploymentId);
     expect(await tableExists(release.name, 'consents')).toBe(false);
@@ -174,6 +181,7 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
       preflight: 'success',
       compliance: 'failure',
       approve: 'skipped',
+      'sign-off': 'skipped',
       rejection: 'skipped',
       db: 'skipped',
       deploy: 'skipped',
@@ -340,6 +348,76 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
     expect(sandbox.vercel.productionDeploymentId(release.name)).toBe(release.previousDeploymentId);
   });
 
+  it('rollback.yml with the emergency sign-off: both roles asked at once, signed by two people, then rolled back', async () => {
+    const release = await sandbox.release({ healthy: true });
+    const run = await release.run();
+    expect(run.result, why(run)).toBe('success');
+    const live = sandbox.vercel.productionDeploymentId(release.name);
+    const signers: Record<string, string> = {
+      'production-cto': 'cto',
+      'production-operations': 'head-of-operations',
+    };
+    // Nobody answers until both roles are pending together.
+    const pending: string[] = [];
+    let both = () => {};
+    const bothPending = new Promise<void>((resolve) => {
+      both = resolve;
+    });
+    const manual = await release.rollback({
+      runId: run.runId,
+      reason: 'on-call: consent banner broken',
+      inputs: { 'sign-off': SANDBOX_EMERGENCY_SIGN_OFF },
+      approve: async (job, environment) => {
+        pending.push(`${job} @ ${environment}`);
+        if (pending.length === SANDBOX_EMERGENCY_ROLES.length) both();
+        await bothPending;
+        const reviewer = signers[environment] ?? '';
+        return { reviewer, state: 'approved', comment: `${reviewer} authorises the rollback` };
+      },
+    });
+    expect(results(manual), why(manual)).toEqual({
+      resolve: 'success',
+      roles: 'success',
+      'sign-off': 'success',
+      rollback: 'success',
+    });
+    expect(pending.sort()).toEqual([
+      'Sign-off production-cto @ production-cto',
+      'Sign-off production-operations @ production-operations',
+    ]);
+    const summary = manual.jobs.rollback?.summary ?? '';
+    expect(summary).toContain(`### Sign-off (${SANDBOX_EMERGENCY_SIGN_OFF}; self-approval not allowed)`);
+    expect(summary).toContain('| Head of Operations | production-operations | ✅ @head-of-operations |');
+    expect(sandbox.vercel.productionDeploymentId(release.name)).not.toBe(live);
+    expect(sandbox.vercel.productionDeploymentId(release.name)).toBe(release.previousDeploymentId);
+  });
+
+  it('rollback.yml with the emergency sign-off: one person signing both roles rolls nothing back', async () => {
+    const release = await sandbox.release({ healthy: true });
+    const run = await release.run();
+    expect(run.result, why(run)).toBe('success');
+    const live = sandbox.vercel.productionDeploymentId(release.name);
+    const manual = await release.rollback({
+      runId: run.runId,
+      reason: 'on-call: consent banner broken',
+      inputs: { 'sign-off': SANDBOX_EMERGENCY_SIGN_OFF },
+      approve: async () => ({ reviewer: 'cto', state: 'approved', comment: 'Both, in a hurry' }),
+    });
+    expect(results(manual), why(manual)).toEqual({
+      resolve: 'success',
+      roles: 'success',
+      'sign-off': 'success',
+      rollback: 'failure',
+    });
+    const errors = manual.jobs.rollback?.steps.flatMap((s) => s.errors) ?? [];
+    expect(errors).toEqual([
+      expect.stringMatching(/who signed another role: each role needs a distinct person/),
+    ]);
+    expect(manual.jobs.rollback?.steps.find((s) => s.name === 'Roll back')?.outcome).toBe('skipped');
+    expect(sandbox.vercel.productionDeploymentId(release.name)).toBe(live);
+    expect(await tableExists(release.name, 'consents')).toBe(true);
+  });
+
   it('a wiring mistake (default checks, no VALIDATION_TOKEN) stops at plan, before the approval; nothing changes', async () => {
     const release = await sandbox.release({ healthy: true });
     const asked: string[] = [];
@@ -355,6 +433,7 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
       preflight: 'skipped',
       compliance: 'skipped',
       approve: 'skipped',
+      'sign-off': 'skipped',
       rejection: 'skipped',
       db: 'skipped',
       deploy: 'skipped',
@@ -444,7 +523,12 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
     ] as const) {
       sandbox.github.addWorkflowRun(REPOSITORY, { ...record, ...change });
       const manual = await release.rollback({ runId: run.runId, reason: 'on-call' });
-      expect(results(manual), why(manual)).toEqual({ resolve: 'failure', rollback: 'skipped' });
+      expect(results(manual), why(manual)).toEqual({
+        resolve: 'failure',
+        roles: 'skipped',
+        'sign-off': 'skipped',
+        rollback: 'skipped',
+      });
       expect(manual.jobs.resolve?.steps.flatMap((s) => s.errors).join('\n')).toMatch(message);
       expect(sandbox.vercel.productionDeploymentId(release.name)).toBe(live);
     }

@@ -98,6 +98,14 @@ describe('local workflow runner: strategy.matrix', () => {
     expect(runsOf(run, 'named')).toEqual({ 'Lint biome': 'success', 'Lint tsc': 'success' });
   });
 
+  it('a job without a matrix is listed by its name (evaluated) in its events, and keyed by its id', async () => {
+    const events: WorkflowEvent[] = [];
+    const run = await start({ sign: false, roles: '' }, async () => true, events);
+    expect(run.jobs.report).toMatchObject({ id: 'report', name: 'Report for nobody', result: 'success' });
+    expect(events).toContainEqual({ type: 'job-start', job: 'Report for nobody' });
+    expect(events.some((e) => e.type === 'job-end' && e.job.name === 'Report for nobody')).toBe(true);
+  });
+
   it('a matrix job skipped by its if: is one skipped job, its matrix not evaluated; a job needing it is skipped unless its if: says otherwise', async () => {
     const run = await start({ sign: false, roles: '' }, async () => true);
     expect(results(run), why(run)).toMatchObject({
