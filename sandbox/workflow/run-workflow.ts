@@ -151,11 +151,20 @@ function ancestors(job: WorkflowJob, byId: Map<string, WorkflowJob>): Set<string
   return out;
 }
 
-/** Jobs to run again in a re-run of failed jobs: the ones that did not succeed, and everything after them. */
+/**
+ * Jobs to run again in a re-run of failed jobs: the ones that failed or were cancelled, and everything
+ * after them. A job its own `if:` skipped with nothing failed before it (the sign-off job without a
+ * sign-off file) stays as it was, as on GitHub.
+ */
 function toRerun(workflow: WorkflowFile, previous: WorkflowRun): Set<string> {
   const byId = new Map(workflow.jobs.map((j) => [j.id, j]));
   const failed = new Set(
-    workflow.jobs.filter((j) => previous.jobs[j.id]?.result !== 'success').map((j) => j.id),
+    workflow.jobs
+      .filter((j) => {
+        const result = previous.jobs[j.id]?.result;
+        return result === undefined || result === 'failure' || result === 'cancelled';
+      })
+      .map((j) => j.id),
   );
   return new Set(
     workflow.jobs

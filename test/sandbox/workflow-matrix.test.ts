@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../sandbox/runner/run-bundle.js';
-import { runWorkflow, type WorkflowEvent, type WorkflowRun } from '../../sandbox/workflow/run-workflow.js';
+import {
+  type JobRun,
+  runWorkflow,
+  type WorkflowEvent,
+  type WorkflowRun,
+} from '../../sandbox/workflow/run-workflow.js';
 import { loadWorkflow } from '../../sandbox/workflow/workflow-file.js';
 import { results, why } from '../support/run-results.js';
 
@@ -117,6 +122,33 @@ describe('local workflow runner: strategy.matrix', () => {
       'after-chain': 'skipped',
     });
     expect(run.jobs.sign?.matrix).toBeUndefined();
+  });
+
+  it('re-running failed jobs keeps a job its if: skipped, and reruns what failed with the jobs after it', async () => {
+    const first = await start({ sign: false, roles: '', fail: 'x' }, async () => true);
+    expect(results(first)).toMatchObject({ sign: 'skipped', 'after-optional': 'success', after: 'skipped' });
+    const second = await runWorkflow({
+      workflow,
+      repoRoot: REPO_ROOT,
+      workspace: mkdtempSync(join(tmpdir(), 'dg-matrix-')),
+      inputs: { sign: false, roles: '' },
+      previous: {
+        ...first,
+        jobs: { ...first.jobs, plan: { ...(first.jobs.plan as JobRun), result: 'failure' } },
+      },
+    });
+    // plan "failed": it and everything after it run again; build did not fail and is reused.
+    expect(second.jobs.plan?.reused).toBe(false);
+    expect(second.jobs.build?.reused).toBe(true);
+    const third = await runWorkflow({
+      workflow,
+      repoRoot: REPO_ROOT,
+      workspace: mkdtempSync(join(tmpdir(), 'dg-matrix-')),
+      inputs: { sign: false, roles: '' },
+      previous: second,
+    });
+    // Nothing failed: the skipped sign and the jobs after it are kept as they were.
+    expect(Object.values(third.jobs).every((j) => j.reused)).toBe(true);
   });
 
   it('fail-fast: a failed run cancels the others (one still waiting for its approval included); needs sees a failure', async () => {
