@@ -38,6 +38,36 @@ export const CLOCK_WAIVER = {
 export const SANDBOX_SHA = '5ea1f00d5ea1f00d5ea1f00d5ea1f00d5ea1f00d';
 /** Who starts the sandbox's runs: not a reviewer, so never their own approver. */
 const ACTOR = 'release-engineer';
+/**
+ * The playbook's three deploy roles, each approving through an environment of its own (the sign-off file
+ * every sandbox release commits, given to the playbook as the workflow input sign-off). The CTO may
+ * review every role's environment, as a stand-in: GitHub lets one person release all three jobs, and
+ * only approval-check's sign-off rule (a distinct person per role) stops that.
+ */
+export const SANDBOX_SIGN_OFF = '.github/deploy-gates/sign-off.yml';
+/** The playbook's emergency authority (CTO and Head of Operations), for rollback.yml's sign-off input. */
+export const SANDBOX_EMERGENCY_SIGN_OFF = '.github/deploy-gates/emergency-sign-off.yml';
+export const SANDBOX_EMERGENCY_ROLES = [
+  { name: 'CTO', environment: 'production-cto', reviewers: ['cto'] },
+  {
+    name: 'Head of Operations',
+    environment: 'production-operations',
+    reviewers: ['head-of-operations', 'cto'],
+  },
+] as const;
+export const SANDBOX_ROLES = [
+  {
+    name: 'Medical director',
+    environment: 'production-medical-director',
+    reviewers: ['medical-director', 'cto'],
+  },
+  {
+    name: 'Compliance officer',
+    environment: 'production-compliance-officer',
+    reviewers: ['compliance-officer', 'cto'],
+  },
+  { name: 'CTO', environment: 'production-cto', reviewers: ['cto'] },
+] as const;
 
 export interface PlaybookSandbox {
   vercel: VercelEmulator;
@@ -67,6 +97,9 @@ export interface SandboxReview {
   comment: string;
 }
 
+/** Asked when a job waits for an environment: yes/no (reviewed by SANDBOX_REVIEWER) or a review. */
+export type ApproveCallback = (job: string, environment: string) => Promise<boolean | SandboxReview>;
+
 /** Who reviews when a test or the demo answers only yes or no. */
 export const SANDBOX_REVIEWER = 'medical-director';
 
@@ -85,7 +118,7 @@ export interface SandboxRelease {
      * Asked when a job waits for an environment: yes/no (reviewed by SANDBOX_REVIEWER) or a review. The
      * review goes through GitHub's pending-deployments endpoint of the emulator, as in GitHub's UI.
      */
-    approve?: (job: string, environment: string) => Promise<boolean | SandboxReview>;
+    approve?: ApproveCallback;
     onEvent?: (e: WorkflowEvent) => void;
     /** The compliance gate's clock-override (the change window is judged by it); default SANDBOX_NOW (inside it). */
     now?: string;
@@ -95,8 +128,16 @@ export interface SandboxRelease {
     /** Runs this caller instead of the playbook with the sandbox's inputs (a rehearsal). */
     caller?: SandboxCaller;
   }): Promise<WorkflowRun>;
-  /** The manual rollback workflow (rollback.yml) started by on-call for an earlier playbook run. */
-  rollback(opts: { runId: string; reason: string; inputs?: Record<string, unknown> }): Promise<WorkflowRun>;
+  /**
+   * The manual rollback workflow (rollback.yml) started by on-call for an earlier playbook run; `approve`
+   * answers the emergency roles of a sign-off file, as `run`'s does.
+   */
+  rollback(opts: {
+    runId: string;
+    reason: string;
+    inputs?: Record<string, unknown>;
+    approve?: ApproveCallback;
+  }): Promise<WorkflowRun>;
 }
 
 export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
@@ -123,12 +164,61 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
     preventSelfReview: true,
     branchPolicy: { protected_branches: true, custom_branch_policies: false },
   });
+  for (const role of [...SANDBOX_ROLES, ...SANDBOX_EMERGENCY_ROLES])
+    github.setEnvironment(REPOSITORY, role.environment, {
+      reviewers: role.reviewers.map((name) => ({ type: 'User' as const, name })),
+      preventSelfReview: true,
+      branchPolicy: { protected_branches: true, custom_branch_policies: false },
+    });
   const [workflow, rollbackWorkflow] = await Promise.all([
     loadWorkflow(join(ROOT, '.github/workflows/playbook.yml')),
     loadWorkflow(join(ROOT, '.github/workflows/rollback.yml')),
   ]);
   let n = 0;
   let runs = 0;
+  const nextRunId = () => String(Date.now() * 10 + (++runs % 10));
+  /**
+   * A run as GitHub sees it: each approval asked through the pending-deployments review endpoint (yes/no
+   * is SANDBOX_REVIEWER's review), and each job's start and end reported, so the approval's time and the
+   * first change's are GitHub's.
+   */
+  const onGitHub = (
+    runId: string,
+    attempt: number,
+    decide: ApproveCallback = async () => true,
+    onEvent?: (e: WorkflowEvent) => void,
+  ) => ({
+    approve: async (job: string, environment: string) => {
+      github.waitForApproval(REPOSITORY, { runId: Number(runId), attempt, actor: ACTOR, job, environment });
+      const answer = await decide(job, environment);
+      const review: SandboxReview =
+        typeof answer === 'boolean'
+          ? {
+              reviewer: SANDBOX_REVIEWER,
+              state: answer ? 'approved' : 'rejected',
+              comment: answer ? 'Summaries read; approved' : 'Rejected',
+            }
+          : answer;
+      const result = await reviewDeployment({
+        apiUrl: github.apiUrl,
+        token: github.userToken(review.reviewer),
+        repository: REPOSITORY,
+        runId,
+        environment,
+        state: review.state,
+        comment: review.comment,
+      });
+      // GitHub refusing the review (not a reviewer, self-review) leaves the job waiting: not approved.
+      return result.ok && review.state === 'approved';
+    },
+    onEvent: (e: WorkflowEvent) => {
+      if (e.type === 'job-start')
+        github.startJob(REPOSITORY, { runId: Number(runId), attempt, actor: ACTOR, job: e.job });
+      if (e.type === 'job-end')
+        github.finishJob(REPOSITORY, Number(runId), e.job.name ?? e.job.id, e.job.result);
+      onEvent?.(e);
+    },
+  });
   return {
     vercel,
     github,
@@ -156,6 +246,14 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
       mkdirSync(join(ws, '.github/deploy-gates'), { recursive: true });
       writeFileSync(join(ws, '.github/deploy-gates/approvers'), 'cto@neonpro.healthcare\n');
       writeFileSync(join(ws, SANDBOX_WAIVERS), JSON.stringify({ waivers: [CLOCK_WAIVER] }, null, 2));
+      for (const [file, roles] of [
+        [SANDBOX_SIGN_OFF, SANDBOX_ROLES],
+        [SANDBOX_EMERGENCY_SIGN_OFF, SANDBOX_EMERGENCY_ROLES],
+      ] as const)
+        writeFileSync(
+          join(ws, file),
+          `${JSON.stringify({ selfApproval: false, roles: roles.map(({ name, environment }) => ({ name, environment })) }, null, 2)}\n`,
+        );
       writeFileSync(
         join(ws, 'checks.json'),
         JSON.stringify({
@@ -206,46 +304,9 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
           const { caller } = opts;
           // GitHub's clock is the sandbox's night too: the approval check judges the window by it.
           github.setClock(opts.now ?? SANDBOX_NOW);
-          const runId = opts.previous?.runId ?? String(Date.now() * 10 + (++runs % 10));
+          const runId = opts.previous?.runId ?? nextRunId();
           const attempt = opts.previous ? opts.previous.attempt + 1 : 1;
-          const decide = opts.approve ?? (async () => true);
-          const approve = async (job: string, environment: string) => {
-            github.waitForApproval(REPOSITORY, {
-              runId: Number(runId),
-              attempt,
-              actor: ACTOR,
-              job,
-              environment,
-            });
-            const answer = await decide(job, environment);
-            const review: SandboxReview =
-              typeof answer === 'boolean'
-                ? {
-                    reviewer: SANDBOX_REVIEWER,
-                    state: answer ? 'approved' : 'rejected',
-                    comment: answer ? 'Summaries read; approved' : 'Rejected',
-                  }
-                : answer;
-            const result = await reviewDeployment({
-              apiUrl: github.apiUrl,
-              token: github.userToken(review.reviewer),
-              repository: REPOSITORY,
-              runId,
-              environment,
-              state: review.state,
-              comment: review.comment,
-            });
-            // GitHub refusing the review (not a reviewer, self-review) leaves the job waiting: not approved.
-            return result.ok && review.state === 'approved';
-          };
-          const onEvent = (e: WorkflowEvent) => {
-            // The runner reports each job's start and end to GitHub: the approval's time and the first
-            // change's are GitHub's.
-            if (e.type === 'job-start')
-              github.startJob(REPOSITORY, { runId: Number(runId), attempt, actor: ACTOR, job: e.job });
-            if (e.type === 'job-end') github.finishJob(REPOSITORY, Number(runId), e.job.id, e.job.result);
-            opts.onEvent?.(e);
-          };
+          const { approve, onEvent } = onGitHub(runId, attempt, opts.approve, opts.onEvent);
           const run = await runWorkflow({
             ...shared,
             ...(caller
@@ -302,9 +363,13 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
           });
           return run;
         },
-        rollback: ({ runId, reason, inputs }) =>
-          runWorkflow({
+        rollback: ({ runId, reason, inputs, approve }) => {
+          const rollbackRun = nextRunId();
+          return runWorkflow({
             ...shared,
+            ...onGitHub(rollbackRun, 1, approve),
+            runId: rollbackRun,
+            github: { ...shared.github, actor: ACTOR, triggering_actor: ACTOR },
             workflow: rollbackWorkflow,
             inputs: {
               'run-id': runId,
@@ -317,7 +382,8 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
             },
             secrets,
             env: endpoints,
-          }),
+          });
+        },
       };
     },
   };

@@ -198,11 +198,19 @@ describe('the playbook and rollback workflows', () => {
     }
   });
 
-  it('plan runs before everything, and only approve waits for a human', () => {
+  it('plan runs before everything, and only approve and the roles of a sign-off file wait for a human', () => {
     expect(playbook.jobs.preflight?.needs).toBe('plan');
     const withEnvironment = Object.entries(playbook.jobs).filter(([, j]) => j.environment !== undefined);
-    expect(withEnvironment.map(([id]) => id)).toEqual(['approve']);
-    expect(Object.values(rollback.jobs).filter((j) => j.environment !== undefined)).toEqual([]);
+    expect(withEnvironment.map(([id]) => id)).toEqual(['approve', 'sign-off']);
+    // The roles wait beside approve (same needs), one job per role, only when a sign-off file is given.
+    expect(playbook.jobs['sign-off']?.needs).toEqual(playbook.jobs.approve?.needs);
+    expect(playbook.jobs['sign-off']?.environment).toBe(`\${{ matrix.environment }}`);
+    expect(playbook.jobs['sign-off']?.if).toBe("inputs.sign-off != ''");
+    // rollback.yml waits only for the emergency roles of a sign-off file: none without one.
+    const rollbackWaits = Object.entries(rollback.jobs).filter(([, j]) => j.environment !== undefined);
+    expect(rollbackWaits.map(([id]) => id)).toEqual(['sign-off']);
+    expect(rollback.jobs['sign-off']?.needs).toBe('roles');
+    expect(rollback.jobs.roles?.if).toBe("inputs.sign-off != ''");
   });
 
   it('rolls back a bad release, never a configuration error', () => {

@@ -6,6 +6,11 @@ import { truthy } from '@actions/expressions/result';
 export interface StatusState {
   failed: boolean;
   cancelled: boolean;
+  /**
+   * A needed job did not succeed without failing (it was skipped): success() is false, so a job with
+   * no status function is skipped too, as GitHub skips every job that needs a skipped one.
+   */
+  skipped?: boolean;
 }
 
 /** The contexts an expression may read (github, inputs, secrets, needs, steps, env, vars, runner, job, …). */
@@ -32,7 +37,7 @@ function statusFunctions(state: StatusState): Map<string, FunctionDefinition> {
     { name, minArgs: 0, maxArgs: 0, call: () => new data.BooleanData(value()) },
   ];
   return new Map([
-    fn('success', () => !state.failed && !state.cancelled),
+    fn('success', () => !state.failed && !state.cancelled && !state.skipped),
     fn('failure', () => state.failed),
     fn('always', () => true),
     fn('cancelled', () => state.cancelled),
@@ -75,7 +80,8 @@ export function interpolate(
   contexts: Contexts,
   state: StatusState = { failed: false, cancelled: false },
 ): unknown {
-  const lone = /^\s*\$\{\{([\s\S]*?)\}\}\s*$/.exec(text);
+  // One expression and nothing else (`${{ a }}/${{ b }}` is two): it keeps its type.
+  const lone = /^\s*\$\{\{((?:(?!\}\})[\s\S])*)\}\}\s*$/.exec(text);
   if (lone?.[1] !== undefined) return evaluate(lone[1], contexts, state);
   return text.replace(/\$\{\{([\s\S]*?)\}\}/g, (_, expr: string) => {
     const value = evaluate(expr, contexts, state);

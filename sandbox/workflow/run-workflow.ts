@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import { parseFileCommands, parsePathFile } from '../runner/file-commands.js';
 import { runBundle } from '../runner/run-bundle.js';
 import { type Contexts, condition, interpolate, type StatusState } from './expressions.js';
+import { type Combination, expandMatrix, matrixJobName } from './matrix.js';
 import {
   loadWorkflow,
   type Token,
@@ -28,7 +29,10 @@ export interface StepRun {
 }
 
 export interface JobRun {
+  /** The job's id; for one run of a matrix, its name as GitHub shows it (`<job> (<values>)`). */
   id: string;
+  /** The name GitHub shows and lists the job by (its `name:`, else its id): what the events carry. */
+  name?: string;
   result: Result;
   outputs: Record<string, string>;
   steps: StepRun[];
@@ -41,6 +45,10 @@ export interface JobRun {
   attempt: number;
   /** A job that called a reusable workflow: that workflow's run (its jobs show as `<job> / <called job>`). */
   called?: WorkflowRun;
+  /** One run of a matrix: its combination (the `matrix` context). */
+  combination?: Combination;
+  /** A matrix job: its runs, one per combination; the job's result and outputs are made from them. */
+  matrix?: JobRun[];
 }
 
 export interface WorkflowRun {
@@ -143,11 +151,20 @@ function ancestors(job: WorkflowJob, byId: Map<string, WorkflowJob>): Set<string
   return out;
 }
 
-/** Jobs to run again in a re-run of failed jobs: the ones that did not succeed, and everything after them. */
+/**
+ * Jobs to run again in a re-run of failed jobs: the ones that failed or were cancelled, and everything
+ * after them. A job its own `if:` skipped with nothing failed before it (the sign-off job without a
+ * sign-off file) stays as it was, as on GitHub.
+ */
 function toRerun(workflow: WorkflowFile, previous: WorkflowRun): Set<string> {
   const byId = new Map(workflow.jobs.map((j) => [j.id, j]));
   const failed = new Set(
-    workflow.jobs.filter((j) => previous.jobs[j.id]?.result !== 'success').map((j) => j.id),
+    workflow.jobs
+      .filter((j) => {
+        const result = previous.jobs[j.id]?.result;
+        return result === undefined || result === 'failure' || result === 'cancelled';
+      })
+      .map((j) => j.id),
   );
   return new Set(
     workflow.jobs
@@ -444,7 +461,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
         ((e) =>
           onEvent(
             e.type === 'job-end'
-              ? { ...e, job: { ...e.job, id: prefix + e.job.id } }
+              ? { ...e, job: { ...e.job, id: prefix + e.job.id, name: prefix + (e.job.name ?? e.job.id) } }
               : { ...e, job: prefix + e.job },
           )),
     });
@@ -461,14 +478,16 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
     const jobStarted = Date.now();
     const earlier = previous?.jobs[job.id];
     if (rerun && !rerun.has(job.id) && earlier) return { ...earlier, reused: true };
-    // As on GitHub, a job starts once its `if:` passed and its environment's reviewers approved it.
-    const started = () => options.onEvent?.({ type: 'job-start', job: job.id });
     const needs = Object.fromEntries(
       job.needs.map((n) => [n, { result: jobs[n]?.result, outputs: jobs[n]?.outputs ?? {} }]),
     );
+    // Status functions see the whole chain of needs: a job after a skipped one is skipped too, even
+    // when the job between them ran through its own if: (GitHub's rule; actions/runner#2205).
+    const chain = [...ancestors(job, byId)].map((a) => jobs[a]?.result);
     const jobState: StatusState = {
-      failed: [...ancestors(job, byId)].some((a) => jobs[a]?.result === 'failure'),
+      failed: chain.includes('failure'),
       cancelled: false,
+      skipped: chain.some((r) => r !== 'success' && r !== 'failure'),
     };
     const base: Contexts = {
       github,
@@ -485,24 +504,133 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
       attempt,
       ...run,
     });
+    // The job's `if:` comes first: a skipped job's matrix is never evaluated.
     if (!condition(job.if, base, jobState))
       return finish({ result: 'skipped', outputs: {}, steps: [], summary: '' });
     if (job.call) {
-      started();
+      options.onEvent?.({ type: 'job-start', job: job.id });
       return finish(await callWorkflow(job.id, job.call, base, jobState, earlier?.called));
     }
-
-    let environment: JobRun['environment'];
-    if (job.environment !== undefined && job.environment !== null) {
-      const name = String(resolveToken(job.environment, base, jobState));
-      // Environment protection rules that passed in the previous attempt pass again on a re-run.
-      const passedBefore = earlier?.environment?.name === name && earlier.environment.approved;
-      const approved = passedBefore || (options.approve ? await options.approve(job.id, name) : false);
-      options.onEvent?.({ type: 'approval', job: job.id, environment: name, approved, reused: passedBefore });
-      environment = { name, approved };
-      if (!approved) return finish({ result: 'failure', outputs: {}, steps: [], summary: '', environment });
+    if (!job.strategy) {
+      const shown = job.name === undefined ? job.id : String(interpolate(job.name, base, jobState));
+      return runSteps(job, job.id, shown, base, jobState, earlier, { cancelled: false });
     }
-    started();
+
+    const expanded = expandMatrix(job.strategy, base, jobState);
+    if (expanded.error !== undefined) {
+      const step = {
+        name: 'strategy.matrix',
+        id: undefined,
+        outputs: {},
+        errors: [expanded.error],
+        durationMs: 0,
+      };
+      return finish({
+        result: 'failure',
+        outputs: {},
+        steps: [{ ...step, outcome: 'failure', conclusion: 'failure' }],
+        summary: '',
+      });
+    }
+    // Every combination starts at once (environments included: their approvals are pending together).
+    // With fail-fast, the first failure cancels the others: one still waiting for its approval is
+    // cancelled once the approval is answered, one running stops before its next step.
+    const { combinations, failFast } = expanded;
+    const stop = { cancelled: false };
+    const finished: JobRun[] = [];
+    const runs = await Promise.all(
+      combinations.map(async (combination, index) => {
+        const contexts: Contexts = {
+          ...base,
+          matrix: combination,
+          strategy: {
+            'fail-fast': failFast,
+            'job-index': index,
+            'job-total': combinations.length,
+            'max-parallel': combinations.length,
+          },
+        };
+        const name = matrixJobName(job.id, job.name, combination, contexts, jobState);
+        const before = earlier?.matrix?.find((m) => m.id === name);
+        const run = { ...(await runSteps(job, name, name, contexts, jobState, before, stop)), combination };
+        if (run.result === 'failure' && failFast) stop.cancelled = true;
+        finished.push(run);
+        options.onEvent?.({ type: 'job-end', job: run });
+        return run;
+      }),
+    );
+    const results = runs.map((r) => r.result);
+    return finish({
+      // As `needs.<job>.result` reads it: a failure of any run fails the matrix job.
+      result: results.includes('failure')
+        ? 'failure'
+        : results.includes('cancelled')
+          ? 'cancelled'
+          : 'success',
+      // GitHub keeps one set of outputs for a matrix job: a later-finishing run's non-empty values win.
+      outputs: Object.assign(
+        {},
+        ...finished.map((r) => Object.fromEntries(Object.entries(r.outputs).filter(([, v]) => v !== ''))),
+      ),
+      steps: [],
+      summary: runs
+        .map((r) => r.summary)
+        .filter(Boolean)
+        .join('\n'),
+      matrix: runs,
+    });
+  };
+
+  /**
+   * One run of a job: its environment's approval, then its steps. `id` is the job's id, or for a matrix,
+   * the run's name; `name` is what GitHub shows (what the approval and the job-start event carry).
+   */
+  const runSteps = async (
+    job: WorkflowJob,
+    id: string,
+    name: string,
+    base: Contexts,
+    jobState: StatusState,
+    earlier: JobRun | undefined,
+    stop: { cancelled: boolean },
+  ): Promise<JobRun> => {
+    const jobStarted = Date.now();
+    const finish = (run: Omit<JobRun, 'id' | 'durationMs' | 'reused' | 'attempt'>): JobRun => ({
+      id,
+      name,
+      durationMs: Date.now() - jobStarted,
+      reused: false,
+      attempt,
+      ...run,
+    });
+    let environment: JobRun['environment'];
+    const cancelled = () =>
+      finish({
+        result: 'cancelled',
+        outputs: {},
+        steps: [],
+        summary: '',
+        ...(environment ? { environment } : {}),
+      });
+    if (stop.cancelled) return cancelled();
+    if (job.environment !== undefined && job.environment !== null) {
+      const envName = String(resolveToken(job.environment, base, jobState));
+      // Environment protection rules that passed in the previous attempt pass again on a re-run.
+      const passedBefore = earlier?.environment?.name === envName && earlier.environment.approved;
+      const approved = passedBefore || (options.approve ? await options.approve(name, envName) : false);
+      options.onEvent?.({
+        type: 'approval',
+        job: name,
+        environment: envName,
+        approved,
+        reused: passedBefore,
+      });
+      environment = { name: envName, approved };
+      if (!approved) return finish({ result: 'failure', outputs: {}, steps: [], summary: '', environment });
+      if (stop.cancelled) return cancelled();
+    }
+    // As on GitHub, a job starts once its `if:` passed and its environment's reviewers approved it.
+    options.onEvent?.({ type: 'job-start', job: name });
 
     const runnerTemp = mkdtempSync(join(tmpdir(), `dg-job-${job.id}-`));
     const steps: StepRun[] = [];
@@ -511,6 +639,8 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
     const state: StatusState = { failed: false, cancelled: false };
     const added: JobAdditions = { env: {}, path: [] };
     for (const [index, step] of job.steps.entries()) {
+      // A fail-fast cancel: the steps left run only if they ask to (always(), cancelled()).
+      if (stop.cancelled) state.cancelled = true;
       const contexts: Contexts = {
         ...base,
         steps: stepsContext,
@@ -540,7 +670,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
           artifacts,
           attempt,
           runId,
-          jobId: job.id,
+          jobId: id,
           added,
         });
       }
@@ -554,13 +684,13 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
       if (stepRun.summary) summaries.push(stepRun.summary);
       const { summary: _summary, ...record } = stepRun;
       steps.push(record);
-      options.onEvent?.({ type: 'step-end', job: job.id, step: record });
+      options.onEvent?.({ type: 'step-end', job: id, step: record });
     }
     const outputs = resolveMap(job.outputs, { ...base, steps: stepsContext }, state);
     // A hosted runner is thrown away after the job: so is its RUNNER_TEMP (decrypted dumps included).
     rmSync(runnerTemp, { recursive: true, force: true });
     return finish({
-      result: state.failed ? 'failure' : 'success',
+      result: state.failed ? 'failure' : state.cancelled ? 'cancelled' : 'success',
       outputs,
       steps,
       summary: summaries.join('\n'),
@@ -572,7 +702,8 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
     const results = await Promise.all(wave.map(runJob));
     for (const run of results) {
       jobs[run.id] = run;
-      if (!run.reused) options.onEvent?.({ type: 'job-end', job: run });
+      // A matrix job's runs have reported their own ends; the job itself is no job on GitHub.
+      if (!run.reused && !run.matrix) options.onEvent?.({ type: 'job-end', job: run });
     }
   }
 

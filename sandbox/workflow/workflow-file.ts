@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
 import { parse, parseDocument } from 'yaml';
+import type { WorkflowStrategy } from './matrix.js';
 
 /** A `${{ }}` expression as the parser keeps it, or a plain value. */
 export type Token = { expr: string } | string | number | boolean | null;
@@ -26,6 +27,10 @@ export interface WorkflowCall {
 
 export interface WorkflowJob {
   id: string;
+  /** `name:` as written (it may read the matrix); GitHub shows the id when there is none. */
+  name: string | undefined;
+  /** `strategy:` with a matrix: one job run per combination. */
+  strategy?: WorkflowStrategy;
   needs: string[];
   if: string;
   environment: Token | undefined;
@@ -111,8 +116,13 @@ export async function loadWorkflow(path: string): Promise<WorkflowFile> {
     const rawJob = rawJobs[id] ?? {};
     const rawSteps = (rawJob.steps ?? []) as Raw[];
     const parsedJob = job as unknown as Raw;
+    const strategy = (rawJob.strategy ?? undefined) as Raw | undefined;
     return {
       id,
+      name: typeof rawJob.name === 'string' ? rawJob.name : undefined,
+      ...(strategy?.matrix !== undefined
+        ? { strategy: { matrix: strategy.matrix, failFast: strategy['fail-fast'] } }
+        : {}),
       needs: ((parsedJob.needs as string[] | undefined) ?? []).map(String),
       if: ifExpression(parsedJob.if),
       environment:

@@ -74,6 +74,9 @@ export function parseWindow(input: string, raw: string): WindowSpec {
   }
   const startMinute = h1 * 60 + m1;
   const endMinute = (h2 * 60 + m2) % (24 * 60);
+  // 00:00-24:00 is the whole day (every occurrence closes as the next opens): for what has no window,
+  // such as an emergency rollback's sign-off.
+  if (startMinute === 0 && h2 === 24) return { startMinute: 0, endMinute: 0, text: '00:00-24:00' };
   if (startMinute === endMinute) {
     throw new InputError(input, `${quoteValue(raw)} starts and ends at the same time`, fix);
   }

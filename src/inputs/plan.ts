@@ -7,14 +7,17 @@ import type { InputDeclarations } from '../runner/declared-inputs.js';
 export const PLAN_INPUTS = {
   'workflow-inputs': {
     kind: 'format',
-    required: true,
     description:
-      "The reusable workflow's inputs as JSON (the expression toJSON(inputs)). Each one a later job passes to an action is checked with that action's own input checks.",
+      "The reusable workflow's inputs as JSON (the expression toJSON(inputs)). Each one a later job passes to an action is checked with that action's own input checks. Required unless sign-off is given alone.",
   },
   'secrets-set': {
     kind: 'format',
-    required: true,
     description:
-      "Which of the workflow's secrets are set, one NAME=true or NAME=false per line (the expression secrets.NAME != ''); never the values.",
+      "Which of the workflow's secrets are set, one NAME=true or NAME=false per line (the expression secrets.NAME != ''); never the values. Required with workflow-inputs.",
+  },
+  'sign-off': {
+    kind: 'file',
+    description:
+      "A sign-off file read alone, without workflow-inputs (rollback.yml's emergency roles): checked as approval-check checks it, its roles output as sign-off-roles. The playbook's sign-off comes through workflow-inputs.",
   },
 } as const satisfies InputDeclarations;

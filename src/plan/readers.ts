@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import { readApprovalInputs } from '../approval/inputs.js';
+import { readSignOff } from '../approval/sign-off.js';
 import { complianceGate } from '../compliance/action.js';
 import { readManifest } from '../compliance/manifest.js';
 import { readGateInputs } from '../gate/gate-inputs.js';
@@ -42,7 +43,10 @@ async function readGate<I>(
  * not read here: it runs before the approval and stops the run itself.
  */
 export const START_READERS: Record<string, (step: ReadStep) => Promise<unknown>> = {
-  'approval-check': async ({ input, ctx }) => readApprovalInputs(input, ctx),
+  'approval-check': async ({ input, ctx }) => {
+    const read = readApprovalInputs(input, ctx);
+    if (read.signOffFile) await readSignOff(read.signOffFile, ctx.workspace);
+  },
   'compliance-gate': async (step) => {
     const read = await readGate(complianceGate, step);
     if (read)

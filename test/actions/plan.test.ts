@@ -43,6 +43,22 @@ function workflowInputs(given: Record<string, unknown>): string {
   return JSON.stringify({ ...defaults, 'vercel-project': 'neonpro-web', checks: 'checks.yml', ...given });
 }
 
+const SIGN_OFF = [
+  'roles:',
+  '  - name: Medical director',
+  '    environment: production-medical-director',
+  '  - name: Compliance officer',
+  '    environment: production-compliance-officer',
+  '  - name: CTO',
+  '    environment: production-cto',
+  '',
+].join('\n');
+const ROLES = [
+  { role: 'Medical director', environment: 'production-medical-director' },
+  { role: 'Compliance officer', environment: 'production-compliance-officer' },
+  { role: 'CTO', environment: 'production-cto' },
+];
+
 const GOOD_SECRETS = { VERCEL_TOKEN: true, PRODUCTION_DATABASE_URL: true, BACKUP_PASSPHRASE: true };
 
 async function plan(opts: {
@@ -213,6 +229,49 @@ describe('plan', () => {
     ]);
     expect(run.exitCode).toBe(1);
     expect(readFileSync(join(ws, 'checks.yml'), 'utf8')).toBe(before);
+  });
+
+  it('outputs the roles of the workflow input sign-off for the sign-off matrix, [] without one', async () => {
+    const { run, errors } = await plan({
+      inputs: { 'sign-off': '.github/deploy-gates/sign-off.yml' },
+      files: { '.github/deploy-gates/sign-off.yml': SIGN_OFF },
+    });
+    expect(errors).toEqual([]);
+    expect(JSON.parse(run.outputs['sign-off-roles'] ?? '')).toEqual(ROLES);
+    expect(run.summary).toContain(
+      'Sign-off (.github/deploy-gates/sign-off.yml): Medical director through production-medical-director, Compliance officer through production-compliance-officer, CTO through production-cto; each role is asked at once.',
+    );
+    const without = await plan({});
+    expect(without.run.outputs['sign-off-roles']).toBe('[]');
+  });
+
+  it('refuses a bad sign-off file before the approval, naming the workflow input', async () => {
+    await expectOneProblem(
+      'Workflow input sign-off',
+      {
+        inputs: { 'sign-off': 'sign-off.yml' },
+        files: { 'sign-off.yml': 'roles:\n  - name: CTO\n    environment: production-cto\n    quorum: 2\n' },
+      },
+      /roles\[0\] has an unknown key "quorum"/,
+    );
+  });
+
+  it('reads a sign-off file alone (rollback.yml), and refuses one given beside workflow-inputs', async () => {
+    const ws = checkout({ 'emergency.yml': SIGN_OFF });
+    const alone = await runBundle({ action: ACTION, workspace: ws, inputs: { 'sign-off': 'emergency.yml' } });
+    runs.push(alone);
+    expect(alone.exitCode, alone.stdout).toBe(0);
+    expect(JSON.parse(alone.outputs['sign-off-roles'] ?? '')).toEqual(ROLES);
+    const both = await runBundle({
+      action: ACTION,
+      workspace: ws,
+      inputs: { 'sign-off': 'emergency.yml', 'workflow-inputs': workflowInputs({}), 'secrets-set': '' },
+    });
+    runs.push(both);
+    const errors = both.annotations.filter((a) => a.level === 'error').map((a) => a.message);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^Input "sign-off": is given with workflow-inputs/);
+    expect(both.exitCode).toBe(1);
   });
 
   it('refuses workflow-inputs that are not JSON, naming plan’s own input', async () => {

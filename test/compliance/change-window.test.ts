@@ -103,6 +103,13 @@ describe('change window across midnight (22:00-02:00)', () => {
     expect(parseWindow('change-window', '22:00-24:00')).toMatchObject({ text: '22:00-00:00' });
     expect(at('2026-03-11T02:30:00Z', '22:00-24:00').inside).toBe(true);
   });
+
+  it('00:00-24:00 is the whole day: inside at any time, a day-long deploy ends inside', () => {
+    expect(parseWindow('change-window', '00:00-24:00')).toMatchObject({ text: '00:00-24:00' });
+    for (const now of ['2026-03-10T03:00:00Z', '2026-03-10T02:59:59Z', '2026-03-10T15:00:00Z'])
+      expect(at(now, '00:00-24:00').inside, now).toBe(true);
+    expect(() => parseWindow('change-window', '06:00-06:00')).toThrow(/starts and ends at the same time/);
+  });
 });
 
 describe('change window across DST transitions', () => {

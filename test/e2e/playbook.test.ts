@@ -1,7 +1,15 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PlaybookSandbox, REPOSITORY, startPlaybookSandbox } from '../../sandbox/playbook.js';
+import {
+  type PlaybookSandbox,
+  REPOSITORY,
+  SANDBOX_EMERGENCY_ROLES,
+  SANDBOX_EMERGENCY_SIGN_OFF,
+  SANDBOX_ROLES,
+  SANDBOX_SIGN_OFF,
+  startPlaybookSandbox,
+} from '../../sandbox/playbook.js';
 import type { WorkflowRun } from '../../sandbox/workflow/run-workflow.js';
 import { results, why } from '../support/run-results.js';
 
@@ -39,6 +47,7 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
       preflight: 'success',
       compliance: 'success',
       approve: 'success',
+      'sign-off': 'skipped',
       rejection: 'skipped',
       db: 'success',
       deploy: 'success',
@@ -141,7 +150,12 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
     expect(sandbox.vercel.productionDeploymentId(release.name)).not.toBe(release.previousDeploymentId);
 
     const manual = await release.rollback({ runId: run.runId, reason: 'on-call: consent banner broken' });
-    expect(results(manual), why(manual)).toEqual({ resolve: 'success', rollback: 'success' });
+    expect(results(manual), why(manual)).toEqual({
+      resolve: 'success',
+      roles: 'skipped',
+      'sign-off': 'skipped',
+      rollback: 'success',
+    });
     expect(manual.jobs.resolve?.outputs['backup-id']).toBe(run.jobs.db?.outputs['backup-id']);
     expect(sandbox.vercel.productionDeploymentId(release.name)).toBe(release.previousDeploymentId);
     expect(await tableExists(release.name, 'consents')).toBe(false);
@@ -167,6 +181,7 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
       preflight: 'success',
       compliance: 'failure',
       approve: 'skipped',
+      'sign-off': 'skipped',
       rejection: 'skipped',
       db: 'skipped',
       deploy: 'skipped',
@@ -192,6 +207,7 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
       preflight: 'success',
       compliance: 'success',
       approve: 'success',
+      'sign-off': 'skipped',
       rejection: 'skipped',
       db: 'failure',
       deploy: 'skipped',
@@ -224,6 +240,7 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
       preflight: 'success',
       compliance: 'success',
       approve: 'failure',
+      'sign-off': 'skipped',
       rejection: 'failure',
       db: 'skipped',
       deploy: 'skipped',
@@ -238,6 +255,167 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
     );
     expect(sandbox.vercel.productionDeploymentId(release.name)).toBe(release.previousDeploymentId);
     expect(await tableExists(release.name, 'consents')).toBe(false);
+  });
+
+  it('sign-off by roles: every role asked at once beside approve, one job per role; three signers let db and deploy run', async () => {
+    const release = await sandbox.release({ healthy: true });
+    const signers: Record<string, string> = {
+      'production-medical-director': 'medical-director',
+      'production-compliance-officer': 'compliance-officer',
+      'production-cto': 'cto',
+    };
+    // Nobody answers until all four approvals are pending together: asked one after the other, the run
+    // would never get there (the test times out).
+    const pending: string[] = [];
+    let everyone = () => {};
+    const allPending = new Promise<void>((resolve) => {
+      everyone = resolve;
+    });
+    const run = await release.run({
+      inputs: { 'sign-off': SANDBOX_SIGN_OFF },
+      approve: async (job, environment) => {
+        pending.push(`${job} @ ${environment}`);
+        if (pending.length === 1 + SANDBOX_ROLES.length) everyone();
+        await allPending;
+        const reviewer = signers[environment];
+        return reviewer ? { reviewer, state: 'approved', comment: `${reviewer} signs` } : true;
+      },
+    });
+    expect(results(run), why(run)).toEqual({
+      plan: 'success',
+      preflight: 'success',
+      compliance: 'success',
+      approve: 'success',
+      'sign-off': 'success',
+      rejection: 'skipped',
+      db: 'success',
+      deploy: 'success',
+      validate: 'success',
+      rollback: 'skipped',
+    });
+    const roleJobs = SANDBOX_ROLES.map((r) => `sign-off (${r.name}, ${r.environment})`);
+    expect(pending.sort()).toEqual(
+      ['approve @ production', ...SANDBOX_ROLES.map((r, i) => `${roleJobs[i]} @ ${r.environment}`)].sort(),
+    );
+    expect(run.jobs['sign-off']?.matrix?.map((r) => [r.id, r.result])).toEqual(
+      roleJobs.map((name) => [name, 'success']),
+    );
+    // GitHub's record, as db and deploy read it: each role signed by its own person.
+    for (const job of ['db', 'deploy']) {
+      const summary = run.jobs[job]?.summary ?? '';
+      expect(summary, job).toContain(`### Sign-off (${SANDBOX_SIGN_OFF}; self-approval not allowed)`);
+      for (const r of SANDBOX_ROLES)
+        expect(summary, job).toContain(`| ${r.name} | ${r.environment} | ✅ @${signers[r.environment]} |`);
+    }
+    expect(sandbox.vercel.productionDeploymentId(release.name)).not.toBe(release.previousDeploymentId);
+    expect(await tableExists(release.name, 'consents')).toBe(true);
+  });
+
+  it('sign-off by roles: one reviewer approving all three roles stops db before it changes anything', async () => {
+    const release = await sandbox.release({ healthy: true });
+    // GitHub lets the CTO release every role's job (a reviewer of each environment): the sign-off rule
+    // is what refuses one person for three roles.
+    const run = await release.run({
+      inputs: { 'sign-off': SANDBOX_SIGN_OFF },
+      approve: async (_job, environment) =>
+        environment === 'production'
+          ? true
+          : { reviewer: 'cto', state: 'approved', comment: 'Signing for everyone' },
+    });
+    expect(results(run), why(run)).toEqual({
+      plan: 'success',
+      preflight: 'success',
+      compliance: 'success',
+      approve: 'success',
+      'sign-off': 'success',
+      rejection: 'skipped',
+      db: 'failure',
+      deploy: 'skipped',
+      validate: 'skipped',
+      rollback: 'skipped',
+    });
+    const errors = run.jobs.db?.steps.flatMap((s) => s.errors) ?? [];
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^The approval of production does not hold: /);
+    expect(errors[0]).toMatch(
+      /was approved only by @cto, who signed another role: each role needs a distinct person/,
+    );
+    expect(errors[0]).toMatch(/Nothing was changed\./);
+    // Nothing backed up, migrated or deployed.
+    expect(run.jobs.db?.steps.find((s) => s.id === 'db')?.outcome).toBe('skipped');
+    expect(run.jobs.db?.outputs['backup-id']).toBe('');
+    expect(await tableExists(release.name, 'consents')).toBe(false);
+    expect(sandbox.vercel.productionDeploymentId(release.name)).toBe(release.previousDeploymentId);
+  });
+
+  it('rollback.yml with the emergency sign-off: both roles asked at once, signed by two people, then rolled back', async () => {
+    const release = await sandbox.release({ healthy: true });
+    const run = await release.run();
+    expect(run.result, why(run)).toBe('success');
+    const live = sandbox.vercel.productionDeploymentId(release.name);
+    const signers: Record<string, string> = {
+      'production-cto': 'cto',
+      'production-operations': 'head-of-operations',
+    };
+    // Nobody answers until both roles are pending together.
+    const pending: string[] = [];
+    let both = () => {};
+    const bothPending = new Promise<void>((resolve) => {
+      both = resolve;
+    });
+    const manual = await release.rollback({
+      runId: run.runId,
+      reason: 'on-call: consent banner broken',
+      inputs: { 'sign-off': SANDBOX_EMERGENCY_SIGN_OFF },
+      approve: async (job, environment) => {
+        pending.push(`${job} @ ${environment}`);
+        if (pending.length === SANDBOX_EMERGENCY_ROLES.length) both();
+        await bothPending;
+        const reviewer = signers[environment] ?? '';
+        return { reviewer, state: 'approved', comment: `${reviewer} authorises the rollback` };
+      },
+    });
+    expect(results(manual), why(manual)).toEqual({
+      resolve: 'success',
+      roles: 'success',
+      'sign-off': 'success',
+      rollback: 'success',
+    });
+    expect(pending.sort()).toEqual([
+      'Sign-off production-cto @ production-cto',
+      'Sign-off production-operations @ production-operations',
+    ]);
+    const summary = manual.jobs.rollback?.summary ?? '';
+    expect(summary).toContain(`### Sign-off (${SANDBOX_EMERGENCY_SIGN_OFF}; self-approval not allowed)`);
+    expect(summary).toContain('| Head of Operations | production-operations | ✅ @head-of-operations |');
+    expect(sandbox.vercel.productionDeploymentId(release.name)).not.toBe(live);
+    expect(sandbox.vercel.productionDeploymentId(release.name)).toBe(release.previousDeploymentId);
+  });
+
+  it('rollback.yml with the emergency sign-off: one person signing both roles rolls nothing back', async () => {
+    const release = await sandbox.release({ healthy: true });
+    const run = await release.run();
+    expect(run.result, why(run)).toBe('success');
+    const live = sandbox.vercel.productionDeploymentId(release.name);
+    const manual = await release.rollback({
+      runId: run.runId,
+      reason: 'on-call: consent banner broken',
+      inputs: { 'sign-off': SANDBOX_EMERGENCY_SIGN_OFF },
+      approve: async () => ({ reviewer: 'cto', state: 'approved', comment: 'Both, in a hurry' }),
+    });
+    expect(results(manual), why(manual)).toEqual({
+      resolve: 'success',
+      roles: 'success',
+      'sign-off': 'success',
+      rollback: 'failure',
+    });
+    const errors = manual.jobs.rollback?.steps.flatMap((s) => s.errors) ?? [];
+    expect(errors).toEqual([
+      expect.stringMatching(/who signed another role: each role needs a distinct person/),
+    ]);
+    expect(manual.jobs.rollback?.steps.find((s) => s.name === 'Roll back')?.outcome).toBe('skipped');
+    expect(sandbox.vercel.productionDeploymentId(release.name)).toBe(live);
+    expect(await tableExists(release.name, 'consents')).toBe(true);
   });
 
   it('a wiring mistake (default checks, no VALIDATION_TOKEN) stops at plan, before the approval; nothing changes', async () => {
@@ -255,6 +433,7 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
       preflight: 'skipped',
       compliance: 'skipped',
       approve: 'skipped',
+      'sign-off': 'skipped',
       rejection: 'skipped',
       db: 'skipped',
       deploy: 'skipped',
@@ -297,6 +476,7 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
     expect(results(run), why(run)).toMatchObject({
       plan: 'success',
       approve: 'success',
+      'sign-off': 'skipped',
       db: 'success',
       deploy: 'success',
       validate: 'failure',
@@ -343,7 +523,12 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
     ] as const) {
       sandbox.github.addWorkflowRun(REPOSITORY, { ...record, ...change });
       const manual = await release.rollback({ runId: run.runId, reason: 'on-call' });
-      expect(results(manual), why(manual)).toEqual({ resolve: 'failure', rollback: 'skipped' });
+      expect(results(manual), why(manual)).toEqual({
+        resolve: 'failure',
+        roles: 'skipped',
+        'sign-off': 'skipped',
+        rollback: 'skipped',
+      });
       expect(manual.jobs.resolve?.steps.flatMap((s) => s.errors).join('\n')).toMatch(message);
       expect(sandbox.vercel.productionDeploymentId(release.name)).toBe(live);
     }

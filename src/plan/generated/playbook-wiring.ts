@@ -93,6 +93,11 @@ export const PLAYBOOK_WIRING: PlaybookWiring = {
       "default": "4h",
       "required": false
     },
+    "sign-off": {
+      "type": "string",
+      "default": "",
+      "required": false
+    },
     "migrate": {
       "type": "string",
       "default": "auto",
@@ -169,7 +174,9 @@ export const PLAYBOOK_WIRING: PlaybookWiring = {
     }
   },
   "jobOutputs": {
-    "plan": [],
+    "plan": [
+      "sign-off-roles"
+    ],
     "preflight": [
       "decision"
     ],
@@ -177,6 +184,7 @@ export const PLAYBOOK_WIRING: PlaybookWiring = {
       "evidence"
     ],
     "approve": [],
+    "sign-off": [],
     "rejection": [],
     "db": [
       "backup-id",
@@ -235,7 +243,7 @@ export const PLAYBOOK_WIRING: PlaybookWiring = {
     },
     {
       "job": "rejection",
-      "step": "1",
+      "step": "2",
       "action": "approval-check",
       "with": {
         "github-token": "${{ github.token }}",
@@ -243,12 +251,13 @@ export const PLAYBOOK_WIRING: PlaybookWiring = {
         "change-window": "${{ inputs.change-window }}",
         "timezone": "${{ inputs.timezone }}",
         "max-approval-age": "${{ inputs.max-approval-age }}",
+        "sign-off": "${{ inputs.sign-off }}",
         "evidence-file": "deploy-gates/approval-evidence.json"
       }
     },
     {
       "job": "db",
-      "step": "1",
+      "step": "2",
       "action": "approval-check",
       "with": {
         "github-token": "${{ github.token }}",
@@ -256,6 +265,7 @@ export const PLAYBOOK_WIRING: PlaybookWiring = {
         "change-window": "${{ inputs.change-window }}",
         "timezone": "${{ inputs.timezone }}",
         "max-approval-age": "${{ inputs.max-approval-age }}",
+        "sign-off": "${{ inputs.sign-off }}",
         "evidence-file": "deploy-gates/approval-evidence.json"
       }
     },
@@ -278,7 +288,7 @@ export const PLAYBOOK_WIRING: PlaybookWiring = {
     },
     {
       "job": "deploy",
-      "step": "1",
+      "step": "2",
       "action": "approval-check",
       "with": {
         "github-token": "${{ github.token }}",
@@ -286,6 +296,7 @@ export const PLAYBOOK_WIRING: PlaybookWiring = {
         "change-window": "${{ inputs.change-window }}",
         "timezone": "${{ inputs.timezone }}",
         "max-approval-age": "${{ inputs.max-approval-age }}",
+        "sign-off": "${{ inputs.sign-off }}",
         "evidence-file": "deploy-gates/approval-evidence.json"
       }
     },
