@@ -11,6 +11,7 @@ import {
   startPlaybookSandbox,
 } from '../../sandbox/playbook.js';
 import type { WorkflowRun } from '../../sandbox/workflow/run-workflow.js';
+import { approveTogether } from '../support/approve-together.js';
 import { results, why } from '../support/run-results.js';
 
 // The playbook workflow itself, driven job by job through the local runner against the sandbox: every
@@ -264,23 +265,12 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
       'production-compliance-officer': 'compliance-officer',
       'production-cto': 'cto',
     };
-    // Nobody answers until all four approvals are pending together: asked one after the other, the run
-    // would never get there (the test times out).
-    const pending: string[] = [];
-    let everyone = () => {};
-    const allPending = new Promise<void>((resolve) => {
-      everyone = resolve;
+    // Nobody answers until all four approvals are pending together.
+    const { approve, pending } = approveTogether(1 + SANDBOX_ROLES.length, (_job, environment) => {
+      const reviewer = signers[environment];
+      return reviewer ? { reviewer, state: 'approved' as const, comment: `${reviewer} signs` } : true;
     });
-    const run = await release.run({
-      inputs: { 'sign-off': SANDBOX_SIGN_OFF },
-      approve: async (job, environment) => {
-        pending.push(`${job} @ ${environment}`);
-        if (pending.length === 1 + SANDBOX_ROLES.length) everyone();
-        await allPending;
-        const reviewer = signers[environment];
-        return reviewer ? { reviewer, state: 'approved', comment: `${reviewer} signs` } : true;
-      },
-    });
+    const run = await release.run({ inputs: { 'sign-off': SANDBOX_SIGN_OFF }, approve });
     expect(results(run), why(run)).toEqual({
       plan: 'success',
       preflight: 'success',
@@ -358,22 +348,15 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
       'production-operations': 'head-of-operations',
     };
     // Nobody answers until both roles are pending together.
-    const pending: string[] = [];
-    let both = () => {};
-    const bothPending = new Promise<void>((resolve) => {
-      both = resolve;
+    const { approve, pending } = approveTogether(SANDBOX_EMERGENCY_ROLES.length, (_job, environment) => {
+      const reviewer = signers[environment] ?? '';
+      return { reviewer, state: 'approved' as const, comment: `${reviewer} authorises the rollback` };
     });
     const manual = await release.rollback({
       runId: run.runId,
       reason: 'on-call: consent banner broken',
       inputs: { 'sign-off': SANDBOX_EMERGENCY_SIGN_OFF },
-      approve: async (job, environment) => {
-        pending.push(`${job} @ ${environment}`);
-        if (pending.length === SANDBOX_EMERGENCY_ROLES.length) both();
-        await bothPending;
-        const reviewer = signers[environment] ?? '';
-        return { reviewer, state: 'approved', comment: `${reviewer} authorises the rollback` };
-      },
+      approve,
     });
     expect(results(manual), why(manual)).toEqual({
       resolve: 'success',
