@@ -57,7 +57,8 @@ export async function collectPreflightFacts(
     inputs.database ? import('./collectors/database.js') : undefined,
   ]);
   const { vercel, githubToken, environment: environmentName } = inputs;
-  const backupManifest = inputs.backupManifest;
+  const manifest = inputs.backupManifest;
+  const collectManifest = manifest && (() => collectBackups(manifest, now, inputs.timeoutMs));
   const [endpoints, monitoring, tls, database, coverage, security, review, vercelEnv, backups, environment] =
     await Promise.all([
       inputs.endpoints.length ? collectEndpoints(inputs.endpoints, healthSettings) : undefined,
@@ -75,13 +76,7 @@ export async function collectPreflightFacts(
         : undefined,
       vercel ? attempt('vercel', errors, () => collectVercelEnv(vercel.target, vercel.required)) : undefined,
       // A URL that hangs or fails is a collector error (the fact is missing); a bad file stays an input error.
-      backupManifest && /^https?:\/\//.test(backupManifest.source)
-        ? attempt('backups', errors, () =>
-            collectBackups(backupManifest.source, backupManifest.display, now, inputs.timeoutMs),
-          )
-        : backupManifest
-          ? collectBackups(backupManifest.source, backupManifest.display, now, inputs.timeoutMs)
-          : undefined,
+      collectManifest && (manifest?.remote ? attempt('backups', errors, collectManifest) : collectManifest()),
       githubToken && environmentName
         ? attempt('environment', errors, () =>
             collectEnvironment(githubToken, ctx.apiUrl, ctx.repository, environmentName),

@@ -47,7 +47,8 @@ export interface PreflightInputs {
   /** The environment whose protection is checked (with githubToken). */
   environment: string | undefined;
   vercel: { target: VercelTarget; required: string[] } | undefined;
-  backupManifest: { source: string; display: string } | undefined;
+  /** A file of the workspace, or a URL serving the manifest (`remote`). */
+  backupManifest: { source: string; display: string; remote: boolean } | undefined;
   factsFile: string;
   extraFacts: { path: string; display: string }[];
 }
@@ -131,9 +132,9 @@ export async function readPreflightInputs(
 ): Promise<PreflightInputs> {
   const vercel = readVercelTarget(input, { optional: true });
   const backup = input('backup-manifest');
+  const remoteBackup = /^https?:\/\//.test(backup);
   // Checked here, before the first probe: a collector would only record the problem as a failed fact.
-  if (backup && /^https?:\/\//.test(backup))
-    parseHttpUrl('backup-manifest', backup, 'the backup manifest URL');
+  if (remoteBackup) parseHttpUrl('backup-manifest', backup, 'the backup manifest URL');
   for (const name of parseList(input('required-env'))) {
     if (!/^[A-Za-z_][A-Za-z0-9_]{0,255}$/.test(name))
       throw new InputError(
@@ -185,7 +186,11 @@ export async function readPreflightInputs(
         }
       : undefined,
     backupManifest: backup
-      ? { source: /^https?:\/\//.test(backup) ? backup : resolvePath(ctx.workspace, backup), display: backup }
+      ? {
+          source: remoteBackup ? backup : resolvePath(ctx.workspace, backup),
+          display: backup,
+          remote: remoteBackup,
+        }
       : undefined,
     factsFile: input('facts-file')
       ? parseOutputPath('facts-file', input('facts-file'), ctx)

@@ -30,13 +30,12 @@ async function fetchManifest(url: string, display: string, timeoutMs: number): P
 
 /** The manifest db-migrate-backup writes (a file or a URL serving it): the newest verified backup's age. */
 export async function collectBackups(
-  source: string,
-  display: string,
+  manifest: { source: string; display: string; remote: boolean },
   now: Date,
   timeoutMs: number,
 ): Promise<BackupFacts> {
-  if (/^https?:\/\//.test(source))
-    return judgeManifest(await fetchManifest(source, display, timeoutMs), display, now);
+  const { source, display } = manifest;
+  if (manifest.remote) return judgeManifest(await fetchManifest(source, display, timeoutMs), display, now);
   let text: string;
   try {
     text = await readFile(source, 'utf8');
