@@ -74,7 +74,8 @@ const approve = async (job: string, environment: string) => {
       environment,
       approved,
       by: `@${SANDBOX_REVIEWER} (the sandbox's reviewer, for ${process.env.USER || 'the local user'})`,
-      at: new Date().toISOString(),
+      // GitHub records the review at its own time: the sandbox's night, as every other time in the report.
+      at: sandbox.github.now().toISOString(),
       how,
     });
     return approved;
@@ -149,6 +150,12 @@ try {
   const secrets = r.secrets.map((s) => `- \`${s.name}\`: ${s.standIn}`);
   console.log(`Pointed at the sandbox:\n${pointed.join('\n')}\nSecrets:\n${secrets.join('\n')}`);
   report.push('## What the rehearsal changed', '', 'Inputs pointed at the sandbox:', '', ...pointed, '');
+  const night = r.changed.find((c) => c.input === 'clock-override')?.to;
+  if (night)
+    report.push(
+      `The clock: GitHub (approvals, job starts) and the compliance gate judge the sandbox's night from ${night}, inside the change window; the runner's own clock (preflight's backup age, logs) is the real one.`,
+      '',
+    );
   report.push('Secrets the caller passes, and what stood in for them:', '', ...secrets, '');
   report.push(timeline(r.run, 'Run'));
   let last = r.run;

@@ -49,6 +49,8 @@ export interface GitHubEmulator {
   userToken(login: string): string;
   /** GitHub's clock from now on: `iso`, running on from the moment of the call. */
   setClock(iso: string): void;
+  /** GitHub's clock: what it records as the time of a review, a job's start, a deployment. */
+  now(): Date;
   /**
    * A job of run `runId` (attempt `attempt`, started by `actor`) now waits for `environment`'s reviewers, as
    * GitHub holds a job with `environment:`; reviews go through `POST /actions/runs/{id}/pending_deployments`.
@@ -195,6 +197,7 @@ export async function startGitHubEmulator(): Promise<GitHubEmulator> {
       if (!last || last.status === 'completed') return;
       Object.assign(last, { status: 'completed', conclusion, completed_at: state.now().toISOString() });
     },
+    now: () => state.now(),
     setClock(iso) {
       const base = Date.parse(iso);
       const from = Date.now();
