@@ -18,6 +18,13 @@ const readmes = ['README.md', ...globSync('actions/*/README.md', { cwd: root }).
 const isJob = (value: unknown) =>
   !!value && typeof value === 'object' && ('runs-on' in value || 'uses' in value || 'steps' in value);
 
+/** Jobs as pasted (a README may show them already indented): moved to exactly two spaces under `jobs:`. */
+function indentedUnderJobs(text: string): string {
+  const lines = text.split('\n');
+  const margin = Math.min(...lines.filter((l) => l.trim()).map((l) => l.length - l.trimStart().length));
+  return lines.map((l) => (l.trim() ? `  ${l.slice(margin)}` : l)).join('\n');
+}
+
 /**
  * The block as a workflow actionlint can check: a whole workflow as it is; jobs to paste get a trigger, and
  * stand-ins for the jobs they need with the outputs they read.
@@ -46,13 +53,7 @@ function asWorkflow(text: string): string | undefined {
         '      - run: echo stand-in',
       ].join('\n'),
     );
-  return [
-    'on: workflow_dispatch',
-    'permissions: {}',
-    'jobs:',
-    ...stubs,
-    text.replace(/^(?=\S)/gm, '  '),
-  ].join('\n');
+  return ['on: workflow_dispatch', 'permissions: {}', 'jobs:', ...stubs, indentedUnderJobs(text)].join('\n');
 }
 
 const blocks = readmes.flatMap(yamlBlocks);
@@ -78,8 +79,8 @@ describe('YAML examples in the READMEs', () => {
       });
 
       it("passes only declared inputs, and every required one, to this repository's actions and workflows", () => {
-        const jobs = (parse(workflow) as { jobs: Record<string, Job> }).jobs;
-        expect([...actionInputProblems(jobs), ...reusableCallProblems(jobs)]).toEqual([]);
+        const { jobs, permissions } = parse(workflow) as { jobs: Record<string, Job>; permissions?: unknown };
+        expect([...actionInputProblems(jobs), ...reusableCallProblems(jobs, permissions)]).toEqual([]);
       });
     });
   }

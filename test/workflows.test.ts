@@ -148,10 +148,68 @@ describe('workflows', () => {
       // Also this repository's actions named as a reusable workflow names them (neonpro/deploy-gates/actions/x@v1),
       // which actionlint cannot check.
       it("passes only declared inputs, and every required one, to this repository's actions and workflows", () => {
-        expect([...actionInputProblems(doc.jobs), ...reusableCallProblems(doc.jobs)]).toEqual([]);
+        expect([
+          ...actionInputProblems(doc.jobs),
+          ...reusableCallProblems(doc.jobs, doc.permissions),
+        ]).toEqual([]);
       });
     });
   }
+});
+
+describe('permissions a caller grants to a reusable workflow', () => {
+  const attest = (permissions: unknown) => ({
+    attest: {
+      needs: 'playbook',
+      uses: 'neonpro/deploy-gates/.github/workflows/attest-evidence.yml@v1',
+      permissions,
+    },
+  });
+
+  it('are checked: a caller that does not grant id-token: write cannot call the attest workflow', () => {
+    expect(reusableCallProblems(attest({ contents: 'read', attestations: 'write' }))).toEqual([
+      'attest: .github/workflows/attest-evidence.yml job attest asks for id-token: write, which the caller does not grant',
+    ]);
+    expect(reusableCallProblems(attest('read-all'))).toHaveLength(2);
+    expect(
+      reusableCallProblems(attest({ contents: 'read', 'id-token': 'write', attestations: 'write' })),
+    ).toEqual([]);
+  });
+
+  it("are read from the caller's workflow when its job sets none", () => {
+    const jobs = attest(undefined);
+    expect(reusableCallProblems(jobs, { contents: 'read' })).toHaveLength(2);
+    expect(reusableCallProblems(jobs, 'write-all')).toEqual([]);
+  });
+
+  it('the attest workflow signs only the artifacts the playbook uploads as evidence', () => {
+    const uploaded = new Set(
+      Object.values(readYaml<Workflow>('.github/workflows/playbook.yml').jobs)
+        .flatMap((j) => j.steps ?? [])
+        .filter((s) => s.uses?.startsWith('actions/upload-artifact@'))
+        .map((s) => String(s.with?.name)),
+    );
+    const call = readYaml<{ on: { workflow_call: { inputs: { artifacts: { default: string } } } } }>(
+      '.github/workflows/attest-evidence.yml',
+    ).on.workflow_call.inputs.artifacts.default;
+    const patterns = call.replace(/^\{|\}$/g, '').split(',');
+    const glob = (p: string) => new RegExp(`^${p.replace(/\*/g, '.*')}$`);
+    const matches = (name: string) => patterns.some((p) => glob(p).test(name));
+    // Every pattern names something the playbook uploads (a renamed artifact would go unsigned).
+    for (const p of patterns)
+      expect(
+        [...uploaded].some((name) => glob(p).test(name)),
+        p,
+      ).toBe(true);
+    expect([...uploaded].filter(matches).sort()).toEqual([
+      'approval-evidence-db',
+      'approval-evidence-deploy',
+      'approval-evidence-rejection',
+      'compliance-evidence',
+      'deploy-gates-record',
+      'preflight-facts',
+    ]);
+  });
 });
 
 describe('the playbook and rollback workflows', () => {

@@ -2,6 +2,7 @@ import type { CollectedFacts, GateAction } from '../gate/run-gate.js';
 import { runIdentity } from '../gate/run-identity.js';
 import { mergeFacts } from '../policy/facts.js';
 import { writeReportFile } from '../report/write-file.js';
+import { sha256 } from '../util/hash.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { CLOCK_INPUT, type Clock, clockFacts, readClock } from './clock.js';
 import { type Deployment, readDeployment } from './deployment.js';
@@ -56,13 +57,15 @@ export const complianceGate: GateAction<{ inputs: ComplianceInputs; clock: Clock
       changeWindow: collected.window,
       reportFile: gate.reportFile,
     });
-    await writeReportFile(inputs.evidenceFile, `${JSON.stringify(evidence, null, 2)}\n`);
+    const written = `${JSON.stringify(evidence, null, 2)}\n`;
+    await writeReportFile(inputs.evidenceFile, written);
     runner.setOutput('evidence', inputs.evidenceFile);
     return {
       render: approverSummary({
         deployment,
         window: collected.window,
         evidencePath: inputs.evidenceFile,
+        evidenceSha256: sha256(written),
         clock,
       }),
     };

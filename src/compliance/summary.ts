@@ -21,6 +21,8 @@ export interface ApproverContext {
   deployment: Deployment;
   window: ChangeWindowFacts;
   evidencePath: string;
+  /** SHA-256 of the evidence file as written: what an auditor compares a downloaded copy with. */
+  evidenceSha256: string;
   clock: Clock;
 }
 
@@ -176,7 +178,10 @@ export function approverSummary(
     });
     sections.push({
       intro: [
-        `Evidence bundle: ${md(ctx.evidencePath)}${opts.reportPath ? ` · JSON report: ${md(opts.reportPath)}` : ''}`,
+        `Evidence bundle: ${md(ctx.evidencePath)} (SHA-256 ${md(ctx.evidenceSha256)})${opts.reportPath ? ` · JSON report: ${md(opts.reportPath)}` : ''}`,
+        '',
+        // This step has no signing identity of its own (see the README, "Evidence an auditor can verify").
+        'Not signed by this step: it is signed only where the caller runs the attest-evidence workflow (GitHub artifact attestations); without it the uploaded evidence is unsigned.',
       ],
       items: [],
       omitted: () => '',

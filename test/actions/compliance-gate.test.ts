@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -135,6 +136,12 @@ describe('compliance gate action', () => {
     expect(evidence.attestations.lgpd.encryptionAtRest).toMatchObject({ value: true, ageDays: 18 });
     expect(evidence.attestations.anvisa.registration.value.daysLeft).toBeGreaterThan(90);
     expect(JSON.parse(readFileSync(run.outputs.report ?? '', 'utf8')).decision).toBe('pass');
+    // The summary carries the file's hash (what an auditor compares a download with) and says it is unsigned.
+    const hash = createHash('sha256')
+      .update(readFileSync(run.outputs.evidence ?? ''))
+      .digest('hex');
+    expect(run.summary).toContain(`(SHA-256 ${hash})`);
+    expect(run.summary).toContain('without it the uploaded evidence is unsigned');
   });
 
   it('names the pull request and its author from the event payload', async () => {

@@ -84,6 +84,8 @@ export function actionInputProblems(jobs: Record<string, Job>): string[] {
 }
 
 interface CallDeclaration {
+  permissions?: unknown;
+  jobs?: Record<string, { permissions?: unknown }>;
   on: {
     workflow_call: {
       inputs?: Record<string, { required?: boolean }>;
@@ -92,8 +94,52 @@ interface CallDeclaration {
   };
 }
 
-/** Jobs that call this repository's reusable workflows: only declared inputs and secrets, every required one. */
-export function reusableCallProblems(jobs: Record<string, Job>): string[] {
+const LEVEL: Record<string, number> = { none: 0, read: 1, write: 2 };
+
+/** A `permissions:` value as scope → level; `read-all`/`write-all` as every scope asked for. */
+function levels(permissions: unknown, scopes: string[]): Map<string, number> {
+  if (typeof permissions === 'string')
+    return new Map(
+      scopes.map((s) => [s, permissions === 'write-all' ? 2 : permissions === 'read-all' ? 1 : 0]),
+    );
+  return new Map(
+    Object.entries((permissions ?? {}) as Record<string, string>).map(([k, v]) => [k, LEVEL[v] ?? 0]),
+  );
+}
+
+/**
+ * A called workflow's job may hold only what its caller grants: asking for more (`id-token: write`
+ * from a caller that did not grant it) is GitHub's start-up failure of the whole run ("The nested job …
+ * is requesting …, but is only allowed …"). When the caller says nothing, the repository default decides,
+ * which no file shows, so nothing is checked.
+ */
+export function permissionProblems(
+  job: string,
+  calling: Job,
+  workflowPermissions: unknown,
+  called: CallDeclaration,
+  file: string,
+): string[] {
+  const granted = calling.permissions ?? workflowPermissions;
+  if (granted === undefined) return [];
+  const problems: string[] = [];
+  for (const [id, j] of Object.entries(called.jobs ?? {})) {
+    const asked = levels(j.permissions ?? called.permissions, []);
+    const have = levels(granted, [...asked.keys()]);
+    for (const [scope, level] of asked)
+      if (level > (have.get(scope) ?? 0))
+        problems.push(
+          `${job}: ${file} job ${id} asks for ${scope}: ${level === 2 ? 'write' : 'read'}, which the caller does not grant`,
+        );
+  }
+  return problems;
+}
+
+/**
+ * Jobs that call this repository's reusable workflows: only declared inputs and secrets, every required
+ * one, and no more permissions than the caller grants.
+ */
+export function reusableCallProblems(jobs: Record<string, Job>, workflowPermissions?: unknown): string[] {
   const problems: string[] = [];
   for (const [job, j] of Object.entries(jobs)) {
     const m = j.uses?.match(/^(?:\.\/|neonpro\/deploy-gates\/)(\.github\/workflows\/[^@]+)(?:@.+)?$/);
@@ -102,7 +148,9 @@ export function reusableCallProblems(jobs: Record<string, Job>): string[] {
       problems.push(`${job}: ${j.uses} does not exist`);
       continue;
     }
-    const call = readYaml<CallDeclaration>(m[1]).on.workflow_call;
+    const called = readYaml<CallDeclaration>(m[1]);
+    problems.push(...permissionProblems(job, j, workflowPermissions, called, m[1]));
+    const call = called.on.workflow_call;
     for (const [kind, declared, given] of [
       ['input', call.inputs ?? {}, j.with ?? {}],
       ['secret', call.secrets ?? {}, j.secrets === 'inherit' ? undefined : (j.secrets ?? {})],
