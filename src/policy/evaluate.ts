@@ -73,7 +73,8 @@ function splitByWaivers(
   waivers: Waiver[],
   judge: WaiverJudge,
 ): WaiverSplit {
-  const mine = waivers.filter((w) => w.rule === rule.id);
+  const mine = waivers.length === 0 ? waivers : waivers.filter((w) => w.rule === rule.id);
+  if (mine.length === 0) return { waived: [], remaining: violations, used: [], unhonoured: [] };
   const honoured = mine.filter((w) => judge(w) === undefined);
   const covering = (v: Violation) => honoured.find((w) => isWithin(v.pointer, w.scope ?? ''));
   const waived = violations.filter((v) => covering(v));
@@ -174,23 +175,26 @@ export async function evaluatePolicies(
   judge: WaiverJudge,
   compiler: RuleCompiler = defaultCompiler(),
 ): Promise<RuleResult[]> {
-  await compiler.prepare(policies);
+  if (!compiler.isPrepared(policies)) await compiler.prepare(policies);
   const results: RuleResult[] = [];
-  const needLines: Promise<void>[] = [];
+  let needLines: Promise<void>[] | undefined;
   for (const loaded of policies) {
-    loaded.policy.rules.forEach((_, index) => {
+    const rules = loaded.policy.rules;
+    for (let index = 0; index < rules.length; index++) {
       const result = evaluateRule(loaded, index, facts, waivers, judge, compiler);
       const at = results.push(result) - 1;
-      // Lines cost a second parse of the policy file; only results that get annotated need them.
-      if (result.status !== 'pass') {
+      // A line is shown only for a workspace file (annotations, SARIF), and costs a second parse of it:
+      // builtin policies and passing rules never need one.
+      if (result.status !== 'pass' && loaded.workspaceFile !== undefined) {
+        needLines ??= [];
         needLines.push(
           loaded.ruleLine(index).then((line) => {
             results[at] = { ...result, line };
           }),
         );
       }
-    });
+    }
   }
-  await Promise.all(needLines);
+  if (needLines) await Promise.all(needLines);
   return results;
 }

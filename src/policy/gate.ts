@@ -36,19 +36,30 @@ export interface GateRequest {
 }
 
 function count(results: RuleResult[]): Counts {
-  const by = (status: RuleResult['status']) => results.filter((r) => r.status === status).length;
-  const errored = by('error');
   // A rule that cannot be evaluated vouches for nothing, so it counts among the failures. A rule not
   // checked is counted apart (so the four counts add up to the total), the blocking ones apart again.
-  return {
-    passed: by('pass'),
-    failed: by('fail') + errored,
-    waived: by('waived'),
-    errored,
-    notChecked: by('not-checked'),
-    notCheckedRequired: results.filter(isMissingRequired).length,
+  const counts: Counts = {
+    passed: 0,
+    failed: 0,
+    waived: 0,
+    errored: 0,
+    notChecked: 0,
+    notCheckedRequired: 0,
     total: results.length,
   };
+  for (const r of results) {
+    if (r.status === 'pass') counts.passed += 1;
+    else if (r.status === 'fail') counts.failed += 1;
+    else if (r.status === 'waived') counts.waived += 1;
+    else if (r.status === 'error') {
+      counts.errored += 1;
+      counts.failed += 1;
+    } else {
+      counts.notChecked += 1;
+      if (isMissingRequired(r)) counts.notCheckedRequired += 1;
+    }
+  }
+  return counts;
 }
 
 /**
@@ -70,6 +81,7 @@ function auditWaivers(
   approvals: ReadonlyMap<Waiver, ApproverCheck> | undefined,
   now: Date,
 ): Map<Waiver, WaiverAudit> {
+  if (waivers.length === 0) return new Map();
   const owners = new Map<string, { rule: Rule; policy: Policy }>();
   for (const { policy } of policies) for (const rule of policy.rules) owners.set(rule.id, { rule, policy });
   return new Map(
@@ -78,6 +90,35 @@ function auditWaivers(
       auditWaiver(waiver, owners.get(waiver.rule), approvals?.get(waiver), now),
     ]),
   );
+}
+
+const summaries = new WeakMap<LoadedPolicy, GateOutcome['policies'][number]>();
+
+/** What the reports say of a policy: the same for every evaluation of a loaded policy. */
+function policySummary(p: LoadedPolicy): GateOutcome['policies'][number] {
+  let summary = summaries.get(p);
+  if (!summary) {
+    summary = Object.freeze({
+      id: p.policy.id,
+      title: p.policy.title,
+      version: p.policy.version,
+      source: p.source,
+      sha256: p.sha256,
+    });
+    summaries.set(p, summary);
+  }
+  return summary;
+}
+
+function waiverReports(
+  waivers: Waiver[],
+  results: RuleResult[],
+  now: Date,
+  audits: Map<Waiver, WaiverAudit>,
+): GateOutcome['waivers'] {
+  const knownRules = new Set(results.map((r) => r.ruleId));
+  const usedRules = new Set(results.filter((r) => r.waivers.length > 0).map((r) => r.ruleId));
+  return classifyWaivers(waivers, now, knownRules, usedRules, audits);
 }
 
 /**
@@ -95,8 +136,6 @@ export async function decideGate(request: GateRequest): Promise<GateOutcome> {
     request.compiler,
   );
   const blocking = results.filter((r) => blocks(r, failOn)).sort(bySeverity);
-  const knownRules = new Set(results.map((r) => r.ruleId));
-  const usedRules = new Set(results.filter((r) => r.waivers.length > 0).map((r) => r.ruleId));
   let factsDigest: string | undefined;
   return {
     decision: blocking.length > 0 ? 'fail' : 'pass',
@@ -106,14 +145,8 @@ export async function decideGate(request: GateRequest): Promise<GateOutcome> {
     counts: count(results),
     results,
     blocking,
-    waivers: classifyWaivers(waivers, now, knownRules, usedRules, audits),
-    policies: policies.map((p) => ({
-      id: p.policy.id,
-      title: p.policy.title,
-      version: p.policy.version,
-      source: p.source,
-      sha256: p.sha256,
-    })),
+    waivers: waivers.length === 0 ? [] : waiverReports(waivers, results, now, audits),
+    policies: policies.map(policySummary),
     // Evidence for the reports, computed when first read: hashing the facts costs more than evaluating
     // them, and callers that evaluate many documents (policy tests, the CLI) never read it.
     get factsSha256() {

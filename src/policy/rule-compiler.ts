@@ -27,9 +27,18 @@ export class RuleCompiler {
     this.usePrecompiled = options.precompiled ?? true;
   }
 
+  /** Policies whose every rule has its validator: evaluating them again needs no await. */
+  private readonly preparedPolicies = new WeakSet<LoadedPolicy>();
+
+  /** True when every rule of these policies is compiled (the common case: a policy evaluated again). */
+  isPrepared(policies: readonly LoadedPolicy[]): boolean {
+    return policies.every((p) => this.preparedPolicies.has(p));
+  }
+
   /** Compiles every rule of these policies that is not compiled yet. */
   async prepare(policies: readonly LoadedPolicy[]): Promise<void> {
     for (const loaded of policies) {
+      if (this.preparedPolicies.has(loaded)) continue;
       const builtin = loaded.source.startsWith('builtin:');
       for (const rule of loaded.policy.rules) {
         if (this.byRule.has(rule)) continue;
@@ -41,6 +50,7 @@ export class RuleCompiler {
         }
         this.byRule.set(rule, compiled);
       }
+      this.preparedPolicies.add(loaded);
     }
   }
 

@@ -1,5 +1,5 @@
 import type { ErrorObject } from 'ajv';
-import { getAt, pointerToSegments, segmentsToPointer } from '../util/json-pointer.js';
+import { pointerToSegments } from '../util/json-pointer.js';
 import type { SourceLocation, Violation } from './types.js';
 
 const MAX_VALUE_CHARS = 80;
@@ -97,9 +97,17 @@ function locationOf(value: unknown): SourceLocation | undefined {
 /** Each violation with the location of the nearest fact, at its pointer or above, that has one. */
 export function locateViolations(violations: Violation[], facts: unknown): Violation[] {
   return violations.map((v) => {
+    // One walk down the pointer, then the nearest located node from the deepest up.
     const segments = pointerToSegments(v.pointer);
-    for (let n = segments.length; n > 0; n--) {
-      const location = locationOf(getAt(facts, segmentsToPointer(segments.slice(0, n))));
+    const nodes: unknown[] = [];
+    let node: unknown = facts;
+    for (const segment of segments) {
+      if (node === null || typeof node !== 'object') break;
+      node = (node as Record<string, unknown>)[segment];
+      nodes.push(node);
+    }
+    for (let n = nodes.length - 1; n >= 0; n--) {
+      const location = locationOf(nodes[n]);
       if (location) return { ...v, location };
     }
     return v;

@@ -2,10 +2,9 @@
 
 export function pointerToSegments(pointer: string): string[] {
   if (pointer === '') return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const segments = pointer.slice(1).split('/');
+  // Most pointers escape nothing; gates resolve thousands of them.
+  return pointer.includes('~') ? segments.map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')) : segments;
 }
 
 export function segmentsToPointer(segments: readonly (string | number)[]): string {
@@ -18,10 +17,15 @@ export function isWithin(pointer: string, scope: string): boolean {
 }
 
 export function getAt(doc: unknown, pointer: string): unknown {
+  return getAtSegments(doc, pointerToSegments(pointer));
+}
+
+/** The value at already split segments (a pointer resolved many times is split once). */
+export function getAtSegments(doc: unknown, segments: readonly string[], length = segments.length): unknown {
   let node: unknown = doc;
-  for (const segment of pointerToSegments(pointer)) {
+  for (let i = 0; i < length; i++) {
     if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<string, unknown>)[segment];
+    node = (node as Record<string, unknown>)[segments[i] as string];
   }
   return node;
 }
