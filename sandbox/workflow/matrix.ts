@@ -1,9 +1,10 @@
 import { type Contexts, interpolate, type StatusState } from './expressions.js';
 
-/** A job's `strategy:` as written: the matrix (a mapping, or one `${{ }}` expression) and fail-fast. */
+/** A job's `strategy:` as written: the matrix (a mapping, or one `${{ }}` expression), fail-fast, max-parallel. */
 export interface WorkflowStrategy {
   matrix: unknown;
   failFast: unknown;
+  maxParallel?: unknown;
 }
 
 /** One combination of the matrix: what `matrix.<key>` reads in that job run. */
@@ -11,7 +12,7 @@ export type Combination = Record<string, unknown>;
 
 /** An expanded matrix, or why GitHub would refuse it (the job fails with that message). */
 export type ExpandedMatrix =
-  | { combinations: Combination[]; failFast: boolean; error?: undefined }
+  | { combinations: Combination[]; failFast: boolean; maxParallel: number; error?: undefined }
   | { error: string; combinations?: undefined };
 
 /** Every string holding `${{ }}` in a YAML value, evaluated; the rest as written. */
@@ -70,7 +71,18 @@ export function expandMatrix(
   }
   if (combinations.length === 0) return { error: 'The matrix has no combinations' };
   const failFast = resolveDeep(strategy.failFast ?? true, contexts, state);
-  return { combinations, failFast: failFast !== false && failFast !== 'false' };
+  // Without max-parallel GitHub runs as many as it can at once: here, all of them.
+  const given = resolveDeep(strategy.maxParallel ?? combinations.length, contexts, state);
+  const maxParallel = Number(given);
+  if (!Number.isInteger(maxParallel) || maxParallel < 1)
+    return {
+      error: `The strategy's max-parallel is ${JSON.stringify(given)}, not a whole number of at least 1`,
+    };
+  return {
+    combinations,
+    failFast: failFast !== false && failFast !== 'false',
+    maxParallel: Math.min(maxParallel, combinations.length),
+  };
 }
 
 /** A combination's values in order, objects and lists flattened to their leaves, as GitHub lists them. */

@@ -3,6 +3,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { mapLimit } from '../../src/util/concurrency.js';
 import { parseFileCommands, parsePathFile } from '../runner/file-commands.js';
 import { runBundle } from '../runner/run-bundle.js';
 import { type Contexts, condition, interpolate, type StatusState } from './expressions.js';
@@ -507,7 +508,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
     // The job's `if:` comes first: a skipped job's matrix is never evaluated.
     if (!condition(job.if, base, jobState))
       return finish({ result: 'skipped', outputs: {}, steps: [], summary: '' });
-    if (job.call) {
+    if (job.call && !job.strategy) {
       options.onEvent?.({ type: 'job-start', job: job.id });
       return finish(await callWorkflow(job.id, job.call, base, jobState, earlier?.called));
     }
@@ -532,33 +533,49 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
         summary: '',
       });
     }
-    // Every combination starts at once (environments included: their approvals are pending together).
-    // With fail-fast, the first failure cancels the others: one still waiting for its approval is
-    // cancelled once the approval is answered, one running stops before its next step.
-    const { combinations, failFast } = expanded;
+    // Up to max-parallel combinations run at once (all of them by default; environments included, so
+    // their approvals are pending together). With fail-fast, the first failure cancels the others: one
+    // still waiting for its approval is cancelled once the approval is answered, one running stops
+    // before its next step, one not started yet never starts.
+    const { combinations, failFast, maxParallel } = expanded;
     const stop = { cancelled: false };
     const finished: JobRun[] = [];
-    const runs = await Promise.all(
-      combinations.map(async (combination, index) => {
-        const contexts: Contexts = {
-          ...base,
-          matrix: combination,
-          strategy: {
-            'fail-fast': failFast,
-            'job-index': index,
-            'job-total': combinations.length,
-            'max-parallel': combinations.length,
-          },
-        };
-        const name = matrixJobName(job.id, job.name, combination, contexts, jobState);
-        const before = earlier?.matrix?.find((m) => m.id === name);
-        const run = { ...(await runSteps(job, name, name, contexts, jobState, before, stop)), combination };
-        if (run.result === 'failure' && failFast) stop.cancelled = true;
-        finished.push(run);
-        options.onEvent?.({ type: 'job-end', job: run });
-        return run;
-      }),
-    );
+    const runs = await mapLimit(combinations, maxParallel, async (combination, index) => {
+      const contexts: Contexts = {
+        ...base,
+        matrix: combination,
+        strategy: {
+          'fail-fast': failFast,
+          'job-index': index,
+          'job-total': combinations.length,
+          'max-parallel': maxParallel,
+        },
+      };
+      const name = matrixJobName(job.id, job.name, combination, contexts, jobState);
+      const before = earlier?.matrix?.find((m) => m.id === name);
+      let run: JobRun;
+      if (job.call) {
+        const started = Date.now();
+        const one = (r: Omit<JobRun, 'id' | 'durationMs' | 'reused' | 'attempt'>): JobRun => ({
+          id: name,
+          name,
+          durationMs: Date.now() - started,
+          reused: false,
+          attempt,
+          ...r,
+          combination,
+        });
+        if (stop.cancelled) run = one({ result: 'cancelled', outputs: {}, steps: [], summary: '' });
+        else {
+          options.onEvent?.({ type: 'job-start', job: name });
+          run = one(await callWorkflow(name, job.call, contexts, jobState, before?.called));
+        }
+      } else run = { ...(await runSteps(job, name, name, contexts, jobState, before, stop)), combination };
+      if (run.result === 'failure' && failFast) stop.cancelled = true;
+      finished.push(run);
+      options.onEvent?.({ type: 'job-end', job: run });
+      return run;
+    });
     const results = runs.map((r) => r.result);
     return finish({
       // As `needs.<job>.result` reads it: a failure of any run fails the matrix job.

@@ -121,7 +121,13 @@ export async function loadWorkflow(path: string): Promise<WorkflowFile> {
       id,
       name: typeof rawJob.name === 'string' ? rawJob.name : undefined,
       ...(strategy?.matrix !== undefined
-        ? { strategy: { matrix: strategy.matrix, failFast: strategy['fail-fast'] } }
+        ? {
+            strategy: {
+              matrix: strategy.matrix,
+              failFast: strategy['fail-fast'],
+              maxParallel: strategy['max-parallel'],
+            },
+          }
         : {}),
       needs: ((parsedJob.needs as string[] | undefined) ?? []).map(String),
       if: ifExpression(parsedJob.if),

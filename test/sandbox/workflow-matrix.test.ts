@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -190,5 +190,116 @@ describe('local workflow runner: strategy.matrix', () => {
     const run = await start({ roles: '[]' }, async () => true);
     expect(results(run)).toMatchObject({ sign: 'failure', after: 'skipped' });
     expect(run.jobs.sign?.steps[0]?.errors).toEqual(["Matrix vector 'role' does not contain any values"]);
+  });
+});
+
+const projects = await loadWorkflow(join(REPO_ROOT, 'test/fixtures/workflows/projects.yml'));
+
+describe('local workflow runner: a matrix of reusable workflow calls (many projects)', () => {
+  const run = (inputs: Record<string, unknown>, approve: (job: string, env: string) => Promise<boolean>) => {
+    const dir = mkdtempSync(join(tmpdir(), 'dg-projects-'));
+    const log = join(dir, 'log');
+    writeFileSync(log, '');
+    return runWorkflow({
+      workflow: projects,
+      repoRoot: REPO_ROOT,
+      workspace: dir,
+      inputs: { log, ...inputs },
+      approve,
+    }).then((r) => ({ run: r, log: readFileSync(log, 'utf8').trim().split('\n') }));
+  };
+  /**
+   * Approvals that stay pending for a few turns of the event loop: the most pending at once is how many
+   * projects the runner had started together.
+   */
+  const holding = () => {
+    const asked: string[] = [];
+    let pending = 0;
+    const state = { most: 0, asked };
+    const approve = async (job: string, env: string) => {
+      asked.push(`${job} @ ${env}`);
+      state.most = Math.max(state.most, ++pending);
+      for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+      pending -= 1;
+      return true;
+    };
+    return { state, approve };
+  };
+
+  it('each project calls the workflow with its own inputs and approval, at most max-parallel at once', async () => {
+    const { state, approve } = holding();
+    const { run: r, log } = await run({ 'max-parallel': 2 }, approve);
+    const { asked } = state;
+    expect(r.result, why(r)).toBe('success');
+    expect(runsOf(r, 'deploy')).toEqual({
+      'deploy (clinic-a)': 'success',
+      'deploy (clinic-b)': 'success',
+      'deploy (clinic-c)': 'success',
+    });
+    expect(asked.sort()).toEqual([
+      'deploy (clinic-a) / deploy @ production-clinic-a',
+      'deploy (clinic-b) / deploy @ production-clinic-b',
+      'deploy (clinic-c) / deploy @ production-clinic-c',
+    ]);
+    expect(log.filter((l) => l.startsWith('start')).sort()).toEqual([
+      'start clinic-a',
+      'start clinic-b',
+      'start clinic-c',
+    ]);
+    // The third project starts only when one of the first two has finished.
+    expect(state.most).toBe(2);
+    const called = r.jobs.deploy?.matrix?.find((m) => m.id === 'deploy (clinic-b)')?.called;
+    expect(called?.outputs).toEqual({ deployed: 'clinic-b' });
+  });
+
+  it('max-parallel as large as the matrix starts every project at once', async () => {
+    const { state, approve } = holding();
+    const { run: r } = await run({ 'max-parallel': 3 }, approve);
+    expect(r.result, why(r)).toBe('success');
+    expect(state.most).toBe(3);
+  });
+
+  it('max-parallel 1 runs the projects one after the other', async () => {
+    const { run: r, log } = await run({ 'max-parallel': 1 }, async () => true);
+    expect(r.result, why(r)).toBe('success');
+    expect(log).toEqual([
+      'start clinic-a',
+      'end clinic-a',
+      'start clinic-b',
+      'end clinic-b',
+      'start clinic-c',
+      'end clinic-c',
+    ]);
+  });
+
+  it('without fail-fast one project fails and rolls back alone; the others deploy', async () => {
+    const { run: r, log } = await run({ fail: 'clinic-b' }, async () => true);
+    expect(runsOf(r, 'deploy')).toEqual({
+      'deploy (clinic-a)': 'success',
+      'deploy (clinic-b)': 'failure',
+      'deploy (clinic-c)': 'success',
+    });
+    expect(log.filter((l) => l.startsWith('rollback'))).toEqual(['rollback clinic-b']);
+    expect(r.jobs.deploy?.result).toBe('failure');
+    expect(r.jobs.report?.outputs).toEqual({ result: 'failure' });
+  });
+
+  it('with fail-fast a failure cancels the projects not started yet', async () => {
+    const { run: r, log } = await run(
+      { fail: 'clinic-a', 'fail-fast': true, 'max-parallel': 1 },
+      async () => true,
+    );
+    expect(runsOf(r, 'deploy')).toEqual({
+      'deploy (clinic-a)': 'failure',
+      'deploy (clinic-b)': 'cancelled',
+      'deploy (clinic-c)': 'cancelled',
+    });
+    expect(log.filter((l) => l.startsWith('start'))).toEqual(['start clinic-a']);
+  });
+
+  it('a max-parallel that is not a whole number of at least 1 fails the job, as GitHub refuses it', async () => {
+    const { run: r } = await run({ 'max-parallel': 0 }, async () => true);
+    expect(r.jobs.deploy?.result).toBe('failure');
+    expect(r.jobs.deploy?.steps[0]?.errors[0]).toMatch(/max-parallel is 0/);
   });
 });
