@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_REQUIRED_ENV } from '../src/preflight/collectors/vercel-env.js';
-import { startArtifactService } from './artifact/service.js';
+import { type ArtifactService, startArtifactService } from './artifact/service.js';
 import { type GitHubEmulator, startGitHubEmulator } from './github/emulator.js';
 import { reviewDeployment } from './github/review.js';
 import { type PgCluster, startPostgres } from './postgres/cluster.js';
@@ -72,6 +72,7 @@ export const SANDBOX_ROLES = [
 export interface PlaybookSandbox {
   vercel: VercelEmulator;
   github: GitHubEmulator;
+  artifacts: ArtifactService;
   pg: PgCluster;
   close(): Promise<void>;
   /**
@@ -147,6 +148,9 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
     startPostgres(),
     startArtifactService({ repository: REPOSITORY }),
   ]);
+  // GitHub serves the artifact endpoints on its API: a step's findBy download (preflight's reports from CI,
+  // a rollback's backup of another run) reaches the artifact service through GITHUB_API_URL.
+  github.useArtifactService(artifacts);
   github.protectBranch(REPOSITORY, 'main', ['ci']);
   github.addCheckRun(REPOSITORY, SANDBOX_SHA, { name: 'ci', status: 'completed', conclusion: 'success' });
   github.addPullRequest(
@@ -222,6 +226,7 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
   return {
     vercel,
     github,
+    artifacts,
     pg,
     close: async () => {
       await Promise.all([vercel.close(), github.close(), pg.stop(), artifacts.close()]);

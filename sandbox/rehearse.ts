@@ -4,19 +4,22 @@
  * Vercel API, the hosts preflight and post-validate probe, the backup manifest URL. Those point at the
  * emulators, and every such change is listed, as is every secret the caller passes and what stands in for it.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, globSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { seedCiRun } from './ci-run.js';
 import {
   CLOCK_WAIVER,
   type PlaybookSandbox,
+  REPOSITORY,
   SANDBOX_NOW,
+  SANDBOX_SHA,
   SANDBOX_WAIVERS,
   type SandboxRelease,
 } from './playbook.js';
 import type { SiteResponse } from './vercel/serving.js';
 import { localActionPath, type WorkflowEvent, type WorkflowRun } from './workflow/run-workflow.js';
-import { loadWorkflow } from './workflow/workflow-file.js';
+import { loadWorkflow, type WorkflowFile } from './workflow/workflow-file.js';
 
 export interface RehearsalChange {
   input: string;
@@ -33,6 +36,19 @@ export interface Rehearsal {
   changed: RehearsalChange[];
   /** Every secret the caller reads, and what the sandbox gave it (never the value). */
   secrets: { name: string; standIn: string }[];
+  /**
+   * The caller reads its reports from CI (reports-workflow): the sandbox's run of that workflow for the
+   * deployed commit, green, with the artifact holding the sandbox's stand-in reports.
+   */
+  ciRun?: RehearsalCiRun;
+}
+
+export interface RehearsalCiRun {
+  workflow: string;
+  runId: number;
+  artifact: string;
+  /** Paths inside the artifact: the sample app's stand-in coverage and scans. */
+  files: string[];
 }
 
 export interface RehearseOptions {
@@ -102,20 +118,63 @@ export function rehearsalWaivers(callerFile: string, given: string, workspace: s
   return REHEARSAL_WAIVERS;
 }
 
-/** The playbook job's literal `vercel-project`: the sandbox creates that project before the run. */
-function projectName(callerFile: string, workflow: Awaited<ReturnType<typeof loadWorkflow>>): string {
+/** The caller's job that calls the playbook, and its `with:`. */
+function playbookWith(callerFile: string, workflow: WorkflowFile): Record<string, unknown> {
   const job = workflow.jobs.find((j) => j.call && localActionPath(j.call.uses) === PLAYBOOK);
   if (!job?.call) throw new Error(`${callerFile} has no job that calls the playbook (${PLAYBOOK})`);
-  const name = job.call.with['vercel-project'];
+  return job.call.with;
+}
+
+/** The playbook job's literal `vercel-project`: the sandbox creates that project before the run. */
+function projectName(callerFile: string, workflow: WorkflowFile): string {
+  const name = playbookWith(callerFile, workflow)['vercel-project'];
   if (typeof name !== 'string' || name.includes('${{'))
     throw new Error(`${callerFile}: the playbook job's vercel-project must be written out for a rehearsal`);
   return name;
+}
+
+/**
+ * A caller that reads its reports from CI (reports-workflow, reports-artifact) gets the run its CI would
+ * have made for the deployed commit: green, its artifact holding the sandbox's stand-in coverage and scans,
+ * which move out of the checkout, so that preflight can only judge them through the artifact.
+ */
+async function seedCallersCi(
+  sandbox: PlaybookSandbox,
+  release: SandboxRelease,
+  given: Record<string, unknown>,
+): Promise<RehearsalCiRun | undefined> {
+  const literal = (key: string) => (typeof given[key] === 'string' ? (given[key] as string).trim() : '');
+  const workflow = literal('reports-workflow').replace(/^\.github\/workflows\//, '');
+  const artifact = literal('reports-artifact');
+  if (!workflow || !artifact) return undefined;
+  const patterns = [literal('coverage-file'), ...literal('sarif-files').split('\n')]
+    .map((p) => p.trim())
+    .filter(Boolean);
+  const files = [...new Set(patterns.flatMap((p) => globSync(p, { cwd: release.workspace })))].sort();
+  const contents = Object.fromEntries(
+    files.map((f) => [f, readFileSync(join(release.workspace, f), 'utf8')] as const),
+  );
+  for (const f of files) rmSync(join(release.workspace, f));
+  // A folder left empty goes too: the checkout of a team that does not commit its reports has none.
+  for (const dir of [...new Set(files.map((f) => dirname(f)))]
+    .filter((d) => d !== '.')
+    .sort()
+    .reverse())
+    if (readdirSync(join(release.workspace, dir)).length === 0) rmdirSync(join(release.workspace, dir));
+  const { runId } = await seedCiRun(sandbox.github, sandbox.artifacts, REPOSITORY, {
+    workflow,
+    sha: SANDBOX_SHA,
+    conclusion: 'success',
+    artifact: { name: artifact, files: contents },
+  });
+  return { workflow, runId, artifact, files };
 }
 
 export async function rehearse(sandbox: PlaybookSandbox, opts: RehearseOptions): Promise<Rehearsal> {
   const workflow = await loadWorkflow(opts.caller);
   const name = projectName(opts.caller, workflow);
   const release = await sandbox.release({ healthy: opts.healthy ?? true, name, appDir: '.' });
+  const ciRun = await seedCallersCi(sandbox, release, playbookWith(opts.caller, workflow));
   const { vercel } = sandbox;
   const site = vercel.productionUrl(name);
   const host = new URL(site).host;
@@ -213,5 +272,6 @@ export async function rehearse(sandbox: PlaybookSandbox, opts: RehearseOptions):
     rerun: (previous) => runOnce(previous),
     changed,
     secrets: named.map((n) => ({ name: n, standIn: standIns[n]?.[1] ?? 'not set in the rehearsal' })),
+    ...(ciRun ? { ciRun } : {}),
   };
 }

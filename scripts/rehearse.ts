@@ -157,6 +157,12 @@ try {
       '',
     );
   report.push('Secrets the caller passes, and what stood in for them:', '', ...secrets, '');
+  if (r.ciRun) {
+    // The reports preflight judges are the sandbox's, not the team's: say where they came from.
+    const ci = `- ${r.ciRun.workflow} run ${r.ciRun.runId} for the deployed commit, successful, with artifact \`${r.ciRun.artifact}\` holding the sandbox's stand-in reports: ${r.ciRun.files.join(', ')}`;
+    console.log(`CI run seeded (reports-workflow):\n${ci}`);
+    report.push('The CI run the sandbox seeded for reports-workflow:', '', ci, '');
+  }
   report.push(timeline(r.run, 'Run'));
   let last = r.run;
   if (values.rerun && r.run.result === 'failure') {

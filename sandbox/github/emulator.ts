@@ -8,8 +8,9 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ArtifactService } from '../artifact/service.js';
 import { approvalRoutes } from './approvals.js';
 import { deploymentRoutes } from './deployments.js';
 import { type EmulatedEnvironment, environmentRoutes } from './environments.js';
@@ -43,8 +44,17 @@ export interface GitHubEmulator {
   /** Creates or changes an environment's protection; unset fields are GitHub's defaults (none). */
   setEnvironment(repo: string, name: string, protection?: Partial<EmulatedEnvironment>): void;
   addTeamMember(org: string, slug: string, login: string, member?: Partial<EmulatedTeamMember>): void;
-  /** Records (or replaces) a workflow run that `GET /actions/runs/{id}` answers. */
+  /**
+   * Records (or replaces) a workflow run that `GET /actions/runs/{id}` answers and
+   * `GET /actions/workflows/{workflow_id}/runs` lists (its path's file name, or the workflow's id).
+   */
   addWorkflowRun(repo: string, run: EmulatedWorkflowRun): void;
+  /**
+   * Serves the artifact REST endpoints (a run's artifacts, an artifact's zip) from the artifact service,
+   * as GitHub serves them on its API: @actions/artifact's `findBy` calls GITHUB_API_URL, which is this
+   * emulator, with the run's token. See sandbox/artifact/README.md.
+   */
+  useArtifactService(service: Pick<ArtifactService, 'url' | 'githubToken'>): void;
   /** A token of `login`, for requests GitHub attributes to that user (an approver's review). */
   userToken(login: string): string;
   /** GitHub's clock from now on: `iso`, running on from the moment of the call. */
@@ -78,6 +88,28 @@ const ROUTES: Route<GitHubState>[] = [
   ...approvalRoutes,
 ];
 
+/** The artifact REST paths (after `/repos/{owner}/{repo}`) the artifact service answers. */
+const ARTIFACT_PATH = /^\/actions\/(?:runs\/\d+\/artifacts|artifacts\/\d+(?:\/zip)?)$/;
+
+/** The artifact service's answer, as is (a zip's 302 to a signed URL included), under its own token. */
+async function forwardToArtifacts(
+  res: ServerResponse,
+  service: Pick<ArtifactService, 'url' | 'githubToken'>,
+  url: URL,
+): Promise<void> {
+  const answer = await fetch(`${service.url}${url.pathname}${url.search}`, {
+    headers: { authorization: `token ${service.githubToken}`, accept: 'application/json' },
+    redirect: 'manual',
+  });
+  const headers: Record<string, string> = {
+    'content-type': answer.headers.get('content-type') ?? 'application/json; charset=utf-8',
+  };
+  const location = answer.headers.get('location');
+  if (location) headers.location = location;
+  res.writeHead(answer.status, headers);
+  res.end(Buffer.from(await answer.arrayBuffer()));
+}
+
 export async function startGitHubEmulator(): Promise<GitHubEmulator> {
   const token = `ghs_${randomBytes(12).toString('hex')}`;
   const state = new GitHubState();
@@ -86,6 +118,7 @@ export async function startGitHubEmulator(): Promise<GitHubEmulator> {
   const requests: GitHubEmulator['requests'] = [];
   let failures = 0;
   let origin = '';
+  let artifacts: Pick<ArtifactService, 'url' | 'githubToken'> | undefined;
 
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -101,6 +134,8 @@ export async function startGitHubEmulator(): Promise<GitHubEmulator> {
     const membership = method === 'GET' ? teamMembership(state, url.pathname, origin) : undefined;
     if (membership) return send(res, membership, now);
     const m = /^\/repos\/([^/]+\/[^/]+)(\/.*)$/.exec(url.pathname);
+    if (artifacts && method === 'GET' && ARTIFACT_PATH.test(m?.[2] ?? ''))
+      return forwardToArtifacts(res, artifacts, url).catch(() => send(res, fail(502, 'Server Error'), now));
     for (const route of m ? ROUTES : []) {
       const params = route.method === method ? route.path.exec(m?.[2] ?? '') : null;
       if (!params) continue;
@@ -159,7 +194,13 @@ export async function startGitHubEmulator(): Promise<GitHubEmulator> {
       state.teamMembers(org, slug).set(login.toLowerCase(), { role: 'member', state: 'active', ...member });
     },
     addWorkflowRun(repo, run) {
-      state.repo(repo).runs.set(run.id, run);
+      const r = state.repo(repo);
+      if (!r.workflows.has(run.path)) r.workflows.set(run.path, 160_000 + r.workflows.size + 1);
+      const created_at = run.created_at ?? r.runs.get(run.id)?.created_at ?? state.now().toISOString();
+      r.runs.set(run.id, { ...run, created_at });
+    },
+    useArtifactService(service) {
+      artifacts = service;
     },
     userToken(login) {
       const existing = [...users].find(([, l]) => l === login)?.[0];

@@ -1,11 +1,61 @@
-import { fail, ok, type Route } from './http.js';
-import type { GitHubState } from './state.js';
+import { fail, ok, page, type Reply, type Route, type RouteContext } from './http.js';
+import type { EmulatedWorkflowRun, GitHubState } from './state.js';
 
 const repository = (fullName: string) => ({
   full_name: fullName,
   name: fullName.split('/')[1],
   owner: { login: fullName.split('/')[0] },
 });
+
+/** A run as GitHub's run endpoints show it. */
+function runView(ctx: RouteContext<GitHubState>, run: EmulatedWorkflowRun) {
+  const { head_repository, ...fields } = run;
+  const workflowId = ctx.state.repo(ctx.repo).workflows.get(run.path);
+  const api = `${ctx.origin}/repos/${ctx.repo}/actions/runs/${run.id}`;
+  return {
+    ...fields,
+    run_number: run.run_number ?? run.id,
+    workflow_id: workflowId,
+    url: api,
+    html_url: `https://github.com/${ctx.repo}/actions/runs/${run.id}`,
+    artifacts_url: `${api}/artifacts`,
+    repository: repository(ctx.repo),
+    head_repository: repository(head_repository ?? ctx.repo),
+  };
+}
+
+/** GitHub's `status` filter takes a status or a conclusion. */
+const STATUSES = new Set(['queued', 'in_progress', 'completed', 'requested', 'waiting', 'pending']);
+
+/**
+ * A workflow's runs, newest first, as `GET /actions/workflows/{workflow_id}/runs` lists them: the workflow
+ * by its file name or id (404 for one the repository does not have), filtered by head_sha, status (a status
+ * or a conclusion), branch and event, one page of per_page.
+ */
+function listWorkflowRuns(ctx: RouteContext<GitHubState>): Reply {
+  const r = ctx.state.repo(ctx.repo);
+  const key = decodeURIComponent(ctx.params[0] ?? '');
+  const path = [...r.workflows].find(
+    ([p, id]) => String(id) === key || p.slice(p.lastIndexOf('/') + 1) === key,
+  )?.[0];
+  if (!path) return fail(404, 'Not Found');
+  const q = ctx.query;
+  const status = q.get('status');
+  const runs = [...r.runs.values()]
+    .filter(
+      (run) =>
+        run.path === path &&
+        (!q.get('head_sha') || run.head_sha === q.get('head_sha')) &&
+        (!q.get('branch') || run.head_branch === q.get('branch')) &&
+        (!q.get('event') || run.event === q.get('event')) &&
+        (!status || (STATUSES.has(status) ? run.status === status : run.conclusion === status)),
+    )
+    .sort((a, b) => (b.created_at ?? '').localeCompare(a.created_at ?? '') || b.id - a.id);
+  return page(ctx, runs, (slice) => ({
+    total_count: runs.length,
+    workflow_runs: slice.map((run) => runView(ctx, run)),
+  }));
+}
 
 /**
  * A workflow run and a branch, as rollback.yml checks a deploy record's origin: `GET /actions/runs/{id}`
@@ -18,15 +68,10 @@ export const runRoutes: Route<GitHubState>[] = [
     handle(ctx) {
       const run = ctx.state.repo(ctx.repo).runs.get(Number(ctx.params[0]));
       if (!run) return fail(404, 'Not Found');
-      const { head_repository, ...fields } = run;
-      return ok({
-        ...fields,
-        url: `${ctx.origin}${ctx.path}`,
-        repository: repository(ctx.repo),
-        head_repository: repository(head_repository ?? ctx.repo),
-      });
+      return ok(runView(ctx, run));
     },
   },
+  { method: 'GET', path: /^\/actions\/workflows\/([^/]+)\/runs$/, handle: listWorkflowRuns },
   {
     method: 'GET',
     path: /^\/branches\/([^/]+)$/,

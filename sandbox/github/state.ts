@@ -69,6 +69,10 @@ export interface EmulatedWorkflowRun {
   conclusion: string | null;
   /** Where the run's code came from: another repository for a fork's pull request. Default the repository. */
   head_repository?: string;
+  /** The run's number in its workflow; default its id. */
+  run_number?: number;
+  /** When it was created, GitHub's clock; default when the emulator recorded it. Runs are listed newest first. */
+  created_at?: string;
 }
 
 /** A job of a workflow run as `GET /actions/runs/{id}/jobs` lists it (times are GitHub's). */
@@ -112,6 +116,8 @@ export interface RepoState {
   protections: Map<string, string[]>;
   environments: Map<string, EmulatedEnvironment>;
   runs: Map<number, EmulatedWorkflowRun>;
+  /** Workflow file path → the id GitHub gives the workflow (the first run of a path names it). */
+  workflows: Map<string, number>;
   approvals: Map<number, EmulatedRunApprovals>;
 }
 
@@ -151,6 +157,7 @@ export class GitHubState {
         protections: new Map(),
         environments: new Map(),
         runs: new Map(),
+        workflows: new Map(),
         approvals: new Map(),
       };
       this.repos.set(name, r);

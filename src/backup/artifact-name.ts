@@ -12,6 +12,15 @@ export class ArtifactNameError extends Error {
   override readonly name = 'ArtifactNameError';
 }
 
+/** What GitHub refuses in `name` as an artifact name, as given; undefined when it is a usable name. */
+export function artifactNameProblem(name: string): string | undefined {
+  if (name === '') return 'is empty';
+  if (name !== name.replace(FORBIDDEN, '-'))
+    return 'contains a character GitHub forbids in artifact names (" : < > | * ? \\ / or a control character)';
+  if (name.length > MAX_NAME_LENGTH) return `is longer than ${MAX_NAME_LENGTH} characters`;
+  return undefined;
+}
+
 /** The artifact name for backup `id`: forbidden characters become '-', outer blanks and dots go. */
 export function artifactName(id: string): string {
   const name = id.replace(FORBIDDEN, '-').replace(/^[\s.]+|[\s.]+$/g, '');

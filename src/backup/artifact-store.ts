@@ -3,10 +3,11 @@
  * them with the runner's own credentials (ACTIONS_RUNTIME_TOKEN); another run, or a re-run attempt
  * (the internal service only sees the current attempt's artifacts), needs a token with actions: read.
  */
-import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DefaultArtifactClient, type FindOptions } from '@actions/artifact';
 import { errorMessage } from '../errors.js';
+import { ArtifactDigestError, downloadArtifactInto } from '../github/run-artifact.js';
 import { artifactName, parseArtifactLocation } from './artifact-name.js';
 import { type Env, withLibraryEnv } from './library-env.js';
 import { formatBackupLocation, locationOf } from './location.js';
@@ -126,26 +127,12 @@ export class ArtifactStore implements BackupStore {
   /** Extracts into a staging folder first, so a corrupt download never leaves files in `dir`. */
   async #download(location: string, dir: string, find: FindOptions = {}): Promise<void> {
     const { name } = parseArtifactLocation(location);
-    const staging = await mkdtemp(join(dir, '.artifact-download-'));
     try {
-      const { artifact } = await this.#client.getArtifact(name, find);
-      const { digestMismatch } = await this.#client.downloadArtifact(artifact.id, {
-        ...find,
-        path: staging,
-        expectedHash: artifact.digest,
-      });
-      if (digestMismatch) {
-        throw new ArtifactStoreError(
-          `Backup ${location} is corrupt: the downloaded zip of artifact "${name}" (id ${artifact.id}) ` +
-            `does not match the digest recorded at upload, ${artifact.digest}`,
-        );
-      }
-      for (const entry of await readdir(staging)) {
-        await rm(join(dir, entry), { recursive: true, force: true });
-        await rename(join(staging, entry), join(dir, entry));
-      }
-    } finally {
-      await rm(staging, { recursive: true, force: true });
+      await downloadArtifactInto(this.#client, name, dir, find);
+    } catch (err) {
+      if (err instanceof ArtifactDigestError)
+        throw new ArtifactStoreError(`Backup ${location} is corrupt: ${err.message}`);
+      throw err;
     }
   }
 

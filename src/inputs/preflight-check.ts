@@ -67,6 +67,16 @@ export const PREFLIGHT_CHECK_INPUTS = {
     kind: 'files',
     description: 'SARIF files or globs of the security scans, one per line. Required by builtin:preflight.',
   },
+  'reports-workflow': {
+    kind: 'text',
+    description:
+      "The CI workflow (its file name, e.g. ci.yml, or its id) whose newest successful run for the commit being deployed uploaded the reports; with reports-artifact, coverage-file and sarif-files are read inside that run's artifact instead of the workspace. Needs github-token (actions read).",
+  },
+  'reports-artifact': {
+    kind: 'text',
+    description:
+      'The artifact of that run holding the reports, e.g. reports (the name its upload-artifact step gave). Set with reports-workflow.',
+  },
   'github-token': {
     kind: 'secret',
     secret: true,

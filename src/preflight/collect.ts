@@ -1,14 +1,16 @@
+import { join } from 'node:path';
 import type { RunContext } from '../runner/runner.js';
 import { collectBackups } from './collectors/backups.js';
 import { collectChange } from './collectors/change.js';
 import { collectCoverage } from './collectors/coverage.js';
 import { collectEndpoints } from './collectors/endpoints.js';
 import { collectEnvironment } from './collectors/environment.js';
+import { type FetchedReports, fetchReports, notInArtifact } from './collectors/reports.js';
 import { collectReview } from './collectors/review.js';
 import { collectSecurity } from './collectors/security.js';
 import { collectTls } from './collectors/tls.js';
 import { collectVercelEnv } from './collectors/vercel-env.js';
-import type { PreflightInputs } from './inputs.js';
+import { expandGlobs, type PreflightInputs, type ReportsInputs } from './inputs.js';
 
 export type PreflightFacts = Record<string, unknown> & { change: ReturnType<typeof collectChange> };
 
@@ -59,6 +61,20 @@ export async function collectPreflightFacts(
   const { vercel, githubToken, environment: environmentName } = inputs;
   const manifest = inputs.backupManifest;
   const collectManifest = manifest && (() => collectBackups(manifest, now, inputs.timeoutMs));
+  // Coverage and SARIF read inside the artifact of the commit's CI run once it is downloaded; anything
+  // missing there is a collector error (the fact is then missing and fails its rule).
+  const fromCi =
+    inputs.reports && githubToken
+      ? attempt('reports', errors, () =>
+          fetchReports(inputs.reports as ReportsInputs, ctx, githubToken, inputs.timeoutMs),
+        )
+      : undefined;
+  const inArtifact = async <T>(collector: string, read: (got: FetchedReports) => Promise<T>) => {
+    const got = await fromCi;
+    return got && attempt(collector, errors, () => read(got));
+  };
+  const ciCoverage = inputs.reports?.coverage;
+  const ciSarif = inputs.reports?.sarif ?? [];
   const [endpoints, monitoring, tls, database, coverage, security, review, vercelEnv, backups, environment] =
     await Promise.all([
       inputs.endpoints.length ? collectEndpoints(inputs.endpoints, healthSettings) : undefined,
@@ -67,8 +83,28 @@ export async function collectPreflightFacts(
       databaseCollector && inputs.database
         ? databaseCollector.collectDatabase(inputs.database, ctx.workspace, inputs.timeoutMs)
         : undefined,
-      inputs.coverage ? collectCoverage(inputs.coverage.path, inputs.coverage.display) : undefined,
-      inputs.sarif.length ? collectSecurity(inputs.sarif) : undefined,
+      ciCoverage
+        ? inArtifact('coverage', async ({ dir, facts }) => {
+            if (!facts.files.includes(ciCoverage.replace(/^\.\//, '')))
+              throw notInArtifact('coverage-file', ciCoverage, facts);
+            return collectCoverage(join(dir, ciCoverage), ciCoverage);
+          })
+        : inputs.coverage
+          ? collectCoverage(inputs.coverage.path, inputs.coverage.display)
+          : undefined,
+      ciSarif.length
+        ? inArtifact('security', async ({ dir, facts }) => {
+            const files = [];
+            for (const pattern of ciSarif) {
+              const found = await expandGlobs('sarif-files', [pattern], dir).catch(() => []);
+              if (found.length === 0) throw notInArtifact('sarif-files', pattern, facts);
+              files.push(...found);
+            }
+            return collectSecurity(files);
+          })
+        : inputs.sarif.length
+          ? collectSecurity(inputs.sarif)
+          : undefined,
       inputs.githubToken
         ? attempt('review', errors, () =>
             collectReview(inputs.githubToken ?? '', ctx.apiUrl, ctx.repository, ctx.sha),
@@ -83,7 +119,9 @@ export async function collectPreflightFacts(
           )
         : undefined,
     ]);
+  const reports = await fromCi;
   const facts: PreflightFacts = { change: collectChange(ctx, now) };
+  if (reports) facts.reports = reports.facts;
   if (endpoints) facts.endpoints = endpoints;
   if (monitoring) facts.monitoring = monitoring;
   if (tls) facts.tls = { minDaysLeft: inputs.tlsMinDays, hosts: tls };

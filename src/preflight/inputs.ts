@@ -1,5 +1,6 @@
 import { glob } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
+import { artifactNameProblem } from '../backup/artifact-name.js';
 import { type DatabaseTarget, readDatabaseTarget } from '../db/target.js';
 import { InputError } from '../errors.js';
 import { PREFLIGHT_CHECK_INPUTS } from '../inputs/preflight-check.js';
@@ -12,6 +13,8 @@ import {
   parseList,
   parseName,
   parseSecretToken,
+  parseSingleLine,
+  quoteValue,
   resolvePath,
 } from '../runner/inputs.js';
 import { parseOutputPath } from '../runner/paths.js';
@@ -41,8 +44,11 @@ export interface PreflightInputs {
   tlsHosts: string[];
   tlsMinDays: number;
   database: DatabaseTarget | undefined;
+  /** In the workspace; undefined and empty when `reports` says where they are. */
   coverage: { path: string; display: string } | undefined;
   sarif: { path: string; display: string }[];
+  /** The commit's CI run whose artifact holds coverage-file and sarif-files (reports-workflow, reports-artifact). */
+  reports: ReportsInputs | undefined;
   githubToken: string | undefined;
   /** The environment whose protection is checked (with githubToken). */
   environment: string | undefined;
@@ -51,6 +57,15 @@ export interface PreflightInputs {
   backupManifest: { source: string; display: string; remote: boolean } | undefined;
   factsFile: string;
   extraFacts: { path: string; display: string }[];
+}
+
+export interface ReportsInputs {
+  /** The workflow's file name (e.g. ci.yml) or numeric id, as GitHub's workflow_id takes it. */
+  workflow: string;
+  artifact: string;
+  /** coverage-file and sarif-files as given: paths and globs inside the artifact. */
+  coverage: string | undefined;
+  sarif: string[];
 }
 
 function parseNamedUrls(input: string, raw: string): NamedUrl[] {
@@ -96,27 +111,90 @@ function parseExpectStatus(raw: string): (status: number) => boolean {
   return (s) => tests.some((t) => t(s));
 }
 
-async function expandGlobs(
+/** Every file the patterns match under `root` (the workspace, or the reports artifact's folder). */
+export async function expandGlobs(
   input: string,
-  raw: string,
-  workspace: string,
+  patterns: string[],
+  root: string,
+  { where = '', fix = 'Check the path or glob (relative to the workspace), or leave the input empty.' } = {},
 ): Promise<{ path: string; display: string }[]> {
   const out: { path: string; display: string }[] = [];
-  for (const pattern of parseList(raw)) {
+  for (const pattern of patterns) {
     const before = out.length;
-    for await (const file of glob(pattern, { cwd: workspace })) {
-      const path = resolvePath(workspace, file);
-      out.push({ path, display: relative(workspace, path) || file });
+    for await (const file of glob(pattern, { cwd: root })) {
+      const path = resolvePath(root, file);
+      out.push({ path, display: relative(root, path) || file });
     }
-    if (out.length === before) {
-      throw new InputError(
-        input,
-        `"${pattern}" matches no file`,
-        'Check the path or glob (relative to the workspace), or leave the input empty.',
-      );
-    }
+    if (out.length === before) throw new InputError(input, `"${pattern}" matches no file${where}`, fix);
   }
   return out;
+}
+
+/** A path or glob read inside the reports artifact: relative, and never above its root. */
+function insideArtifact(input: string, value: string): string {
+  if (isAbsolute(value) || value.split(/[\\/]/).includes('..')) {
+    throw new InputError(
+      input,
+      `${quoteValue(value)} is read inside the reports artifact, and leaves it`,
+      "Give a path relative to the artifact's root, as the upload step stored it, e.g. coverage/lcov.info.",
+    );
+  }
+  return value;
+}
+
+/**
+ * reports-workflow and reports-artifact, given together with github-token and at least one report to read
+ * there; undefined when neither is given (the reports are read in the workspace).
+ */
+function readReports(input: InputReader, githubToken: string | undefined): ReportsInputs | undefined {
+  const workflow = parseSingleLine('reports-workflow', input('reports-workflow'), { max: 120 });
+  const artifact = parseSingleLine('reports-artifact', input('reports-artifact'), { max: 255 });
+  if (!workflow && !artifact) return undefined;
+  // A path under .github/workflows/ names the same workflow GitHub knows by its file name.
+  const workflowId = workflow.replace(/^\.github\/workflows\//, '');
+  if (workflow && !/^(?:\d{1,20}|[\w.-]+\.ya?ml)$/.test(workflowId)) {
+    throw new InputError(
+      'reports-workflow',
+      `${quoteValue(workflow)} is not a workflow file name or id`,
+      'Set reports-workflow to the file name of the CI workflow that uploads the reports, e.g. ci.yml.',
+    );
+  }
+  const nameProblem = artifact ? artifactNameProblem(artifact) : undefined;
+  if (nameProblem)
+    throw new InputError(
+      'reports-artifact',
+      `${quoteValue(artifact)} ${nameProblem}`,
+      'Set reports-artifact to the name the CI workflow gives its upload-artifact step, e.g. reports.',
+    );
+  if (!workflow)
+    throw new InputError(
+      'reports-artifact',
+      'is set but reports-workflow is empty',
+      'Set reports-workflow to the CI workflow whose run uploaded the artifact, e.g. ci.yml, or leave both empty.',
+    );
+  if (!artifact)
+    throw new InputError(
+      'reports-workflow',
+      'is set but reports-artifact is empty',
+      'Set reports-artifact to the name of the artifact holding the reports, e.g. reports, or leave both empty.',
+    );
+  if (!githubToken)
+    throw new InputError(
+      'reports-workflow',
+      'needs github-token to find the run and download its artifact',
+      'Pass github-token (the job needs actions: read); in the playbook workflow, keep check-review true.',
+    );
+  const coverage = input('coverage-file')
+    ? insideArtifact('coverage-file', input('coverage-file'))
+    : undefined;
+  const sarif = parseList(input('sarif-files')).map((p) => insideArtifact('sarif-files', p));
+  if (!coverage && sarif.length === 0)
+    throw new InputError(
+      'reports-workflow',
+      'is set but neither coverage-file nor sarif-files names a report to read in the artifact',
+      'Set coverage-file and sarif-files to paths inside the artifact, e.g. coverage/lcov.info and security/*.sarif.',
+    );
+  return { workflow: workflowId, artifact, coverage, sarif };
 }
 
 const file = (workspace: string, value: string) => ({ path: resolvePath(workspace, value), display: value });
@@ -131,6 +209,10 @@ export async function readPreflightInputs(
   mask: (secret: string) => void,
 ): Promise<PreflightInputs> {
   const vercel = readVercelTarget(input, { optional: true });
+  const githubToken = input('github-token')
+    ? parseSecretToken('github-token', input('github-token'))
+    : undefined;
+  const reports = readReports(input, githubToken);
   const backup = input('backup-manifest');
   const remoteBackup = /^https?:\/\//.test(backup);
   // Checked here, before the first probe: a collector would only record the problem as a failed fact.
@@ -172,9 +254,10 @@ export async function readPreflightInputs(
       PREFLIGHT_CHECK_INPUTS['tls-min-days'],
     ),
     database: readDatabaseTarget(input, mask, { optional: true }),
-    coverage: input('coverage-file') ? file(ctx.workspace, input('coverage-file')) : undefined,
-    sarif: await expandGlobs('sarif-files', input('sarif-files'), ctx.workspace),
-    githubToken: input('github-token') ? parseSecretToken('github-token', input('github-token')) : undefined,
+    coverage: !reports && input('coverage-file') ? file(ctx.workspace, input('coverage-file')) : undefined,
+    sarif: reports ? [] : await expandGlobs('sarif-files', parseList(input('sarif-files')), ctx.workspace),
+    reports,
+    githubToken,
     environment:
       parseName('protected-environment', input('protected-environment'), 'a GitHub environment name', {
         spaces: true,

@@ -4,6 +4,7 @@ import type { BackupFacts } from './collectors/backups.js';
 import type { CoverageFacts } from './collectors/coverage.js';
 import type { DatabaseFacts } from './collectors/database.js';
 import type { EndpointFacts } from './collectors/endpoints.js';
+import type { ReportsFacts } from './collectors/reports.js';
 import type { ReviewFacts } from './collectors/review.js';
 import type { SecurityFacts } from './collectors/security.js';
 import type { TlsFacts } from './collectors/tls.js';
@@ -62,6 +63,15 @@ export function preflightSummary(facts: PreflightFacts): string {
     ]);
     parts.push(
       `#### Database\n\n${yes(d.reachable)} ${d.reachable ? `PostgreSQL ${md(d.serverVersion ?? '?')}, answered in ${d.latencyMs} ms` : `unreachable: ${md(d.error ?? '')}`}\n\n${rows.length ? table(['Tool', 'Applied', 'Pending', 'Failed'], rows) : 'No known migration table.'}`,
+    );
+  }
+  if (f.reports) {
+    // The approvers see whose coverage and findings they judge: the commit's own green CI run.
+    const r = f.reports as ReportsFacts;
+    parts.push(
+      `#### Reports from CI
+
+Coverage and security scans read from artifact ${md(r.artifact)} (${md(r.digest ?? 'no digest recorded')}) of [${md(r.workflow)} run ${r.runNumber ?? r.runId}](${r.runUrl}), successful, commit ${md(r.headSha.slice(0, 12))}`,
     );
   }
   if (f.coverage) {

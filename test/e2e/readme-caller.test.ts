@@ -45,6 +45,15 @@ describe("the README's caller, rehearsed", { timeout: 300_000 }, () => {
       rejection: 'skipped',
     });
     expect(asked).toEqual(['playbook / approve:production']);
+    // Coverage and scans came from the commit's green CI run (reports-workflow), not from the checkout.
+    expect(r.ciRun).toMatchObject({
+      workflow: 'ci.yml',
+      artifact: 'reports',
+      files: ['coverage/lcov.info', 'security/codeql.sarif'],
+    });
+    const preflight = called?.jobs.preflight?.summary ?? '';
+    expect(preflight).toContain('#### Reports from CI');
+    expect(preflight).toContain(`actions/runs/${r.ciRun?.runId})`);
     expect(sandbox.vercel.productionDeploymentId(r.release.name)).not.toBe(r.release.previousDeploymentId);
     // Only what names the team's production world was pointed at the sandbox; the rest ran as written.
     expect(r.changed.map((c) => c.input).sort()).toEqual(

@@ -136,4 +136,51 @@ describe('GitHub emulator', () => {
     expect(await branch('main')).toMatchObject({ name: 'main', protected: true });
     expect(await branch('feature/x')).toMatchObject({ name: 'feature/x', protected: false });
   });
+
+  it("a workflow's runs, newest first, by file name or id, filtered by head_sha, status or conclusion, branch and event, paged", async () => {
+    const repo = 'workflow-runs';
+    const run = (id: number, over: Partial<Parameters<GitHubEmulator['addWorkflowRun']>[1]>) =>
+      github.addWorkflowRun(`${owner}/${repo}`, {
+        id,
+        path: '.github/workflows/ci.yml',
+        event: 'push',
+        head_branch: 'main',
+        head_sha: SHA,
+        status: 'completed',
+        conclusion: 'success',
+        created_at: `2026-03-10T0${id % 10}:00:00Z`,
+        ...over,
+      });
+    run(101, {});
+    run(103, { conclusion: 'failure' });
+    run(102, { head_sha: 'f'.repeat(40) });
+    run(104, { status: 'in_progress', conclusion: null, head_branch: 'feature/x', event: 'pull_request' });
+    run(105, { path: '.github/workflows/deploy.yml' });
+    const list = async (params: Record<string, string | number>, workflow_id: string | number = 'ci.yml') => {
+      const { data } = await octokit.rest.actions.listWorkflowRuns({ owner, repo, workflow_id, ...params });
+      return { total: data.total_count, ids: data.workflow_runs.map((r) => r.id) };
+    };
+    expect(await list({})).toEqual({ total: 4, ids: [104, 103, 102, 101] });
+    expect(await list({ head_sha: SHA })).toEqual({ total: 3, ids: [104, 103, 101] });
+    expect(await list({ head_sha: SHA, status: 'success' })).toEqual({ total: 1, ids: [101] });
+    expect(await list({ status: 'failure' })).toEqual({ total: 1, ids: [103] });
+    expect(await list({ status: 'completed' })).toEqual({ total: 3, ids: [103, 102, 101] });
+    expect(await list({ status: 'in_progress', branch: 'feature/x', event: 'pull_request' })).toEqual({
+      total: 1,
+      ids: [104],
+    });
+    expect(await list({ branch: 'main', per_page: 2 })).toEqual({ total: 3, ids: [103, 102] });
+    expect(await list({ branch: 'main', per_page: 2, page: 2 })).toEqual({ total: 3, ids: [101] });
+    // The workflow by its id, as GitHub gives it in each run.
+    const { data } = await octokit.rest.actions.listWorkflowRuns({ owner, repo, workflow_id: 'deploy.yml' });
+    expect(data.workflow_runs[0]).toMatchObject({
+      id: 105,
+      path: '.github/workflows/deploy.yml',
+      head_sha: SHA,
+      conclusion: 'success',
+      html_url: `https://github.com/${owner}/${repo}/actions/runs/105`,
+    });
+    expect(await list({}, data.workflow_runs[0]?.workflow_id ?? 0)).toEqual({ total: 1, ids: [105] });
+    await expect(list({}, 'no-such.yml')).rejects.toMatchObject({ status: 404 });
+  });
 });

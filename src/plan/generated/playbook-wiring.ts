@@ -58,6 +58,16 @@ export const PLAYBOOK_WIRING: PlaybookWiring = {
       "default": "",
       "required": false
     },
+    "reports-workflow": {
+      "type": "string",
+      "default": "",
+      "required": false
+    },
+    "reports-artifact": {
+      "type": "string",
+      "default": "",
+      "required": false
+    },
     "check-review": {
       "type": "boolean",
       "default": "true",
@@ -216,6 +226,8 @@ export const PLAYBOOK_WIRING: PlaybookWiring = {
         "backup-manifest": "${{ inputs.backup-manifest }}",
         "coverage-file": "${{ inputs.coverage-file }}",
         "sarif-files": "${{ inputs.sarif-files }}",
+        "reports-workflow": "${{ inputs.reports-workflow }}",
+        "reports-artifact": "${{ inputs.reports-artifact }}",
         "database-url": "${{ secrets.PREFLIGHT_DATABASE_URL }}",
         "github-token": "${{ inputs.check-review && github.token || '' }}",
         "protected-environment": "${{ inputs.environment }}",
