@@ -21,6 +21,8 @@ const ROOT = resolve(import.meta.dirname, '..');
 export const REPOSITORY = 'neonpro/healthcare-platform';
 /** Inside the default change window, and the compliance example's attestations are current then. */
 export const SANDBOX_NOW = '2026-03-10T05:30:00Z';
+/** The platform's recent security incidents (the operations guide's endpoint): none open in the sandbox. */
+export const INCIDENTS_PATH = '/api/security/incidents/recent';
 /**
  * The sandbox judges a fixed night through compliance-gate's clock-override input, which fails
  * compliance.clock-not-overridden (critical) unless waived: this is the waiver, approved by an approver
@@ -242,6 +244,15 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
         target: 'production',
         files: { health: '{"status":"ok"}' },
       });
+      vercel.handle(
+        INCIDENTS_PATH,
+        () => ({
+          json: {
+            incidents: [{ id: 'INC-1', severity: 'high', status: 'resolved', title: 'Closed last week' }],
+          },
+        }),
+        { project: name },
+      );
       await pg.createDatabase(name);
       await pg.psql(
         `CREATE TABLE patients (id serial PRIMARY KEY, name text); INSERT INTO patients (name) SELECT 'p'||g FROM generate_series(1,30) g;`,
@@ -328,6 +339,7 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
                   'monitoring-endpoints': `status=${vercel.productionUrl(name)}/health`,
                   'tls-hosts': new URL(vercel.productionUrl(name)).host,
                   'backup-manifest': 'nightly-backup.json',
+                  'security-incidents-url': `${vercel.productionUrl(name)}${INCIDENTS_PATH}`,
                   'coverage-file': 'coverage/lcov.info',
                   'sarif-files': 'security/*.sarif',
                   'backup-storage': 'path',

@@ -10,6 +10,7 @@ import { parse as parseYaml } from 'yaml';
 import { seedCiRun } from './ci-run.js';
 import {
   CLOCK_WAIVER,
+  INCIDENTS_PATH,
   type PlaybookSandbox,
   REPOSITORY,
   SANDBOX_NOW,
@@ -226,6 +227,8 @@ export async function rehearse(sandbox: PlaybookSandbox, opts: RehearseOptions):
     'monitoring-endpoints': endpointLines,
     'tls-hosts': (v) => [...new Set(lines(v, () => host))].join('\n'),
     'backup-manifest': (v) => (/^https?:\/\//.test(v) ? `${site}${manifestPath}` : v),
+    // The sandbox's release serves the platform's incidents endpoint (none open).
+    'security-incidents-url': (v) => (v ? `${site}${INCIDENTS_PATH}` : v),
     'production-url': (v) => (v ? site : v),
     'api-host-url': (v) => (v ? site : v),
     // The sandbox judges a night inside the default change window; the override is waived, visibly,

@@ -241,7 +241,11 @@ describe('the playbook and rollback workflows', () => {
         ([, name, presence]) => `${name}${presence ? ' (set?)' : ''}`,
       );
     expect(uses('plan').every((s) => s.endsWith('(set?)'))).toBe(true);
-    expect(uses('preflight').sort()).toEqual(['PREFLIGHT_DATABASE_URL', 'PREFLIGHT_VERCEL_TOKEN']);
+    expect(uses('preflight').sort()).toEqual([
+      'PREFLIGHT_DATABASE_URL',
+      'PREFLIGHT_INCIDENTS_TOKEN',
+      'PREFLIGHT_VERCEL_TOKEN',
+    ]);
     expect(uses('compliance')).toEqual([]);
     expect(uses('approve')).toEqual([]);
     for (const id of ['db', 'deploy', 'validate', 'rollback']) {

@@ -109,6 +109,17 @@ export const PREFLIGHT_CHECK_INPUTS = {
     description:
       'The backup manifest db-migrate-backup wrote (path or URL); the newest verified backup must be at most 24 h old. Required by builtin:preflight.',
   },
+  'security-incidents-url': {
+    kind: 'url',
+    description:
+      'The platform\'s recent security incidents (the operations guide\'s /api/security/incidents/recent, answering { "incidents": [...] }); an open critical, high or unclassified incident fails the gate. Required by builtin:preflight.',
+  },
+  'security-incidents-token': {
+    kind: 'secret',
+    secret: true,
+    description:
+      'Bearer token for security-incidents-url (a secret, read-only), when the endpoint needs one.',
+  },
   'facts-file': {
     kind: 'out',
     description: 'Where the facts document goes. Default RUNNER_TEMP/deploy-gates/facts.json.',

@@ -5,6 +5,7 @@ import { collectChange } from './collectors/change.js';
 import { collectCoverage } from './collectors/coverage.js';
 import { collectEndpoints } from './collectors/endpoints.js';
 import { collectEnvironment } from './collectors/environment.js';
+import { collectIncidents } from './collectors/incidents.js';
 import { type FetchedReports, fetchReports, notInArtifact } from './collectors/reports.js';
 import { collectReview } from './collectors/review.js';
 import { collectSecurity } from './collectors/security.js';
@@ -75,50 +76,65 @@ export async function collectPreflightFacts(
   };
   const ciCoverage = inputs.reports?.coverage;
   const ciSarif = inputs.reports?.sarif ?? [];
-  const [endpoints, monitoring, tls, database, coverage, security, review, vercelEnv, backups, environment] =
-    await Promise.all([
-      inputs.endpoints.length ? collectEndpoints(inputs.endpoints, healthSettings) : undefined,
-      inputs.monitoring.length ? collectEndpoints(inputs.monitoring, monitoringSettings) : undefined,
-      inputs.tlsHosts.length ? collectTls(inputs.tlsHosts, inputs.timeoutMs, now) : undefined,
-      databaseCollector && inputs.database
-        ? databaseCollector.collectDatabase(inputs.database, ctx.workspace, inputs.timeoutMs)
+  const incidentsSource = inputs.incidents;
+  const [
+    endpoints,
+    monitoring,
+    tls,
+    database,
+    coverage,
+    security,
+    review,
+    vercelEnv,
+    backups,
+    environment,
+    incidents,
+  ] = await Promise.all([
+    inputs.endpoints.length ? collectEndpoints(inputs.endpoints, healthSettings) : undefined,
+    inputs.monitoring.length ? collectEndpoints(inputs.monitoring, monitoringSettings) : undefined,
+    inputs.tlsHosts.length ? collectTls(inputs.tlsHosts, inputs.timeoutMs, now) : undefined,
+    databaseCollector && inputs.database
+      ? databaseCollector.collectDatabase(inputs.database, ctx.workspace, inputs.timeoutMs)
+      : undefined,
+    ciCoverage
+      ? inArtifact('coverage', async ({ dir, facts }) => {
+          if (!facts.files.includes(ciCoverage.replace(/^\.\//, '')))
+            throw notInArtifact('coverage-file', ciCoverage, facts);
+          return collectCoverage(join(dir, ciCoverage), ciCoverage);
+        })
+      : inputs.coverage
+        ? collectCoverage(inputs.coverage.path, inputs.coverage.display)
         : undefined,
-      ciCoverage
-        ? inArtifact('coverage', async ({ dir, facts }) => {
-            if (!facts.files.includes(ciCoverage.replace(/^\.\//, '')))
-              throw notInArtifact('coverage-file', ciCoverage, facts);
-            return collectCoverage(join(dir, ciCoverage), ciCoverage);
-          })
-        : inputs.coverage
-          ? collectCoverage(inputs.coverage.path, inputs.coverage.display)
-          : undefined,
-      ciSarif.length
-        ? inArtifact('security', async ({ dir, facts }) => {
-            const files = [];
-            for (const pattern of ciSarif) {
-              const found = await expandGlobs('sarif-files', [pattern], dir).catch(() => []);
-              if (found.length === 0) throw notInArtifact('sarif-files', pattern, facts);
-              files.push(...found);
-            }
-            return collectSecurity(files);
-          })
-        : inputs.sarif.length
-          ? collectSecurity(inputs.sarif)
-          : undefined,
-      inputs.githubToken
-        ? attempt('review', errors, () =>
-            collectReview(inputs.githubToken ?? '', ctx.apiUrl, ctx.repository, ctx.sha),
-          )
+    ciSarif.length
+      ? inArtifact('security', async ({ dir, facts }) => {
+          const files = [];
+          for (const pattern of ciSarif) {
+            const found = await expandGlobs('sarif-files', [pattern], dir).catch(() => []);
+            if (found.length === 0) throw notInArtifact('sarif-files', pattern, facts);
+            files.push(...found);
+          }
+          return collectSecurity(files);
+        })
+      : inputs.sarif.length
+        ? collectSecurity(inputs.sarif)
         : undefined,
-      vercel ? attempt('vercel', errors, () => collectVercelEnv(vercel.target, vercel.required)) : undefined,
-      // A URL that hangs or fails is a collector error (the fact is missing); a bad file stays an input error.
-      collectManifest && (manifest?.remote ? attempt('backups', errors, collectManifest) : collectManifest()),
-      githubToken && environmentName
-        ? attempt('environment', errors, () =>
-            collectEnvironment(githubToken, ctx.apiUrl, ctx.repository, environmentName),
-          )
-        : undefined,
-    ]);
+    inputs.githubToken
+      ? attempt('review', errors, () =>
+          collectReview(inputs.githubToken ?? '', ctx.apiUrl, ctx.repository, ctx.sha),
+        )
+      : undefined,
+    vercel ? attempt('vercel', errors, () => collectVercelEnv(vercel.target, vercel.required)) : undefined,
+    // A URL that hangs or fails is a collector error (the fact is missing); a bad file stays an input error.
+    collectManifest && (manifest?.remote ? attempt('backups', errors, collectManifest) : collectManifest()),
+    githubToken && environmentName
+      ? attempt('environment', errors, () =>
+          collectEnvironment(githubToken, ctx.apiUrl, ctx.repository, environmentName),
+        )
+      : undefined,
+    incidentsSource
+      ? attempt('incidents', errors, () => collectIncidents(incidentsSource, inputs.timeoutMs))
+      : undefined,
+  ]);
   const reports = await fromCi;
   const facts: PreflightFacts = { change: collectChange(ctx, now) };
   if (reports) facts.reports = reports.facts;
@@ -132,6 +148,7 @@ export async function collectPreflightFacts(
   if (vercelEnv) facts.vercel = vercelEnv;
   if (backups) facts.backups = backups;
   if (environment) facts.environment = environment;
+  if (incidents) facts.incidents = incidents;
   if (errors.length) facts.collectorErrors = errors;
   return { facts, errors };
 }

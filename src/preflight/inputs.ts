@@ -55,6 +55,8 @@ export interface PreflightInputs {
   vercel: { target: VercelTarget; required: string[] } | undefined;
   /** A file of the workspace, or a URL serving the manifest (`remote`). */
   backupManifest: { source: string; display: string; remote: boolean } | undefined;
+  /** The platform's recent security incidents endpoint. */
+  incidents: { url: string; token: string | undefined } | undefined;
   factsFile: string;
   extraFacts: { path: string; display: string }[];
 }
@@ -213,6 +215,9 @@ export async function readPreflightInputs(
     ? parseSecretToken('github-token', input('github-token'))
     : undefined;
   const reports = readReports(input, githubToken);
+  const incidentsToken = input('security-incidents-token')
+    ? parseSecretToken('security-incidents-token', input('security-incidents-token'))
+    : undefined;
   const backup = input('backup-manifest');
   const remoteBackup = /^https?:\/\//.test(backup);
   // Checked here, before the first probe: a collector would only record the problem as a failed fact.
@@ -273,6 +278,16 @@ export async function readPreflightInputs(
           source: remoteBackup ? backup : resolvePath(ctx.workspace, backup),
           display: backup,
           remote: remoteBackup,
+        }
+      : undefined,
+    incidents: input('security-incidents-url')
+      ? {
+          url: parseHttpUrl(
+            'security-incidents-url',
+            input('security-incidents-url'),
+            'the incidents endpoint',
+          ).href,
+          token: incidentsToken,
         }
       : undefined,
     factsFile: input('facts-file')

@@ -4,6 +4,7 @@ import type { BackupFacts } from './collectors/backups.js';
 import type { CoverageFacts } from './collectors/coverage.js';
 import type { DatabaseFacts } from './collectors/database.js';
 import type { EndpointFacts } from './collectors/endpoints.js';
+import type { IncidentFacts } from './collectors/incidents.js';
 import type { ReportsFacts } from './collectors/reports.js';
 import type { ReviewFacts } from './collectors/review.js';
 import type { SecurityFacts } from './collectors/security.js';
@@ -115,6 +116,15 @@ Coverage and security scans read from artifact ${md(r.artifact)} (${md(r.digest 
     const b = f.backups as BackupFacts;
     parts.push(
       `#### Backups\n\n${b.verified ? `Newest verified backup ${md(b.id ?? '?')} is ${b.ageHours} h old` : 'No verified backup found'} (${md(b.source)})`,
+    );
+  }
+  if (f.incidents) {
+    const i = f.incidents as IncidentFacts;
+    const open = i.openIncidents.map((o) => `${md(o.id)} ${o.severity}, ${md(o.status)}: ${md(o.title)}`);
+    parts.push(
+      `#### Security incidents
+
+${yes(i.openBySeverity.critical + i.openBySeverity.high + i.openBySeverity.unclassified === 0)} ${i.open} open of ${i.total} recent (${md(i.source)})${open.length ? `\n\n${open.map((o) => `- ${o}`).join('\n')}` : ''}`,
     );
   }
   for (const e of (f.collectorErrors as { collector: string; message: string }[] | undefined) ?? []) {

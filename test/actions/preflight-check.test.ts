@@ -27,6 +27,7 @@ beforeAll(async () => {
     '/loop': () => ({ status: 302, headers: { location: '/loop2' } }),
     '/loop2': () => ({ status: 302, headers: { location: '/loop' } }),
     '/manifest-hangs': () => 'hang',
+    '/api/security/incidents/recent': () => ({ json: { incidents: [] } }),
   });
   pgc = await startPostgres();
   await pgc.createDatabase('app');
@@ -100,6 +101,7 @@ const REQUIRED = [
   ['preflight.required-checks', '/review', 'github-token'],
   ['preflight.environment-protected', '/environment', 'github-token'],
   ['preflight.backup-fresh', '/backups', 'backup-manifest'],
+  ['preflight.no-open-security-incident', '/incidents', 'security-incidents-url'],
 ] as const;
 const facts = (run: ActionRun) => JSON.parse(readFileSync(run.outputs.facts ?? '', 'utf8'));
 const status = (run: ActionRun, rule: string) =>
@@ -117,6 +119,7 @@ describe('preflight-check action', () => {
         'coverage-file': 'coverage/coverage-summary.json',
         'sarif-files': 'scans/*.sarif',
         'backup-manifest': 'backups/manifest.json',
+        'security-incidents-url': `${staging.url}/api/security/incidents/recent`,
         waivers: 'waivers.json',
       },
       {
@@ -134,7 +137,7 @@ describe('preflight-check action', () => {
     expect(run.exitCode, run.stdout).toBe(0);
     expect(run.outputs).toMatchObject({
       decision: 'pass',
-      passed: '8',
+      passed: '9',
       failed: '0',
       waived: '4',
       'not-checked': '1', // the optional Vercel check
@@ -380,10 +383,10 @@ describe('preflight-check fails closed: what was not collected is not checked, n
       passed: '1', // preflight.collectors: no collector ran, none failed
       failed: '0',
       waived: '0',
-      'not-checked': '12',
+      'not-checked': '13',
     });
     const json = report(run);
-    expect(json.counts).toMatchObject({ notChecked: 12, notCheckedRequired: 11, total: 13 });
+    expect(json.counts).toMatchObject({ notChecked: 13, notCheckedRequired: 12, total: 14 });
     for (const [rule, fact, input] of REQUIRED) {
       const result = json.results.find((r: { ruleId: string }) => r.ruleId === rule);
       expect(result.status, rule).toBe('not-checked');
@@ -393,7 +396,7 @@ describe('preflight-check fails closed: what was not collected is not checked, n
     expect(status(run, 'preflight.vercel-env')).toBe('not-checked');
     expect(json.blocking).not.toContain('preflight.vercel-env');
 
-    expect(run.summary).toContain('**12** not checked (11 required)');
+    expect(run.summary).toContain('**13** not checked (12 required)');
     const notChecked = run.summary.slice(run.summary.indexOf('### Not checked'));
     for (const [rule, , input] of REQUIRED) {
       expect(notChecked).toMatch(
@@ -401,7 +404,7 @@ describe('preflight-check fails closed: what was not collected is not checked, n
       );
     }
     expect(errors(run).at(-1)?.message).toMatch(
-      /^Preflight failed: 11 rule\(s\) at or above high did not pass \(11 not checked: a required fact is missing\)/,
+      /^Preflight failed: 12 rule\(s\) at or above high did not pass \(12 not checked: a required fact is missing\)/,
     );
 
     const sarifLog = JSON.parse(readFileSync(join(run.workspace, 'out/preflight.sarif'), 'utf8'));
@@ -412,7 +415,7 @@ describe('preflight-check fails closed: what was not collected is not checked, n
       properties: { notChecked: true, blocking: true },
     });
     const junit = readFileSync(join(run.workspace, 'out/preflight.xml'), 'utf8');
-    expect(junit).toContain('tests="13" failures="11" errors="0" skipped="1"');
+    expect(junit).toContain('tests="14" failures="12" errors="0" skipped="1"');
     expect(junit).toMatch(
       /<failure message="Not checked, and the policy requires it: \/tls was not collected[^"]*" type="not-checked">/,
     );
@@ -423,7 +426,7 @@ describe('preflight-check fails closed: what was not collected is not checked, n
     const run = await preflight({ waivers: 'waivers.json' }, waive(['preflight.tls-valid', '/tls']));
     expect(run.exitCode).toBe(1);
     expect(status(run, 'preflight.tls-valid')).toBe('waived');
-    expect(run.outputs).toMatchObject({ waived: '1', 'not-checked': '11' });
+    expect(run.outputs).toMatchObject({ waived: '1', 'not-checked': '12' });
     const json = report(run);
     expect(json.blocking).not.toContain('preflight.tls-valid');
     expect(json.waivers[0]).toMatchObject({ state: 'active', waiver: { rule: 'preflight.tls-valid' } });
@@ -435,7 +438,7 @@ describe('preflight-check fails closed: what was not collected is not checked, n
       waive(...REQUIRED.map(([rule, fact]) => [rule, fact] as [string, string])),
     );
     expect(run.exitCode, run.stdout).toBe(0);
-    expect(run.outputs).toMatchObject({ decision: 'pass', waived: '11', 'not-checked': '1', passed: '1' });
+    expect(run.outputs).toMatchObject({ decision: 'pass', waived: '12', 'not-checked': '1', passed: '1' });
   });
 });
 

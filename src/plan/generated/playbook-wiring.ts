@@ -48,6 +48,11 @@ export const PLAYBOOK_WIRING: PlaybookWiring = {
       "default": "",
       "required": false
     },
+    "security-incidents-url": {
+      "type": "string",
+      "default": "",
+      "required": false
+    },
     "coverage-file": {
       "type": "string",
       "default": "",
@@ -181,6 +186,9 @@ export const PLAYBOOK_WIRING: PlaybookWiring = {
     },
     "PREFLIGHT_VERCEL_TOKEN": {
       "required": false
+    },
+    "PREFLIGHT_INCIDENTS_TOKEN": {
+      "required": false
     }
   },
   "jobOutputs": {
@@ -224,6 +232,8 @@ export const PLAYBOOK_WIRING: PlaybookWiring = {
         "monitoring-endpoints": "${{ inputs.monitoring-endpoints }}",
         "tls-hosts": "${{ inputs.tls-hosts }}",
         "backup-manifest": "${{ inputs.backup-manifest }}",
+        "security-incidents-url": "${{ inputs.security-incidents-url }}",
+        "security-incidents-token": "${{ secrets.PREFLIGHT_INCIDENTS_TOKEN }}",
         "coverage-file": "${{ inputs.coverage-file }}",
         "sarif-files": "${{ inputs.sarif-files }}",
         "reports-workflow": "${{ inputs.reports-workflow }}",

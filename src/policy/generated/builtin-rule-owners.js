@@ -54,6 +54,7 @@ export const builtinRuleOwners = {
   "preflight.no-failed-migrations": "builtin:preflight",
   "preflight.coverage": "builtin:preflight",
   "preflight.security-findings": "builtin:preflight",
+  "preflight.no-open-security-incident": "builtin:preflight",
   "preflight.code-review": "builtin:preflight",
   "preflight.required-checks": "builtin:preflight",
   "preflight.vercel-env": "builtin:preflight",
