@@ -63,6 +63,7 @@ describe("the README's caller, rehearsed", { timeout: 300_000 }, () => {
         'clock-override',
         'waivers',
         'monitoring-endpoints',
+        'security-incidents-url',
         'production-url',
         'staging-endpoints',
         'tls-hosts',
