@@ -5,7 +5,7 @@
  * emulators, and every such change is listed, as is every secret the caller passes and what stands in for it.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import {
   CLOCK_WAIVER,
@@ -14,8 +14,14 @@ import {
   SANDBOX_WAIVERS,
   type SandboxRelease,
 } from './playbook.js';
+import { type CheckoutAddition, callerRoot, teamCheckout } from './team-checkout.js';
 import type { SiteResponse } from './vercel/serving.js';
-import { localActionPath, type WorkflowEvent, type WorkflowRun } from './workflow/run-workflow.js';
+import {
+  localActionPath,
+  SELF_REPOSITORY,
+  type WorkflowEvent,
+  type WorkflowRun,
+} from './workflow/run-workflow.js';
 import { loadWorkflow } from './workflow/workflow-file.js';
 
 export interface RehearsalChange {
@@ -33,6 +39,11 @@ export interface Rehearsal {
   changed: RehearsalChange[];
   /** Every secret the caller reads, and what the sandbox gave it (never the value). */
   secrets: { name: string; standIn: string }[];
+  /**
+   * The team's repository the workspace was copied from (a caller in a repository), and what the sandbox
+   * added to that copy; none for a caller elsewhere, which deploys the sandbox's sample checkout.
+   */
+  checkout?: { repository: string; added: CheckoutAddition[] };
 }
 
 export interface RehearseOptions {
@@ -71,13 +82,6 @@ function secretStandIns(release: SandboxRelease, sandbox: PlaybookSandbox): Reco
   };
 }
 
-/** The caller's repository: above its `.github/workflows/`, else the caller's own folder. */
-function callerRoot(callerFile: string): string {
-  const file = resolve(callerFile);
-  const at = file.lastIndexOf(`${sep}.github${sep}workflows${sep}`);
-  return at < 0 ? dirname(file) : file.slice(0, at);
-}
-
 export const REHEARSAL_WAIVERS = 'rehearsal-waivers.json';
 
 /**
@@ -103,9 +107,12 @@ export function rehearsalWaivers(callerFile: string, given: string, workspace: s
 }
 
 /** The playbook job's literal `vercel-project`: the sandbox creates that project before the run. */
-function projectName(callerFile: string, workflow: Awaited<ReturnType<typeof loadWorkflow>>): string {
+export function projectName(callerFile: string, workflow: Awaited<ReturnType<typeof loadWorkflow>>): string {
   const job = workflow.jobs.find((j) => j.call && localActionPath(j.call.uses) === PLAYBOOK);
-  if (!job?.call) throw new Error(`${callerFile} has no job that calls the playbook (${PLAYBOOK})`);
+  if (!job?.call)
+    throw new Error(
+      `${callerFile} has no job that calls the playbook: a rehearsal runs a caller with a job \`uses: ${SELF_REPOSITORY}/${PLAYBOOK.slice(2)}@v1\``,
+    );
   const name = job.call.with['vercel-project'];
   if (typeof name !== 'string' || name.includes('${{'))
     throw new Error(`${callerFile}: the playbook job's vercel-project must be written out for a rehearsal`);
@@ -115,7 +122,13 @@ function projectName(callerFile: string, workflow: Awaited<ReturnType<typeof loa
 export async function rehearse(sandbox: PlaybookSandbox, opts: RehearseOptions): Promise<Rehearsal> {
   const workflow = await loadWorkflow(opts.caller);
   const name = projectName(opts.caller, workflow);
-  const release = await sandbox.release({ healthy: opts.healthy ?? true, name, appDir: '.' });
+  const team = teamCheckout(opts.caller);
+  const release = await sandbox.release({
+    healthy: opts.healthy ?? true,
+    name,
+    appDir: '.',
+    ...(team ? { checkout: team.workspace } : {}),
+  });
   const { vercel } = sandbox;
   const site = vercel.productionUrl(name);
   const host = new URL(site).host;
@@ -213,5 +226,15 @@ export async function rehearse(sandbox: PlaybookSandbox, opts: RehearseOptions):
     rerun: (previous) => runOnce(previous),
     changed,
     secrets: named.map((n) => ({ name: n, standIn: standIns[n]?.[1] ?? 'not set in the rehearsal' })),
+    ...(team
+      ? { checkout: { repository: team.repository, added: checkoutAdditions(team.added, release.workspace) } }
+      : {}),
   };
+}
+
+/** The sandbox's additions to the team's checkout, with the waivers file made from the caller's own. */
+function checkoutAdditions(added: CheckoutAddition[], workspace: string): CheckoutAddition[] {
+  return existsSync(join(workspace, REHEARSAL_WAIVERS))
+    ? [...added, { file: REHEARSAL_WAIVERS, what: "the caller's waivers with the sandbox's clock waiver" }]
+    : added;
 }

@@ -5,9 +5,11 @@
  */
 import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { packageRoot } from '../src/policy/package-root.js';
 
-const ROOT = resolve(import.meta.dirname, '..');
+// The clone, or the installed npm package (the rehearsal runs from both).
+const ROOT = packageRoot();
 
 export interface SampleCheckout {
   /** GITHUB_WORKSPACE: the repository root. */
