@@ -6,7 +6,8 @@
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { packageRoot } from '../src/policy/package-root.js';
 import { DEFAULT_REQUIRED_ENV } from '../src/preflight/collectors/vercel-env.js';
 import { type ArtifactService, startArtifactService } from './artifact/service.js';
 import { type GitHubEmulator, startGitHubEmulator } from './github/emulator.js';
@@ -17,7 +18,8 @@ import { startVercelEmulator, type VercelEmulator } from './vercel/emulator.js';
 import { runWorkflow, type WorkflowEvent, type WorkflowRun } from './workflow/run-workflow.js';
 import { loadWorkflow, type WorkflowFile } from './workflow/workflow-file.js';
 
-const ROOT = resolve(import.meta.dirname, '..');
+// The clone, or the installed npm package: where the workflows and the actions' bundles are.
+const ROOT = packageRoot();
 export const REPOSITORY = 'neonpro/healthcare-platform';
 /** Inside the default change window, and the compliance example's attestations are current then. */
 export const SANDBOX_NOW = '2026-03-10T05:30:00Z';
@@ -36,6 +38,11 @@ export const CLOCK_WAIVER = {
   ticket: 'DEMO-1',
   expiresAt: '2026-04-30T00:00:00Z',
 };
+/**
+ * A team checkout's database holds nothing of the team's schema, so its migrations apply from scratch;
+ * only this schema of the sandbox's, so the pre-deploy backup has rows to verify as a real one would.
+ */
+export const SEED_SCHEMA = 'rehearsal_seed';
 /** The commit every sandbox release deploys: merged through an approved pull request, checks green. */
 export const SANDBOX_SHA = '5ea1f00d5ea1f00d5ea1f00d5ea1f00d5ea1f00d';
 /** Who starts the sandbox's runs: not a reviewer, so never their own approver. */
@@ -80,8 +87,15 @@ export interface PlaybookSandbox {
   /**
    * A fresh project, database and app; `healthy: false` ships a release whose health check fails. `name`
    * names the Vercel project and database (default clinicN), `appDir` the app's folder (default app).
+   * `checkout` deploys that folder (a team's checkout, see team-checkout.ts) instead of the sample app:
+   * nothing of the sandbox's is written into it, and the database starts empty for its migrations.
    */
-  release(opts: { healthy: boolean; name?: string; appDir?: string }): Promise<SandboxRelease>;
+  release(opts: {
+    healthy: boolean;
+    name?: string;
+    appDir?: string;
+    checkout?: string;
+  }): Promise<SandboxRelease>;
 }
 
 /** A team's own workflow that calls the playbook, run in place of the playbook itself. */
@@ -141,6 +155,53 @@ export interface SandboxRelease {
     inputs?: Record<string, unknown>;
     approve?: ApproveCallback;
   }): Promise<WorkflowRun>;
+}
+
+/** The sample's database rows and checkout, with the files the sandbox's inputs name. */
+async function sampleWorld(
+  pg: PgCluster,
+  name: string,
+  opts: { healthy: boolean; appDir: string },
+): Promise<string> {
+  await pg.psql(
+    `CREATE TABLE patients (id serial PRIMARY KEY, name text); INSERT INTO patients (name) SELECT 'p'||g FROM generate_series(1,30) g;`,
+    name,
+  );
+  const { workspace: ws } = writeSampleCheckout(opts);
+  mkdirSync(join(ws, '.github/deploy-gates'), { recursive: true });
+  writeFileSync(join(ws, '.github/deploy-gates/approvers'), 'cto@neonpro.healthcare\n');
+  writeFileSync(join(ws, SANDBOX_WAIVERS), JSON.stringify({ waivers: [CLOCK_WAIVER] }, null, 2));
+  for (const [file, roles] of [
+    [SANDBOX_SIGN_OFF, SANDBOX_ROLES],
+    [SANDBOX_EMERGENCY_SIGN_OFF, SANDBOX_EMERGENCY_ROLES],
+  ] as const)
+    writeFileSync(
+      join(ws, file),
+      `${JSON.stringify({ selfApproval: false, roles: roles.map(({ name, environment }) => ({ name, environment })) }, null, 2)}\n`,
+    );
+  writeFileSync(
+    join(ws, 'checks.json'),
+    JSON.stringify({
+      checks: [
+        {
+          name: 'health',
+          url: '/health',
+          tags: ['health'],
+          expect: { json: { '/status': { equals: 'ok' } } },
+        },
+      ],
+    }),
+  );
+  // The manifest of the nightly backup (verified, an hour old by the real clock preflight reads).
+  writeFileSync(
+    join(ws, 'nightly-backup.json'),
+    JSON.stringify({
+      id: 'nightly',
+      verified: true,
+      finishedAt: new Date(Date.now() - 3_600_000).toISOString(),
+    }),
+  );
+  return ws;
 }
 
 export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
@@ -233,7 +294,7 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
     close: async () => {
       await Promise.all([vercel.close(), github.close(), pg.stop(), artifacts.close()]);
     },
-    async release({ healthy, name = `clinic${++n}`, appDir = 'app' }) {
+    async release({ healthy, name = `clinic${++n}`, appDir = 'app', checkout }) {
       // The operations guide's production variables, so preflight's vercel-env rule passes.
       await vercel.createProject({
         name,
@@ -254,44 +315,12 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
         { project: name },
       );
       await pg.createDatabase(name);
-      await pg.psql(
-        `CREATE TABLE patients (id serial PRIMARY KEY, name text); INSERT INTO patients (name) SELECT 'p'||g FROM generate_series(1,30) g;`,
-        name,
-      );
-      const { workspace: ws } = writeSampleCheckout({ healthy, appDir });
-      mkdirSync(join(ws, '.github/deploy-gates'), { recursive: true });
-      writeFileSync(join(ws, '.github/deploy-gates/approvers'), 'cto@neonpro.healthcare\n');
-      writeFileSync(join(ws, SANDBOX_WAIVERS), JSON.stringify({ waivers: [CLOCK_WAIVER] }, null, 2));
-      for (const [file, roles] of [
-        [SANDBOX_SIGN_OFF, SANDBOX_ROLES],
-        [SANDBOX_EMERGENCY_SIGN_OFF, SANDBOX_EMERGENCY_ROLES],
-      ] as const)
-        writeFileSync(
-          join(ws, file),
-          `${JSON.stringify({ selfApproval: false, roles: roles.map(({ name, environment }) => ({ name, environment })) }, null, 2)}\n`,
+      if (checkout)
+        await pg.psql(
+          `CREATE SCHEMA ${SEED_SCHEMA}; CREATE TABLE ${SEED_SCHEMA}.rows (id int); INSERT INTO ${SEED_SCHEMA}.rows SELECT generate_series(1, 30);`,
+          name,
         );
-      writeFileSync(
-        join(ws, 'checks.json'),
-        JSON.stringify({
-          checks: [
-            {
-              name: 'health',
-              url: '/health',
-              tags: ['health'],
-              expect: { json: { '/status': { equals: 'ok' } } },
-            },
-          ],
-        }),
-      );
-      // The manifest of the nightly backup (verified, an hour old by the real clock preflight reads).
-      writeFileSync(
-        join(ws, 'nightly-backup.json'),
-        JSON.stringify({
-          id: 'nightly',
-          verified: true,
-          finishedAt: new Date(Date.now() - 3_600_000).toISOString(),
-        }),
-      );
+      const ws = checkout ?? (await sampleWorld(pg, name, { healthy, appDir }));
       const backups = mkdtempSync(join(tmpdir(), 'dg-playbook-backups-'));
       const databaseUrl = `${pg.url(name)}?sslmode=disable`;
       const passphrase = 'sandbox-passphrase';

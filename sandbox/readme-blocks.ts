@@ -1,8 +1,10 @@
 /** The copy-paste YAML of the READMEs, read from the Markdown itself so docs and what runs cannot drift. */
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { packageRoot } from '../src/policy/package-root.js';
 
-const ROOT = resolve(import.meta.dirname, '..');
+// The clone, or the installed npm package (the rehearsal runs from both).
+const ROOT = packageRoot();
 
 export interface YamlBlock {
   /** Relative to the repository root. */

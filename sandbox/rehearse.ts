@@ -5,7 +5,7 @@
  * emulators, and every such change is listed, as is every secret the caller passes and what stands in for it.
  */
 import { existsSync, globSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve, sep } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { seedCiRun } from './ci-run.js';
 import {
@@ -18,8 +18,15 @@ import {
   SANDBOX_WAIVERS,
   type SandboxRelease,
 } from './playbook.js';
+import { standInReports } from './sample-app.js';
+import { type CheckoutAddition, callerRoot, teamCheckout } from './team-checkout.js';
 import type { SiteResponse } from './vercel/serving.js';
-import { localActionPath, type WorkflowEvent, type WorkflowRun } from './workflow/run-workflow.js';
+import {
+  localActionPath,
+  SELF_REPOSITORY,
+  type WorkflowEvent,
+  type WorkflowRun,
+} from './workflow/run-workflow.js';
 import { loadWorkflow, type WorkflowFile } from './workflow/workflow-file.js';
 
 export interface RehearsalChange {
@@ -42,13 +49,18 @@ export interface Rehearsal {
    * deployed commit, green, with the artifact holding the sandbox's stand-in reports.
    */
   ciRun?: RehearsalCiRun;
+  /**
+   * The team's repository the workspace was copied from (a caller in a repository), and what the sandbox
+   * added to that copy; none for a caller elsewhere, which deploys the sandbox's sample checkout.
+   */
+  checkout?: { repository: string; added: CheckoutAddition[] };
 }
 
 export interface RehearsalCiRun {
   workflow: string;
   runId: number;
   artifact: string;
-  /** Paths inside the artifact: the sample app's stand-in coverage and scans. */
+  /** Paths inside the artifact: the checkout's reports, or the sandbox's stand-ins. */
   files: string[];
 }
 
@@ -88,13 +100,6 @@ function secretStandIns(release: SandboxRelease, sandbox: PlaybookSandbox): Reco
   };
 }
 
-/** The caller's repository: above its `.github/workflows/`, else the caller's own folder. */
-function callerRoot(callerFile: string): string {
-  const file = resolve(callerFile);
-  const at = file.lastIndexOf(`${sep}.github${sep}workflows${sep}`);
-  return at < 0 ? dirname(file) : file.slice(0, at);
-}
-
 export const REHEARSAL_WAIVERS = 'rehearsal-waivers.json';
 
 /**
@@ -122,12 +127,15 @@ export function rehearsalWaivers(callerFile: string, given: string, workspace: s
 /** The caller's job that calls the playbook, and its `with:`. */
 function playbookWith(callerFile: string, workflow: WorkflowFile): Record<string, unknown> {
   const job = workflow.jobs.find((j) => j.call && localActionPath(j.call.uses) === PLAYBOOK);
-  if (!job?.call) throw new Error(`${callerFile} has no job that calls the playbook (${PLAYBOOK})`);
+  if (!job?.call)
+    throw new Error(
+      `${callerFile} has no job that calls the playbook: a rehearsal runs a caller with a job \`uses: ${SELF_REPOSITORY}/${PLAYBOOK.slice(2)}@v1\``,
+    );
   return job.call.with;
 }
 
 /** The playbook job's literal `vercel-project`: the sandbox creates that project before the run. */
-function projectName(callerFile: string, workflow: WorkflowFile): string {
+export function projectName(callerFile: string, workflow: WorkflowFile): string {
   const name = playbookWith(callerFile, workflow)['vercel-project'];
   if (typeof name !== 'string' || name.includes('${{'))
     throw new Error(`${callerFile}: the playbook job's vercel-project must be written out for a rehearsal`);
@@ -151,13 +159,16 @@ async function seedCallersCi(
   const patterns = [literal('coverage-file'), ...literal('sarif-files').split('\n')]
     .map((p) => p.trim())
     .filter(Boolean);
-  const files = [...new Set(patterns.flatMap((p) => globSync(p, { cwd: release.workspace })))].sort();
-  const contents = Object.fromEntries(
-    files.map((f) => [f, readFileSync(join(release.workspace, f), 'utf8')] as const),
-  );
-  for (const f of files) rmSync(join(release.workspace, f));
+  const found = [...new Set(patterns.flatMap((p) => globSync(p, { cwd: release.workspace })))].sort();
+  // A team's checkout has no reports (its CI makes them): the sandbox's stand-ins, at the paths named.
+  const contents =
+    found.length > 0
+      ? Object.fromEntries(found.map((f) => [f, readFileSync(join(release.workspace, f), 'utf8')] as const))
+      : standInReports(literal('coverage-file'), literal('sarif-files').split('\n'));
+  const files = Object.keys(contents).sort();
+  for (const f of found) rmSync(join(release.workspace, f));
   // A folder left empty goes too: the checkout of a team that does not commit its reports has none.
-  for (const dir of [...new Set(files.map((f) => dirname(f)))]
+  for (const dir of [...new Set(found.map((f) => dirname(f)))]
     .filter((d) => d !== '.')
     .sort()
     .reverse())
@@ -174,7 +185,13 @@ async function seedCallersCi(
 export async function rehearse(sandbox: PlaybookSandbox, opts: RehearseOptions): Promise<Rehearsal> {
   const workflow = await loadWorkflow(opts.caller);
   const name = projectName(opts.caller, workflow);
-  const release = await sandbox.release({ healthy: opts.healthy ?? true, name, appDir: '.' });
+  const team = teamCheckout(opts.caller);
+  const release = await sandbox.release({
+    healthy: opts.healthy ?? true,
+    name,
+    appDir: '.',
+    ...(team ? { checkout: team.workspace } : {}),
+  });
   const ciRun = await seedCallersCi(sandbox, release, playbookWith(opts.caller, workflow));
   const { vercel } = sandbox;
   const site = vercel.productionUrl(name);
@@ -276,5 +293,15 @@ export async function rehearse(sandbox: PlaybookSandbox, opts: RehearseOptions):
     changed,
     secrets: named.map((n) => ({ name: n, standIn: standIns[n]?.[1] ?? 'not set in the rehearsal' })),
     ...(ciRun ? { ciRun } : {}),
+    ...(team
+      ? { checkout: { repository: team.repository, added: checkoutAdditions(team.added, release.workspace) } }
+      : {}),
   };
+}
+
+/** The sandbox's additions to the team's checkout, with the waivers file made from the caller's own. */
+function checkoutAdditions(added: CheckoutAddition[], workspace: string): CheckoutAddition[] {
+  return existsSync(join(workspace, REHEARSAL_WAIVERS))
+    ? [...added, { file: REHEARSAL_WAIVERS, what: "the caller's waivers with the sandbox's clock waiver" }]
+    : added;
 }

@@ -5,9 +5,11 @@
  */
 import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
+import { packageRoot } from '../src/policy/package-root.js';
 
-const ROOT = resolve(import.meta.dirname, '..');
+// The clone, or the installed npm package (the rehearsal runs from both).
+const ROOT = packageRoot();
 
 export interface SampleCheckout {
   /** GITHUB_WORKSPACE: the repository root. */
@@ -29,15 +31,24 @@ export function writeSampleCheckout(opts: { healthy: boolean; appDir: string }):
   );
   mkdirSync(join(ws, '.github'), { recursive: true });
   cpSync(join(ROOT, 'examples/compliance/compliance.json'), join(ws, '.github/compliance.json'));
-  mkdirSync(join(ws, 'coverage'));
-  writeFileSync(join(ws, 'coverage/lcov.info'), 'TN:\nSF:app/index.js\nLF:100\nLH:97\nend_of_record\n');
-  mkdirSync(join(ws, 'security'));
-  writeFileSync(
-    join(ws, 'security/codeql.sarif'),
-    JSON.stringify({
+  for (const [file, text] of Object.entries(standInReports('coverage/lcov.info', ['security/*.sarif']))) {
+    mkdirSync(join(ws, dirname(file)), { recursive: true });
+    writeFileSync(join(ws, file), text);
+  }
+  return { workspace: ws, appDir: opts.appDir };
+}
+
+/**
+ * What CI would have reported, as the sandbox stands it in: 97 % line coverage at `coverage`, and a clean
+ * CodeQL scan for each SARIF pattern (its `*` named `codeql`).
+ */
+export function standInReports(coverage: string, sarif: string[]): Record<string, string> {
+  const reports: Record<string, string> = {};
+  if (coverage) reports[coverage] = 'TN:\nSF:app/index.js\nLF:100\nLH:97\nend_of_record\n';
+  for (const pattern of sarif.map((p) => p.trim()).filter(Boolean))
+    reports[pattern.replace(/\*\*\//g, '').replace(/\*/g, 'codeql')] = JSON.stringify({
       version: '2.1.0',
       runs: [{ tool: { driver: { name: 'CodeQL', rules: [] } }, results: [] }],
-    }),
-  );
-  return { workspace: ws, appDir: opts.appDir };
+    });
+  return reports;
 }

@@ -32,7 +32,8 @@ const ACTION_MAIN = 'action-main:';
 
 /** Output name (under dist/, without .js) → source entry. */
 export function entryPoints() {
-  const entries = { 'cli/index': 'src/cli/index.ts' };
+  // The CLI's rehearsal is an entry of its own, loaded by `deploy-gates rehearse` alone (a dynamic import).
+  const entries = { 'cli/index': 'src/cli/index.ts', 'cli/rehearse': 'sandbox/rehearse-command.ts' };
   for (const name of actionNames()) {
     entries[name === ROOT_ACTION ? 'index' : `actions/${name}`] = `${ACTION_MAIN}${name}`;
   }
@@ -155,7 +156,7 @@ export async function bundle({ entries = entryPoints(), splitting = true } = {})
     result.outputFiles.map((f) => [relative(root, f.path), Buffer.from(f.contents)]),
   );
   for (const [file, text] of Object.entries(actionStubs())) files[file] = Buffer.from(text);
-  return { ...files, ...wasmFiles(files) };
+  return { ...files, ...wasmFiles(files), ...sandboxBinFiles(files) };
 }
 
 /**
@@ -172,6 +173,21 @@ function wasmFiles(files) {
       .map(([f]) => dirname(f)),
   );
   return Object.fromEntries([...dirs].map((d) => [join(d, 'libpg-query.wasm'), wasm]));
+}
+
+/**
+ * The rehearsal's local runner puts the sandbox's stand-in tools (gh) on PATH for `run:` steps: with the
+ * rehearsal bundled, they go to dist/sandbox-bin (sandbox/workflow/sandbox-bin.ts finds them there).
+ */
+const SANDBOX_BIN = 'sandbox/workflow/bin';
+function sandboxBinFiles(files) {
+  if (!files['dist/cli/rehearse.js']) return {};
+  return Object.fromEntries(
+    readdirSync(join(root, SANDBOX_BIN)).map((f) => [
+      join('dist', 'sandbox-bin', f),
+      readFileSync(join(root, SANDBOX_BIN, f)),
+    ]),
+  );
 }
 
 /** Every file in the bundle folders now: dist/ and actions/*\/dist/. */

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEAM_MIGRATION, writeTeamRepo } from './support/team-repo.js';
 
 // The package as a user gets it: packed, installed into an empty folder outside the clone, and started
 // through npx, with nothing of this repository on hand but the tarball.
@@ -21,9 +22,9 @@ interface Result {
   stdout: string;
   stderr: string;
 }
-async function sh(file: string, args: string[], cwd: string): Promise<Result> {
+async function sh(file: string, args: string[], cwd: string, timeout = 120_000): Promise<Result> {
   try {
-    const { stdout, stderr } = await run(file, args, { cwd, env, timeout: 120_000 });
+    const { stdout, stderr } = await run(file, args, { cwd, env, timeout });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
@@ -66,6 +67,14 @@ describe('the npm package', () => {
         'policies/policy.schema.json',
         'policies/preflight.json',
         'CHANGELOG.md',
+        // What `deploy-gates rehearse` runs: the workflows, the actions' metadata and their bundles.
+        'dist/cli/rehearse.js',
+        'dist/sandbox-bin/gh',
+        '.github/workflows/playbook.yml',
+        '.github/workflows/rollback.yml',
+        'actions/db-migrate-backup/action.yml',
+        'actions/db-migrate-backup/dist/index.js',
+        'examples/compliance/compliance.json',
       ]),
     );
     expect(files.filter((f) => /^(src|test|sandbox|scripts|bench|node_modules)\//.test(f))).toEqual([]);
@@ -127,4 +136,27 @@ describe('the npm package', () => {
     );
     expect(r.stdout).toBe('');
   });
+
+  // The one full rehearsal from the package (a minute or more): a team's caller in a git repository of
+  // its own, its migration and compliance manifest, run from the installed package alone. dbmate: the
+  // playbook installs it unless it is on PATH, as the clone's node_modules/.bin is here (npx vitest).
+  it("rehearses a team's caller with the team's checkout, outside the clone", async () => {
+    const team = writeTeamRepo();
+    const report = join(work, 'rehearsal.md');
+    const r = await sh(
+      'npx',
+      ['--no-install', 'deploy-gates', 'rehearse', team.caller, '--approve', '--report', report],
+      user,
+      300_000,
+    );
+    expect(r.stderr).not.toMatch(/Error:|at .*\.js:\d+/);
+    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+    expect(r.stdout).toContain(`The checkout: a copy of ${team.repo}`);
+    expect(r.stdout).toMatch(/✔ playbook \/ db +success/);
+    expect(r.stdout).toContain('(the new release)');
+    const text = readFileSync(report, 'utf8');
+    // The team's migration was applied (its version), not the sample's (20260301000000).
+    expect(text).toContain(`- ${TEAM_MIGRATION.split('_')[0]} (`);
+    expect(text).not.toContain('20260301000000');
+  }, 360_000);
 });

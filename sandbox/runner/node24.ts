@@ -24,13 +24,18 @@ async function verify(binary: string): Promise<string> {
   return binary;
 }
 
-/** Path of the repository's Node 24 binary, checked once per process. */
+/**
+ * Path of the repository's Node 24 binary, checked once per process. The installed npm package has no
+ * dev dependencies: there the Node 24 running the CLI (bin/deploy-gates.js insists on 24 or later) is it.
+ */
 export function resolveNode24(repoRoot: string): Promise<string> {
   const candidates = [
     join(repoRoot, 'node_modules', 'node', 'bin', 'node'),
     join(repoRoot, 'node_modules', '.bin', 'node'),
   ];
-  const binary = candidates.find((c) => existsSync(c));
+  const binary =
+    candidates.find((c) => existsSync(c)) ??
+    (Number.parseInt(process.versions.node, 10) === RUNNER_NODE_MAJOR ? process.execPath : undefined);
   if (binary === undefined) {
     return Promise.reject(
       new Error(

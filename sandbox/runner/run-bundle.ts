@@ -9,7 +9,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../../src/policy/package-root.js';
 import { evaluateDefault, findActionYml, inputEnvName, readActionMetadata } from './action-metadata.js';
 import { parseFileCommands, parsePathFile } from './file-commands.js';
 import { resolveNode24 } from './node24.js';
@@ -31,7 +31,8 @@ export type {
 } from './workflow-commands.js';
 export { parseWorkflowCommands } from './workflow-commands.js';
 
-export const REPO_ROOT = resolve(fileURLToPath(new URL('../../', import.meta.url)));
+// The clone, or the installed npm package when the CLI rehearses: where the action bundles are.
+export const REPO_ROOT = packageRoot();
 
 export const RUN_DEFAULTS = {
   repository: 'neonpro/healthcare-platform',

@@ -8,6 +8,7 @@ import { parseFileCommands, parsePathFile } from '../runner/file-commands.js';
 import { runBundle } from '../runner/run-bundle.js';
 import { type Contexts, condition, interpolate, type StatusState } from './expressions.js';
 import { type Combination, expandMatrix, matrixJobName } from './matrix.js';
+import { sandboxBin } from './sandbox-bin.js';
 import {
   loadWorkflow,
   type Token,
@@ -187,7 +188,7 @@ async function runShell(script: string, env: Record<string, string>, cwd: string
       cwd,
       env: {
         // The sandbox's `gh` comes first; everything else is the machine's.
-        PATH: `${SANDBOX_BIN}:${process.env.PATH ?? ''}`,
+        PATH: `${sandboxBin()}:${process.env.PATH ?? ''}`,
         HOME: process.env.HOME ?? '',
         ...env,
         ...files,
@@ -242,8 +243,6 @@ interface StepContext {
   jobId: string;
   added: JobAdditions;
 }
-
-const SANDBOX_BIN = join(import.meta.dirname, 'bin');
 
 /** The runner's GITHUB_* variables, from the same github context the expressions see. */
 function runnerVariables(github: Record<string, string>): Record<string, string> {
@@ -307,7 +306,7 @@ async function runStep(
     ...resolveMap(step.env, contexts, state),
   };
   if (ctx.added.path.length > 0)
-    env.PATH = [...ctx.added.path, SANDBOX_BIN, options.env?.PATH ?? process.env.PATH ?? ''].join(':');
+    env.PATH = [...ctx.added.path, sandboxBin(), options.env?.PATH ?? process.env.PATH ?? ''].join(':');
 
   if (step.run !== undefined) {
     const script = String(resolveToken(step.run, contexts, state));

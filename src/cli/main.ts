@@ -21,6 +21,8 @@ const USAGE = `Usage:
   deploy-gates policy eval --policies P --facts F [--waivers W] [--fail-on high] [--mode enforce]
                            [--format text|json|sarif|junit|markdown] [--now 2026-01-01T00:00:00Z]
   deploy-gates policy list                     list the builtin policies
+  deploy-gates rehearse <caller.yml> [--approve] [--report FILE]
+                           run your caller workflow on a local sandbox with your repository's checkout
 Exit codes: 0 pass, 1 a gate or a test failed, 2 bad usage or input.`;
 
 type Out = (line: string) => void;
@@ -121,6 +123,12 @@ export async function main(
     if (group === 'policy' && command === 'list') {
       for (const name of builtinNames()) out(`builtin:${name}`);
       return 0;
+    }
+    // Loaded only here: the sandbox (emulators, workflow runner) is most of the bundle, and policy
+    // commands should not pay for it at start-up.
+    if (group === 'rehearse') {
+      const { rehearseCommand } = await import('../../sandbox/rehearse-command.js');
+      return await rehearseCommand(argv.slice(1), { cwd, out, err });
     }
     if (group === '--version') {
       out(TOOL_VERSION);
