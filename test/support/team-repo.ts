@@ -59,6 +59,7 @@ export function writeTeamRepo(opts: { with?: Record<string, string> } = {}): {
       '        status=https://status.team.example.org/',
       '      tls-hosts: team.example.org',
       '      backup-manifest: https://backups.team.example.org/nightly.json',
+      '      security-incidents-url: https://api.team.example.org/api/security/incidents/recent',
       '      coverage-file: coverage/lcov.info',
       '      sarif-files: security/*.sarif',
       '      production-url: https://team.example.org',
