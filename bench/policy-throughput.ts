@@ -33,12 +33,14 @@ interface Doc {
 }
 
 const docs: Doc[] = [];
+const names = new Map<LoadedPolicy, string>();
 for (const file of globSync('policies/**/*.test.json', { cwd: root }).sort()) {
   const test = JSON.parse(readFileSync(join(root, file), 'utf8')) as { cases: Case[] };
   // As the gates load them: by their builtin name, so their precompiled validators are used.
   const name = file.replace(/^policies\//, '').replace(/\.test\.json$/, '');
   const [policy] = await loadPolicies([`builtin:${name}`], root, 'policies');
   if (!policy) throw new Error(`no builtin policy ${name}`);
+  names.set(policy, name);
   for (const c of test.cases) {
     const now = new Date(c.now ?? '2026-01-15T12:00:00Z');
     docs.push({ policy, facts: mergeFacts([c.facts], now), waivers: c.waivers ?? [], now });
@@ -47,6 +49,42 @@ for (const file of globSync('policies/**/*.test.json', { cwd: root }).sort()) {
 const rules = docs.reduce((n, d) => n + d.policy.policy.rules.length, 0);
 
 const compiler = new RuleCompiler();
+
+/**
+ * BENCH_BEFORE=<a checkout of an earlier commit> also times that commit's engine in the same rounds, on the
+ * same documents (its own loaded policies), so the change shows as a figure of this run.
+ */
+const beforeRoot = process.env.BENCH_BEFORE;
+const before = beforeRoot
+  ? await (async () => {
+      const load = (m: string) => import(join(resolve(beforeRoot), 'src/policy', m));
+      const [{ decideGate: decide }, { loadPolicies: loadOld }, { RuleCompiler: OldCompiler }] =
+        await Promise.all([load('gate.ts'), load('load-policies.ts'), load('rule-compiler.ts')]);
+      const oldCompiler = new OldCompiler();
+      const byId = new Map<LoadedPolicy, unknown>();
+      for (const d of docs)
+        if (!byId.has(d.policy))
+          byId.set(d.policy, (await loadOld([`builtin:${names.get(d.policy)}`], root, 'policies'))[0]);
+      return { decide, oldCompiler, byId };
+    })()
+  : undefined;
+
+async function engineBefore(): Promise<number> {
+  if (!before) return 0;
+  const start = cpuMs();
+  for (let i = 0; i < REPEAT; i++)
+    for (const d of docs)
+      await before.decide({
+        policies: [before.byId.get(d.policy)],
+        facts: d.facts,
+        waivers: d.waivers,
+        failOn: 'high',
+        mode: 'enforce',
+        now: d.now,
+        compiler: before.oldCompiler,
+      });
+  return cpuMs() - start;
+}
 const ajv = createRuleAjv();
 const rawValidators = new Map(
   [...new Set(docs.map((d) => d.policy))].map((p) => [p, p.policy.rules.map((r) => ajv.compile(r.schema))]),
@@ -94,16 +132,20 @@ function raw(): number {
 // Compile, load the precompiled validators and warm both paths up.
 for (let i = 0; i < 3; i++) {
   await engine();
+  await engineBefore();
   raw();
 }
 const ratios: number[] = [];
+const beforeRatios: number[] = [];
 const times = { engine: [] as number[], raw: [] as number[] };
 for (let i = 0; i < ROUNDS; i++) {
   const e = await engine();
+  const b = await engineBefore();
   const r = raw();
   times.engine.push(e);
   times.raw.push(r);
   ratios.push(e / r);
+  if (before) beforeRatios.push(b / r);
 }
 const fmt = (v: number) => `${v.toFixed(2)}×`;
 console.log(
@@ -111,6 +153,7 @@ console.log(
 );
 console.log(`  raw Ajv validate        median ${median(times.raw).toFixed(1).padStart(7)} ms CPU`);
 console.log(`  deploy-gates decideGate median ${median(times.engine).toFixed(1).padStart(7)} ms CPU`);
-console.log(
-  `  engine / raw Ajv: min ${fmt(Math.min(...ratios))}, median ${fmt(median(ratios))}, max ${fmt(Math.max(...ratios))} (goal ≤ 1.2×)`,
-);
+const spread = (r: number[]) =>
+  `min ${fmt(Math.min(...r))}, median ${fmt(median(r))}, max ${fmt(Math.max(...r))}`;
+if (before) console.log(`  before (${beforeRoot}) / raw Ajv: ${spread(beforeRatios)}`);
+console.log(`  engine / raw Ajv: ${spread(ratios)} (goal ≤ 1.2×)`);
