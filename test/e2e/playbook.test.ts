@@ -54,6 +54,7 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
       deploy: 'success',
       validate: 'success',
       rollback: 'skipped',
+      notify: 'skipped',
     });
     expect(asked).toEqual(['approve:production']);
     // GitHub's record of the approval, read at the start of db and of deploy, is on the run page.
@@ -188,6 +189,7 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
       deploy: 'skipped',
       validate: 'skipped',
       rollback: 'skipped',
+      notify: 'skipped',
     });
     expect(asked).toEqual([]);
     expect(sandbox.vercel.productionDeploymentId(release.name)).toBe(release.previousDeploymentId);
@@ -214,6 +216,7 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
       deploy: 'skipped',
       validate: 'skipped',
       rollback: 'skipped',
+      notify: 'skipped',
     });
     const errors = run.jobs.db?.steps.flatMap((s) => s.errors) ?? [];
     expect(errors).toEqual([
@@ -247,6 +250,7 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
       deploy: 'skipped',
       validate: 'skipped',
       rollback: 'skipped',
+      notify: 'skipped',
     });
     expect(run.jobs.rejection?.steps.flatMap((s) => s.errors)).toEqual([
       expect.stringMatching(/production was rejected by @compliance-officer \("DPO not notified"\)/),
@@ -282,6 +286,7 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
       deploy: 'success',
       validate: 'success',
       rollback: 'skipped',
+      notify: 'skipped',
     });
     const roleJobs = SANDBOX_ROLES.map((r) => `sign-off (${r.name}, ${r.environment})`);
     expect(pending.sort()).toEqual(
@@ -323,6 +328,7 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
       deploy: 'skipped',
       validate: 'skipped',
       rollback: 'skipped',
+      notify: 'skipped',
     });
     const errors = run.jobs.db?.steps.flatMap((s) => s.errors) ?? [];
     expect(errors).toHaveLength(1);
@@ -422,6 +428,7 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
       deploy: 'skipped',
       validate: 'skipped',
       rollback: 'skipped',
+      notify: 'skipped',
     });
     const planErrors = run.jobs.plan?.steps.flatMap((s) => s.errors) ?? [];
     expect(planErrors).toHaveLength(1);

@@ -43,6 +43,7 @@ describe("the README's caller, rehearsed", { timeout: 300_000 }, () => {
       validate: 'success',
       rollback: 'skipped',
       rejection: 'skipped',
+      notify: 'skipped',
     });
     expect(asked).toEqual(['playbook / approve:production']);
     expect(sandbox.vercel.productionDeploymentId(r.release.name)).not.toBe(r.release.previousDeploymentId);

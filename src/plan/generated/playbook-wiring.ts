@@ -142,6 +142,16 @@ export const PLAYBOOK_WIRING: PlaybookWiring = {
       "type": "string",
       "default": "",
       "required": false
+    },
+    "notify-channels": {
+      "type": "string",
+      "default": "",
+      "required": false
+    },
+    "statuspage-api-url": {
+      "type": "string",
+      "default": "https://api.statuspage.io",
+      "required": false
     }
   },
   "secrets": {
@@ -164,6 +174,21 @@ export const PLAYBOOK_WIRING: PlaybookWiring = {
       "required": false
     },
     "INCIDENT_WEBHOOK": {
+      "required": false
+    },
+    "SLACK_WEBHOOK_URL": {
+      "required": false
+    },
+    "TEAMS_WEBHOOK_URL": {
+      "required": false
+    },
+    "NOTIFY_WEBHOOK_URL": {
+      "required": false
+    },
+    "STATUSPAGE_API_KEY": {
+      "required": false
+    },
+    "STATUSPAGE_PAGE_ID": {
       "required": false
     },
     "PREFLIGHT_DATABASE_URL": {
@@ -202,9 +227,27 @@ export const PLAYBOOK_WIRING: PlaybookWiring = {
       "verdict",
       "rollback-recommended"
     ],
-    "rollback": []
+    "rollback": [],
+    "notify": []
   },
   "steps": [
+    {
+      "job": "preflight",
+      "step": "2",
+      "action": "notify",
+      "with": {
+        "phase": "started",
+        "channels": "${{ inputs.notify-channels }}",
+        "environment": "${{ inputs.environment }}",
+        "project": "${{ inputs.vercel-project }}",
+        "slack-webhook": "${{ secrets.SLACK_WEBHOOK_URL }}",
+        "teams-webhook": "${{ secrets.TEAMS_WEBHOOK_URL }}",
+        "webhook-url": "${{ secrets.NOTIFY_WEBHOOK_URL }}",
+        "statuspage-api-key": "${{ secrets.STATUSPAGE_API_KEY }}",
+        "statuspage-page-id": "${{ secrets.STATUSPAGE_PAGE_ID }}",
+        "statuspage-api-url": "${{ inputs.statuspage-api-url }}"
+      }
+    },
     {
       "job": "preflight",
       "step": "preflight",
@@ -242,6 +285,23 @@ export const PLAYBOOK_WIRING: PlaybookWiring = {
       }
     },
     {
+      "job": "compliance",
+      "step": "5",
+      "action": "notify",
+      "with": {
+        "phase": "approval-requested",
+        "channels": "${{ inputs.notify-channels }}",
+        "environment": "${{ inputs.environment }}",
+        "project": "${{ inputs.vercel-project }}",
+        "slack-webhook": "${{ secrets.SLACK_WEBHOOK_URL }}",
+        "teams-webhook": "${{ secrets.TEAMS_WEBHOOK_URL }}",
+        "webhook-url": "${{ secrets.NOTIFY_WEBHOOK_URL }}",
+        "statuspage-api-key": "${{ secrets.STATUSPAGE_API_KEY }}",
+        "statuspage-page-id": "${{ secrets.STATUSPAGE_PAGE_ID }}",
+        "statuspage-api-url": "${{ inputs.statuspage-api-url }}"
+      }
+    },
+    {
       "job": "rejection",
       "step": "2",
       "action": "approval-check",
@@ -267,6 +327,23 @@ export const PLAYBOOK_WIRING: PlaybookWiring = {
         "max-approval-age": "${{ inputs.max-approval-age }}",
         "sign-off": "${{ inputs.sign-off }}",
         "evidence-file": "deploy-gates/approval-evidence.json"
+      }
+    },
+    {
+      "job": "db",
+      "step": "4",
+      "action": "notify",
+      "with": {
+        "phase": "approved",
+        "channels": "${{ inputs.notify-channels }}",
+        "environment": "${{ inputs.environment }}",
+        "project": "${{ inputs.vercel-project }}",
+        "slack-webhook": "${{ secrets.SLACK_WEBHOOK_URL }}",
+        "teams-webhook": "${{ secrets.TEAMS_WEBHOOK_URL }}",
+        "webhook-url": "${{ secrets.NOTIFY_WEBHOOK_URL }}",
+        "statuspage-api-key": "${{ secrets.STATUSPAGE_API_KEY }}",
+        "statuspage-page-id": "${{ secrets.STATUSPAGE_PAGE_ID }}",
+        "statuspage-api-url": "${{ inputs.statuspage-api-url }}"
       }
     },
     {
@@ -331,7 +408,25 @@ export const PLAYBOOK_WIRING: PlaybookWiring = {
     },
     {
       "job": "rollback",
-      "step": "3",
+      "step": "2",
+      "action": "notify",
+      "with": {
+        "phase": "incident",
+        "channels": "${{ inputs.notify-channels }}",
+        "environment": "${{ inputs.environment }}",
+        "project": "${{ inputs.vercel-project }}",
+        "message": "Rolling back: db ${{ needs.db.result }}, deploy ${{ needs.deploy.result }}, validate ${{ needs.validate.result }} (verdict: ${{ needs.validate.outputs.verdict }})",
+        "slack-webhook": "${{ secrets.SLACK_WEBHOOK_URL }}",
+        "teams-webhook": "${{ secrets.TEAMS_WEBHOOK_URL }}",
+        "webhook-url": "${{ secrets.NOTIFY_WEBHOOK_URL }}",
+        "statuspage-api-key": "${{ secrets.STATUSPAGE_API_KEY }}",
+        "statuspage-page-id": "${{ secrets.STATUSPAGE_PAGE_ID }}",
+        "statuspage-api-url": "${{ inputs.statuspage-api-url }}"
+      }
+    },
+    {
+      "job": "rollback",
+      "step": "4",
       "action": "rollback",
       "with": {
         "vercel-token": "${{ secrets.VERCEL_TOKEN }}",
@@ -356,6 +451,25 @@ export const PLAYBOOK_WIRING: PlaybookWiring = {
         "github-deployment-id": "${{ needs.deploy.outputs.github-deployment-id }}",
         "notify-webhook": "${{ secrets.INCIDENT_WEBHOOK }}",
         "reason": "db: ${{ needs.db.result }}, deploy: ${{ needs.deploy.result }}, validate: ${{ needs.validate.result }} (verdict: ${{ needs.validate.outputs.verdict }})"
+      }
+    },
+    {
+      "job": "notify",
+      "step": "2",
+      "action": "notify",
+      "with": {
+        "phase": "outcome",
+        "channels": "${{ inputs.notify-channels }}",
+        "environment": "${{ inputs.environment }}",
+        "project": "${{ inputs.vercel-project }}",
+        "result": "${{ needs.rollback.result == 'success' && 'rolled-back' || needs.rollback.result == 'failure' && 'rollback-incomplete' || needs.validate.result == 'success' && 'success' || 'failure' }}",
+        "stage-results": "db=${{ needs.db.result }}\ndeploy=${{ needs.deploy.result }}\nvalidate=${{ needs.validate.result }}\nrollback=${{ needs.rollback.result }}\n",
+        "slack-webhook": "${{ secrets.SLACK_WEBHOOK_URL }}",
+        "teams-webhook": "${{ secrets.TEAMS_WEBHOOK_URL }}",
+        "webhook-url": "${{ secrets.NOTIFY_WEBHOOK_URL }}",
+        "statuspage-api-key": "${{ secrets.STATUSPAGE_API_KEY }}",
+        "statuspage-page-id": "${{ secrets.STATUSPAGE_PAGE_ID }}",
+        "statuspage-api-url": "${{ inputs.statuspage-api-url }}"
       }
     }
   ],
