@@ -11,6 +11,12 @@ import { DEFAULT_REQUIRED_ENV } from '../src/preflight/collectors/vercel-env.js'
 import { startArtifactService } from './artifact/service.js';
 import { type GitHubEmulator, startGitHubEmulator } from './github/emulator.js';
 import { reviewDeployment } from './github/review.js';
+import {
+  type NotifySandbox,
+  SANDBOX_NOTIFY_CHANNELS,
+  SANDBOX_NOTIFY_FILE,
+  startNotifySandbox,
+} from './notify.js';
 import { type PgCluster, startPostgres } from './postgres/cluster.js';
 import { writeSampleCheckout } from './sample-app.js';
 import { startVercelEmulator, type VercelEmulator } from './vercel/emulator.js';
@@ -73,6 +79,8 @@ export interface PlaybookSandbox {
   vercel: VercelEmulator;
   github: GitHubEmulator;
   pg: PgCluster;
+  /** The communication plan's channels: Slack, Teams, webhook and Statuspage receivers. */
+  notify: NotifySandbox;
   close(): Promise<void>;
   /**
    * A fresh project, database and app; `healthy: false` ships a release whose health check fails. `name`
@@ -141,11 +149,12 @@ export interface SandboxRelease {
 }
 
 export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
-  const [vercel, github, pg, artifacts] = await Promise.all([
+  const [vercel, github, pg, artifacts, notify] = await Promise.all([
     startVercelEmulator({ queuedMs: 0, buildMs: 0 }),
     startGitHubEmulator(),
     startPostgres(),
     startArtifactService({ repository: REPOSITORY }),
+    startNotifySandbox(),
   ]);
   github.protectBranch(REPOSITORY, 'main', ['ci']);
   github.addCheckRun(REPOSITORY, SANDBOX_SHA, { name: 'ci', status: 'completed', conclusion: 'success' });
@@ -223,8 +232,9 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
     vercel,
     github,
     pg,
+    notify,
     close: async () => {
-      await Promise.all([vercel.close(), github.close(), pg.stop(), artifacts.close()]);
+      await Promise.all([vercel.close(), github.close(), pg.stop(), artifacts.close(), notify.close()]);
     },
     async release({ healthy, name = `clinic${++n}`, appDir = 'app' }) {
       // The operations guide's production variables, so preflight's vercel-env rule passes.
@@ -246,6 +256,7 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
       mkdirSync(join(ws, '.github/deploy-gates'), { recursive: true });
       writeFileSync(join(ws, '.github/deploy-gates/approvers'), 'cto@neonpro.healthcare\n');
       writeFileSync(join(ws, SANDBOX_WAIVERS), JSON.stringify({ waivers: [CLOCK_WAIVER] }, null, 2));
+      writeFileSync(join(ws, SANDBOX_NOTIFY_CHANNELS), SANDBOX_NOTIFY_FILE);
       for (const [file, roles] of [
         [SANDBOX_SIGN_OFF, SANDBOX_ROLES],
         [SANDBOX_EMERGENCY_SIGN_OFF, SANDBOX_EMERGENCY_ROLES],

@@ -4,7 +4,7 @@
  * Vercel API, the hosts preflight and post-validate probe, the backup manifest URL. Those point at the
  * emulators, and every such change is listed, as is every secret the caller passes and what stands in for it.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import {
@@ -59,6 +59,14 @@ const STAND_IN_ROUTES: { path: string; method?: string; bearer?: boolean; json: 
   { path: '/api/medical-records/test', method: 'GET', bearer: true, json: { ok: true } },
 ];
 
+const NOTIFY_STAND_INS: Record<string, string> = {
+  SLACK_WEBHOOK_URL: 'Slack',
+  TEAMS_WEBHOOK_URL: 'Teams',
+  NOTIFY_WEBHOOK_URL: 'JSON webhook',
+  STATUSPAGE_API_KEY: 'Statuspage',
+  STATUSPAGE_PAGE_ID: 'Statuspage',
+};
+
 /** What stands in for each secret a caller of the playbook passes. */
 function secretStandIns(release: SandboxRelease, sandbox: PlaybookSandbox): Record<string, [string, string]> {
   return {
@@ -68,6 +76,12 @@ function secretStandIns(release: SandboxRelease, sandbox: PlaybookSandbox): Reco
     PREFLIGHT_DATABASE_URL: [release.databaseUrl, 'the sandbox PostgreSQL database'],
     BACKUP_PASSPHRASE: [release.passphrase, 'a sandbox passphrase'],
     VALIDATION_TOKEN: [VALIDATION_TOKEN, 'the token the stand-in API routes accept'],
+    ...Object.fromEntries(
+      Object.entries(sandbox.notify.secrets).map(([name, value]) => [
+        name,
+        [value, `the sandbox's ${NOTIFY_STAND_INS[name] ?? 'notification'} receiver`] as [string, string],
+      ]),
+    ),
   };
 }
 
@@ -100,6 +114,31 @@ export function rehearsalWaivers(callerFile: string, given: string, workspace: s
     `${JSON.stringify({ waivers: [...own, CLOCK_WAIVER] }, null, 2)}\n`,
   );
   return REHEARSAL_WAIVERS;
+}
+
+/**
+ * The channels file the rehearsal's notify steps read: the caller's own when its repository has it
+ * (its templates too, as the file names them), else the sandbox's (every channel) at the same path.
+ */
+export function rehearsalChannels(callerFile: string, given: string, workspace: string): string {
+  if (!given) return given;
+  const source = resolve(callerRoot(callerFile), given);
+  if (!existsSync(source)) return given;
+  const target = join(workspace, given);
+  mkdirSync(dirname(target), { recursive: true });
+  copyFileSync(source, target);
+  const parsed = parseYaml(readFileSync(source, 'utf8')) as {
+    channels?: Record<string, { template?: unknown }>;
+  };
+  for (const channel of Object.values(parsed?.channels ?? {})) {
+    const template = channel?.template;
+    if (typeof template !== 'string') continue;
+    const from = resolve(callerRoot(callerFile), template);
+    if (!existsSync(from)) continue;
+    mkdirSync(dirname(join(workspace, template)), { recursive: true });
+    copyFileSync(from, join(workspace, template));
+  }
+  return given;
 }
 
 /** The playbook job's literal `vercel-project`: the sandbox creates that project before the run. */
@@ -173,6 +212,8 @@ export async function rehearse(sandbox: PlaybookSandbox, opts: RehearseOptions):
     // beside the caller's own waivers.
     'clock-override': (v) => v || SANDBOX_NOW,
     waivers: (v) => rehearsalWaivers(opts.caller, v, release.workspace),
+    'statuspage-api-url': () => sandbox.notify.statuspageApiUrl,
+    'notify-channels': (v) => rehearsalChannels(opts.caller, v, release.workspace),
   };
   const changed: RehearsalChange[] = [];
   const rewrite = (_job: string, inputs: Record<string, unknown>) => {
