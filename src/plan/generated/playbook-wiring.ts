@@ -415,6 +415,7 @@ export const PLAYBOOK_WIRING: PlaybookWiring = {
         "channels": "${{ inputs.notify-channels }}",
         "environment": "${{ inputs.environment }}",
         "project": "${{ inputs.vercel-project }}",
+        "attempts": "2",
         "message": "Rolling back: db ${{ needs.db.result }}, deploy ${{ needs.deploy.result }}, validate ${{ needs.validate.result }} (verdict: ${{ needs.validate.outputs.verdict }})",
         "slack-webhook": "${{ secrets.SLACK_WEBHOOK_URL }}",
         "teams-webhook": "${{ secrets.TEAMS_WEBHOOK_URL }}",
