@@ -94,7 +94,9 @@ function outcomeText(result: Result | ''): string {
     case 'failure':
       return 'The deploy failed. See the run for what failed and what was rolled back.';
     default:
-      return `The deploy ended: ${result || 'no result'}.`;
+      return result === 'cancelled'
+        ? 'The deploy was cancelled: see the run for what ran.'
+        : `The deploy ended: ${result || 'no result'}.`;
   }
 }
 

@@ -305,6 +305,29 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
     expect(await tableExists(release.name, 'consents')).toBe(false);
   });
 
+  it('a refused approval is told to the channels as a cancelled deploy, after the approval request', async () => {
+    const release = await sandbox.release({ healthy: true, name: 'comms-refused' });
+    const run = await release.run({
+      approve: async () => ({ reviewer: 'cto', state: 'rejected', comment: 'Not tonight' }),
+      inputs: {
+        'notify-channels': SANDBOX_NOTIFY_CHANNELS,
+        'statuspage-api-url': sandbox.notify.statuspageApiUrl,
+      },
+      secrets: sandbox.notify.secrets,
+    });
+    expect(results(run), why(run)).toMatchObject({ approve: 'failure', db: 'skipped', notify: 'success' });
+    const got = sandbox.notify.received(release.name);
+    expect(got.filter((r) => r.status >= 300)).toEqual([]);
+    expect(got.filter((r) => r.channel === 'webhook').map((r) => r.phase)).toEqual([
+      'started',
+      'approval-requested',
+      'outcome',
+    ]);
+    expect(got.filter((r) => r.channel === 'statuspage').map((r) => r.headline)).toEqual([
+      'Deploy of comms-refused to production was cancelled',
+    ]);
+  });
+
   it('sign-off by roles: every role asked at once beside approve, one job per role; three signers let db and deploy run', async () => {
     const release = await sandbox.release({ healthy: true });
     const signers: Record<string, string> = {
