@@ -12,6 +12,12 @@ import { DEFAULT_REQUIRED_ENV } from '../src/preflight/collectors/vercel-env.js'
 import { type ArtifactService, startArtifactService } from './artifact/service.js';
 import { type GitHubEmulator, startGitHubEmulator } from './github/emulator.js';
 import { reviewDeployment } from './github/review.js';
+import {
+  type NotifySandbox,
+  SANDBOX_NOTIFY_CHANNELS,
+  SANDBOX_NOTIFY_FILE,
+  startNotifySandbox,
+} from './notify.js';
 import { type PgCluster, startPostgres } from './postgres/cluster.js';
 import { writeSampleCheckout } from './sample-app.js';
 import { startVercelEmulator, type VercelEmulator } from './vercel/emulator.js';
@@ -83,6 +89,8 @@ export interface PlaybookSandbox {
   github: GitHubEmulator;
   artifacts: ArtifactService;
   pg: PgCluster;
+  /** The communication plan's channels: Slack, Teams, webhook and Statuspage receivers. */
+  notify: NotifySandbox;
   close(): Promise<void>;
   /**
    * A fresh project, database and app; `healthy: false` ships a release whose health check fails. `name`
@@ -171,6 +179,7 @@ async function sampleWorld(
   mkdirSync(join(ws, '.github/deploy-gates'), { recursive: true });
   writeFileSync(join(ws, '.github/deploy-gates/approvers'), 'cto@neonpro.healthcare\n');
   writeFileSync(join(ws, SANDBOX_WAIVERS), JSON.stringify({ waivers: [CLOCK_WAIVER] }, null, 2));
+  writeFileSync(join(ws, SANDBOX_NOTIFY_CHANNELS), SANDBOX_NOTIFY_FILE);
   for (const [file, roles] of [
     [SANDBOX_SIGN_OFF, SANDBOX_ROLES],
     [SANDBOX_EMERGENCY_SIGN_OFF, SANDBOX_EMERGENCY_ROLES],
@@ -205,11 +214,12 @@ async function sampleWorld(
 }
 
 export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
-  const [vercel, github, pg, artifacts] = await Promise.all([
+  const [vercel, github, pg, artifacts, notify] = await Promise.all([
     startVercelEmulator({ queuedMs: 0, buildMs: 0 }),
     startGitHubEmulator(),
     startPostgres(),
     startArtifactService({ repository: REPOSITORY }),
+    startNotifySandbox(),
   ]);
   // GitHub serves the artifact endpoints on its API: a step's findBy download (preflight's reports from CI,
   // a rollback's backup of another run) reaches the artifact service through GITHUB_API_URL.
@@ -291,8 +301,9 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
     github,
     artifacts,
     pg,
+    notify,
     close: async () => {
-      await Promise.all([vercel.close(), github.close(), pg.stop(), artifacts.close()]);
+      await Promise.all([vercel.close(), github.close(), pg.stop(), artifacts.close(), notify.close()]);
     },
     async release({ healthy, name = `clinic${++n}`, appDir = 'app', checkout }) {
       // The operations guide's production variables, so preflight's vercel-env rule passes.

@@ -243,6 +243,21 @@ export async function rehearseCommand(argv: string[], opts: RehearseCommandOptio
       last = await r.rerun(r.run);
       report.push(timeline(last, 'Re-run failed jobs', out));
     }
+    // The communication plan: what each channel's receiver got, and whether it answered as the service would.
+    const received = sandbox.notify.received(r.release.name);
+    out(`${clock()}  Notifications (${received.length}):`);
+    for (const m of received)
+      out(`           ${m.status < 300 ? '✔' : '✘'} ${m.channel.padEnd(11)} HTTP ${m.status}  ${m.headline}`);
+    report.push(
+      '## Notifications',
+      '',
+      'What each channel received (the sandbox receivers answer as Slack, Teams and Statuspage do):',
+      '',
+      '| Channel | Answer | Message |',
+      '| --- | --- | --- |',
+      ...received.map((m) => `| ${m.channel} | HTTP ${m.status} | ${m.headline.replace(/\|/g, '\\|')} |`),
+      '',
+    );
     report.push(
       '## Approvals',
       '',

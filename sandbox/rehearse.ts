@@ -88,6 +88,14 @@ const STAND_IN_ROUTES: { path: string; method?: string; bearer?: boolean; json: 
   { path: '/api/medical-records/test', method: 'GET', bearer: true, json: { ok: true } },
 ];
 
+const NOTIFY_STAND_INS: Record<string, string> = {
+  SLACK_WEBHOOK_URL: 'Slack',
+  TEAMS_WEBHOOK_URL: 'Teams',
+  NOTIFY_WEBHOOK_URL: 'JSON webhook',
+  STATUSPAGE_API_KEY: 'Statuspage',
+  STATUSPAGE_PAGE_ID: 'Statuspage',
+};
+
 /** What stands in for each secret a caller of the playbook passes. */
 function secretStandIns(release: SandboxRelease, sandbox: PlaybookSandbox): Record<string, [string, string]> {
   return {
@@ -97,6 +105,12 @@ function secretStandIns(release: SandboxRelease, sandbox: PlaybookSandbox): Reco
     PREFLIGHT_DATABASE_URL: [release.databaseUrl, 'the sandbox PostgreSQL database'],
     BACKUP_PASSPHRASE: [release.passphrase, 'a sandbox passphrase'],
     VALIDATION_TOKEN: [VALIDATION_TOKEN, 'the token the stand-in API routes accept'],
+    ...Object.fromEntries(
+      Object.entries(sandbox.notify.secrets).map(([name, value]) => [
+        name,
+        [value, `the sandbox's ${NOTIFY_STAND_INS[name] ?? 'notification'} receiver`] as [string, string],
+      ]),
+    ),
   };
 }
 
@@ -252,6 +266,7 @@ export async function rehearse(sandbox: PlaybookSandbox, opts: RehearseOptions):
     // beside the caller's own waivers.
     'clock-override': (v) => v || SANDBOX_NOW,
     waivers: (v) => rehearsalWaivers(opts.caller, v, release.workspace),
+    'statuspage-api-url': () => sandbox.notify.statuspageApiUrl,
   };
   const changed: RehearsalChange[] = [];
   const rewrite = (_job: string, inputs: Record<string, unknown>) => {

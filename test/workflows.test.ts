@@ -16,10 +16,21 @@ import {
   readYaml,
   reusableCallProblems,
   root,
+  type Step,
 } from './support/workflow-lint.js';
 
 const workflows = globSync('.github/workflows/*.{yml,yaml}', { cwd: root }).sort();
 const actionFiles = ['action.yml', ...globSync('actions/*/action.yml', { cwd: root }).sort()];
+
+/** The secrets of the notification channels: only the notify steps get them. */
+const NOTIFY_SECRETS = [
+  'SLACK_WEBHOOK_URL',
+  'TEAMS_WEBHOOK_URL',
+  'NOTIFY_WEBHOOK_URL',
+  'STATUSPAGE_API_KEY',
+  'STATUSPAGE_PAGE_ID',
+];
+const isNotifyStep = (step: Step) => /\/actions\/notify@/.test(step.uses ?? '');
 
 interface ActionMeta {
   runs: { using: string; main: string; post?: string };
@@ -233,13 +244,34 @@ describe('the playbook and rollback workflows', () => {
     }
   });
 
+  it('the notification secrets reach the notify steps alone, which never fail their job', () => {
+    for (const [id, job] of Object.entries(playbook.jobs)) {
+      for (const step of job.steps ?? []) {
+        // Values, not plan's "is it set?" tests.
+        const named = [...JSON.stringify(step).matchAll(/secrets\.([A-Z_]+)(?! != '')/g)].map(
+          ([, n]) => n ?? '',
+        );
+        const notifySecrets = named.filter((n) => NOTIFY_SECRETS.includes(n));
+        if (isNotifyStep(step)) {
+          expect(step['continue-on-error'], `${id}: ${step.name}`).toBe(true);
+          expect(named.sort(), `${id}: ${step.name}`).toEqual([...NOTIFY_SECRETS].sort());
+        } else expect(notifySecrets, `${id}: ${step.name ?? step.uses}`).toEqual([]);
+      }
+    }
+  });
+
   it('no job before the approval references a production secret; preflight gets the read-only ones', () => {
     const before = ['plan', 'preflight', 'compliance', 'approve'];
     expect(Object.keys(playbook.jobs)).toEqual(expect.arrayContaining(before));
+    // The notify steps carry the notification secrets (webhooks, Statuspage): not production's, and only
+    // theirs (the next test).
     const uses = (id: string) =>
-      [...JSON.stringify(playbook.jobs[id]).matchAll(/secrets\.([A-Za-z0-9_-]+)( != '')?/g)].map(
-        ([, name, presence]) => `${name}${presence ? ' (set?)' : ''}`,
-      );
+      [
+        ...JSON.stringify({
+          ...playbook.jobs[id],
+          steps: playbook.jobs[id]?.steps?.filter((s) => !isNotifyStep(s)),
+        }).matchAll(/secrets\.([A-Za-z0-9_-]+)( != '')?/g),
+      ].map(([, name, presence]) => `${name}${presence ? ' (set?)' : ''}`);
     expect(uses('plan').every((s) => s.endsWith('(set?)'))).toBe(true);
     expect(uses('preflight').sort()).toEqual([
       'PREFLIGHT_DATABASE_URL',

@@ -1,6 +1,7 @@
 /**
  * A webhook receiver on loopback, standing in for Slack (or any JSON webhook) in tests and the demo.
- * It records every request and can fail the next N requests with a 5xx (or 429) to exercise retries.
+ * It records every request and can fail the next N requests with a 5xx (or 429) to exercise retries;
+ * `respond` makes it answer as one service does (sandbox/webhook/services.ts: Slack, Teams, Statuspage).
  *
  * Self-contained on purpose (no sibling imports), like sandbox/postgres/cluster.ts: the demo runs it
  * with Node's type stripping.
@@ -46,11 +47,26 @@ export interface WebhookReceiver {
   close(): Promise<void>;
 }
 
+/** A request as the receiver judges it, before it answers. */
+export type IncomingRequest = Pick<ReceivedRequest, 'method' | 'path' | 'headers' | 'body' | 'json'>;
+
+/** An answer of the service the receiver stands in for. */
+export interface ServiceAnswer {
+  status: number;
+  body: string;
+  contentType?: string;
+}
+
 export interface StartWebhookOptions {
   /** Default 0 (a free port). */
   port?: number;
   /** Body of a successful answer; Slack answers `ok` as text/plain. */
   okBody?: string;
+  /**
+   * The service's own answer to a request that is not failed on purpose: a refusal of a payload the real
+   * service would refuse, or its success answer. Undefined: 200 with okBody.
+   */
+  respond?: (req: IncomingRequest) => ServiceAnswer | undefined;
 }
 
 export async function startWebhookReceiver(options: StartWebhookOptions = {}): Promise<WebhookReceiver> {
@@ -70,7 +86,16 @@ export async function startWebhookReceiver(options: StartWebhookOptions = {}): P
         json = undefined;
       }
       const failure = failures.shift();
-      const status = failure ? (failure.status ?? 503) : 200;
+      const answer = failure
+        ? undefined
+        : options.respond?.({
+            method: req.method ?? 'GET',
+            path: req.url ?? '/',
+            headers: req.headers,
+            body,
+            json,
+          });
+      const status = failure ? (failure.status ?? 503) : (answer?.status ?? 200);
       requests.push({
         method: req.method ?? 'GET',
         path: req.url ?? '/',
@@ -84,6 +109,8 @@ export async function startWebhookReceiver(options: StartWebhookOptions = {}): P
         const headers: Record<string, string> = { 'content-type': 'text/plain' };
         if (failure.retryAfter !== undefined) headers['retry-after'] = String(failure.retryAfter);
         res.writeHead(status, headers).end(`failing on purpose (${status})`);
+      } else if (answer) {
+        res.writeHead(answer.status, { 'content-type': answer.contentType ?? 'text/plain' }).end(answer.body);
       } else {
         res.writeHead(200, { 'content-type': 'text/plain' }).end(options.okBody ?? 'ok');
       }

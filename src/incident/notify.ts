@@ -35,12 +35,13 @@ const ICONS: Record<string, string> = {
   failed: ':x:',
 };
 
-function clip(text: string, max: number): string {
+/** Cuts a text to `max` characters, marking the cut: Slack refuses a block over its limit. */
+export function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 /** Slack mrkdwn treats &, < and > specially; everything else is shown as typed. */
-function mrkdwn(text: string): string {
+export function mrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 

@@ -6,6 +6,7 @@ import { readManifest } from '../compliance/manifest.js';
 import { readGateInputs } from '../gate/gate-inputs.js';
 import type { GateAction } from '../gate/run-gate.js';
 import { readMigrateInputs } from '../migrate/inputs.js';
+import { readNotifyInputs } from '../notify/inputs.js';
 import { readWaiversFile } from '../policy/waivers.js';
 import { readRollbackStart } from '../rollback/action.js';
 import type { InputReader } from '../runner/inputs.js';
@@ -62,6 +63,9 @@ export const START_READERS: Record<string, (step: ReadStep) => Promise<unknown>>
     await readGate({ reportName: 'db-migrate', policies: 'builtin:db-migrate' }, step);
     readMigrateInputs(step.input, step.ctx, ignore);
   },
+  // The channels file, its templates and each listed channel's secrets: a notification that could not
+  // go out for a reason known now is found before the approval.
+  notify: ({ input, ctx }) => readNotifyInputs(input, ctx),
   'post-validate': (step) => readGate(postValidateGate, step),
   'vercel-deploy': async ({ input, ctx }) => readDeployInputs(input, ctx, ignore),
   rollback: ({ input, ctx }) => readRollbackStart(input, ignore, ctx.workspace),

@@ -274,6 +274,25 @@ describe('plan', () => {
     expect(both.exitCode).toBe(1);
   });
 
+  it('checks the communication plan before the approval: the channels file, and each listed channel’s secret', async () => {
+    const files = { 'notify.yml': 'channels:\n  slack: {}\n  statuspage: {}\n' };
+    const inputs = { 'notify-channels': 'notify.yml' };
+    const all = { SLACK_WEBHOOK_URL: true, STATUSPAGE_API_KEY: true, STATUSPAGE_PAGE_ID: true };
+    const good = await plan({ inputs, files, secrets: all });
+    expect(good.errors).toEqual([]);
+    expect(good.run.exitCode).toBe(0);
+    await expectOneProblem(
+      'Workflow secret STATUSPAGE_PAGE_ID',
+      { inputs, files, secrets: { ...all, STATUSPAGE_PAGE_ID: false } },
+      /lists the channel statuspage/,
+    );
+    await expectOneProblem(
+      'Workflow input notify-channels',
+      { inputs, files: { 'notify.yml': 'channels:\n  pager: {}\n' }, secrets: all },
+      /unknown channel "pager"/,
+    );
+  });
+
   it('refuses workflow-inputs that are not JSON, naming plan’s own input', async () => {
     const run = await runBundle({
       action: ACTION,

@@ -49,6 +49,10 @@ export const MALFORMED: Record<string, string[]> = {
   // Free text for people: any character but a line break is fine in it.
   'rollback reason': [],
   'vercel-deploy sri-globs': ['../../../../etc/*', '/etc/passwd'],
+  'notify stage-results': ['db', 'db=maybe', 'db;rm=success'],
+  'notify scheduled-for': ['tomorrow', '2026-03-11', '2026-03-11T05:00:00'],
+  // Free text for people: any character but a line break is fine in it.
+  'notify message': [],
   'plan workflow-inputs': ['{not json', '["a list"]', '{"no-such-input": "x"}', '{"environment": {"a": 1}}'],
   'plan secrets-set': ['VERCEL_TOKEN=maybe', 'NO_SUCH_SECRET=true', 'VERCEL_TOKEN=true'],
 };

@@ -304,6 +304,36 @@ export async function baseline(world: World, slot: Slot, action: ActionName): Pr
         },
       };
     }
+    case 'notify':
+      // Every channel listed, each reaching the slot's receiver: a bad case must send nothing.
+      writeWorkspace(workspace, {
+        'notify.yml': 'channels:\n  slack: {}\n  teams: {}\n  webhook: {}\n  statuspage: {}\n',
+      });
+      return {
+        workspace,
+        stepId: 'notify',
+        env: {},
+        inputs: {
+          phase: 'outcome',
+          channels: 'notify.yml',
+          'slack-webhook': slot.hook.url('/slack'),
+          'teams-webhook': slot.hook.url('/teams'),
+          'webhook-url': slot.hook.url('/json'),
+          'statuspage-api-key': 'bad-input-statuspage-key',
+          'statuspage-page-id': 'page1',
+          'statuspage-api-url': slot.hook.origin,
+          environment: 'production',
+          project: 'clinic',
+          result: 'success',
+          stage: 'validate',
+          'stage-results': 'db=success\ndeploy=success',
+          'evidence-url': 'https://github.com/neonpro/healthcare-platform/actions/runs/1',
+          message: 'All clinics are served by the new release.',
+          'scheduled-for': '2026-03-11T05:00:00Z',
+          'maintenance-duration': '2h',
+          attempts: '2',
+        },
+      };
     case 'plan': {
       // A caller's checkout and the playbook's inputs (its defaults, a project and a checks file), every
       // secret set but BACKUP_IDENTITY (the backup is encrypted with BACKUP_PASSPHRASE): plan checks them

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SANDBOX_NOTIFY_CHANNELS } from '../../sandbox/notify.js';
 import {
   type PlaybookSandbox,
   REPOSITORY,
@@ -54,6 +55,7 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
       deploy: 'success',
       validate: 'success',
       rollback: 'skipped',
+      notify: 'skipped',
     });
     expect(asked).toEqual(['approve:production']);
     // GitHub's record of the approval, read at the start of db and of deploy, is on the run page.
@@ -93,6 +95,48 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
     expect(results(rerun)).toMatchObject({ validate: 'failure', rollback: 'success' });
     expect(sandbox.vercel.productionDeploymentId(release.name)).toBe(release.previousDeploymentId);
     expect(incidents()).toHaveLength(1);
+  });
+
+  it('the communication plan: each channel gets started, approval requested, approved, the incident and the outcome, in order, in payloads its service accepts', async () => {
+    const release = await sandbox.release({ healthy: false, name: 'comms-clinic' });
+    const run = await release.run({
+      inputs: {
+        'notify-channels': SANDBOX_NOTIFY_CHANNELS,
+        'statuspage-api-url': sandbox.notify.statuspageApiUrl,
+      },
+      secrets: sandbox.notify.secrets,
+    });
+    expect(results(run), why(run)).toMatchObject({
+      validate: 'failure',
+      rollback: 'success',
+      notify: 'success',
+    });
+    const got = sandbox.notify.received(release.name);
+    expect(got.filter((r) => r.status >= 300)).toEqual([]);
+    const phases = ['started', 'approval-requested', 'approved', 'incident', 'outcome'];
+    expect(got.filter((r) => r.channel === 'webhook').map((r) => r.phase)).toEqual(phases);
+    const to = 'comms-clinic to production';
+    const headlines = [
+      `Deploy of ${to} started`,
+      `Approval requested: deploy of ${to}`,
+      `Deploy of ${to} approved`,
+      'Incident: comms-clinic in production',
+      `Deploy of ${to} was rolled back`,
+    ];
+    for (const channel of ['slack', 'teams', 'webhook'])
+      expect(
+        got.filter((r) => r.channel === channel).map((r) => r.headline),
+        channel,
+      ).toEqual(headlines);
+    // The status page gets what its readers need: the incident and the outcome.
+    expect(got.filter((r) => r.channel === 'statuspage').map((r) => r.headline)).toEqual([
+      headlines[3],
+      headlines[4],
+    ]);
+    expect(run.jobs.notify?.summary).toContain('| Statuspage | ✅ sent |');
+    // The notification secrets reached the notify steps alone, and were never printed.
+    for (const secret of Object.values(sandbox.notify.secrets))
+      for (const job of Object.values(run.jobs)) expect(job.summary).not.toContain(secret);
   });
 
   it('a rollback that fails once (GitHub down) finishes when the failed jobs are re-run; one incident', async () => {
@@ -188,6 +232,7 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
       deploy: 'skipped',
       validate: 'skipped',
       rollback: 'skipped',
+      notify: 'skipped',
     });
     expect(asked).toEqual([]);
     expect(sandbox.vercel.productionDeploymentId(release.name)).toBe(release.previousDeploymentId);
@@ -214,6 +259,7 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
       deploy: 'skipped',
       validate: 'skipped',
       rollback: 'skipped',
+      notify: 'skipped',
     });
     const errors = run.jobs.db?.steps.flatMap((s) => s.errors) ?? [];
     expect(errors).toEqual([
@@ -247,6 +293,7 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
       deploy: 'skipped',
       validate: 'skipped',
       rollback: 'skipped',
+      notify: 'skipped',
     });
     expect(run.jobs.rejection?.steps.flatMap((s) => s.errors)).toEqual([
       expect.stringMatching(/production was rejected by @compliance-officer \("DPO not notified"\)/),
@@ -256,6 +303,29 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
     );
     expect(sandbox.vercel.productionDeploymentId(release.name)).toBe(release.previousDeploymentId);
     expect(await tableExists(release.name, 'consents')).toBe(false);
+  });
+
+  it('a refused approval is told to the channels as a cancelled deploy, after the approval request', async () => {
+    const release = await sandbox.release({ healthy: true, name: 'comms-refused' });
+    const run = await release.run({
+      approve: async () => ({ reviewer: 'cto', state: 'rejected', comment: 'Not tonight' }),
+      inputs: {
+        'notify-channels': SANDBOX_NOTIFY_CHANNELS,
+        'statuspage-api-url': sandbox.notify.statuspageApiUrl,
+      },
+      secrets: sandbox.notify.secrets,
+    });
+    expect(results(run), why(run)).toMatchObject({ approve: 'failure', db: 'skipped', notify: 'success' });
+    const got = sandbox.notify.received(release.name);
+    expect(got.filter((r) => r.status >= 300)).toEqual([]);
+    expect(got.filter((r) => r.channel === 'webhook').map((r) => r.phase)).toEqual([
+      'started',
+      'approval-requested',
+      'outcome',
+    ]);
+    expect(got.filter((r) => r.channel === 'statuspage').map((r) => r.headline)).toEqual([
+      'Deploy of comms-refused to production was cancelled',
+    ]);
   });
 
   it('sign-off by roles: every role asked at once beside approve, one job per role; three signers let db and deploy run', async () => {
@@ -282,6 +352,7 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
       deploy: 'success',
       validate: 'success',
       rollback: 'skipped',
+      notify: 'skipped',
     });
     const roleJobs = SANDBOX_ROLES.map((r) => `sign-off (${r.name}, ${r.environment})`);
     expect(pending.sort()).toEqual(
@@ -323,6 +394,7 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
       deploy: 'skipped',
       validate: 'skipped',
       rollback: 'skipped',
+      notify: 'skipped',
     });
     const errors = run.jobs.db?.steps.flatMap((s) => s.errors) ?? [];
     expect(errors).toHaveLength(1);
@@ -422,6 +494,7 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
       deploy: 'skipped',
       validate: 'skipped',
       rollback: 'skipped',
+      notify: 'skipped',
     });
     const planErrors = run.jobs.plan?.steps.flatMap((s) => s.errors) ?? [];
     expect(planErrors).toHaveLength(1);

@@ -43,7 +43,18 @@ describe("the README's caller, rehearsed", { timeout: 300_000 }, () => {
       validate: 'success',
       rollback: 'skipped',
       rejection: 'skipped',
+      notify: 'success',
     });
+    // The communication plan, as the README's caller wires it: every channel took every message.
+    const got = sandbox.notify.received(r.release.name);
+    expect(got.filter((m) => m.status >= 300)).toEqual([]);
+    expect(got.filter((m) => m.channel === 'webhook').map((m) => m.phase)).toEqual([
+      'started',
+      'approval-requested',
+      'approved',
+      'outcome',
+    ]);
+    expect(got.filter((m) => m.channel === 'statuspage')).toHaveLength(1);
     expect(asked).toEqual(['playbook / approve:production']);
     // Coverage and scans came from the commit's green CI run (reports-workflow), not from the checkout.
     expect(r.ciRun).toMatchObject({
@@ -66,6 +77,7 @@ describe("the README's caller, rehearsed", { timeout: 300_000 }, () => {
         'security-incidents-url',
         'production-url',
         'staging-endpoints',
+        'statuspage-api-url',
         'tls-hosts',
         'vercel-api-url',
         'vercel-team',
@@ -73,5 +85,6 @@ describe("the README's caller, rehearsed", { timeout: 300_000 }, () => {
     );
     expect(r.secrets).toContainEqual({ name: 'INCIDENT_WEBHOOK', standIn: 'not set in the rehearsal' });
     expect(r.secrets.map((s) => s.name)).toContain('VALIDATION_TOKEN');
+    expect(r.secrets).toContainEqual({ name: 'SLACK_WEBHOOK_URL', standIn: "the sandbox's Slack receiver" });
   });
 });

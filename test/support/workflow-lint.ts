@@ -34,7 +34,9 @@ interface ActionMeta {
   inputs?: Record<string, { required?: boolean; default?: string }>;
 }
 export type Step = {
+  name?: string;
   uses?: string;
+  'continue-on-error'?: boolean;
   run?: string;
   with?: Record<string, unknown>;
   env?: Record<string, unknown>;

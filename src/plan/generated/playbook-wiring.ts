@@ -157,6 +157,16 @@ export const PLAYBOOK_WIRING: PlaybookWiring = {
       "type": "string",
       "default": "",
       "required": false
+    },
+    "notify-channels": {
+      "type": "string",
+      "default": "",
+      "required": false
+    },
+    "statuspage-api-url": {
+      "type": "string",
+      "default": "https://api.statuspage.io",
+      "required": false
     }
   },
   "secrets": {
@@ -179,6 +189,21 @@ export const PLAYBOOK_WIRING: PlaybookWiring = {
       "required": false
     },
     "INCIDENT_WEBHOOK": {
+      "required": false
+    },
+    "SLACK_WEBHOOK_URL": {
+      "required": false
+    },
+    "TEAMS_WEBHOOK_URL": {
+      "required": false
+    },
+    "NOTIFY_WEBHOOK_URL": {
+      "required": false
+    },
+    "STATUSPAGE_API_KEY": {
+      "required": false
+    },
+    "STATUSPAGE_PAGE_ID": {
       "required": false
     },
     "PREFLIGHT_DATABASE_URL": {
@@ -220,9 +245,27 @@ export const PLAYBOOK_WIRING: PlaybookWiring = {
       "verdict",
       "rollback-recommended"
     ],
-    "rollback": []
+    "rollback": [],
+    "notify": []
   },
   "steps": [
+    {
+      "job": "preflight",
+      "step": "2",
+      "action": "notify",
+      "with": {
+        "phase": "started",
+        "channels": "${{ inputs.notify-channels }}",
+        "environment": "${{ inputs.environment }}",
+        "project": "${{ inputs.vercel-project }}",
+        "slack-webhook": "${{ secrets.SLACK_WEBHOOK_URL }}",
+        "teams-webhook": "${{ secrets.TEAMS_WEBHOOK_URL }}",
+        "webhook-url": "${{ secrets.NOTIFY_WEBHOOK_URL }}",
+        "statuspage-api-key": "${{ secrets.STATUSPAGE_API_KEY }}",
+        "statuspage-page-id": "${{ secrets.STATUSPAGE_PAGE_ID }}",
+        "statuspage-api-url": "${{ inputs.statuspage-api-url }}"
+      }
+    },
     {
       "job": "preflight",
       "step": "preflight",
@@ -264,6 +307,23 @@ export const PLAYBOOK_WIRING: PlaybookWiring = {
       }
     },
     {
+      "job": "compliance",
+      "step": "5",
+      "action": "notify",
+      "with": {
+        "phase": "approval-requested",
+        "channels": "${{ inputs.notify-channels }}",
+        "environment": "${{ inputs.environment }}",
+        "project": "${{ inputs.vercel-project }}",
+        "slack-webhook": "${{ secrets.SLACK_WEBHOOK_URL }}",
+        "teams-webhook": "${{ secrets.TEAMS_WEBHOOK_URL }}",
+        "webhook-url": "${{ secrets.NOTIFY_WEBHOOK_URL }}",
+        "statuspage-api-key": "${{ secrets.STATUSPAGE_API_KEY }}",
+        "statuspage-page-id": "${{ secrets.STATUSPAGE_PAGE_ID }}",
+        "statuspage-api-url": "${{ inputs.statuspage-api-url }}"
+      }
+    },
+    {
       "job": "rejection",
       "step": "2",
       "action": "approval-check",
@@ -289,6 +349,23 @@ export const PLAYBOOK_WIRING: PlaybookWiring = {
         "max-approval-age": "${{ inputs.max-approval-age }}",
         "sign-off": "${{ inputs.sign-off }}",
         "evidence-file": "deploy-gates/approval-evidence.json"
+      }
+    },
+    {
+      "job": "db",
+      "step": "4",
+      "action": "notify",
+      "with": {
+        "phase": "approved",
+        "channels": "${{ inputs.notify-channels }}",
+        "environment": "${{ inputs.environment }}",
+        "project": "${{ inputs.vercel-project }}",
+        "slack-webhook": "${{ secrets.SLACK_WEBHOOK_URL }}",
+        "teams-webhook": "${{ secrets.TEAMS_WEBHOOK_URL }}",
+        "webhook-url": "${{ secrets.NOTIFY_WEBHOOK_URL }}",
+        "statuspage-api-key": "${{ secrets.STATUSPAGE_API_KEY }}",
+        "statuspage-page-id": "${{ secrets.STATUSPAGE_PAGE_ID }}",
+        "statuspage-api-url": "${{ inputs.statuspage-api-url }}"
       }
     },
     {
@@ -353,7 +430,26 @@ export const PLAYBOOK_WIRING: PlaybookWiring = {
     },
     {
       "job": "rollback",
-      "step": "3",
+      "step": "2",
+      "action": "notify",
+      "with": {
+        "phase": "incident",
+        "channels": "${{ inputs.notify-channels }}",
+        "environment": "${{ inputs.environment }}",
+        "project": "${{ inputs.vercel-project }}",
+        "attempts": "2",
+        "message": "Rolling back: db ${{ needs.db.result }}, deploy ${{ needs.deploy.result }}, validate ${{ needs.validate.result }} (verdict: ${{ needs.validate.outputs.verdict }})",
+        "slack-webhook": "${{ secrets.SLACK_WEBHOOK_URL }}",
+        "teams-webhook": "${{ secrets.TEAMS_WEBHOOK_URL }}",
+        "webhook-url": "${{ secrets.NOTIFY_WEBHOOK_URL }}",
+        "statuspage-api-key": "${{ secrets.STATUSPAGE_API_KEY }}",
+        "statuspage-page-id": "${{ secrets.STATUSPAGE_PAGE_ID }}",
+        "statuspage-api-url": "${{ inputs.statuspage-api-url }}"
+      }
+    },
+    {
+      "job": "rollback",
+      "step": "4",
       "action": "rollback",
       "with": {
         "vercel-token": "${{ secrets.VERCEL_TOKEN }}",
@@ -378,6 +474,26 @@ export const PLAYBOOK_WIRING: PlaybookWiring = {
         "github-deployment-id": "${{ needs.deploy.outputs.github-deployment-id }}",
         "notify-webhook": "${{ secrets.INCIDENT_WEBHOOK }}",
         "reason": "db: ${{ needs.db.result }}, deploy: ${{ needs.deploy.result }}, validate: ${{ needs.validate.result }} (verdict: ${{ needs.validate.outputs.verdict }})"
+      }
+    },
+    {
+      "job": "notify",
+      "step": "2",
+      "action": "notify",
+      "with": {
+        "phase": "outcome",
+        "channels": "${{ inputs.notify-channels }}",
+        "environment": "${{ inputs.environment }}",
+        "project": "${{ inputs.vercel-project }}",
+        "result": "${{ needs.approve.result != 'success' && 'cancelled' || needs.rollback.result == 'success' && 'rolled-back' || needs.rollback.result == 'failure' && 'rollback-incomplete' || needs.validate.result == 'success' && 'success' || 'failure' }}",
+        "message": "${{ needs.approve.result != 'success' && 'The approval was refused; nothing was changed.' || '' }}",
+        "stage-results": "approve=${{ needs.approve.result }}\ndb=${{ needs.db.result }}\ndeploy=${{ needs.deploy.result }}\nvalidate=${{ needs.validate.result }}\nrollback=${{ needs.rollback.result }}\n",
+        "slack-webhook": "${{ secrets.SLACK_WEBHOOK_URL }}",
+        "teams-webhook": "${{ secrets.TEAMS_WEBHOOK_URL }}",
+        "webhook-url": "${{ secrets.NOTIFY_WEBHOOK_URL }}",
+        "statuspage-api-key": "${{ secrets.STATUSPAGE_API_KEY }}",
+        "statuspage-page-id": "${{ secrets.STATUSPAGE_PAGE_ID }}",
+        "statuspage-api-url": "${{ inputs.statuspage-api-url }}"
       }
     }
   ],

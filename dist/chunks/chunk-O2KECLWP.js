@@ -1,2 +1,0 @@
-import{createRequire as __dgCreateRequire}from'node:module';const require=__dgCreateRequire(import.meta.url);
-var p="deploy-gates",b="0.1.0",u="https://github.com/neonpro/deploy-gates";function c(t){return t!==null&&typeof t=="object"&&!Array.isArray(t)}function O(t,s){let e={...t};for(let[n,o]of Object.entries(s)){let r=e[n];e[n]=c(r)&&c(o)?O(r,o):o}return e}export{c as a,O as b,p as c,b as d,u as e};
