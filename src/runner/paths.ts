@@ -105,12 +105,14 @@ export function parseExistingPath(
   const path = resolve(workspace, value);
   const stat = statOrUndefined(path);
   const wrongKind = stat && (kind === 'file' ? !stat.isFile() : !stat.isDirectory());
-  // A project folder outside the workspace (../../etc) would be uploaded or migrated from.
-  if (kind === 'folder' && !isInside(workspace, path)) {
+  // A project folder outside the workspace (../../etc) would be uploaded or migrated from; the files read
+  // here (waivers, approvers, sign-off, hooks, channels) are the repository's reviewed configuration, so a
+  // path out of the checkout (../../etc/passwd, another step's output) is refused before it is read.
+  if (!isInside(workspace, path)) {
     throw new InputError(
       input,
       `${quoteValue(value)} is outside the workspace`,
-      `Set ${input} to a folder in the workspace (paths are relative to ${workspace}).`,
+      `Set ${input} to a ${kind} in the workspace (paths are relative to ${workspace}).`,
     );
   }
   if (!stat || wrongKind) {

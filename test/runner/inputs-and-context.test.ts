@@ -109,6 +109,14 @@ describe('paths', () => {
     expect(problem(() => parseExistingPath('waivers', 'none', ws, 'file'))).toMatchObject({
       problem: '"none" does not exist',
     });
+    // A file that exists but is not the repository's: refused before it is read.
+    expect(problem(() => parseExistingPath('sign-off', '../../../../../../etc/passwd', ws, 'file'))).toEqual({
+      input: 'sign-off',
+      problem: '"../../../../../../etc/passwd" is outside the workspace',
+    });
+    expect(problem(() => parseExistingPath('waivers', '/etc/hostname', ws, 'file'))).toMatchObject({
+      problem: '"/etc/hostname" is outside the workspace',
+    });
   });
 
   it('output paths stay inside the workspace or RUNNER_TEMP and are not folders', () => {
