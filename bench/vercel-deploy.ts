@@ -7,8 +7,8 @@
 //     them all with plain fetch, UPLOADS_IN_FLIGHT at a time (the bundle's own pool size), then creates the
 //     deployment: the same emulator settings, each measurement on a fresh emulator so that none of the
 //     files is known, variants interleaved in every round. Figure: the paired ratio bundle / baseline per
-//     round, min/median/max. Goal ≤ 1.2×. BENCH_BEFORE=1 (default) also runs main's bundle
-//     (/work/main/actions/vercel-deploy/dist, or BENCH_BEFORE_BUNDLE) in the same rounds: the before figure.
+//     round, min/median/max. Goal ≤ 1.2×. Unless BENCH_BEFORE=0, the bundle as it was before (main's
+//     committed bundle where this branch began, or BENCH_BEFORE_REF's) runs in the same rounds too.
 //     Every run's exit code is checked, and the emulator must have received every file exactly once.
 //     After the bundle's first deploy, an unchanged redeploy (a new run) must upload nothing.
 // (b) Hashing: the deploy's hashing (listBuildFiles + hashFiles: SHA-1 of every file and SHA-384 of the
@@ -18,25 +18,46 @@
 //     deploy did until now: @vercel/client's hashes() (its createDeployment) plus the SRI manifest's own
 //     second read of the js/css files for SHA-384.
 // BENCH_ROUNDS (default 3) deploy rounds; BENCH_HASH_ROUNDS (default 10) hash rounds; BENCH_FILES (5000).
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { hashes } from '@vercel/client/dist/utils/hashes.js';
 import { runBundle } from '../sandbox/runner/run-bundle.js';
 import { startVercelEmulator, type VercelEmulator } from '../sandbox/vercel/emulator.js';
 import { hashFiles, listBuildFiles } from '../src/vercel/files.js';
 import { UPLOAD_CONCURRENCY } from '../src/vercel/upload.js';
 
+const root = resolve(import.meta.dirname, '..');
 const FILES = Number(process.env.BENCH_FILES ?? 5000);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const hashRounds = Number(process.env.BENCH_HASH_ROUNDS ?? 10);
-const beforeBundle =
-  process.env.BENCH_BEFORE === '0'
-    ? undefined
-    : (process.env.BENCH_BEFORE_BUNDLE ?? '/work/main/actions/vercel-deploy/dist/index.js');
+/**
+ * The before figure's bundle: the committed dist of BENCH_BEFORE_REF (default: where this branch left
+ * main, `git merge-base HEAD main`), unpacked by `git archive`, so that main moving on during the run
+ * (a merge rebuilding its dist) cannot change or break what is measured.
+ */
+function beforeBundleAt(dir: string): string | undefined {
+  if (process.env.BENCH_BEFORE === '0') return undefined;
+  const git = (args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
+  try {
+    const ref = process.env.BENCH_BEFORE_REF ?? git(['merge-base', 'HEAD', 'main']);
+    execFileSync(
+      'sh',
+      ['-c', `git archive "$1" dist actions/vercel-deploy | tar -x -C "$2"`, 'sh', ref, dir],
+      {
+        cwd: root,
+      },
+    );
+    console.log(`  before: the committed bundle of ${git(['rev-parse', '--short', ref])}`);
+    return join(dir, 'actions/vercel-deploy/dist/index.js');
+  } catch (err) {
+    console.log(`  (no before figure: ${(err as Error).message.split('\n')[0]})`);
+    return undefined;
+  }
+}
 const AFTER_BUNDLE = 'actions/vercel-deploy/dist/index.js';
 let failures = 0;
 const fail = (message: string) => {
@@ -227,8 +248,10 @@ const msStats = (values: number[]) => {
 
 // (a)
 const deploy = { baseline: [] as number[], after: [] as number[], before: [] as number[] };
+const beforeDir = join(work, 'before');
+await mkdir(beforeDir);
+const beforeBundle = beforeBundleAt(beforeDir);
 const hasBefore = beforeBundle !== undefined && existsSync(beforeBundle);
-if (beforeBundle && !hasBefore) console.log(`  (no before figure: ${beforeBundle} is missing)`);
 for (let round = 1; round <= rounds; round++) {
   // The order turns each round, so that neither variant always runs on a machine the other warmed.
   const order = round % 2 ? ['baseline', 'after', 'before'] : ['before', 'after', 'baseline'];
@@ -236,11 +259,11 @@ for (let round = 1; round <= rounds; round++) {
     if (variant === 'baseline') deploy.baseline.push(await baseline());
     if (variant === 'after') deploy.after.push(await bundle(AFTER_BUNDLE, 'the bundle', round === 1));
     if (variant === 'before' && hasBefore && beforeBundle)
-      deploy.before.push(await bundle(beforeBundle, "main's bundle", false));
+      deploy.before.push(await bundle(beforeBundle, 'the bundle before', false));
   }
   console.log(
     `  round ${round}: baseline ${deploy.baseline.at(-1)?.toFixed(0)} ms, bundle ${deploy.after.at(-1)?.toFixed(0)} ms` +
-      (hasBefore ? `, main's bundle ${deploy.before.at(-1)?.toFixed(0)} ms` : ''),
+      (hasBefore ? `, bundle before ${deploy.before.at(-1)?.toFixed(0)} ms` : ''),
   );
 }
 const afterRatios = deploy.after.map((ms, i) => ms / (deploy.baseline[i] ?? ms));
@@ -255,8 +278,8 @@ console.log(
 );
 if (hasBefore) {
   const beforeRatios = deploy.before.map((ms, i) => ms / (deploy.baseline[i] ?? ms));
-  console.log(`    main's bundle (before)                                ${msStats(deploy.before)}`);
-  console.log(`    before: main's bundle / baseline, paired per round: ${ratios(beforeRatios)}`);
+  console.log(`    bundle before (main)                                ${msStats(deploy.before)}`);
+  console.log(`    before: bundle before / baseline, paired per round: ${ratios(beforeRatios)}`);
 }
 
 // (b) hashing.

@@ -121,6 +121,7 @@ export async function deployBuild(req: DeployRequest): Promise<DeployedDeploymen
         `Vercel still lacks ${created.missing.length} of the files after they were uploaded (sha ${created.missing[0]}); production was not changed`,
       );
   } else req.log('Vercel has every file already: nothing to upload');
+  req.log(`Created ${created.deployment.id} (${created.deployment.url}); building`);
   deployment = created.deployment;
 
   // @vercel/client polls until the build ends, however long: the deadline is kept here.
@@ -204,11 +205,7 @@ async function create(
     if (next.done)
       throw new CreateFailed('@vercel/client ended before the deployment was created', undefined, true);
     const payload = next.value.payload as Record<string, unknown>;
-    if (next.value.type === 'created') {
-      const deployment = payload as DeploymentState;
-      req.log(`Created ${deployment.id} (${deployment.url}); building`);
-      return { deployment, events };
-    }
+    if (next.value.type === 'created') return { deployment: payload as DeploymentState, events };
     if (next.value.type !== 'error') continue; // warnings and notices Vercel sends in headers
     if (payload.code === 'missing_files' && Array.isArray(payload.missing))
       return { missing: payload.missing as string[] };

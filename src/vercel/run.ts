@@ -95,13 +95,11 @@ export async function deployToVercel(
     const sriRoot = inputs.prebuilt ? join(inputs.path, '.vercel/output/static') : inputs.path;
     const { files, sri } = await timed('hash', () =>
       runner.group('Hash files', async () => {
-        const [paths, sriNames] = await Promise.all([
-          listBuildFiles(inputs.path, inputs.prebuilt),
-          sriFiles(sriRoot, inputs.sriGlobs),
-        ]);
+        const paths = await listBuildFiles(inputs.path, inputs.prebuilt);
+        const sriNames = sriFiles(sriRoot, inputs.sriGlobs, paths);
         const sriPaths = new Set(sriNames.map((n) => resolve(sriRoot, n)));
         const files = await hashFiles(paths, { sri: sriPaths, log: (m) => runner.info(m) });
-        return { files, sri: await sriManifest(sriRoot, sriNames, files) };
+        return { files, sri: sriManifest(sriRoot, sriNames, files) };
       }),
     );
     await writeReportFile(inputs.sriFile, `${JSON.stringify(sri, null, 2)}\n`);

@@ -1,7 +1,5 @@
-import { createHash } from 'node:crypto';
 import { globSync } from 'node:fs';
-import { glob, readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { isAbsolute, matchesGlob, relative, resolve, sep } from 'node:path';
 import type { BuildFile } from './files.js';
 
 const notInstalled = (p: string) => p.includes('node_modules');
@@ -11,34 +9,32 @@ export function firstMatch(root: string, pattern: string): string | undefined {
   return globSync(pattern, { cwd: root, exclude: notInstalled })[0];
 }
 
-/** The built assets the globs match under root (relative, sorted): the files SRI is computed for. */
-export async function sriFiles(root: string, patterns: string[]): Promise<string[]> {
-  // One walk of the folder for all the patterns, not one per pattern.
-  const files = new Set<string>();
-  for await (const f of glob(patterns, { cwd: root, exclude: notInstalled })) files.add(f);
-  return [...files].sort();
+/**
+ * The deployed files under root that the globs match (relative, sorted): the assets SRI is computed for.
+ * Matched against the deploy's own file list, so the folder is walked once, not once more per glob.
+ */
+export function sriFiles(root: string, patterns: readonly string[], deployed: readonly string[]): string[] {
+  const names: string[] = [];
+  for (const path of deployed) {
+    const name = relative(root, path).split(sep).join('/');
+    if (name.startsWith('../') || isAbsolute(name) || notInstalled(name)) continue;
+    if (patterns.some((pattern) => matchesGlob(name, pattern))) names.push(name);
+  }
+  return names.sort();
 }
 
-/**
- * path → "sha384-<base64>" for Subresource Integrity, from the digests the deploy's one read computed
- * (hashFiles); an asset that is not deployed (.vercelignore) is read for it alone.
- */
-export async function sriManifest(
+/** path → "sha384-<base64>" for Subresource Integrity, from the digests the deploy's one read computed (hashFiles). */
+export function sriManifest(
   root: string,
   names: readonly string[],
   hashed: readonly BuildFile[],
-): Promise<Record<string, string>> {
+): Record<string, string> {
   const byPath = new Map(hashed.map((f) => [resolve(f.path), f.sri]));
-  const entries = await Promise.all(
-    names.map(async (f) => {
-      const path = resolve(root, f);
-      const sri =
-        byPath.get(path) ??
-        `sha384-${createHash('sha384')
-          .update(await readFile(path))
-          .digest('base64')}`;
-      return [f, sri] as const;
+  return Object.fromEntries(
+    names.map((name) => {
+      const sri = byPath.get(resolve(root, name));
+      if (!sri) throw new Error(`no SHA-384 was computed for ${name}`);
+      return [name, sri];
     }),
   );
-  return Object.fromEntries(entries);
 }
