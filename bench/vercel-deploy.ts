@@ -1,29 +1,69 @@
-// Issue 6: a 5,000-file static build (deterministic content: mostly a few KB, some tens to hundreds of KB,
-// a few around a megabyte) deployed to the Vercel emulator through deployBuild, the function
-// actions/vercel-deploy calls: (a) the first deploy, (b) an unchanged redeploy, which must upload nothing
-// (asserted on both the emulator's upload counter and deployBuild's own count; the bench exits 1 if
-// either is not 0), (c) SHA-1 throughput of the hashing that deploy path does (@vercel/client's
-// `hashes()`, which collectDeploymentFiles runs over the file list) against one `sha1sum` process over
-// the same files, interleaved rounds in this run. Goal for (c): ours ≥ 0.8× sha1sum's throughput.
-// The emulator runs in this process with no queued or build time, so (a) and (b) time our side and the
-// API round trips. BENCH_ROUNDS (default 3: a first deploy takes about a minute) deploy rounds, each on a
-// fresh emulator; BENCH_HASH_ROUNDS (default 10) hashing rounds; BENCH_FILES (default 5000).
-import { spawn } from 'node:child_process';
+// Issue 20 ("Uploads"): a generated 5,000-file, ~93 MB static build (deterministic content: mostly a few
+// KB, some tens to hundreds of KB, a few around a megabyte; every file distinct) deployed to the Vercel
+// emulator.
+// (a) First deploy: the committed vercel-deploy bundle, started as the runner starts it (runBundle), from
+//     its start to its exit (project read, hashing, create, uploads, create, READY, promote, alias check),
+//     against a baseline Node script that lists the files, hashes them (SHA-1, one read each) and uploads
+//     them all with plain fetch, UPLOADS_IN_FLIGHT at a time (the bundle's own pool size), then creates the
+//     deployment: the same emulator settings, each measurement on a fresh emulator so that none of the
+//     files is known, variants interleaved in every round. Figure: the paired ratio bundle / baseline per
+//     round, min/median/max. Goal ≤ 1.2×. Unless BENCH_BEFORE=0, the bundle as it was before (main's
+//     committed bundle where this branch began, or BENCH_BEFORE_REF's) runs in the same rounds too.
+//     Every run's exit code is checked, and the emulator must have received every file exactly once.
+//     After the bundle's first deploy, an unchanged redeploy (a new run) must upload nothing.
+// (b) Hashing: the deploy's hashing (listBuildFiles + hashFiles: SHA-1 of every file and SHA-384 of the
+//     js/css assets from the same read) against one `sha1sum` process over the same files, interleaved;
+//     figure: throughput ratio sha1sum time / ours per round, min/median/max, goal ≥ 0.8×; both given the
+//     same list of files, the listing (@vercel/client's ignore rules) timed apart. Before: what the
+//     deploy did until now: @vercel/client's hashes() (its createDeployment) plus the SRI manifest's own
+//     second read of the js/css files for SHA-384.
+// BENCH_ROUNDS (default 3) deploy rounds; BENCH_HASH_ROUNDS (default 10) hash rounds; BENCH_FILES (5000).
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { lstat, readFile, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
+import { dirname, join, resolve } from 'node:path';
 import { hashes } from '@vercel/client/dist/utils/hashes.js';
-import { startVercelEmulator } from '../sandbox/vercel/emulator.js';
-import { deployBuild } from '../src/vercel/deploy.js';
-import { median, ratio } from './support/measure.js';
+import { runBundle } from '../sandbox/runner/run-bundle.js';
+import { startVercelEmulator, type VercelEmulator } from '../sandbox/vercel/emulator.js';
+import { hashFiles, listBuildFiles } from '../src/vercel/files.js';
+import { UPLOAD_CONCURRENCY } from '../src/vercel/upload.js';
 
+const root = resolve(import.meta.dirname, '..');
 const FILES = Number(process.env.BENCH_FILES ?? 5000);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const hashRounds = Number(process.env.BENCH_HASH_ROUNDS ?? 10);
+/**
+ * The before figure's bundle: the committed dist of BENCH_BEFORE_REF (default: where this branch left
+ * main, `git merge-base HEAD main`), unpacked by `git archive`, so that main moving on during the run
+ * (a merge rebuilding its dist) cannot change or break what is measured.
+ */
+function beforeBundleAt(dir: string): string | undefined {
+  if (process.env.BENCH_BEFORE === '0') return undefined;
+  const git = (args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
+  try {
+    const ref = process.env.BENCH_BEFORE_REF ?? git(['merge-base', 'HEAD', 'main']);
+    execFileSync(
+      'sh',
+      ['-c', `git archive "$1" dist actions/vercel-deploy | tar -x -C "$2"`, 'sh', ref, dir],
+      {
+        cwd: root,
+      },
+    );
+    console.log(`  before: the committed bundle of ${git(['rev-parse', '--short', ref])}`);
+    return join(dir, 'actions/vercel-deploy/dist/index.js');
+  } catch (err) {
+    console.log(`  (no before figure: ${(err as Error).message.split('\n')[0]})`);
+    return undefined;
+  }
+}
+const AFTER_BUNDLE = 'actions/vercel-deploy/dist/index.js';
 let failures = 0;
+const fail = (message: string) => {
+  console.error(`  FAIL ${message}`);
+  failures++;
+};
 
 /** mulberry32: a small seeded PRNG, so every run writes the same build. */
 function prng(seed: number): () => number {
@@ -71,85 +111,180 @@ async function writeBuild(root: string): Promise<{ paths: string[]; bytes: numbe
   return { paths, bytes };
 }
 
+// The baseline: what any script would do with the public API, nothing more.
+const BASELINE = `
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+const { API, TOKEN, TEAM, DIR, IN_FLIGHT } = process.env;
+const q = '?teamId=' + TEAM + '&skipAutoDetectionConfirmation=1';
+const auth = { authorization: 'Bearer ' + TOKEN };
+const names = (await readdir(DIR, { recursive: true, withFileTypes: true }))
+  .filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(DIR.length + 1));
+const files = [];
+let next = 0;
+await Promise.all(Array.from({ length: Number(IN_FLIGHT) }, async () => {
+  while (next < names.length) {
+    const file = names[next++];
+    const data = await readFile(join(DIR, file));
+    const sha = createHash('sha1').update(data).digest('hex');
+    const res = await fetch(API + '/v2/files' + q, { method: 'POST', body: data,
+      headers: { ...auth, 'content-type': 'application/octet-stream', 'x-vercel-digest': sha } });
+    if (res.status !== 200) throw new Error('upload ' + file + ': ' + res.status + ' ' + (await res.text()));
+    files.push({ file, sha, size: data.length });
+  }
+}));
+const res = await fetch(API + '/v13/deployments' + q, { method: 'POST',
+  headers: { ...auth, 'content-type': 'application/json' },
+  body: JSON.stringify({ name: 'bench-static', project: 'bench-static', target: 'production', files }) });
+if (res.status !== 200) throw new Error('create: ' + res.status + ' ' + (await res.text()));
+`;
+
 const work = await mkdtemp(join(tmpdir(), 'dg-bench-vercel-deploy-'));
 const build = join(work, 'build');
 await mkdir(build);
 const { paths, bytes } = await writeBuild(build);
-const absolute = paths.map((p) => join(build, p));
+const baselineScript = join(work, 'baseline.mjs');
+await writeFile(baselineScript, BASELINE);
 const mb = bytes / 1e6;
 console.log(
-  `${paths.length} files, ${mb.toFixed(1)} MB (10^6 bytes), ${rounds} deploy rounds, ${hashRounds} hash rounds, Node ${process.version}`,
+  `${paths.length} files, ${mb.toFixed(1)} MB (10^6 bytes), ${rounds} deploy rounds, ${hashRounds} hash rounds, ` +
+    `${UPLOAD_CONCURRENCY} uploads in flight, Node ${process.version}`,
 );
 
-// (a) and (b): a fresh emulator per round, so the first deploy finds none of the files on Vercel. The
-// times of deployBuild's log lines split the first deploy into: hashing and the file check (its first
-// POST /v13/deployments answering missing_files), the uploads, and creating the deployment until READY.
-const first: number[] = [];
-const again: number[] = [];
-const phases: Record<string, number[]> = { 'hash + file check': [], uploads: [], 'create until READY': [] };
-const reportedTotals = new Set<string>();
-const redeployUploads: number[] = [];
-for (let round = 0; round < rounds; round++) {
-  const vercel = await startVercelEmulator({ queuedMs: 0, buildMs: 0 });
-  const marks: [string, number][] = [];
-  const request = {
-    target: { token: vercel.token, project: 'bench-static', teamId: vercel.teamId, apiUrl: vercel.apiUrl },
-    path: build,
-    prebuilt: false,
-    production: true,
-    staged: true,
-    meta: {},
-    timeoutMs: 600_000,
-    log: (message: string) => marks.push([message, performance.now()]),
-  };
-  try {
-    let start = performance.now();
-    const a = await deployBuild(request);
-    const end = performance.now();
-    first.push(end - start);
-    const counted = marks.find(([m]) => / to upload$/.test(m))?.[1] ?? start;
-    const created = marks.find(([m]) => m.startsWith('Created '))?.[1] ?? end;
-    phases['hash + file check']?.push(counted - start);
-    phases.uploads?.push(created - counted);
-    phases['create until READY']?.push(end - created);
-    const firstUploads = { ...vercel.uploads };
-    if (a.uploadedFiles !== paths.length || firstUploads.files !== paths.length) {
-      console.error(
-        `  FAIL first deploy uploaded ${a.uploadedFiles} files by its count, ${firstUploads.files} by the emulator's, expected ${paths.length}`,
-      );
-      failures++;
-    }
-    vercel.resetUploadStats();
-    start = performance.now();
-    const b = await deployBuild(request);
-    again.push(performance.now() - start);
-    const reported = b.uploadedFiles;
-    const uploaded = vercel.uploads.files;
-    const inDeployment = vercel.deployment(b.id)?.files.size;
-    redeployUploads.push(Math.max(reported, uploaded));
-    reportedTotals.add(`${a.totalFiles} (first) / ${b.totalFiles} (redeploy)`);
-    console.log(
-      `  round ${round + 1}: first deploy ${first.at(-1)?.toFixed(0)} ms, ${a.uploadedFiles} files / ${(firstUploads.bytes / 1e6).toFixed(1)} MB uploaded; ` +
-        `unchanged redeploy ${again.at(-1)?.toFixed(0)} ms, ${inDeployment} files in it, files uploaded: ${reported} (deployBuild's count) / ${uploaded} (emulator's counter)`,
+const emulator = () =>
+  startVercelEmulator({ queuedMs: 0, buildMs: 0, rateLimit: { limit: 1e9, windowMs: 60_000 } });
+
+/** Checks what the emulator received: every file once, as the first deploy must send them. */
+function receivedAll(vercel: VercelEmulator, who: string): void {
+  if (vercel.uploads.files !== paths.length || vercel.uploads.bytes !== bytes)
+    fail(
+      `${who} uploaded ${vercel.uploads.files} files / ${vercel.uploads.bytes} bytes, expected ${paths.length} / ${bytes}`,
     );
-    if (reported !== 0 || uploaded !== 0 || vercel.uploads.bytes !== 0) {
-      console.error(
-        `  FAIL the unchanged redeploy uploaded files: ${reported} by deployBuild's count, ${uploaded} by the emulator's`,
-      );
-      failures++;
-    }
-    if (b.id === a.id || b.readyState !== 'READY' || inDeployment !== paths.length) {
-      console.error(`  FAIL the redeploy is not a new READY deployment of all ${paths.length} files`);
-      failures++;
-    }
+}
+
+async function baseline(): Promise<number> {
+  const vercel = await emulator();
+  try {
+    const start = performance.now();
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const child = spawn(process.execPath, [baselineScript], {
+        env: {
+          PATH: process.env.PATH,
+          API: vercel.apiUrl,
+          TOKEN: vercel.token,
+          TEAM: vercel.teamId,
+          DIR: build,
+          IN_FLIGHT: String(UPLOAD_CONCURRENCY),
+        },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      child.on('error', reject);
+      child.on('exit', resolve);
+    });
+    const ms = performance.now() - start;
+    if (code !== 0) fail(`the baseline exited with ${code}`);
+    receivedAll(vercel, 'the baseline');
+    return ms;
   } finally {
     await vercel.close();
   }
 }
 
-// (c) hashing. Ours: @vercel/client's hashes() over the absolute file list, which is what
-// collectDeploymentFiles does after walking the folder. Baseline: one sha1sum process, every file as an
-// argument (the list fits ARG_MAX, so xargs is not needed); its output is checked against ours.
+let runNo = 1;
+/** The bundle's first deploy on a fresh emulator; `redeploy`: then an unchanged deploy, which must upload nothing. */
+async function bundle(action: string, who: string, redeploy: boolean): Promise<number> {
+  const vercel = await emulator();
+  await vercel.createProject({ name: 'bench-static' });
+  const run = (runId: number) =>
+    runBundle({
+      action,
+      workspace: build,
+      inputs: {
+        'vercel-token': vercel.token,
+        'vercel-project': 'bench-static',
+        'vercel-team': vercel.teamId,
+        'api-url': vercel.apiUrl,
+        timeout: '10m',
+      },
+      env: { NODE_EXTRA_CA_CERTS: vercel.caFile },
+      runId,
+      timeoutMs: 900_000,
+    });
+  try {
+    const first = await run(runNo++);
+    await first.cleanup();
+    if (first.exitCode !== 0) fail(`${who} exited with ${first.exitCode}: ${first.stdout.slice(-2000)}`);
+    receivedAll(vercel, who);
+    if (redeploy) {
+      vercel.resetUploadStats();
+      const again = await run(runNo++);
+      await again.cleanup();
+      if (again.exitCode !== 0) fail(`${who}'s unchanged redeploy exited with ${again.exitCode}`);
+      if (vercel.uploads.files !== 0 || !again.summary.includes(`0 uploaded of ${paths.length}`))
+        fail(`${who}'s unchanged redeploy uploaded ${vercel.uploads.files} files`);
+      else console.log(`    ${who}: unchanged redeploy uploaded 0 files, ${again.durationMs.toFixed(0)} ms`);
+    }
+    return first.durationMs;
+  } finally {
+    await vercel.close();
+  }
+}
+
+const stats = (values: number[]) => {
+  const s = [...values].sort((a, b) => a - b);
+  const mid =
+    s.length % 2 ? (s[(s.length - 1) / 2] ?? 0) : ((s[s.length / 2 - 1] ?? 0) + (s[s.length / 2] ?? 0)) / 2;
+  return { min: s[0] ?? 0, median: mid, max: s.at(-1) ?? 0 };
+};
+const ratios = (values: number[], digits = 2) => {
+  const { min, median, max } = stats(values);
+  return `median ${median.toFixed(digits)}× (min ${min.toFixed(digits)}×, max ${max.toFixed(digits)}×)`;
+};
+const msStats = (values: number[]) => {
+  const { min, median, max } = stats(values);
+  return `median ${median.toFixed(0)} ms (min ${min.toFixed(0)}, max ${max.toFixed(0)})`;
+};
+
+// (a)
+const deploy = { baseline: [] as number[], after: [] as number[], before: [] as number[] };
+const beforeDir = join(work, 'before');
+await mkdir(beforeDir);
+const beforeBundle = beforeBundleAt(beforeDir);
+const hasBefore = beforeBundle !== undefined && existsSync(beforeBundle);
+for (let round = 1; round <= rounds; round++) {
+  // The order turns each round, so that neither variant always runs on a machine the other warmed.
+  const order = round % 2 ? ['baseline', 'after', 'before'] : ['before', 'after', 'baseline'];
+  for (const variant of order) {
+    if (variant === 'baseline') deploy.baseline.push(await baseline());
+    if (variant === 'after') deploy.after.push(await bundle(AFTER_BUNDLE, 'the bundle', round === 1));
+    if (variant === 'before' && hasBefore && beforeBundle)
+      deploy.before.push(await bundle(beforeBundle, 'the bundle before', false));
+  }
+  console.log(
+    `  round ${round}: baseline ${deploy.baseline.at(-1)?.toFixed(0)} ms, bundle ${deploy.after.at(-1)?.toFixed(0)} ms` +
+      (hasBefore ? `, bundle before ${deploy.before.at(-1)?.toFixed(0)} ms` : ''),
+  );
+}
+const afterRatios = deploy.after.map((ms, i) => ms / (deploy.baseline[i] ?? ms));
+console.log(`(a) first deploy of ${paths.length} files, ${mb.toFixed(1)} MB, ${rounds} interleaved rounds:`);
+console.log(
+  `    baseline (list, SHA-1, fetch ${UPLOAD_CONCURRENCY} at a time, create)  ${msStats(deploy.baseline)}`,
+);
+console.log(`    vercel-deploy bundle                                  ${msStats(deploy.after)}`);
+const afterMedian = stats(afterRatios).median;
+console.log(
+  `    bundle / baseline, paired per round: ${ratios(afterRatios)}  goal ≤ 1.2×: ${afterMedian <= 1.2 ? 'met' : 'NOT met'}`,
+);
+if (hasBefore) {
+  const beforeRatios = deploy.before.map((ms, i) => ms / (deploy.baseline[i] ?? ms));
+  console.log(`    bundle before (main)                                ${msStats(deploy.before)}`);
+  console.log(`    before: bundle before / baseline, paired per round: ${ratios(beforeRatios)}`);
+}
+
+// (b) hashing.
+const absolute = paths.map((p) => join(build, p));
+const sriWanted = (p: string) => p.endsWith('.js') || p.endsWith('.css');
 async function sha1sum(): Promise<{ ms: number; out: string }> {
   const start = performance.now();
   return new Promise((resolve, reject) => {
@@ -163,122 +298,96 @@ async function sha1sum(): Promise<{ ms: number; out: string }> {
     });
   });
 }
-
-async function ours(): Promise<{ ms: number; digests: Map<string, string> }> {
+// The file list, as the deploy makes it (@vercel/client's rules): sha1sum is given the same list, so
+// the figure compares the hashing; listing is timed apart.
+const listed: number[] = [];
+async function list(): Promise<string[]> {
   const start = performance.now();
-  const map = await hashes(absolute);
-  const ms = performance.now() - start;
-  const digests = new Map<string, string>();
-  for (const [sha, file] of map) for (const name of file.names) digests.set(name, sha ?? '');
-  return { ms, digests };
+  const files = await listBuildFiles(build, false);
+  listed.push(performance.now() - start);
+  return files;
 }
-
-// Where our time goes. hashes() lstat()s each file and then reads it whole through fs-extra (graceful-fs
-// over the callback fs), 100 files at a time, on libuv's thread pool; then it hashes on the main thread
-// a copy of each buffer (`Uint8Array.from(buf)`). Measured apart: those reads without hashing, SHA-1 of
-// the files already in memory with and without that copy, and synchronous reads + SHA-1 without a copy.
-const lstatCb = promisify(lstat);
-const readFileCb = promisify(readFile);
-async function readsOnly(): Promise<number> {
+const deployList = await list();
+if (deployList.length !== absolute.length)
+  fail(`listBuildFiles found ${deployList.length} files, not ${absolute.length}`);
+async function ours(): Promise<{ ms: number; digests: Map<string, string>; sri: Map<string, string> }> {
   const start = performance.now();
-  let next = 0;
+  const files = await hashFiles(deployList, {
+    sri: new Set(deployList.filter(sriWanted)),
+    log: () => undefined,
+  });
+  const ms = performance.now() - start;
+  await list();
+  return {
+    ms,
+    digests: new Map(files.map((f) => [f.path, f.sha])),
+    sri: new Map(files.filter((f) => f.sri).map((f) => [f.path, f.sri ?? ''])),
+  };
+}
+/** Until now: @vercel/client's hashes() in its createDeployment, then the SRI manifest's own reads. */
+async function before(): Promise<number> {
+  const start = performance.now();
+  await hashes(absolute);
   await Promise.all(
-    Array.from({ length: 100 }, async () => {
-      while (next < absolute.length) {
-        const path = absolute[next++] as string;
-        await lstatCb(path);
-        await readFileCb(path);
-      }
-    }),
+    absolute.filter(sriWanted).map(
+      async (p) =>
+        `sha384-${createHash('sha384')
+          .update(await readFile(p))
+          .digest('base64')}`,
+    ),
   );
   return performance.now() - start;
 }
-const inMemory = absolute.map((p) => readFileSync(p));
-function sha1InMemory(copy: boolean): number {
-  const start = performance.now();
-  for (const buf of inMemory) {
-    createHash('sha1')
-      .update(copy ? Uint8Array.from(buf) : buf)
-      .digest('hex');
-  }
-  return performance.now() - start;
-}
-function syncReadAndSha1(): number {
-  const start = performance.now();
-  for (const path of absolute) createHash('sha1').update(readFileSync(path)).digest('hex');
-  return performance.now() - start;
-}
 
-const samples = {
-  ours: [] as number[],
-  sha1sum: [] as number[],
-  reads: [] as number[],
-  sha1Copy: [] as number[],
-  sha1NoCopy: [] as number[],
-  syncRead: [] as number[],
-};
-for (let round = 0; round < hashRounds + 1; round++) {
-  const a = await ours();
+const hashing = { ours: [] as number[], sha1sum: [] as number[], before: [] as number[] };
+for (let round = 0; round <= hashRounds; round++) {
+  // The order turns each round: ours, sha1sum, before; then before, sha1sum, ours.
+  const early = round % 2 === 0 ? await ours() : undefined;
+  const c0 = early ? undefined : await before();
   const b = await sha1sum();
-  const reads = await readsOnly();
-  const copy = sha1InMemory(true);
-  const noCopy = sha1InMemory(false);
-  const syncRead = syncReadAndSha1();
+  const c = c0 ?? (await before());
+  const a2 = early ?? (await ours());
   if (round === 0) {
-    // A warm-up round (not counted), and the check that both computed the same digests.
+    // A warm-up round (not counted), and the checks: the same SHA-1s as sha1sum, SRI as an independent sha384.
     const theirs = new Map(
       b.out
         .trim()
         .split('\n')
         .map((line) => [join(build, line.slice(42)), line.slice(0, 40)] as const),
     );
-    const mismatched = absolute.filter((p) => theirs.get(p) !== a.digests.get(p));
-    if (theirs.size !== absolute.length || mismatched.length > 0) {
-      console.error(`  FAIL sha1sum and hashes() disagree on ${mismatched.length} files`);
-      failures++;
-    }
+    const mismatched = absolute.filter((p) => theirs.get(p) !== a2.digests.get(p));
+    if (theirs.size !== absolute.length || a2.digests.size !== absolute.length || mismatched.length > 0)
+      fail(`sha1sum and hashFiles disagree on ${mismatched.length} files`);
+    const sriPaths = absolute.filter(sriWanted);
+    const wrongSri = [];
+    for (const p of sriPaths)
+      if (
+        a2.sri.get(p) !==
+        `sha384-${createHash('sha384')
+          .update(await readFile(p))
+          .digest('base64')}`
+      )
+        wrongSri.push(p);
+    if (a2.sri.size !== sriPaths.length || wrongSri.length > 0)
+      fail(`SRI differs on ${wrongSri.length} files`);
     continue;
   }
-  samples.ours.push(a.ms);
-  samples.sha1sum.push(b.ms);
-  samples.reads.push(reads);
-  samples.sha1Copy.push(copy);
-  samples.sha1NoCopy.push(noCopy);
-  samples.syncRead.push(syncRead);
+  hashing.ours.push(a2.ms);
+  hashing.sha1sum.push(b.ms);
+  hashing.before.push(c);
 }
-const m = {
-  ours: median(samples.ours),
-  sha1sum: median(samples.sha1sum),
-  reads: median(samples.reads),
-  sha1Copy: median(samples.sha1Copy),
-  sha1NoCopy: median(samples.sha1NoCopy),
-  syncRead: median(samples.syncRead),
-};
-const mbps = (ms: number) => mb / (ms / 1000);
-const line = (name: string, ms: number, extra = '') =>
-  console.log(
-    `  ${name.padEnd(62)} ${ms.toFixed(0).padStart(6)} ms  ${mbps(ms).toFixed(0).padStart(5)} MB/s${extra}`,
-  );
-
-const ms = (values: number[]) => `${median(values).toFixed(0).padStart(6)} ms`;
-console.log(`(a) first deploy, median ${rounds} rounds        ${ms(first)}`);
-for (const [name, values] of Object.entries(phases)) console.log(`      ${name.padEnd(30)} ${ms(values)}`);
+const throughput = hashing.ours.map((ms, i) => (hashing.sha1sum[i] ?? 0) / ms);
+const throughputBefore = hashing.before.map((ms, i) => (hashing.sha1sum[i] ?? 0) / ms);
+console.log(`(b) hashing the ${paths.length} files, ${hashRounds} interleaved rounds:`);
+console.log(`    sha1sum, one process (baseline)                       ${msStats(hashing.sha1sum)}`);
+console.log(`    ours: one read, SHA-1 (+ SHA-384 of js/css)            ${msStats(hashing.ours)}`);
+console.log(`    (listing the files by @vercel/client's rules, apart:   ${msStats(listed)})`);
+console.log(`    before: @vercel/client hashes() + SRI's second read    ${msStats(hashing.before)}`);
+const hashMedian = stats(throughput).median;
 console.log(
-  `(b) unchanged redeploy, median ${rounds} rounds  ${ms(again)}  ${ratio(median(again), median(first))} of the first deploy; files uploaded 0 in every round: ${redeployUploads.every((n) => n === 0) ? 'yes' : `NO (${redeployUploads.join(', ')})`}`,
+  `    throughput, ours / sha1sum, paired per round: ${ratios(throughput)}  goal ≥ 0.8×: ${hashMedian >= 0.8 ? 'met' : 'NOT met'}`,
 );
-console.log(`    deployBuild's reported totalFiles: ${[...reportedTotals].join('; ')}`);
-console.log(`(c) SHA-1 over the ${paths.length} files, medians of ${hashRounds} interleaved rounds:`);
-line('sha1sum, one process (baseline)', m.sha1sum);
-line(
-  "ours: @vercel/client hashes() (deployBuild's hashing)",
-  m.ours,
-  `  ${ratio(m.sha1sum, m.ours)} of sha1sum's throughput (goal ≥ 0.8×: ${m.sha1sum / m.ours >= 0.8 ? 'met' : 'NOT met'})`,
-);
-console.log('  where hashes() spends it:');
-line('  lstat + readFile, 100 at a time, no hashing', m.reads);
-line('  SHA-1 of the files in memory, Uint8Array.from copy (as hashes())', m.sha1Copy);
-line('  SHA-1 of the files in memory, no copy', m.sha1NoCopy);
-line('  readFileSync + SHA-1, no copy, one file after another', m.syncRead);
+console.log(`    before / sha1sum, paired per round: ${ratios(throughputBefore)}`);
 
 await rm(work, { recursive: true, force: true });
 if (failures > 0) {

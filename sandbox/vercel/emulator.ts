@@ -174,11 +174,18 @@ export async function startVercelEmulator(options: StartVercelEmulatorOptions = 
       at: Date.now(),
     };
     requests.push(entry);
+    // An upload is in flight from its first byte until its answer is sent, faults and delays included.
+    const upload = entry.method === 'POST' && /^\/v2\/(now\/)?files$/.test(url.pathname);
+    if (upload) {
+      store.uploads.inFlight++;
+      store.uploads.maxInFlight = Math.max(store.uploads.maxInFlight, store.uploads.inFlight);
+    }
     readBody(req)
       .then((body) => answer(req, url, body, entry))
       .catch((err: unknown) => apiError(500, 'internal_server_error', String(err)))
       .then((reply) => {
         entry.status = reply.status;
+        if (upload) store.uploads.inFlight--;
         send(res, reply, {});
       });
   });
@@ -229,7 +236,7 @@ export async function startVercelEmulator(options: StartVercelEmulatorOptions = 
     /** PEM file of the CA behind every site certificate: NODE_EXTRA_CA_CERTS for child processes. */
     caFile: certs.caFile,
     ca: certs.ca,
-    /** Files and bytes accepted by POST /v2/files. */
+    /** Files and bytes accepted by POST /v2/files; uploads being answered now and at most at once. */
     uploads: store.uploads,
     /** Every API request with its answer's status, oldest first; `unhandled`: those no route matched. */
     requests,
@@ -239,6 +246,7 @@ export async function startVercelEmulator(options: StartVercelEmulatorOptions = 
     resetUploadStats(): void {
       store.uploads.files = 0;
       store.uploads.bytes = 0;
+      store.uploads.maxInFlight = store.uploads.inFlight;
     },
     async createProject(seed: SeedProject): Promise<ProjectRecord> {
       const p = await store.createProject(owner(seed.teamId), seed.name, seed.framework ?? null);

@@ -102,7 +102,8 @@ export class Store {
   readonly files = new Map<string, Buffer>();
   readonly projects = new Map<string, ProjectRecord>();
   readonly deployments = new Map<string, DeploymentRecord>();
-  readonly uploads = { files: 0, bytes: 0 };
+  /** Accepted uploads, and how many POST /v2/files were being answered at once (now, and at most). */
+  readonly uploads = { files: 0, bytes: 0, inFlight: 0, maxInFlight: 0 };
   readonly build: BuildSettings;
   readonly buildFailures: BuildFailure[] = [];
   readonly aliasFaults: AliasMoveFault[] = [];

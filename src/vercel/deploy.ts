@@ -1,9 +1,16 @@
+import type { FilesMap } from '@vercel/client/dist/utils/hashes.js';
 import { RetryExhaustedError, type RetryVerdict, withRetry } from '../util/retry.js';
 import { callVercel, team, type VercelTarget, vercelError, withCleanupBudget } from './api.js';
+import type { BuildFile } from './files.js';
+import { uploadMissing } from './upload.js';
 
 export interface DeployRequest {
   target: VercelTarget;
   path: string;
+  /** The build, hashed once (hashFiles): what the deployment is made of. */
+  files: readonly BuildFile[];
+  /** How often the upload logs its progress; default 10 s. */
+  progressEveryMs?: number;
   prebuilt: boolean;
   /** production, or undefined for a preview. */
   production: boolean;
@@ -27,8 +34,7 @@ export class DeployError extends Error {
   override readonly name = 'DeployError';
 }
 
-type CreateDeployment = typeof import('@vercel/client').createDeployment;
-type DeploymentEvents = ReturnType<CreateDeployment>;
+type DeploymentEvents = ReturnType<typeof import('@vercel/client/dist/deploy.js').deploy>;
 type DeploymentEvent = { type: string; payload: unknown };
 type DeploymentState = { id?: string; url?: string; inspectorUrl?: string; readyState?: string };
 
@@ -76,32 +82,46 @@ function nextEvent(events: DeploymentEvents, signal: AbortSignal) {
 }
 
 /**
- * Uploads what is missing and creates the deployment through @vercel/client (the files Vercel already
+ * Creates the deployment from the hashed build, uploading only what Vercel lacks (the files it already
  * has by SHA-1 are not sent again), retrying the create within the step's time, then follows its events
- * until READY; ERROR and CANCELED fail with Vercel's own message.
+ * through @vercel/client until READY; ERROR and CANCELED fail with Vercel's own message.
  */
 export async function deployBuild(req: DeployRequest): Promise<DeployedDeployment> {
-  const { createDeployment } = await import('@vercel/client');
   const deadline = Date.now() + req.timeoutMs;
-  const progress = { uploaded: 0, total: 0 };
+  const progress = { uploaded: 0, total: req.files.length };
   let deployment: DeploymentState = {};
 
-  const created = await withRetry((signal) => create(createDeployment, req, progress, signal), {
-    what: 'Vercel API (create deployment)',
-    deadline,
-    // Hashing and uploads belong to the attempt: only the step's timeout bounds them.
-    attemptTimeoutMs: req.timeoutMs,
-    log: req.log,
-    classify: classifyCreate,
-  }).catch((err: unknown) => {
-    if (err instanceof RetryExhaustedError && err.timedOut)
+  // One create is one request: retried on 429, 5xx and no answer; the uploads are not part of it.
+  const createOnce = () =>
+    withRetry((signal) => create(req, signal), {
+      what: 'Vercel API (create deployment)',
+      deadline,
+      log: req.log,
+      classify: classifyCreate,
+    }).catch((err: unknown) => {
+      if (err instanceof RetryExhaustedError && err.timedOut)
+        throw new DeployError(
+          `the deployment was not created within ${req.timeoutMs / 1000} s: ${err.message}; production was not changed`,
+        );
+      throw err instanceof CreateFailed || err instanceof RetryExhaustedError
+        ? new DeployError(err.message)
+        : err;
+    });
+  let created = await createOnce();
+  if ('missing' in created) {
+    req.log(`${created.missing.length} of them to upload`);
+    progress.uploaded = await uploadMissing(req.target, req.files, created.missing, {
+      root: req.path,
+      log: req.log,
+      ...(req.progressEveryMs ? { progressEveryMs: req.progressEveryMs } : {}),
+    });
+    created = await createOnce();
+    if ('missing' in created)
       throw new DeployError(
-        `the deployment was not created within ${req.timeoutMs / 1000} s: ${err.message}; production was not changed`,
+        `Vercel still lacks ${created.missing.length} of the files after they were uploaded (sha ${created.missing[0]}); production was not changed`,
       );
-    throw err instanceof CreateFailed || err instanceof RetryExhaustedError
-      ? new DeployError(err.message)
-      : err;
-  });
+  } else req.log('Vercel has every file already: nothing to upload');
+  req.log(`Created ${created.deployment.id} (${created.deployment.url}); building`);
   deployment = created.deployment;
 
   // @vercel/client polls until the build ends, however long: the deadline is kept here.
@@ -140,63 +160,58 @@ export async function deployBuild(req: DeployRequest): Promise<DeployedDeploymen
   throw new DeployError('the deployment ended without becoming READY');
 }
 
-/** One attempt: hash, upload what is missing, create; resolves with the events still to come. */
+/** @vercel/client's list of the build (sha → names, mode, size), without contents: nothing is inlined. */
+function filesMap(files: readonly BuildFile[]): FilesMap {
+  const map: FilesMap = new Map();
+  for (const f of files) {
+    const known = map.get(f.sha);
+    if (known) known.names.push(f.path);
+    else map.set(f.sha, { names: [f.path], mode: f.mode, size: f.size });
+  }
+  return map;
+}
+
+/**
+ * One create request, from the files' SHA-1s: the deployment and the events still to come, or the
+ * SHA-1s Vercel lacks (`missing_files`). @vercel/client's deploy() sends it as its createDeployment would
+ * (query and body) and follows the build; its hashing and its upload loop are not used.
+ */
 async function create(
-  createDeployment: CreateDeployment,
   req: DeployRequest,
-  progress: { uploaded: number; total: number },
   signal: AbortSignal,
-): Promise<{ deployment: DeploymentState; events: DeploymentEvents }> {
-  const events = createDeployment(
-    {
-      token: req.target.token,
-      path: req.path,
-      apiUrl: req.target.apiUrl.replace(/\/+$/, ''),
-      ...(req.target.teamId ? { teamId: req.target.teamId } : {}),
-      userAgent: 'deploy-gates',
-      ...(req.prebuilt ? { prebuilt: true, vercelOutputDir: `${req.path}/.vercel/output` } : {}),
-      skipAutoDetectionConfirmation: true,
-    },
-    {
-      name: req.target.project,
-      project: req.target.project,
-      meta: req.meta,
-      ...(req.production ? { target: 'production' } : {}),
-      ...(req.staged ? { autoAssignCustomDomains: false } : {}),
-    } as Parameters<CreateDeployment>[1],
-  );
-  progress.uploaded = 0;
+): Promise<{ deployment: DeploymentState; events: DeploymentEvents } | { missing: string[] }> {
+  const { deploy } = await import('@vercel/client/dist/deploy.js');
+  const clientOptions = {
+    token: req.target.token,
+    path: req.path,
+    isDirectory: true,
+    apiUrl: req.target.apiUrl.replace(/\/+$/, ''),
+    ...(req.target.teamId ? { teamId: req.target.teamId } : {}),
+    userAgent: 'deploy-gates',
+    ...(req.prebuilt ? { prebuilt: true, vercelOutputDir: `${req.path}/.vercel/output` } : {}),
+    skipAutoDetectionConfirmation: true,
+  };
+  // deploy() writes into the options it is given (version, name): a fresh object per request.
+  const events = deploy(filesMap(req.files), clientOptions, {
+    name: req.target.project,
+    project: req.target.project,
+    meta: req.meta,
+    version: 2,
+    ...(req.production ? { target: 'production' } : {}),
+    ...(req.staged ? { autoAssignCustomDomains: false } : {}),
+  } as Parameters<typeof deploy>[2]);
   for (;;) {
     const next = await nextEvent(events, signal);
     if (next.done)
       throw new CreateFailed('@vercel/client ended before the deployment was created', undefined, true);
     const payload = next.value.payload as Record<string, unknown>;
-    switch (next.value.type) {
-      case 'hashes-calculated':
-        // sha → { names }: files with the same content share one entry.
-        progress.total = Object.values(payload).reduce<number>(
-          (n, f) => n + ((f as { names?: unknown[] }).names?.length ?? 1),
-          0,
-        );
-        req.log(`${progress.total} files hashed`);
-        break;
-      case 'file-count':
-        req.log(`${(payload.missing as unknown[] | undefined)?.length ?? 0} of them to upload`);
-        break;
-      case 'file-uploaded':
-        progress.uploaded++;
-        break;
-      case 'created': {
-        const deployment = payload as DeploymentState;
-        req.log(`Created ${deployment.id} (${deployment.url}); building`);
-        return { deployment, events };
-      }
-      case 'error': {
-        const status = typeof payload.status === 'number' ? payload.status : undefined;
-        // Without a status the request got no answer (fetch failed, reset): payload is the thrown error.
-        throw new CreateFailed(vercelReported(payload), status, status !== undefined);
-      }
-    }
+    if (next.value.type === 'created') return { deployment: payload as DeploymentState, events };
+    if (next.value.type !== 'error') continue; // warnings and notices Vercel sends in headers
+    if (payload.code === 'missing_files' && Array.isArray(payload.missing))
+      return { missing: payload.missing as string[] };
+    const status = typeof payload.status === 'number' ? payload.status : undefined;
+    // Without a status the request got no answer (fetch failed, reset): payload is the thrown error.
+    throw new CreateFailed(vercelReported(payload), status, status !== undefined);
   }
 }
 

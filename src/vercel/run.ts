@@ -1,10 +1,11 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { InputError } from '../errors.js';
 import { writeReportFile } from '../report/write-file.js';
 import type { RunContext, Runner } from '../runner/runner.js';
 import { vercelError } from './api.js';
 import { deployBuild } from './deploy.js';
+import { hashFiles, listBuildFiles } from './files.js';
 import type { DeployInputs } from './inputs.js';
 import {
   lastReadyProductionBefore,
@@ -15,7 +16,7 @@ import {
   promote,
   waitForProduction,
 } from './production.js';
-import { sriManifest } from './sri.js';
+import { sriFiles, sriManifest } from './sri.js';
 import { deploySummary } from './summary.js';
 
 /** The project as Vercel knows it; a 404 or a refused token is the user's input to fix. */
@@ -89,11 +90,17 @@ export async function deployToVercel(
     runner.info(`This run already deployed ${mine.uid} (READY): reusing it`);
     deployment = { id: mine.uid, url: mine.url, uploadedFiles: 0, totalFiles: 0 };
   } else {
-    const sri = await timed('sri', () =>
-      sriManifest(
-        inputs.prebuilt ? join(inputs.path, '.vercel/output/static') : inputs.path,
-        inputs.sriGlobs,
-      ),
+    // Every file is read once: its SHA-1 names it to Vercel, its SHA-384 (for the SRI globs' assets) goes
+    // into the manifest, which is written before anything is sent.
+    const sriRoot = inputs.prebuilt ? join(inputs.path, '.vercel/output/static') : inputs.path;
+    const { files, sri } = await timed('hash', () =>
+      runner.group('Hash files', async () => {
+        const paths = await listBuildFiles(inputs.path, inputs.prebuilt);
+        const sriNames = sriFiles(sriRoot, inputs.sriGlobs, paths);
+        const sriPaths = new Set(sriNames.map((n) => resolve(sriRoot, n)));
+        const files = await hashFiles(paths, { sri: sriPaths, log: (m) => runner.info(m) });
+        return { files, sri: sriManifest(sriRoot, sriNames, files) };
+      }),
     );
     await writeReportFile(inputs.sriFile, `${JSON.stringify(sri, null, 2)}\n`);
     runner.setOutput('sri-manifest', inputs.sriFile);
@@ -103,6 +110,7 @@ export async function deployToVercel(
         deployBuild({
           target: t,
           path: inputs.path,
+          files,
           prebuilt: inputs.prebuilt,
           production,
           staged: production && inputs.promote,

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { globSync } from 'node:fs';
-import { glob, readFile } from 'node:fs/promises';
+import { isAbsolute, matchesGlob, relative, resolve, sep } from 'node:path';
+import type { BuildFile } from './files.js';
 
 const notInstalled = (p: string) => p.includes('node_modules');
 
@@ -9,21 +9,32 @@ export function firstMatch(root: string, pattern: string): string | undefined {
   return globSync(pattern, { cwd: root, exclude: notInstalled })[0];
 }
 
-/** path → "sha384-<base64>" for every built asset the globs match, for Subresource Integrity. */
-export async function sriManifest(root: string, patterns: string[]): Promise<Record<string, string>> {
-  const files = new Set<string>();
-  for (const pattern of patterns)
-    for await (const f of glob(pattern, { cwd: root, exclude: notInstalled })) files.add(f);
-  const entries = await Promise.all(
-    [...files].sort().map(
-      async (f) =>
-        [
-          f,
-          `sha384-${createHash('sha384')
-            .update(await readFile(`${root}/${f}`))
-            .digest('base64')}`,
-        ] as const,
-    ),
+/**
+ * The deployed files under root that the globs match (relative, sorted): the assets SRI is computed for.
+ * Matched against the deploy's own file list, so the folder is walked once, not once more per glob.
+ */
+export function sriFiles(root: string, patterns: readonly string[], deployed: readonly string[]): string[] {
+  const names: string[] = [];
+  for (const path of deployed) {
+    const name = relative(root, path).split(sep).join('/');
+    if (name.startsWith('../') || isAbsolute(name) || notInstalled(name)) continue;
+    if (patterns.some((pattern) => matchesGlob(name, pattern))) names.push(name);
+  }
+  return names.sort();
+}
+
+/** path → "sha384-<base64>" for Subresource Integrity, from the digests the deploy's one read computed (hashFiles). */
+export function sriManifest(
+  root: string,
+  names: readonly string[],
+  hashed: readonly BuildFile[],
+): Record<string, string> {
+  const byPath = new Map(hashed.map((f) => [resolve(f.path), f.sri]));
+  return Object.fromEntries(
+    names.map((name) => {
+      const sri = byPath.get(resolve(root, name));
+      if (!sri) throw new Error(`no SHA-384 was computed for ${name}`);
+      return [name, sri];
+    }),
   );
-  return Object.fromEntries(entries);
 }

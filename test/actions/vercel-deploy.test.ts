@@ -102,6 +102,33 @@ describe('vercel-deploy action', () => {
     expect(rerun.outputs['previous-deployment-id']).toBe(first.outputs['deployment-id']);
   });
 
+  it('a first deploy hashes in its own log group, uploads each file once (at most 16 at a time) and retries a 503 on an upload', async () => {
+    await projectWithRelease('many');
+    const files = Object.fromEntries(
+      Array.from({ length: 60 }, (_, i) => [`assets/a${i}.${i % 2 ? 'js' : 'css'}`, `/* asset ${i} */`]),
+    );
+    vercel.resetUploadStats();
+    vercel.delayNext(60, 40, { path: '/v2/files', method: 'POST' });
+    vercel.failNext(1, { path: '/v2/files', method: 'POST', status: 503 });
+    const run = await deploy('many', {}, { files });
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(vercel.uploads.files).toBe(60);
+    expect(vercel.uploads.maxInFlight).toBeGreaterThan(1);
+    expect(vercel.uploads.maxInFlight).toBeLessThanOrEqual(16);
+    expect(run.stdout).toMatch(/Vercel API \(upload assets\/a\d+\.\w+\): answered 503; retry 1\/4 in/);
+    expect(run.summary).toContain('60 uploaded of 60');
+    const hashing = run.groups.find((g) => g.name === 'Hash files');
+    expect(hashing?.lines).toContainEqual(expect.stringMatching(/^Hashed 60 files/));
+    const deploying = run.groups.find((g) => g.name === 'Deploy');
+    expect(deploying?.lines).toContainEqual('60 of them to upload');
+    expect(deploying?.lines).toContainEqual(expect.stringMatching(/^Uploaded 60 files/));
+    const sri = JSON.parse(readFileSync(run.outputs['sri-manifest'] ?? '', 'utf8'));
+    expect(Object.keys(sri)).toHaveLength(60);
+    expect(sri['assets/a7.js']).toBe(
+      `sha384-${createHash('sha384').update('/* asset 7 */').digest('base64')}`,
+    );
+  });
+
   it('a preview leaves production alone', async () => {
     const v1 = await projectWithRelease('preview');
     const run = await deploy('preview', { target: 'preview' });

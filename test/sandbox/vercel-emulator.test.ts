@@ -109,7 +109,9 @@ describe('@vercel/client createDeployment', () => {
     expect(first.types[0]).toBe('hashes-calculated');
     expect(first.types.filter((t) => t === 'file-uploaded')).toHaveLength(3); // two identical css files share a sha
     expect(first.types.slice(-2)).toEqual(['ready', 'alias-assigned']);
-    expect(vercel.uploads).toEqual({ files: 3, bytes: '<h1>app</h1>console.log(1)body{}'.length });
+    expect(vercel.uploads).toMatchObject({ files: 3, bytes: '<h1>app</h1>console.log(1)body{}'.length });
+    expect(vercel.uploads.inFlight).toBe(0);
+    expect(vercel.uploads.maxInFlight).toBeGreaterThanOrEqual(1);
     const uploads = vercel.requests.filter((r) => r.path === '/v2/files');
     expect(uploads.map((r) => r.status)).toEqual([200, 200, 200]);
     const posts = vercel.requests.filter((r) => r.method === 'POST' && r.path === '/v13/deployments');
@@ -117,7 +119,7 @@ describe('@vercel/client createDeployment', () => {
 
     vercel.resetUploadStats();
     const second = await deploy(vercel, dir, { name: 'client-app' });
-    expect(vercel.uploads).toEqual({ files: 0, bytes: 0 });
+    expect(vercel.uploads).toEqual({ files: 0, bytes: 0, inFlight: 0, maxInFlight: 0 });
     expect(second.types).not.toContain('file-uploaded');
     expect(second.types.at(-1)).toBe('alias-assigned');
     expect(second.id).not.toBe(first.id);
@@ -303,7 +305,26 @@ describe('@vercel/sdk against the emulator', () => {
       ...team,
       requestBody: data,
     });
-    expect(vercel.uploads).toEqual({ files: 1, bytes: data.length });
+    expect(vercel.uploads).toEqual({ files: 1, bytes: data.length, inFlight: 0, maxInFlight: 1 });
+
+    // The concurrency count: three held uploads at once are three in flight; one after another, one.
+    const upload = (body: string) => {
+      const bytes = new TextEncoder().encode(body);
+      const digest = createHash('sha1').update(bytes).digest('hex');
+      return sdk.deployments.uploadFile({
+        contentLength: bytes.length,
+        xVercelDigest: digest,
+        ...team,
+        requestBody: bytes,
+      });
+    };
+    vercel.resetUploadStats();
+    vercel.delayNext(3, 150, { path: '/v2/files', method: 'POST' });
+    await Promise.all(['a', 'b', 'c'].map(upload));
+    expect(vercel.uploads).toMatchObject({ files: 3, inFlight: 0, maxInFlight: 3 });
+    vercel.resetUploadStats();
+    for (const body of ['d', 'e']) await upload(body);
+    expect(vercel.uploads).toMatchObject({ files: 2, inFlight: 0, maxInFlight: 1 });
 
     const created = await sdk.deployments.createDeployment({
       ...team,
