@@ -1,4 +1,5 @@
 import { clip, mrkdwn } from '../incident/notify.js';
+import { NOTIFY_PHASES } from '../inputs/notify.js';
 import { isPlainObject } from '../util/deep-merge.js';
 import type { Phase } from './message.js';
 import type { Template } from './template.js';
@@ -22,15 +23,7 @@ export interface ChannelSpec {
   problems: (payload: unknown) => string[];
 }
 
-const ALL_PHASES: readonly Phase[] = [
-  'notice',
-  'started',
-  'approval-requested',
-  'approved',
-  'stage',
-  'outcome',
-  'incident',
-];
+const ALL_PHASES: readonly Phase[] = NOTIFY_PHASES;
 
 // Slack's Block Kit limits for a message (docs.slack.dev, block reference).
 export const SLACK_LIMITS = { blocks: 50, header: 150, section: 3000, field: 2000, fields: 10, text: 3000 };
