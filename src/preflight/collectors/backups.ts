@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { InputError } from '../../errors.js';
+import { fetchText } from './fetch-text.js';
 
 export interface BackupFacts {
   source: string;
@@ -9,25 +10,6 @@ export interface BackupFacts {
   ageHours: number | null;
 }
 
-/**
- * A manifest served over HTTP, within `timeoutMs`: a server that hangs, refuses or answers with an error
- * is the world's doing, not a wrong input, and fails the collector (the fact is then missing).
- */
-async function fetchManifest(url: string, display: string, timeoutMs: number): Promise<string> {
-  let res: Response;
-  try {
-    res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-  } catch (err) {
-    const timedOut = (err as Error).name === 'TimeoutError';
-    throw new Error(
-      `${display} ${timedOut ? `did not answer within ${timeoutMs} ms` : `could not be reached (${(err as Error).message})`}`,
-    );
-  }
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${display} answered HTTP ${res.status}`);
-  return text;
-}
-
 /** The manifest db-migrate-backup writes (a file or a URL serving it): the newest verified backup's age. */
 export async function collectBackups(
   manifest: { source: string; display: string; remote: boolean },
@@ -35,7 +17,7 @@ export async function collectBackups(
   timeoutMs: number,
 ): Promise<BackupFacts> {
   const { source, display } = manifest;
-  if (manifest.remote) return judgeManifest(await fetchManifest(source, display, timeoutMs), display, now);
+  if (manifest.remote) return judgeManifest((await fetchText(source, display, timeoutMs)).text, display, now);
   let text: string;
   try {
     text = await readFile(source, 'utf8');

@@ -1,3 +1,5 @@
+import { fetchText } from './fetch-text.js';
+
 /**
  * The operations guide's incident detection step (`curl …/api/security/incidents/recent | jq
  * '.incidents'`) as a fact: the platform's recent security incidents, and which are still open.
@@ -35,28 +37,15 @@ export async function collectIncidents(
   source: { url: string; token: string | undefined },
   timeoutMs: number,
 ): Promise<IncidentFacts> {
-  let res: Response;
-  try {
-    res = await fetch(source.url, {
-      headers: {
-        accept: 'application/json',
-        ...(source.token ? { authorization: `Bearer ${source.token}` } : {}),
-      },
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-  } catch (err) {
-    const timedOut = (err as Error).name === 'TimeoutError';
-    throw new Error(
-      `${source.url} ${timedOut ? `did not answer within ${timeoutMs} ms` : `could not be reached (${(err as Error).message})`}`,
-    );
-  }
-  const body = await res.text();
-  if (!res.ok) throw new Error(`${source.url} answered HTTP ${res.status}`);
+  const { status, text: body } = await fetchText(source.url, source.url, timeoutMs, {
+    accept: 'application/json',
+    ...(source.token ? { authorization: `Bearer ${source.token}` } : {}),
+  });
   let doc: unknown;
   try {
     doc = JSON.parse(body);
   } catch {
-    throw new Error(`${source.url} answered ${res.status} with something that is not JSON`);
+    throw new Error(`${source.url} answered ${status} with something that is not JSON`);
   }
   const list = (doc as { incidents?: unknown } | null)?.incidents;
   if (!Array.isArray(list) || !list.every((i) => i !== null && typeof i === 'object' && !Array.isArray(i)))
