@@ -19,7 +19,7 @@ import {
   startNotifySandbox,
 } from './notify.js';
 import { type PgCluster, startPostgres } from './postgres/cluster.js';
-import { writeSampleCheckout } from './sample-app.js';
+import { standInBackupHistory, writeSampleCheckout } from './sample-app.js';
 import { startVercelEmulator, type VercelEmulator } from './vercel/emulator.js';
 import { runWorkflow, type WorkflowEvent, type WorkflowRun } from './workflow/run-workflow.js';
 import { loadWorkflow, type WorkflowFile } from './workflow/workflow-file.js';
@@ -201,15 +201,9 @@ async function sampleWorld(
       ],
     }),
   );
-  // The manifest of the nightly backup (verified, an hour old by the real clock preflight reads).
-  writeFileSync(
-    join(ws, 'nightly-backup.json'),
-    JSON.stringify({
-      id: 'nightly',
-      verified: true,
-      finishedAt: new Date(Date.now() - 3_600_000).toISOString(),
-    }),
-  );
+  // The backup history: the nightly backup (an hour old by the real clock preflight reads) and the
+  // monthly restore test.
+  writeFileSync(join(ws, 'nightly-backup.json'), JSON.stringify(standInBackupHistory()));
   return ws;
 }
 

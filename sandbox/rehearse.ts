@@ -18,7 +18,7 @@ import {
   SANDBOX_WAIVERS,
   type SandboxRelease,
 } from './playbook.js';
-import { standInReports } from './sample-app.js';
+import { standInBackupHistory, standInReports } from './sample-app.js';
 import { type CheckoutAddition, callerRoot, teamCheckout } from './team-checkout.js';
 import type { SiteResponse } from './vercel/serving.js';
 import {
@@ -234,7 +234,7 @@ export async function rehearse(sandbox: PlaybookSandbox, opts: RehearseOptions):
   vercel.handle(
     manifestPath,
     () => ({
-      json: { id: 'nightly', verified: true, finishedAt: new Date(Date.now() - 3_600_000).toISOString() },
+      json: standInBackupHistory(),
     }),
     { project: name },
   );

@@ -52,3 +52,21 @@ export function standInReports(coverage: string, sarif: string[]): Record<string
     });
   return reports;
 }
+
+/**
+ * What the team's backup drills would have recorded, as the sandbox stands it in: last night's verified
+ * backup (an hour before `now`) and the monthly restore test nine days before, as db-migrate-backup's
+ * manifests say it (verification.restore "matched" after a restore into a scratch database).
+ */
+export function standInBackupHistory(now = Date.now()): Record<string, unknown>[] {
+  const at = (hoursAgo: number) => new Date(now - hoursAgo * 3_600_000).toISOString();
+  return [
+    { id: 'nightly', verified: true, finishedAt: at(1) },
+    {
+      id: 'restore-test',
+      verified: true,
+      verification: { ok: true, checksums: true, tocEntries: 12, restore: 'matched' },
+      finishedAt: at(9 * 24),
+    },
+  ];
+}

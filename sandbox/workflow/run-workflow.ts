@@ -629,8 +629,12 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
         ...(environment ? { environment } : {}),
       });
     if (stop.cancelled) return cancelled();
-    if (job.environment !== undefined && job.environment !== null) {
-      const envName = String(resolveToken(job.environment, base, jobState));
+    // An environment expression that evaluates to '' leaves the job without an environment, as on GitHub.
+    const envName =
+      job.environment !== undefined && job.environment !== null
+        ? String(resolveToken(job.environment, base, jobState))
+        : '';
+    if (envName !== '') {
       // Environment protection rules that passed in the previous attempt pass again on a re-run.
       const passedBefore = earlier?.environment?.name === envName && earlier.environment.approved;
       const approved = passedBefore || (options.approve ? await options.approve(name, envName) : false);

@@ -2,10 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
-import { clientEnv, connectionString, type DbTarget, withDatabase } from '../db/connection.js';
+import { clientEnv, type DbTarget, withDatabase } from '../db/connection.js';
 import { migrationState } from '../db/migration-state.js';
-import { databaseSize, rowCounts, serverVersion, withClient } from '../db/queries.js';
+import { connectClient, databaseSize, rowCounts, serverVersion, withClient } from '../db/queries.js';
 import { findPgTool } from '../db/tools.js';
 import { folderBytes, megabytes, withProgress } from '../util/progress.js';
 import { checksumDir, digestOf } from './checksums.js';
@@ -91,12 +90,7 @@ async function backupWith(
 
   // A repeatable-read transaction exports its snapshot: pg_dump dumps exactly what it counts.
   // A server that never answers the connection must not hold the step (the queries themselves may be long).
-  const client = new pg.Client({
-    connectionString: connectionString(req.target),
-    connectionTimeoutMillis: 15_000,
-  });
-  client.on('error', () => {});
-  await client.connect();
+  const client = await connectClient(req.target, 15_000);
   let snapshotCounts: Record<string, number>;
   let xidSnapshot: string;
   let version: { version: string; major: number };

@@ -2,14 +2,29 @@ import pg from 'pg';
 import { connectionString, type DbTarget } from './connection.js';
 import { JOURNAL_SCHEMA } from './journal.js';
 
+/**
+ * A connected client. A connection that fails says which server and database it was for: the bare
+ * "connect ECONNREFUSED 127.0.0.1:9" of the driver names neither the database nor what to check.
+ */
+export async function connectClient(t: DbTarget, timeoutMs = 15_000): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: connectionString(t), connectionTimeoutMillis: timeoutMs });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+  } catch (err) {
+    await client.end().catch(() => {});
+    const where = `database "${t.database}" on ${t.host}:${t.port} as ${t.user}`;
+    throw new Error(`cannot connect to ${where}: ${(err as Error).message}`, { cause: err });
+  }
+  return client;
+}
+
 export async function withClient<T>(
   t: DbTarget,
   fn: (client: pg.Client) => Promise<T>,
   timeoutMs = 15_000,
 ): Promise<T> {
-  const client = new pg.Client({ connectionString: connectionString(t), connectionTimeoutMillis: timeoutMs });
-  client.on('error', () => {});
-  await client.connect();
+  const client = await connectClient(t, timeoutMs);
   try {
     return await fn(client);
   } finally {

@@ -107,7 +107,12 @@ export const PREFLIGHT_CHECK_INPUTS = {
   'backup-manifest': {
     kind: 'file',
     description:
-      'The backup manifest db-migrate-backup wrote (path or URL); the newest verified backup must be at most 24 h old. Required by builtin:preflight.',
+      'The backup manifest db-migrate-backup wrote (path or URL), or a JSON array of them: the newest verified backup must be at most 24 h old and the newest restore test (verify: restore) at most 31 days old. This or backup-drills is required by builtin:preflight.',
+  },
+  'backup-drills': {
+    kind: 'text',
+    description:
+      "Your workflow (its file name, e.g. backup-drill.yml) that calls deploy-gates' backup-drill.yml on a schedule: the manifests its successful runs uploaded (artifact deploy-gates-backup-drill) join backup-manifest's, for the newest verified backup (at most 24 h old) and the newest restore test (at most 31 days old). Needs github-token (actions read).",
   },
   'security-incidents-url': {
     kind: 'url',

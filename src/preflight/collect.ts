@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { RunContext } from '../runner/runner.js';
-import { collectBackups } from './collectors/backups.js';
+import { fetchDrillManifests } from './collectors/backup-drills.js';
+import { judgeManifests, parseManifests, readManifest } from './collectors/backups.js';
 import { collectChange } from './collectors/change.js';
 import { collectCoverage } from './collectors/coverage.js';
 import { collectEndpoints } from './collectors/endpoints.js';
@@ -61,7 +62,30 @@ export async function collectPreflightFacts(
   ]);
   const { vercel, githubToken, environment: environmentName } = inputs;
   const manifest = inputs.backupManifest;
-  const collectManifest = manifest && (() => collectBackups(manifest, now, inputs.timeoutMs));
+  const drills =
+    inputs.backupDrills && githubToken ? { workflow: inputs.backupDrills, token: githubToken } : undefined;
+  // A manifest file in the workspace is input: unreadable or not JSON, it stops the step before any probe.
+  const localManifest =
+    manifest && !manifest.remote ? await readManifest(manifest, inputs.timeoutMs) : undefined;
+  if (localManifest) parseManifests(localManifest);
+  // The drills' runs and the backup-manifest are one history: the newest verified backup and the newest
+  // restore test over both. A URL or a drill run that cannot be read is a collector error (no backup facts).
+  const collectManifest =
+    (manifest || drills) &&
+    (async () =>
+      judgeManifests(
+        (
+          await Promise.all([
+            localManifest
+              ? [localManifest]
+              : manifest
+                ? readManifest(manifest, inputs.timeoutMs).then((m) => [m])
+                : [],
+            drills ? fetchDrillManifests(drills.workflow, ctx, drills.token, inputs.timeoutMs) : [],
+          ])
+        ).flat(),
+        now,
+      ));
   // Coverage and SARIF read inside the artifact of the commit's CI run once it is downloaded; anything
   // missing there is a collector error (the fact is then missing and fails its rule).
   const fromCi =
@@ -125,7 +149,8 @@ export async function collectPreflightFacts(
       : undefined,
     vercel ? attempt('vercel', errors, () => collectVercelEnv(vercel.target, vercel.required)) : undefined,
     // A URL that hangs or fails is a collector error (the fact is missing); a bad file stays an input error.
-    collectManifest && (manifest?.remote ? attempt('backups', errors, collectManifest) : collectManifest()),
+    collectManifest &&
+      (localManifest && !drills ? collectManifest() : attempt('backups', errors, collectManifest)),
     githubToken && environmentName
       ? attempt('environment', errors, () =>
           collectEnvironment(githubToken, ctx.apiUrl, ctx.repository, environmentName),

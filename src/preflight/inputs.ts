@@ -55,6 +55,8 @@ export interface PreflightInputs {
   vercel: { target: VercelTarget; required: string[] } | undefined;
   /** A file of the workspace, or a URL serving the manifest (`remote`). */
   backupManifest: { source: string; display: string; remote: boolean } | undefined;
+  /** The backup drill workflow (file name or id) whose runs' artifacts hold the drills' manifests. */
+  backupDrills: string | undefined;
   /** The platform's recent security incidents endpoint. */
   incidents: { url: string; token: string | undefined } | undefined;
   factsFile: string;
@@ -199,6 +201,26 @@ function readReports(input: InputReader, githubToken: string | undefined): Repor
   return { workflow: workflowId, artifact, coverage, sarif };
 }
 
+/** backup-drills: a workflow file name or id, read with github-token. */
+function readBackupDrills(input: InputReader, githubToken: string | undefined): string | undefined {
+  const workflow = parseSingleLine('backup-drills', input('backup-drills'), { max: 120 });
+  if (!workflow) return undefined;
+  const id = workflow.replace(/^\.github\/workflows\//, '');
+  if (!/^(?:\d{1,20}|[\w.-]+\.ya?ml)$/.test(id))
+    throw new InputError(
+      'backup-drills',
+      `${quoteValue(workflow)} is not a workflow file name or id`,
+      'Set backup-drills to the file name of your workflow that calls backup-drill.yml on a schedule, e.g. backup-drill.yml.',
+    );
+  if (!githubToken)
+    throw new InputError(
+      'backup-drills',
+      "needs github-token to read the drills' runs and their artifacts",
+      'Pass github-token (the job needs actions: read); in the playbook workflow, keep check-review true.',
+    );
+  return id;
+}
+
 const file = (workspace: string, value: string) => ({ path: resolvePath(workspace, value), display: value });
 
 /**
@@ -280,6 +302,7 @@ export async function readPreflightInputs(
           remote: remoteBackup,
         }
       : undefined,
+    backupDrills: readBackupDrills(input, githubToken),
     incidents: input('security-incidents-url')
       ? {
           url: parseHttpUrl(

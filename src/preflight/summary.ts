@@ -115,7 +115,7 @@ Coverage and security scans read from artifact ${md(r.artifact)} (${md(r.digest 
   if (f.backups) {
     const b = f.backups as BackupFacts;
     parts.push(
-      `#### Backups\n\n${b.verified ? `Newest verified backup ${md(b.id ?? '?')} is ${b.ageHours} h old` : 'No verified backup found'} (${md(b.source)})`,
+      `#### Backups\n\n${b.verified ? `Newest verified backup ${md(b.id ?? '?')} is ${b.ageHours} h old` : 'No verified backup found'}; ${b.restoreTestAgeDays != null ? `last restore test (${md(b.restoreTestId ?? '?')}) ${b.restoreTestAgeDays} days ago` : 'no restore test found'} (${md(b.source)})`,
     );
   }
   if (f.incidents) {

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startGitHubEmulator } from '../../sandbox/github/emulator.js';
 import { type PgCluster, startPostgres } from '../../sandbox/postgres/cluster.js';
 import { type ActionRun, leakedSecrets, runBundle } from '../../sandbox/runner/run-bundle.js';
+import { standInBackupHistory } from '../../sandbox/sample-app.js';
 import { workspace } from '../policy/helpers.js';
 import { COBERTURA, factsSchemaErrors, ISTANBUL, LCOV, sarif } from '../preflight/fixtures.js';
 import { type ScriptedServer, scriptedServer } from '../support/scripted-server.js';
@@ -66,12 +67,6 @@ async function preflight(
 
 const errors = (run: ActionRun) => run.annotations.filter((a) => a.level === 'error');
 const report = (run: ActionRun) => JSON.parse(readFileSync(run.outputs.report ?? '', 'utf8'));
-/** A verified backup as db-migrate-backup's manifest records it, finished an hour ago. */
-const freshBackup = () => ({
-  id: 'nightly',
-  verified: true,
-  finishedAt: new Date(Date.now() - 3_600_000).toISOString(),
-});
 /**
  * Waivers (in force) for rules whose facts a test does not collect, each scoped to its fact; some of
  * those rules are critical, so the approver is listed in the repository's approvers file.
@@ -101,6 +96,7 @@ const REQUIRED = [
   ['preflight.required-checks', '/review', 'github-token'],
   ['preflight.environment-protected', '/environment', 'github-token'],
   ['preflight.backup-fresh', '/backups', 'backup-manifest'],
+  ['preflight.restore-tested', '/backups', 'backup-manifest'],
   ['preflight.no-open-security-incident', '/incidents', 'security-incidents-url'],
 ] as const;
 const facts = (run: ActionRun) => JSON.parse(readFileSync(run.outputs.facts ?? '', 'utf8'));
@@ -125,7 +121,7 @@ describe('preflight-check action', () => {
       {
         'coverage/coverage-summary.json': ISTANBUL,
         'scans/codeql.sarif': sarif('CodeQL', [{ ruleId: 'x', level: 'note' }]),
-        'backups/manifest.json': freshBackup(),
+        'backups/manifest.json': standInBackupHistory(),
         ...waive(
           ['preflight.tls-valid', '/tls'],
           ['preflight.code-review', '/review'],
@@ -137,7 +133,7 @@ describe('preflight-check action', () => {
     expect(run.exitCode, run.stdout).toBe(0);
     expect(run.outputs).toMatchObject({
       decision: 'pass',
-      passed: '9',
+      passed: '10',
       failed: '0',
       waived: '4',
       'not-checked': '1', // the optional Vercel check
@@ -383,10 +379,10 @@ describe('preflight-check fails closed: what was not collected is not checked, n
       passed: '1', // preflight.collectors: no collector ran, none failed
       failed: '0',
       waived: '0',
-      'not-checked': '13',
+      'not-checked': '14',
     });
     const json = report(run);
-    expect(json.counts).toMatchObject({ notChecked: 13, notCheckedRequired: 12, total: 14 });
+    expect(json.counts).toMatchObject({ notChecked: 14, notCheckedRequired: 13, total: 15 });
     for (const [rule, fact, input] of REQUIRED) {
       const result = json.results.find((r: { ruleId: string }) => r.ruleId === rule);
       expect(result.status, rule).toBe('not-checked');
@@ -396,7 +392,7 @@ describe('preflight-check fails closed: what was not collected is not checked, n
     expect(status(run, 'preflight.vercel-env')).toBe('not-checked');
     expect(json.blocking).not.toContain('preflight.vercel-env');
 
-    expect(run.summary).toContain('**13** not checked (12 required)');
+    expect(run.summary).toContain('**14** not checked (13 required)');
     const notChecked = run.summary.slice(run.summary.indexOf('### Not checked'));
     for (const [rule, , input] of REQUIRED) {
       expect(notChecked).toMatch(
@@ -404,7 +400,7 @@ describe('preflight-check fails closed: what was not collected is not checked, n
       );
     }
     expect(errors(run).at(-1)?.message).toMatch(
-      /^Preflight failed: 12 rule\(s\) at or above high did not pass \(12 not checked: a required fact is missing\)/,
+      /^Preflight failed: 13 rule\(s\) at or above high did not pass \(13 not checked: a required fact is missing\)/,
     );
 
     const sarifLog = JSON.parse(readFileSync(join(run.workspace, 'out/preflight.sarif'), 'utf8'));
@@ -415,7 +411,7 @@ describe('preflight-check fails closed: what was not collected is not checked, n
       properties: { notChecked: true, blocking: true },
     });
     const junit = readFileSync(join(run.workspace, 'out/preflight.xml'), 'utf8');
-    expect(junit).toContain('tests="14" failures="12" errors="0" skipped="1"');
+    expect(junit).toContain('tests="15" failures="13" errors="0" skipped="1"');
     expect(junit).toMatch(
       /<failure message="Not checked, and the policy requires it: \/tls was not collected[^"]*" type="not-checked">/,
     );
@@ -426,7 +422,7 @@ describe('preflight-check fails closed: what was not collected is not checked, n
     const run = await preflight({ waivers: 'waivers.json' }, waive(['preflight.tls-valid', '/tls']));
     expect(run.exitCode).toBe(1);
     expect(status(run, 'preflight.tls-valid')).toBe('waived');
-    expect(run.outputs).toMatchObject({ waived: '1', 'not-checked': '12' });
+    expect(run.outputs).toMatchObject({ waived: '1', 'not-checked': '13' });
     const json = report(run);
     expect(json.blocking).not.toContain('preflight.tls-valid');
     expect(json.waivers[0]).toMatchObject({ state: 'active', waiver: { rule: 'preflight.tls-valid' } });
@@ -438,7 +434,7 @@ describe('preflight-check fails closed: what was not collected is not checked, n
       waive(...REQUIRED.map(([rule, fact]) => [rule, fact] as [string, string])),
     );
     expect(run.exitCode, run.stdout).toBe(0);
-    expect(run.outputs).toMatchObject({ decision: 'pass', waived: '12', 'not-checked': '1', passed: '1' });
+    expect(run.outputs).toMatchObject({ decision: 'pass', waived: '13', 'not-checked': '1', passed: '1' });
   });
 });
 

@@ -21,6 +21,7 @@ import { type GitHubEmulator, startGitHubEmulator } from '../../sandbox/github/e
 import { reviewDeployment } from '../../sandbox/github/review.js';
 import { findPgBinDir, type PgCluster, startPostgres } from '../../sandbox/postgres/cluster.js';
 import { REPO_ROOT, RUN_DEFAULTS } from '../../sandbox/runner/run-bundle.js';
+import { standInBackupHistory } from '../../sandbox/sample-app.js';
 import { startVercelEmulator, type VercelEmulator } from '../../sandbox/vercel/emulator.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../sandbox/webhook/receiver.js';
 import { PathStore } from '../../src/backup/path-store.js';
@@ -393,11 +394,7 @@ export async function baseline(world: World, slot: Slot, action: ActionName): Pr
         'waivers.json': noWaivers,
         'coverage.lcov': LCOV,
         'scan.sarif': sarif('scanner', []),
-        'backup.json': {
-          id: 'nightly',
-          verified: true,
-          finishedAt: new Date(Date.now() - 3_600_000).toISOString(),
-        },
+        'backup.json': standInBackupHistory(),
       });
       return {
         workspace,

@@ -48,6 +48,11 @@ export const PLAYBOOK_WIRING: PlaybookWiring = {
       "default": "",
       "required": false
     },
+    "backup-drills": {
+      "type": "string",
+      "default": "",
+      "required": false
+    },
     "security-incidents-url": {
       "type": "string",
       "default": "",
@@ -275,6 +280,7 @@ export const PLAYBOOK_WIRING: PlaybookWiring = {
         "monitoring-endpoints": "${{ inputs.monitoring-endpoints }}",
         "tls-hosts": "${{ inputs.tls-hosts }}",
         "backup-manifest": "${{ inputs.backup-manifest }}",
+        "backup-drills": "${{ inputs.backup-drills }}",
         "security-incidents-url": "${{ inputs.security-incidents-url }}",
         "security-incidents-token": "${{ secrets.PREFLIGHT_INCIDENTS_TOKEN }}",
         "coverage-file": "${{ inputs.coverage-file }}",

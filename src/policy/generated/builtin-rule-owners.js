@@ -59,6 +59,7 @@ export const builtinRuleOwners = {
   "preflight.required-checks": "builtin:preflight",
   "preflight.vercel-env": "builtin:preflight",
   "preflight.backup-fresh": "builtin:preflight",
+  "preflight.restore-tested": "builtin:preflight",
   "preflight.environment-protected": "builtin:preflight",
   "preflight.collectors": "builtin:preflight"
 };

@@ -8,19 +8,27 @@ export interface BackupFacts {
   verified: boolean;
   createdAt: string | null;
   ageHours: number | null;
+  /** The newest backup that was restored into a scratch database and matched (verify: restore): a restore test. */
+  restoreTestId: string | null;
+  restoreTestedAt: string | null;
+  restoreTestAgeDays: number | null;
 }
 
-/** The manifest db-migrate-backup writes (a file or a URL serving it): the newest verified backup's age. */
-export async function collectBackups(
+/** One manifest document as read: an object or an array of them (a history). */
+export interface ManifestText {
+  text: string;
+  display: string;
+}
+
+/** The manifest db-migrate-backup writes (a file or a URL serving it). */
+export async function readManifest(
   manifest: { source: string; display: string; remote: boolean },
-  now: Date,
   timeoutMs: number,
-): Promise<BackupFacts> {
+): Promise<ManifestText> {
   const { source, display } = manifest;
-  if (manifest.remote) return judgeManifest((await fetchText(source, display, timeoutMs)).text, display, now);
-  let text: string;
+  if (manifest.remote) return { text: (await fetchText(source, display, timeoutMs)).text, display };
   try {
-    text = await readFile(source, 'utf8');
+    return { text: await readFile(source, 'utf8'), display };
   } catch (err) {
     throw new InputError(
       'backup-manifest',
@@ -28,10 +36,9 @@ export async function collectBackups(
       'Point backup-manifest at the backup-manifest output of db-migrate-backup, or a URL serving it.',
     );
   }
-  return judgeManifest(text, display, now);
 }
 
-function judgeManifest(text: string, display: string, now: Date): BackupFacts {
+export function parseManifests({ text, display }: ManifestText): Record<string, unknown>[] {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -42,26 +49,47 @@ function judgeManifest(text: string, display: string, now: Date): BackupFacts {
       'Point backup-manifest at the JSON manifest db-migrate-backup writes.',
     );
   }
-  const list = (Array.isArray(doc) ? doc : [doc]) as Record<string, unknown>[];
-  const verified = list
-    .filter(
-      (m) =>
-        m &&
-        typeof m === 'object' &&
-        (m.verified === true || (m.verification as { ok?: unknown } | undefined)?.ok === true),
-    )
+  return (Array.isArray(doc) ? doc : [doc]).filter(
+    (m): m is Record<string, unknown> => m !== null && typeof m === 'object',
+  );
+}
+
+const isVerified = (m: Record<string, unknown>) =>
+  m.verified === true || (m.verification as { ok?: unknown } | undefined)?.ok === true;
+
+/** Restored into a scratch database with every table's row count matching: what a restore test proves. */
+const isRestoreTested = (m: Record<string, unknown>) =>
+  isVerified(m) && (m.verification as { restore?: unknown } | undefined)?.restore === 'matched';
+
+/** Newest first, by when the backup finished; manifests without a readable time are left out. */
+function newest(list: Record<string, unknown>[]): { id: string | null; at: number } | undefined {
+  return list
     .map((m) => ({
       id: typeof m.id === 'string' ? m.id : null,
-      at: String(m.finishedAt ?? m.createdAt ?? ''),
+      at: Date.parse(String(m.finishedAt ?? m.createdAt ?? '')),
     }))
-    .filter((m) => !Number.isNaN(Date.parse(m.at)))
-    .sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
-  const newest = verified[0];
+    .filter((m) => !Number.isNaN(m.at))
+    .sort((a, b) => b.at - a.at)[0];
+}
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+/**
+ * The newest verified backup's age and the newest restore test's age over every manifest read (the
+ * backup-manifest input and the backup drills' runs): the facts the backup rules judge.
+ */
+export function judgeManifests(texts: ManifestText[], now: Date): BackupFacts {
+  const all = texts.flatMap(parseManifests);
+  const backup = newest(all.filter(isVerified));
+  const restore = newest(all.filter(isRestoreTested));
   return {
-    source: display,
-    id: newest?.id ?? null,
-    verified: newest !== undefined,
-    createdAt: newest ? new Date(newest.at).toISOString() : null,
-    ageHours: newest ? Math.round(((now.getTime() - Date.parse(newest.at)) / 3_600_000) * 10) / 10 : null,
+    source: texts.map((t) => t.display).join(', '),
+    id: backup?.id ?? null,
+    verified: backup !== undefined,
+    createdAt: backup ? new Date(backup.at).toISOString() : null,
+    ageHours: backup ? round1((now.getTime() - backup.at) / 3_600_000) : null,
+    restoreTestId: restore?.id ?? null,
+    restoreTestedAt: restore ? new Date(restore.at).toISOString() : null,
+    restoreTestAgeDays: restore ? round1((now.getTime() - restore.at) / 86_400_000) : null,
   };
 }

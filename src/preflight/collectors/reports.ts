@@ -8,7 +8,8 @@
 import { mkdir, mkdtemp, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorMessage, InputError } from '../../errors.js';
-import { octokitFor, repoParams } from '../../github/octokit.js';
+import { repoParams } from '../../github/octokit.js';
+import { successfulRuns, type WorkflowRun, withDeadline } from '../../github/workflow-runs.js';
 import type { RunContext } from '../../runner/runner.js';
 import type { ReportsInputs } from '../inputs.js';
 
@@ -39,14 +40,6 @@ export interface FetchedReports {
  */
 export const downloadDeadlineMs = (timeoutMs: number): number => 4 * timeoutMs;
 
-interface WorkflowRun {
-  id: number;
-  run_number?: number;
-  html_url?: string;
-  head_sha?: string;
-  conclusion?: string | null;
-}
-
 /** The newest run of the workflow for `sha` that succeeded (GitHub lists runs newest first). */
 async function newestGreenRun(
   reports: ReportsInputs,
@@ -54,42 +47,14 @@ async function newestGreenRun(
   token: string,
   timeoutMs: number,
 ): Promise<WorkflowRun> {
-  const { owner, repo } = repoParams(ctx.repository);
-  const octokit = await octokitFor(token, ctx.apiUrl, { timeoutMs });
   const { workflow } = reports;
-  let runs: WorkflowRun[];
-  try {
-    const { data } = await octokit.rest.actions.listWorkflowRuns({
-      owner,
-      repo,
-      workflow_id: /^\d+$/.test(workflow) ? Number(workflow) : workflow,
-      head_sha: ctx.sha,
-      status: 'success',
-      per_page: 10,
-    });
-    runs = data.workflow_runs;
-  } catch (err) {
-    const status = (err as { status?: number }).status;
-    if (status === 404)
-      throw new InputError(
-        'reports-workflow',
-        `GitHub knows no workflow ${workflow} in ${ctx.repository}`,
-        'Set reports-workflow to the file name of the CI workflow (in .github/workflows/) that uploads the reports, e.g. ci.yml.',
-      );
-    if (status === 401 || status === 403)
-      throw new InputError(
-        'reports-workflow',
-        `GitHub refused to list the runs of ${workflow} (HTTP ${status})`,
-        "Give the job's token `actions: read` (github-token).",
-      );
-    throw new InputError(
-      'reports-workflow',
-      `the runs of ${workflow} could not be listed: ${errorMessage(err)}`,
-      'Re-run the job once GitHub answers.',
-    );
-  }
-  // Checked here too: a run of another commit, or one that did not succeed, must never supply the facts.
-  const green = runs.find((r) => r.head_sha === ctx.sha && r.conclusion === 'success');
+  const runs = await successfulRuns(
+    { input: 'reports-workflow', workflow, headSha: ctx.sha, perPage: 10 },
+    ctx,
+    token,
+    timeoutMs,
+  );
+  const green = runs[0];
   if (!green)
     throw new InputError(
       'reports-workflow',
@@ -97,18 +62,6 @@ async function newestGreenRun(
       `Let ${workflow} finish green on this commit before deploying, or set reports-workflow to the workflow that uploads the reports.`,
     );
   return green;
-}
-
-async function withDeadline<T>(ms: number, what: () => Promise<T>, late: () => Error): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(late()), ms);
-  });
-  try {
-    return await Promise.race([what(), deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** Every file under `dir`, relative to it, sorted. */
