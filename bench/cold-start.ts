@@ -82,7 +82,9 @@ const cases: Case[] = [];
 }
 
 // post-validate: one check, one sample, against a local endpoint.
-const http = createServer((_req, res) => res.end('{"status":"ok"}'));
+const http = createServer((req, res) =>
+  res.end(req.url?.includes('incidents') ? '{"incidents":[]}' : '{"status":"ok"}'),
+);
 await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
 cleanups.push(() => http.close());
 const httpBase = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
@@ -95,6 +97,72 @@ cases.push({
   inputs: { 'base-url': httpBase, checks: 'checks.json', samples: '1' },
   note: '1 check × 1 sample',
 });
+
+// A throwaway PostgreSQL cluster for preflight-check and db-migrate-backup.
+const pg =
+  !only || only.test('db-migrate-backup') || only.test('preflight-check')
+    ? await benchPostgres('dg-bench-cold-pg-')
+    : undefined;
+cleanups.push(async () => pg?.close());
+
+// preflight-check: every required fact collected (staging and monitoring endpoints, the database, coverage,
+// SARIF, a fresh backup manifest, no open security incident); the facts only GitHub or the internet can give
+// (TLS of public hosts, review, environment protection) waived by an approver listed in the repository.
+if (pg) {
+  await pg.cluster.createDatabase('app');
+  const day = 86_400_000;
+  cases.push({
+    dir: 'actions/preflight-check',
+    label: 'preflight-check',
+    workspace: folder('preflight-check', {
+      'coverage/coverage-summary.json': JSON.stringify({
+        total: {
+          lines: { total: 200, covered: 192, pct: 96 },
+          statements: { total: 210, covered: 200, pct: 95.24 },
+          functions: { total: 40, covered: 38, pct: 95 },
+          branches: { total: 80, covered: 72, pct: 90 },
+        },
+      }),
+      'scans/codeql.sarif': JSON.stringify({
+        version: '2.1.0',
+        runs: [{ tool: { driver: { name: 'CodeQL', rules: [] } }, results: [] }],
+      }),
+      'backups/manifest.json': JSON.stringify({
+        id: 'nightly',
+        verified: true,
+        finishedAt: new Date(Date.now() - 3_600_000).toISOString(),
+      }),
+      'waivers.json': JSON.stringify({
+        waivers: [
+          ['preflight.tls-valid', '/tls'],
+          ['preflight.code-review', '/review'],
+          ['preflight.required-checks', '/review'],
+          ['preflight.environment-protected', '/environment'],
+        ].map(([rule, scope]) => ({
+          rule,
+          scope,
+          reason: 'not reachable from the bench machine',
+          approver: 'cto@neonpro.healthcare',
+          ticket: 'BENCH-1',
+          expiresAt: new Date(Date.now() + 30 * day).toISOString(),
+        })),
+      }),
+      '.github/deploy-gates/approvers': 'cto@neonpro.healthcare\n',
+    }),
+    inputs: {
+      endpoints: `web=${httpBase}/health`,
+      'monitoring-endpoints': `grafana=${httpBase}/health`,
+      'database-url': `${pg.cluster.url('app')}?sslmode=disable`,
+      'coverage-file': 'coverage/coverage-summary.json',
+      'sarif-files': 'scans/*.sarif',
+      'backup-manifest': 'backups/manifest.json',
+      'security-incidents-url': `${httpBase}/api/security/incidents/recent`,
+      waivers: 'waivers.json',
+    },
+    env: { GITHUB_ACTION: 'preflight' },
+    note: 'local facts, 4 rules waived',
+  });
+}
 
 // notify: a generic webhook channel.
 const hook = await startWebhookReceiver();
@@ -255,10 +323,7 @@ cases.push({
 }
 
 // db-migrate-backup: a throwaway cluster, one migration, a small database, a path store.
-let pgClose: (() => Promise<void>) | undefined;
-if (!only || only.test('db-migrate-backup')) {
-  const pg = await benchPostgres('dg-bench-cold-pg-');
-  pgClose = pg.close;
+if (pg) {
   const store = join(pg.work, 'store');
   mkdirSync(store);
   cases.push({
@@ -287,7 +352,6 @@ if (!only || only.test('db-migrate-backup')) {
     note: '1,000-row table, one migration',
   });
 }
-cleanups.push(async () => pgClose?.());
 
 const selected = cases.filter((c) => !only || only.test(c.label));
 let runNo = 0;
