@@ -6,12 +6,14 @@
 // interleaved rounds (the order reversed every other round). Goal ≤ 1.5× for every action.
 // The services an action talks to (Vercel, GitHub, webhooks, HTTP checks, PostgreSQL) are the sandbox's
 // emulators and a throwaway cluster on this machine, so a run is the action's start plus its few requests.
-// BENCH_ROUNDS (default 10, quick 2); BENCH_ACTIONS=<regex> measures only the matching actions.
+// BENCH_ROUNDS (default 10, quick 2); BENCH_ACTIONS=<regex> measures only the matching actions;
+// BENCH_CPU_PROF=<folder> profiles each action's first run (summarise with bench/support/profile-summary.ts).
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { startGitHubEmulator } from '../sandbox/github/emulator.js';
 import { reviewDeployment } from '../sandbox/github/review.js';
 import { resolveNode24 } from '../sandbox/runner/node24.js';
@@ -355,14 +357,47 @@ if (pg) {
 
 const selected = cases.filter((c) => !only || only.test(c.label));
 let runNo = 0;
-async function runCase(c: Case): Promise<number> {
+/** BENCH_CPU_PROF=<folder>: the checked first run of each action writes a V8 CPU profile there (node --cpu-prof). */
+const cpuProf = process.env.BENCH_CPU_PROF;
+/**
+ * Unless BENCH_BEFORE=0, the committed bundles of BENCH_BEFORE_REF (default: where this branch left main,
+ * `git merge-base HEAD main`), unpacked by `git archive`, run in the same rounds: the change as a figure
+ * of this run.
+ */
+const beforeRoot = (() => {
+  if (process.env.BENCH_BEFORE === '0') return undefined;
+  const git = (args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
+  try {
+    const ref = process.env.BENCH_BEFORE_REF ?? git(['merge-base', 'HEAD', 'main']);
+    if (git(['rev-parse', ref]) === git(['rev-parse', 'HEAD']) && !process.env.BENCH_BEFORE_REF)
+      return undefined;
+    const dir = join(scratch, 'before');
+    mkdirSync(dir);
+    execFileSync(
+      'sh',
+      ['-c', 'git archive "$1" dist actions policies package.json | tar -x -C "$2"', 'sh', ref, dir],
+      {
+        cwd: ROOT,
+      },
+    );
+    console.log(`before: the committed bundles of ${git(['rev-parse', '--short', ref])}`);
+    return dir;
+  } catch (err) {
+    console.log(`(no before figure: ${(err as Error).message.split('\n')[0]})`);
+    return undefined;
+  }
+})();
+
+async function runCase(c: Case, profile = false, root = ROOT): Promise<number> {
   await c.prepare?.();
   const env = actionEnv(c.dir, c.workspace, c.inputs, {
     ...c.env,
     GITHUB_RUN_ID: c.env?.GITHUB_RUN_ID || String(700000 + ++runNo),
   });
   try {
-    return await timeChild(node, [bundleOf(c.dir).bundle], { env, cwd: c.workspace });
+    const prof = profile && cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${join(cpuProf, c.label)}`] : [];
+    const bundle = join(root, relative(ROOT, bundleOf(c.dir).bundle));
+    return await timeChild(node, [...prof, bundle], { env, cwd: c.workspace });
   } finally {
     rmSync(env.RUNNER_TEMP ?? '', { recursive: true, force: true });
   }
@@ -372,7 +407,7 @@ async function runCase(c: Case): Promise<number> {
 const working: Case[] = [];
 for (const c of selected) {
   try {
-    await runCase(c);
+    await runCase(c, true);
     working.push(c);
   } catch (err) {
     reportError(`cold-start:${c.label}`, `cold start ${c.label} vs node -e 0`, `≤ ${GOAL}×`, err);
@@ -384,6 +419,9 @@ try {
     {
       'node -e 0': () => timeChild(node, ['-e', '0']),
       ...Object.fromEntries(working.map((c) => [c.label, () => runCase(c)])),
+      ...(beforeRoot
+        ? Object.fromEntries(working.map((c) => [`${c.label} (before)`, () => runCase(c, false, beforeRoot)]))
+        : {}),
     },
     rounds,
     1,
@@ -394,6 +432,11 @@ try {
   for (const c of working) {
     const ms = samples[c.label] ?? [];
     console.log(`  ${c.label}: ${formatSpread(spread(ms), ' ms', 1)}`);
+    const before = samples[`${c.label} (before)`];
+    if (before)
+      console.log(
+        `  ${c.label} before: ${formatSpread(spread(before), ' ms', 1)}; before / node -e 0 ${formatSpread(spread(pairedRatios(before, base)))}`,
+      );
     reportRow({
       key: `cold-start:${c.label}`,
       figure: `cold start ${c.label} vs node -e 0`,

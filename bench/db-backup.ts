@@ -19,7 +19,7 @@ import { runBundle } from '../sandbox/runner/run-bundle.js';
 import { startVercelEmulator } from '../sandbox/vercel/emulator.js';
 import { envNumber, formatSpread, pairedRatios, pairedRounds, spread, timeChild } from './support/measure.js';
 import { benchPostgres } from './support/postgres.js';
-import { reportRow } from './support/report.js';
+import { reportError, reportRow } from './support/report.js';
 
 const scale = envNumber('BENCH_DB_SCALE', 10, 1);
 const rounds = envNumber('BENCH_ROUNDS', 3, 1);
@@ -105,15 +105,13 @@ try {
       },
     );
     if (!res.ok) throw new Error(`promote: ${res.status}`);
-    const applied = await cluster.psql(
-      `SELECT count(*) FROM schema_migrations WHERE version = '${MIGRATION}'`,
+    // The restore took the database back to before dbmate's first run: no schema_migrations either.
+    await cluster.psql(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version varchar(128) PRIMARY KEY); ' +
+        'CREATE TABLE IF NOT EXISTS consents (id int); ' +
+        `INSERT INTO schema_migrations (version) VALUES ('${MIGRATION}') ON CONFLICT DO NOTHING`,
       DB,
     );
-    if (applied === '0')
-      await cluster.psql(
-        `CREATE TABLE consents (id int); INSERT INTO schema_migrations (version) VALUES ('${MIGRATION}')`,
-        DB,
-      );
   }
 
   const rawDump = join(work, 'raw.dump');
@@ -214,7 +212,8 @@ try {
   });
 } catch (err) {
   failures++;
-  console.error(err);
+  reportError('backup', 'backup with verification (db-migrate-backup) vs pg_dump -Fc', '≤ 0.7×', err);
+  reportError('restore', 'rollback restore (whole action) vs pg_restore', '≤ 0.7×', err);
 } finally {
   await Promise.all([vercel.close(), github.close()]);
   await close();
