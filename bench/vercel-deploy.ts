@@ -29,18 +29,20 @@ import { runBundle } from '../sandbox/runner/run-bundle.js';
 import { startVercelEmulator, type VercelEmulator } from '../sandbox/vercel/emulator.js';
 import { hashFiles, listBuildFiles } from '../src/vercel/files.js';
 import { UPLOAD_CONCURRENCY } from '../src/vercel/upload.js';
+import { envNumber, QUICK } from './support/measure.js';
+import { reportRow } from './support/report.js';
 
 const root = resolve(import.meta.dirname, '..');
-const FILES = Number(process.env.BENCH_FILES ?? 5000);
-const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
-const hashRounds = Number(process.env.BENCH_HASH_ROUNDS ?? 10);
+const FILES = envNumber('BENCH_FILES', 5000, 500);
+const rounds = envNumber('BENCH_ROUNDS', 3, 1);
+const hashRounds = envNumber('BENCH_HASH_ROUNDS', 10, 2);
 /**
  * The before figure's bundle: the committed dist of BENCH_BEFORE_REF (default: where this branch left
  * main, `git merge-base HEAD main`), unpacked by `git archive`, so that main moving on during the run
  * (a merge rebuilding its dist) cannot change or break what is measured.
  */
 function beforeBundleAt(dir: string): string | undefined {
-  if (process.env.BENCH_BEFORE === '0') return undefined;
+  if (process.env.BENCH_BEFORE === '0' || (QUICK && process.env.BENCH_BEFORE === undefined)) return undefined;
   const git = (args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
   try {
     const ref = process.env.BENCH_BEFORE_REF ?? git(['merge-base', 'HEAD', 'main']);
@@ -276,6 +278,13 @@ const afterMedian = stats(afterRatios).median;
 console.log(
   `    bundle / baseline, paired per round: ${ratios(afterRatios)}  goal ≤ 1.2×: ${afterMedian <= 1.2 ? 'met' : 'NOT met'}`,
 );
+reportRow({
+  key: 'deploy',
+  figure: `first deploy of ${paths.length} files vs parallel upload`,
+  goal: { op: '<=', value: 1.2 },
+  ratios: afterRatios,
+  note: `${mb.toFixed(0)} MB, emulator`,
+});
 if (hasBefore) {
   const beforeRatios = deploy.before.map((ms, i) => ms / (deploy.baseline[i] ?? ms));
   console.log(`    bundle before (main)                                ${msStats(deploy.before)}`);
@@ -388,6 +397,13 @@ console.log(
   `    throughput, ours / sha1sum, paired per round: ${ratios(throughput)}  goal ≥ 0.8×: ${hashMedian >= 0.8 ? 'met' : 'NOT met'}`,
 );
 console.log(`    before / sha1sum, paired per round: ${ratios(throughputBefore)}`);
+reportRow({
+  key: 'hashing',
+  figure: 'file hashing throughput vs sha1sum',
+  goal: { op: '>=', value: 0.8 },
+  ratios: throughput,
+  note: `${paths.length} files`,
+});
 
 await rm(work, { recursive: true, force: true });
 if (failures > 0) {

@@ -90,6 +90,9 @@ export function generateBuiltinRules() {
     for (const rule of policy?.rules ?? []) {
       const key = createHash('sha256').update(JSON.stringify(rule.schema)).digest('hex');
       if (names[key]) continue;
+      // Only a schema the draft 2020-12 meta-schema accepts is precompiled: the engine takes a precompiled
+      // validator as already checked, and any other rule meets the meta-schema check at run time.
+      if (!ajv.validateSchema(rule.schema)) continue;
       try {
         ajv.addSchema(rule.schema, key);
         ajv.getSchema(key);

@@ -1,3 +1,4 @@
+import type { ErrorObject } from 'ajv';
 import type { JsonObject } from '../util/deep-merge.js';
 import { isWithin } from '../util/json-pointer.js';
 import { missingFacts, missingViolation, notCheckedHeadline } from './needs.js';
@@ -146,7 +147,12 @@ function evaluateRule(
   if (missing.length > 0) return notChecked(base, rule, missing, waivers, judge);
   if (compiled.validate(facts)) return base;
 
-  const violations = locateViolations(toViolations(compiled.validate.errors ?? []), facts);
+  const errors = compiled.validate.errors ?? [];
+  // No waiver names the rule: it fails whatever its violations say, so they are read from Ajv's errors
+  // (Ajv makes new ones every call) only when a report or a message asks for them.
+  if (!waivers.some((w) => w.rule === rule.id) && errors.some((e) => e.keyword !== 'if'))
+    return lazyFailure(base, rule, errors, facts);
+  const violations = locateViolations(toViolations(errors), facts);
   const { waived, remaining, used, unhonoured } = splitByWaivers(rule, violations, waivers, judge);
   if (remaining.length === 0) {
     return {
@@ -165,6 +171,38 @@ function evaluateRule(
     waivedViolations: waived,
     waivers: used,
   };
+}
+
+/**
+ * A failed rule whose violations and message are built when first read (a getter each, enumerable, so
+ * that spreading, JSON and equality see them as plain fields), then kept. Deciding a gate reads only
+ * statuses and severities; the reports read the rest.
+ */
+function lazyFailure(
+  base: RuleResult,
+  rule: Rule,
+  errors: readonly ErrorObject[],
+  facts: JsonObject,
+): RuleResult {
+  let violations: Violation[] | undefined;
+  let message: string | undefined;
+  const read = () => {
+    violations ??= locateViolations(toViolations(errors), facts);
+    return violations;
+  };
+  const result = { ...base, status: 'fail' } as RuleResult;
+  Object.defineProperties(result, {
+    violations: { enumerable: true, configurable: true, get: read },
+    message: {
+      enumerable: true,
+      configurable: true,
+      get: () => {
+        message ??= headline(rule, read());
+        return message;
+      },
+    },
+  });
+  return result;
 }
 
 /** Every rule of every policy against one facts document. */

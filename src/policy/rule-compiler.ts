@@ -2,7 +2,6 @@ import type { ValidateFunction } from 'ajv';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { errorMessage } from '../errors.js';
 import { sha256 } from '../util/hash.js';
-import { validateDraft2020 } from './generated/validators/validateDraft2020.js';
 import type { LoadedPolicy, Rule } from './types.js';
 
 export type Compiled = { ok: true; validate: ValidateFunction } | { ok: false; error: string };
@@ -16,6 +15,8 @@ export type Compiled = { ok: true; validate: ValidateFunction } | { ok: false; e
 export class RuleCompiler {
   private ajv: Promise<Ajv2020> | undefined;
   private builtins: Promise<Record<string, ValidateFunction>> | undefined;
+  /** The draft 2020-12 meta-schema's validator, loaded for the first rule compiled at run time. */
+  private metaSchema: Promise<ValidateFunction> | undefined;
   /** By schema text, so identical schemas in different policies compile once. */
   private readonly bySchema = new Map<string, Compiled>();
   /** By rule object, so evaluating the same loaded policy again costs no serialisation. */
@@ -62,17 +63,23 @@ export class RuleCompiler {
   }
 
   private async compile(schema: Rule['schema'], key: string, builtin: boolean): Promise<Compiled> {
+    // A builtin rule's schema with a precompiled validator is the very text that Ajv checked against the
+    // meta-schema and compiled at build time (same digest): neither is done again at every start.
+    if (builtin && this.usePrecompiled) {
+      this.builtins ??= import('./generated/builtin-rules.js').then((m) => m.builtinRuleValidators);
+      const validate = (await this.builtins)[sha256(key)];
+      if (validate) return { ok: true, validate };
+    }
+    this.metaSchema ??= import('./generated/validators/validateDraft2020.js').then(
+      (m) => m.validateDraft2020,
+    );
+    const validateDraft2020 = await this.metaSchema;
     if (!validateDraft2020(schema)) {
       const e = validateDraft2020.errors?.[0];
       return {
         ok: false,
         error: `not a valid JSON Schema: ${e?.instancePath || '/'} ${e?.message ?? 'is invalid'}`,
       };
-    }
-    if (builtin && this.usePrecompiled) {
-      this.builtins ??= import('./generated/builtin-rules.js').then((m) => m.builtinRuleValidators);
-      const validate = (await this.builtins)[sha256(key)];
-      if (validate) return { ok: true, validate };
     }
     this.ajv ??= import('./ajv.js').then((m) => m.createRuleAjv());
     const ajv = await this.ajv;

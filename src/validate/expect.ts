@@ -40,6 +40,35 @@ function describe(e: JsonExpectation): string {
 }
 
 /**
+ * The values a schema of only `enum` (a list) or only `const` accepts (the default health expectation is
+ * one): matched as Ajv matches them, by JSON equality, without loading Ajv at every start.
+ */
+function valueList(schema: unknown): readonly unknown[] | undefined {
+  if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) return undefined;
+  const keys = Object.keys(schema);
+  if (keys.length !== 1) return undefined;
+  const s = schema as { enum?: unknown; const?: unknown };
+  if (keys[0] === 'enum') return Array.isArray(s.enum) ? s.enum : undefined;
+  if (keys[0] === 'const') return [s.const];
+  return undefined;
+}
+
+/** Equality of JSON values as JSON Schema's enum and const define it (and Ajv's deep equal computes it). */
+function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((item, i) => jsonEqual(item, b[i]));
+  const ka = Object.keys(a);
+  const bo = b as Record<string, unknown>;
+  return (
+    ka.length === Object.keys(bo).length &&
+    ka.every((k) => Object.hasOwn(bo, k) && jsonEqual((a as Record<string, unknown>)[k], bo[k]))
+  );
+}
+
+/**
  * Conditions compiled once, JSON Schemas with the rule engine's Ajv (loaded only if needed). A schema
  * that does not compile is bad input, reported against `input` with `where` saying which one.
  */
@@ -50,10 +79,12 @@ export async function compileJsonConditions(
 ): Promise<JsonMatchers> {
   const entries = Object.entries(conditions ?? {});
   if (entries.length === 0) return [];
-  const needsAjv = entries.some(([, e]) => e.schema !== undefined);
+  const needsAjv = entries.some(([, e]) => e.schema !== undefined && valueList(e.schema) === undefined);
   const ajv = needsAjv ? (await import('../policy/ajv.js')).createAjv() : undefined;
   return entries.map(([pointer, e]): Matcher => {
     const expected = describe(e);
+    const allowed = e.schema === undefined ? undefined : valueList(e.schema);
+    if (allowed) return { pointer, matches: (v) => allowed.some((a) => jsonEqual(a, v)), expected };
     if (e.schema !== undefined && ajv) {
       try {
         const validate = ajv.compile(e.schema);
