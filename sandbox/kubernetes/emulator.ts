@@ -167,7 +167,7 @@ export async function startKubernetesEmulator(
     meta.creationTimestamp =
       old?.metadata.creationTimestamp ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     meta.resourceVersion = String(++rv);
-    delete (meta as Obj).managedFields;
+    delete (meta as unknown as Obj).managedFields;
     if (r.kind === 'Deployment' || r.kind === 'ReplicaSet') {
       const specChanged = !old || !sameJson(old.spec, o.spec);
       meta.generation = (old?.metadata.generation ?? 0) + (specChanged ? 1 : 0);

@@ -20,14 +20,14 @@ export function mergePatch(target: Json, patch: Json): Json {
   return out;
 }
 
-const unescape = (s: string) => s.replace(/~1/g, '/').replace(/~0/g, '~');
+const unescapeSegment = (s: string) => s.replace(/~1/g, '/').replace(/~0/g, '~');
 
 export function jsonPatch(target: Json, ops: Json): Json {
   if (!Array.isArray(ops)) throw new Error('a JSON patch is an array of operations');
   let doc = clone(target);
   for (const op of ops as Obj[]) {
     const path = String(op.path ?? '');
-    const segs = path === '' ? [] : path.slice(1).split('/').map(unescape);
+    const segs = path === '' ? [] : path.slice(1).split('/').map(unescapeSegment);
     if (segs.length === 0) {
       if (op.op === 'replace' || op.op === 'add') doc = clone(op.value);
       continue;
