@@ -75,11 +75,7 @@ function checkManifest(input: string, name: string, path: string): void {
   }
 }
 
-function command(
-  runner: Runner,
-  name: 'plan-command' | 'apply-command' | 'undo-command',
-): string[] | undefined {
-  const raw = runner.input(name);
+function command(name: 'plan-command' | 'apply-command' | 'undo-command', raw: string): string[] | undefined {
   if (!raw) return undefined;
   if (/[\r\n]/.test(raw))
     throw new InputError(name, 'it spans more than one line', `Set ${name} to one command line.`);
@@ -142,9 +138,9 @@ export function readInfraInputs(runner: Runner, workspace: string): InfraInputs 
     return path;
   });
   const commands = {
-    plan: command(runner, 'plan-command'),
-    apply: command(runner, 'apply-command'),
-    undo: command(runner, 'undo-command'),
+    plan: command('plan-command', runner.input('plan-command')),
+    apply: command('apply-command', runner.input('apply-command')),
+    undo: command('undo-command', runner.input('undo-command')),
   };
   const rolloutUndo = parseLines(runner.input('rollout-undo'));
   for (const w of rolloutUndo)
@@ -185,7 +181,7 @@ export function readInfraInputs(runner: Runner, workspace: string): InfraInputs 
     throw new InputError(
       'kubeconfig',
       'it is empty and kubectl needs it',
-      "Set kubeconfig to the cluster's kubeconfig from a secret, e.g. kubeconfig: ${{ secrets.KUBECONFIG }}.",
+      'Set kubeconfig to the whole kubeconfig of the cluster, from a secret (e.g. secrets.KUBECONFIG).',
     );
   const journal = readDatabaseTarget(runner.input, (s) => runner.setSecret(s), { optional: true });
   return { mode, manifests, manifestNames, kubeconfig, namespace, rolloutUndo, commands, journal };
