@@ -37,8 +37,18 @@ const DDL = [
   // What the safety backup holds (taken at, transaction snapshot, row counts): a re-run finds the rows
   // written after it, which only a later safety backup holds.
   `ALTER TABLE ${JOURNAL_SCHEMA}.rollback_journal ADD COLUMN IF NOT EXISTS safety_backup_snapshot jsonb`,
+  // infra-change: each change an attempt started and finished (apply, undo), keyed by what it changes.
+  `CREATE TABLE IF NOT EXISTS ${JOURNAL_SCHEMA}.infra_journal (
+     run_id text NOT NULL,
+     attempt integer NOT NULL,
+     mode text NOT NULL,
+     change text NOT NULL,
+     state text NOT NULL CHECK (state IN ('started', 'done')),
+     at timestamptz NOT NULL DEFAULT now()
+   )`,
 ];
 
+export const INFRA_JOURNAL = `${JOURNAL_SCHEMA}.infra_journal`;
 export const MIGRATE_JOURNAL = `${JOURNAL_SCHEMA}.migrate_journal`;
 export const ROLLBACK_JOURNAL = `${JOURNAL_SCHEMA}.rollback_journal`;
 

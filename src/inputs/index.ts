@@ -2,6 +2,7 @@ import type { InputDeclarations } from '../runner/declared-inputs.js';
 import { APPROVAL_CHECK_INPUTS } from './approval-check.js';
 import { COMPLIANCE_GATE_INPUTS } from './compliance-gate.js';
 import { DB_MIGRATE_BACKUP_INPUTS } from './db-migrate-backup.js';
+import { INFRA_CHANGE_INPUTS } from './infra-change.js';
 import { NOTIFY_INPUTS } from './notify.js';
 import { PLAN_INPUTS } from './plan.js';
 import { POLICY_GATE_INPUTS } from './policy-gate.js';
@@ -16,6 +17,7 @@ export const ACTION_INPUTS = {
   'compliance-gate': COMPLIANCE_GATE_INPUTS,
   'approval-check': APPROVAL_CHECK_INPUTS,
   'db-migrate-backup': DB_MIGRATE_BACKUP_INPUTS,
+  'infra-change': INFRA_CHANGE_INPUTS,
   notify: NOTIFY_INPUTS,
   plan: PLAN_INPUTS,
   'post-validate': POST_VALIDATE_INPUTS,

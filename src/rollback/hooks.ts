@@ -19,7 +19,7 @@ export interface Hook {
  * checked before any hook runs, so a typo in the third line never leaves the first two half-applied.
  */
 /** Whether a hook's program can be started: checked up front, as a missing one fails only after the app moved. */
-function findProgram(program: string): boolean {
+export function findProgram(program: string): boolean {
   const executable = (path: string) => {
     try {
       accessSync(path, constants.X_OK);

@@ -49,6 +49,7 @@ export const MALFORMED: Record<string, string[]> = {
   // Free text for people: any character but a line break is fine in it.
   'rollback reason': [],
   'vercel-deploy sri-globs': ['../../../../etc/*', '/etc/passwd'],
+  'infra-change rollout-undo': ['web', 'deployment/../x', 'pod/web;id'],
   'notify stage-results': ['db', 'db=maybe', 'db;rm=success'],
   'notify scheduled-for': ['tomorrow', '2026-03-11', '2026-03-11T05:00:00'],
   // Free text for people: any character but a line break is fine in it.

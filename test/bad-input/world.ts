@@ -305,6 +305,28 @@ export async function baseline(world: World, slot: Slot, action: ActionName): Pr
         },
       };
     }
+    case 'infra-change':
+      // Every slot's tool is `true` (no cluster reached); a valid manifest and kubeconfig are still checked.
+      writeWorkspace(workspace, {
+        'k8s/app.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  level: info\n',
+      });
+      return {
+        workspace,
+        stepId: 'infra',
+        env: {},
+        inputs: {
+          mode: 'apply',
+          manifests: 'k8s/app.yaml',
+          kubeconfig:
+            'apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: http://127.0.0.1:9\nusers:\n- name: u\n  user:\n    token: bad-input-kube-token-5d2a\ncontexts:\n- name: c\n  context:\n    cluster: c\n    user: u\ncurrent-context: c\n',
+          namespace: 'neonpro',
+          'rollout-undo': 'deployment/neonpro-web',
+          'plan-command': 'true plan',
+          'apply-command': 'true apply',
+          'undo-command': 'true undo',
+          'database-url': world.pg.url(slot.db),
+        },
+      };
     case 'notify':
       // Every channel listed, each reaching the slot's receiver: a bad case must send nothing.
       writeWorkspace(workspace, {
