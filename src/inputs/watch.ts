@@ -39,6 +39,12 @@ export const WATCH_INPUTS = {
     description:
       'The manual rollback workflow file under .github/workflows that the recommendation links and a dispatch starts.',
   },
+  'rollback-token': {
+    kind: 'secret',
+    secret: true,
+    description:
+      'Token with actions write that dispatches the rollback workflow; empty: github-token. Lets the watch job itself run without actions write. Masked.',
+  },
   'rollback-ref': {
     kind: 'text',
     default: 'main',

@@ -4,7 +4,7 @@ import { repoClient } from '../github/octokit.js';
 import { WATCH_INPUTS } from '../inputs/watch.js';
 import type { GateOutcome } from '../policy/types.js';
 import { GITHUB_TOKEN_DEFAULT } from '../runner/declared-inputs.js';
-import { parseBoolean, parseInteger, parseName } from '../runner/inputs.js';
+import { parseBoolean, parseInteger, parseName, parseSecretToken } from '../runner/inputs.js';
 import type { Runner } from '../runner/runner.js';
 import { postValidateGate } from '../validate/action.js';
 import { readOrigin, type ValidateInputs } from '../validate/inputs.js';
@@ -14,6 +14,7 @@ import { dueHorizons, HORIZONS, type HorizonId, markerPrefix, recordedHorizons }
 
 export interface WatchInputs {
   token: string;
+  rollbackToken: string;
   environment: string;
   issue: number;
   rollbackDispatch: boolean;
@@ -66,6 +67,7 @@ export const watchGate: GateAction<WatchInputs, Collected> = {
         `Pass ${GITHUB_TOKEN_DEFAULT} (the default) or a token with deployments and issues write.`,
       );
     }
+    parseSecretToken('github-token', token);
     const environment = parseName(
       'environment',
       input('environment') || 'production',
@@ -79,8 +81,19 @@ export const watchGate: GateAction<WatchInputs, Collected> = {
       'a workflow file name',
     );
     const rollbackRef = parseName('rollback-ref', input('rollback-ref') || 'main', 'a branch name');
+    const rollbackToken = input('rollback-token');
+    if (rollbackToken) parseSecretToken('rollback-token', rollbackToken);
     const validate = await postValidateGate.readInputs(step);
-    return { token, environment, issue, rollbackDispatch, rollbackWorkflow, rollbackRef, validate };
+    return {
+      token,
+      rollbackToken,
+      environment,
+      issue,
+      rollbackDispatch,
+      rollbackWorkflow,
+      rollbackRef,
+      validate,
+    };
   },
   collect: async (step, inputs, decide) => {
     const { runner, ctx } = step;
@@ -140,7 +153,10 @@ async function record(step: GateStep, outcome: GateOutcome, collected: Collected
   }
   let dispatched = false;
   if (recommend && inputs.rollbackDispatch) {
-    await octokit.rest.actions.createWorkflowDispatch({
+    const dispatcher = inputs.rollbackToken
+      ? (await repoClient(inputs.rollbackToken, ctx.apiUrl, ctx.repository)).octokit
+      : octokit;
+    await dispatcher.rest.actions.createWorkflowDispatch({
       owner,
       repo,
       workflow_id: inputs.rollbackWorkflow,
