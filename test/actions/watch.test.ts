@@ -2,7 +2,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type GitHubEmulator, startGitHubEmulator } from '../../sandbox/github/emulator.js';
 import { type ActionRun, RUN_DEFAULTS, runBundle } from '../../sandbox/runner/run-bundle.js';
 import { workspace } from '../policy/helpers.js';
-import { healthyApp, type ScriptedServer, scriptedServer } from '../support/scripted-server.js';
+import {
+  type Behaviour,
+  healthyApp,
+  type ScriptedServer,
+  scriptedServer,
+} from '../support/scripted-server.js';
 
 // watch, run from its committed bundle against the GitHub emulator (its clock moved forward) and scripted apps.
 const ACTION = 'actions/watch/dist/index.js';
@@ -141,6 +146,42 @@ describe('watch action', () => {
     expect(again.exitCode, again.stdout).toBe(0);
     expect(dispatches().length - before).toBe(1);
     expect(await comments(d.issue)).toHaveLength(1);
+  });
+
+  it.each([
+    ['answers without data (an empty 200)', (() => ({ text: '' })) as Behaviour],
+    ['hangs', (() => 'hang') as Behaviour],
+  ])('at T+24h an endpoint that %s is not a pass', async (what, behaviour) => {
+    const server = await app({ '/api/health/database': behaviour });
+    const env = `w-${what.split(' ')[0]}`;
+    const d = await liveDeployment(env, server.url, '2026-03-10T10:00:00Z');
+    github.setClock(new Date(Date.parse('2026-03-10T10:00:00Z') + 24 * HOUR + 60_000).toISOString());
+    const run = await watch({ environment: env, issue: String(d.issue), timeout: '1s' });
+    expect(run.exitCode, run.stdout).toBe(1);
+    expect(run.outputs).toMatchObject({
+      horizons: 'T+1h,T+24h',
+      verdict: 'fail',
+      'rollback-recommended': 'true',
+    });
+    expect((await statuses(d.id))[0]).toMatch(/^failure deploy-gates watch T\+24h: fail/);
+  });
+
+  it('at T+1w posts the week report with every horizon recorded', async () => {
+    const server = await app();
+    const d = await liveDeployment('w-week', server.url, '2026-03-10T10:00:00Z');
+    github.setClock(new Date(Date.parse('2026-03-10T10:00:00Z') + 2 * HOUR).toISOString());
+    expect((await watch({ environment: 'w-week', issue: String(d.issue) })).outputs.horizons).toBe('T+1h');
+    github.setClock(new Date(Date.parse('2026-03-10T10:00:00Z') + 26 * HOUR).toISOString());
+    expect((await watch({ environment: 'w-week', issue: String(d.issue) })).outputs.horizons).toBe('T+24h');
+    github.setClock(new Date(Date.parse('2026-03-10T10:00:00Z') + 7 * 24 * HOUR + HOUR).toISOString());
+    const run = await watch({ environment: 'w-week', issue: String(d.issue) });
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.outputs.horizons).toBe('T+1w');
+    const all = await comments(d.issue);
+    expect(all).toHaveLength(3);
+    expect(all[2]?.body).toMatch(
+      /#### The week[\s\S]*- T\+1h .*pass[\s\S]*- T\+24h .*pass[\s\S]*- T\+1w: pass/,
+    );
   });
 
   it('recommends the rollback workflow without dispatching when not opted in', async () => {
