@@ -48,7 +48,7 @@ function addStatus(
   d: EmulatedDeployment,
   s: Omit<EmulatedDeploymentStatus, 'id' | 'created_at'>,
 ) {
-  const status = { ...s, id: state.id(), created_at: new Date().toISOString() };
+  const status = { ...s, id: state.id(), created_at: state.now().toISOString() };
   d.statuses.unshift(status);
   return status;
 }
@@ -91,7 +91,7 @@ export const deploymentRoutes: Route<GitHubState>[] = [
           typeof b.production_environment === 'boolean'
             ? b.production_environment
             : environment === 'production',
-        created_at: new Date().toISOString(),
+        created_at: ctx.state.now().toISOString(),
         statuses: [],
       };
       repo.deployments.push(d);

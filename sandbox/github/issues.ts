@@ -18,6 +18,20 @@ const view = (ctx: Ctx, i: EmulatedIssue) => ({
 
 const find = (ctx: Ctx) => ctx.state.repo(ctx.repo).issues.find((i) => i.number === Number(ctx.params[0]));
 
+const commentView = (
+  ctx: RouteContext<GitHubState>,
+  issue: number,
+  c: { id: number; body: string; created_at: string },
+) => ({
+  id: c.id,
+  url: `${ctx.origin}/repos/${ctx.repo}/issues/comments/${c.id}`,
+  html_url: `https://github.com/${ctx.repo}/issues/${issue}#issuecomment-${c.id}`,
+  body: c.body,
+  user: { login: 'github-actions[bot]', id: 41898282, type: 'Bot' },
+  created_at: c.created_at,
+  updated_at: c.created_at,
+});
+
 /** The issues API as the rollback's incident record uses it: create, get, update, labels, list by label. */
 export const issueRoutes: Route<GitHubState>[] = [
   {
@@ -89,6 +103,31 @@ export const issueRoutes: Route<GitHubState>[] = [
       for (const l of (ctx.body.labels as string[] | undefined) ?? [])
         if (!issue.labels.includes(l)) issue.labels.push(l);
       return ok(issue.labels.map((name, k) => ({ id: k + 1, name })));
+    },
+  },
+  {
+    method: 'GET',
+    path: /^\/issues\/(\d+)\/comments$/,
+    handle(ctx) {
+      const issue = find(ctx);
+      if (!issue) return fail(404, 'Not Found');
+      const comments = ctx.state.repo(ctx.repo).comments.get(issue.number) ?? [];
+      return page(ctx, comments, (slice) => slice.map((c) => commentView(ctx, issue.number, c)));
+    },
+  },
+  {
+    method: 'POST',
+    path: /^\/issues\/(\d+)\/comments$/,
+    handle(ctx) {
+      const issue = find(ctx);
+      if (!issue) return fail(404, 'Not Found');
+      if (typeof ctx.body.body !== 'string' || !ctx.body.body) return missingField('IssueComment', 'body');
+      const comments = ctx.state.repo(ctx.repo).comments;
+      const list = comments.get(issue.number) ?? [];
+      const comment = { id: ctx.state.id(), body: ctx.body.body, created_at: ctx.state.now().toISOString() };
+      list.push(comment);
+      comments.set(issue.number, list);
+      return ok(commentView(ctx, issue.number, comment), 201);
     },
   },
 ];

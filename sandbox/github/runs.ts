@@ -73,6 +73,23 @@ export const runRoutes: Route<GitHubState>[] = [
   },
   { method: 'GET', path: /^\/actions\/workflows\/([^/]+)\/runs$/, handle: listWorkflowRuns },
   {
+    // As GitHub: 204 No Content; the run it starts is not emulated, the request is recorded.
+    method: 'POST',
+    path: /^\/actions\/workflows\/([^/]+)\/dispatches$/,
+    handle(ctx) {
+      const ref = ctx.body.ref;
+      if (typeof ref !== 'string' || !ref) return fail(422, 'Invalid request.\n\n"ref" wasn\'t supplied.');
+      const inputs = (ctx.body.inputs ?? {}) as Record<string, unknown>;
+      ctx.state.repo(ctx.repo).dispatches.push({
+        workflow: decodeURIComponent(ctx.params[0] ?? ''),
+        ref,
+        inputs,
+        at: ctx.state.now().toISOString(),
+      });
+      return { status: 204, body: undefined };
+    },
+  },
+  {
     method: 'GET',
     path: /^\/branches\/([^/]+)$/,
     handle(ctx) {

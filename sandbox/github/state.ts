@@ -119,6 +119,24 @@ export interface RepoState {
   /** Workflow file path → the id GitHub gives the workflow (the first run of a path names it). */
   workflows: Map<string, number>;
   approvals: Map<number, EmulatedRunApprovals>;
+  /** Issue number → its comments, oldest first. */
+  comments: Map<number, EmulatedComment[]>;
+  /** `POST /actions/workflows/{workflow_id}/dispatches` received, oldest first. */
+  dispatches: EmulatedDispatch[];
+}
+
+export interface EmulatedComment {
+  id: number;
+  body: string;
+  created_at: string;
+}
+
+export interface EmulatedDispatch {
+  /** The workflow id or file name as the request named it. */
+  workflow: string;
+  ref: string;
+  inputs: Record<string, unknown>;
+  at: string;
 }
 
 export interface EmulatedTeamMember {
@@ -159,6 +177,8 @@ export class GitHubState {
         runs: new Map(),
         workflows: new Map(),
         approvals: new Map(),
+        comments: new Map(),
+        dispatches: [],
       };
       this.repos.set(name, r);
     }

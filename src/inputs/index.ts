@@ -10,6 +10,7 @@ import { POST_VALIDATE_INPUTS } from './post-validate.js';
 import { PREFLIGHT_CHECK_INPUTS } from './preflight-check.js';
 import { ROLLBACK_INPUTS } from './rollback.js';
 import { VERCEL_DEPLOY_INPUTS } from './vercel-deploy.js';
+import { WATCH_INPUTS } from './watch.js';
 
 /** Every action's declared inputs, by the action's name (policy-gate is the root action.yml). */
 export const ACTION_INPUTS = {
@@ -24,6 +25,7 @@ export const ACTION_INPUTS = {
   'preflight-check': PREFLIGHT_CHECK_INPUTS,
   rollback: ROLLBACK_INPUTS,
   'vercel-deploy': VERCEL_DEPLOY_INPUTS,
+  watch: WATCH_INPUTS,
 } as const satisfies Record<string, InputDeclarations>;
 
 export type ActionName = keyof typeof ACTION_INPUTS;

@@ -36,6 +36,7 @@ export const MALFORMED: Record<string, string[]> = {
   'db-migrate-backup backup-recipients': ['age1short', 'ssh-rsa AAAA'],
   'db-migrate-backup backup-identity': ['not-an-identity', 'age1abc'],
   'post-validate thresholds': ['all: p95<=banana', 'nonsense', 'check:x: p95<=-5'],
+  'watch thresholds': ['all: p95<=banana', 'nonsense', 'check:x: p95<=-5'],
   'preflight-check expect-status': ['7xx', 'ok', '99999'],
   'preflight-check expect-json': ['{not json', '[]', '{"/status": 5}'],
   'preflight-check tls-hosts': ['host:99999', 'https://x.example/path', 'a b'],

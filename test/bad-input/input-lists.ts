@@ -31,6 +31,8 @@ const NOT_READ: Partial<Record<ActionName, { file?: string; names?: string[]; ou
   rollback: { file: join(REPO_ROOT, 'src', 'validate', 'inputs.ts') },
   // readGateInputs reads mode; post-validate replaces it with fail-on-unhealthy.
   'post-validate': { names: ['mode'] },
+  // watch runs post-validate's gate, which reads fail-on-unhealthy instead of mode.
+  watch: { names: ['mode'] },
 };
 
 /**

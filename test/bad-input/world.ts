@@ -409,6 +409,46 @@ export async function baseline(world: World, slot: Slot, action: ActionName): Pr
           ...outputs('report-file', 'sarif-file', 'junit-file', 'facts-file'),
         },
       };
+    case 'watch': {
+      // A deployment that went live just now: nothing is due, so the baseline passes without measuring.
+      writeWorkspace(workspace, { 'waivers.json': noWaivers });
+      const environment = `watch-${project}`;
+      const api = `${slot.github.apiUrl}/repos/${GITHUB_REPOSITORY}/deployments`;
+      const headers = { authorization: `token ${slot.github.token}`, 'content-type': 'application/json' };
+      const created = await fetch(api, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ ref: 'abc123', environment, required_contexts: [] }),
+      });
+      const { id } = (await created.json()) as { id: number };
+      await fetch(`${api}/${id}/statuses`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ state: 'success', environment_url: world.app.url }),
+      });
+      return {
+        workspace,
+        stepId: 'watch',
+        env: { GITHUB_API_URL: slot.github.apiUrl },
+        inputs: {
+          'github-token': slot.github.token,
+          environment,
+          issue: '1',
+          'rollback-dispatch': 'true',
+          'base-url': world.app.url,
+          'production-url': world.app.url,
+          'api-host-url': world.app.url,
+          'protection-bypass': 'bypass-secret-5e7d',
+          'bearer-token': TOKEN,
+          samples: '1',
+          interval: '0s',
+          'fail-on': 'critical',
+          timeout: '2s',
+          waivers: 'waivers.json',
+          ...outputs('report-file', 'sarif-file', 'junit-file', 'facts-file'),
+        },
+      };
+    }
     case 'preflight-check':
       writeWorkspace(workspace, {
         'policy.json': passingPolicy,
