@@ -161,6 +161,8 @@ export interface SandboxRelease {
     runId: string;
     reason: string;
     inputs?: Record<string, unknown>;
+    /** Secrets over the sandbox's (the notification receivers'). */
+    secrets?: Record<string, string>;
     approve?: ApproveCallback;
   }): Promise<WorkflowRun>;
 }
@@ -414,7 +416,7 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
           });
           return run;
         },
-        rollback: ({ runId, reason, inputs, approve }) => {
+        rollback: ({ runId, reason, inputs, secrets: more, approve }) => {
           const rollbackRun = nextRunId();
           return runWorkflow({
             ...shared,
@@ -431,7 +433,7 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
               'vercel-api-url': vercel.apiUrl,
               ...inputs,
             },
-            secrets,
+            secrets: { ...secrets, ...more },
             env: endpoints,
           });
         },

@@ -194,7 +194,15 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
     expect(results(run).validate, why(run)).toBe('success');
     expect(sandbox.vercel.productionDeploymentId(release.name)).not.toBe(release.previousDeploymentId);
 
-    const manual = await release.rollback({ runId: run.runId, reason: 'on-call: consent banner broken' });
+    const manual = await release.rollback({
+      runId: run.runId,
+      reason: 'on-call: consent banner broken',
+      inputs: {
+        'notify-channels': SANDBOX_NOTIFY_CHANNELS,
+        'statuspage-api-url': sandbox.notify.statuspageApiUrl,
+      },
+      secrets: sandbox.notify.secrets,
+    });
     expect(results(manual), why(manual)).toEqual({
       resolve: 'success',
       roles: 'skipped',
@@ -209,6 +217,23 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
       .issues(REPOSITORY)
       .find((i) => i.labels.includes('incident') && i.body.includes(`run-id=${manual.runId} `));
     expect(incident?.body).toContain('on-call: consent banner broken');
+    // The communication plan of a manual rollback: the incident as it starts, the outcome when it is done.
+    const got = sandbox.notify.received(release.name);
+    expect(got.filter((r) => r.status >= 300)).toEqual([]);
+    for (const channel of ['slack', 'teams', 'webhook', 'statuspage'])
+      expect(
+        got.filter((r) => r.channel === channel).map((r) => r.headline),
+        channel,
+      ).toEqual([
+        `Incident: ${release.name} in production`,
+        `Deploy of ${release.name} to production was rolled back`,
+      ]);
+    expect(
+      sandbox.notify.webhook.requests.filter(
+        (q) =>
+          q.body.includes(release.name) && q.body.includes('Manual rollback: on-call: consent banner broken'),
+      ),
+    ).toHaveLength(1);
   });
 
   it('a compliance failure (outside the change window) stops the pipeline before the approval; nothing changes', async () => {
