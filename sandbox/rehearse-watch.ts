@@ -106,6 +106,10 @@ export interface RehearseWatchOptions {
   /** Before each horizon's run, with the clock already moved (a test breaks a route here). */
   before?: (horizon: string) => void | Promise<void>;
   onEvent?: (e: WorkflowEvent) => void;
+  /** Once the deployment is found, before the first run. */
+  onStart?: (w: WatchRehearsal) => void;
+  /** After each horizon's run. */
+  onRun?: (r: WatchRun, w: WatchRehearsal) => void;
 }
 
 function callerJob(file: string, workflow: WorkflowFile) {
@@ -159,7 +163,7 @@ export async function rehearseWatch(
   const live = deployment.statuses.filter((s) => s.state === 'success').at(-1);
   if (!live || latest?.state !== 'success')
     return {
-      skipped: `GitHub deployment ${deployment.id} of ${deployment.environment} is not live: its latest status is ${latest?.state ?? 'none'}${latest?.description ? ` ("${latest.description}")` : ''}. Production serves the release the rollback put back, which is not new: the watch judges the last deployment that went live and stayed live, so it has nothing new to judge at T+1h or T+24h`,
+      skipped: `the release was rolled back: GitHub deployment ${deployment.id} of ${deployment.environment} is not live, its latest status is ${latest?.state ?? 'none'}${latest?.description ? ` ("${latest.description}")` : ''}. Production serves the release the rollback put back, which is not new, and the watch judges only a deployment that went live and stayed live: at T+1h and T+24h there is nothing new to judge`,
     };
   const liveSince = new Date(live.created_at);
   const site = live.environment_url || sandbox.vercel.productionUrl(rehearsal.release.name);
@@ -238,7 +242,12 @@ export async function rehearseWatch(
       },
       env: { NODE_EXTRA_CA_CERTS: sandbox.vercel.caFile, GITHUB_API_URL: sandbox.github.apiUrl },
       runId,
-      ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
+      ...(opts.onEvent
+        ? {
+            onEvent: (e: WorkflowEvent) =>
+              opts.onEvent?.(e.type === 'job-start' ? { ...e, job: `${horizon}: ${e.job}` } : e),
+          }
+        : {}),
     });
     sandbox.github.addWorkflowRun(REPOSITORY, {
       id: Number(runId),
@@ -314,13 +323,30 @@ export async function demoWatch(
   last: WorkflowRun,
   out: (line: string) => void,
   onEvent?: (e: WorkflowEvent) => void,
-): Promise<{ report: string[]; failed: boolean }> {
+): Promise<{ report: string[]; failed: boolean; watch: WatchRehearsal | WatchNotRun }> {
   const report = ['## The post-deployment watch', ''];
-  const w = await rehearseWatch(sandbox, rehearsal, last, onEvent ? { onEvent } : {});
+  let failed = false;
+  const w = await rehearseWatch(sandbox, rehearsal, last, {
+    ...(onEvent ? { onEvent } : {}),
+    onStart: (w) =>
+      out(
+        `           The scheduled caller of ${w.caller.file} line ${w.caller.line} on GitHub deployment ${w.deploymentId}, live since ${w.liveSince}:`,
+      ),
+    onRun: (r, w) => {
+      const ok = r.run.result === 'success' && r.verdict === 'pass';
+      if (!ok) failed = true;
+      out(
+        `           ${ok ? '✔' : '✘'} ${r.horizon.padEnd(6)} GitHub clock ${r.clock}  run ${r.run.result}, judged ${r.judged || 'nothing'}: ${r.verdict || 'no verdict'}`,
+      );
+      for (const s of r.statuses) out(`               deployment status ${s.state}: ${s.description}`);
+      for (const c of r.comments) out(`               comment on #${w.issue}: ${c.split('\n')[0]}`);
+      for (const e of r.errors) out(`               ${e.split('\n')[0]}`);
+    },
+  });
   if ('skipped' in w) {
-    out(`           Post-deployment watch not run: ${w.skipped}`);
+    out(`           Not run: ${w.skipped}`);
     report.push(`Not run: ${w.skipped}.`, '');
-    return { report, failed: false };
+    return { report, failed: false, watch: w };
   }
   const source = `${w.caller.file} line ${w.caller.line}`;
   const oneLine = (v: string) => v.trim().split('\n').join(', ');
@@ -335,27 +361,15 @@ export async function demoWatch(
     '',
     ...pointed,
     '',
-    'Secrets (`secrets: inherit`), and what stood in for them:',
+    'Secrets the caller passes (`secrets: inherit`: those watch.yml declares), and what stood in for them:',
     '',
     ...secrets,
     '',
     '| Horizon | GitHub clock | Run | Judged | Verdict | Deployment status recorded |',
     '| --- | --- | --- | --- | --- | --- |',
   );
-  out(
-    `           Post-deployment watch (${source}) on GitHub deployment ${w.deploymentId}, live since ${w.liveSince}:`,
-  );
-  let failed = false;
   for (const r of w.runs) {
     const recorded = r.statuses.map((s) => `${s.state}: ${s.description}`).join('; ') || 'nothing';
-    const mark = r.run.result === 'success' && r.verdict === 'pass' ? '✔' : '✘';
-    if (mark === '✘') failed = true;
-    out(
-      `           ${mark} ${r.horizon.padEnd(6)} clock ${r.clock}  ${r.run.result.padEnd(8)} judged ${r.judged || 'nothing'}: ${r.verdict || 'no verdict'}`,
-    );
-    for (const s of r.statuses) out(`               deployment status ${s.state}: ${s.description}`);
-    for (const c of r.comments) out(`               comment on #${w.issue}: ${c.split('\n')[0]}`);
-    for (const e of r.errors) out(`               ${e.split('\n')[0]}`);
     report.push(
       `| ${r.horizon} | ${r.clock} | ${r.run.result} | ${r.judged || 'nothing'} | ${r.verdict || '—'} | ${recorded.replace(/\|/g, '\\|')} |`,
     );
@@ -369,5 +383,5 @@ export async function demoWatch(
         ...c.split('\n').map((l) => `> ${l}`),
         '',
       );
-  return { report, failed };
+  return { report, failed, watch: w };
 }
