@@ -298,8 +298,11 @@ export async function rehearseWatch(
   return result;
 }
 
-function flatJobs(run: WorkflowRun): JobRun[] {
-  return Object.values(run.jobs).flatMap((j) => (j.called ? flatJobs(j.called) : [j]));
+/** The run's jobs, a called workflow's jobs named through the job that called it (`watch / watch`). */
+function flatJobs(run: WorkflowRun, prefix = ''): JobRun[] {
+  return Object.values(run.jobs).flatMap((j) =>
+    j.called ? flatJobs(j.called, `${prefix}${j.id} / `) : [{ ...j, id: `${prefix}${j.id}` }],
+  );
 }
 
 /** The watch action's step (id `watch` in watch.yml) of a run of the caller. */
@@ -375,7 +378,9 @@ export async function demoWatch(
     );
   }
   report.push('');
-  for (const r of w.runs)
+  // A job summary starts at `##`; under this section's `###` headings it moves two levels down.
+  const nested = (summary: string) => summary.replace(/^(#{1,4}) /gm, '##$1 ');
+  for (const r of w.runs) {
     for (const c of r.comments)
       report.push(
         `The comment the ${r.horizon} run posted on the release issue #${w.issue}:`,
@@ -383,5 +388,8 @@ export async function demoWatch(
         ...c.split('\n').map((l) => `> ${l}`),
         '',
       );
+    for (const j of flatJobs(r.run))
+      if (j.summary.trim()) report.push(`### ${r.horizon}: job ${j.id}`, '', nested(j.summary), '');
+  }
   return { report, failed, watch: w };
 }
