@@ -293,8 +293,12 @@ export async function rehearseWatch(
     runs: [],
     runAt,
   };
-  for (const h of DEMO_HORIZONS)
-    result.runs.push(await runAt(h.id, firstScheduledRun(cron, new Date(liveSince.getTime() + h.afterMs))));
+  opts.onStart?.(result);
+  for (const h of DEMO_HORIZONS) {
+    const r = await runAt(h.id, firstScheduledRun(cron, new Date(liveSince.getTime() + h.afterMs)));
+    result.runs.push(r);
+    opts.onRun?.(r, result);
+  }
   return result;
 }
 

@@ -25,12 +25,12 @@ afterEach(async () => {
   sandbox = undefined;
 });
 
-async function rehearsed() {
+async function rehearsed(healthy = true) {
   sandbox = await startPlaybookSandbox();
   const file = join(mkdtempSync(join(tmpdir(), 'dg-caller-')), 'deploy.yml');
   writeFileSync(file, readmeCaller().text);
-  const r = await rehearse(sandbox, { caller: file, approve: async () => true });
-  expect(r.run.result, why(r.run.jobs.playbook?.called)).toBe('success');
+  const r = await rehearse(sandbox, { caller: file, healthy, approve: async () => true });
+  expect(r.run.result, why(r.run.jobs.playbook?.called)).toBe(healthy ? 'success' : 'failure');
   return { sandbox, r };
 }
 
@@ -115,6 +115,18 @@ describe('the post-deployment watch in the demo', { timeout: 600_000 }, () => {
       /\| T\+24h \| [^|]+ \| success \| T\+24h \| pass \| success: deploy-gates watch T\+24h/,
     );
     expect(report).toContain('> ### deploy-gates watch T+24h: pass');
+    // What the demo printed for each horizon: verdict, the deployment status, the comment.
+    for (const h of ['T+1h', 'T+24h']) {
+      expect(lines.find((l) => l.includes(`✔ ${h} `))).toMatch(/run success, judged T\+\d+h: pass$/);
+      expect(lines).toContainEqual(
+        expect.stringMatching(
+          new RegExp(`deployment status success: deploy-gates watch ${h.replace('+', '\\+')}: pass`),
+        ),
+      );
+      expect(lines).toContainEqual(
+        `               comment on #${w.issue}: ### deploy-gates watch ${h}: pass`,
+      );
+    }
     expect(w.changed.map((c) => c.input).sort()).toEqual(['issue', 'production-url']);
     expect(w.secrets).toContainEqual({
       name: 'WATCH_BEARER_TOKEN',
@@ -166,6 +178,25 @@ describe('the post-deployment watch in the demo', { timeout: 600_000 }, () => {
     expect(s.github.requests.filter((q) => q.method === 'POST' && q.path.endsWith('/dispatches'))).toEqual(
       [],
     );
+  });
+
+  it('after a rollback (--break validate) the watch does not run, and the demo says why', async () => {
+    const { sandbox: s, r } = await rehearsed(false);
+    expect(r.run.jobs.playbook?.called?.jobs.rollback?.result).toBe('success');
+    const lines: string[] = [];
+    const demo = await demoWatch(s, r, r.run, (l) => lines.push(l));
+    expect(demo.failed).toBe(false);
+    expect('skipped' in demo.watch && demo.watch.skipped).toMatch(
+      /^the release was rolled back: GitHub deployment \d+ of production is not live, its latest status is failure \("Rolled back: .*nothing new to judge$/,
+    );
+    expect(demo.report.join('\n')).toContain('Not run: the release was rolled back');
+    expect(lines.join('\n')).toContain('Not run: the release was rolled back');
+    // Nothing was judged or recorded: no watch run, no marker.
+    const markers = s.github
+      .deployments(REPOSITORY)
+      .flatMap((d) => d.statuses)
+      .filter((st) => st.description.startsWith('deploy-gates watch'));
+    expect(markers).toEqual([]);
   });
 
   it("runs at the caller's schedule after each horizon", () => {
