@@ -18,6 +18,7 @@ import { errorMessage } from '../src/errors.js';
 import { SANDBOX_REVIEWER, SEED_SCHEMA, startPlaybookSandbox } from './playbook.js';
 import { findPgBinDir } from './postgres/cluster.js';
 import { projectName, rehearse } from './rehearse.js';
+import { demoWatch } from './rehearse-watch.js';
 import { callerRepository } from './team-checkout.js';
 import type { JobRun, WorkflowEvent, WorkflowRun } from './workflow/run-workflow.js';
 import { loadWorkflow } from './workflow/workflow-file.js';
@@ -37,6 +38,11 @@ export interface RehearseCommandOptions {
   out?: Out;
   err?: Out;
   interactive?: boolean;
+  /**
+   * After the run, the post-deployment watch at T+1 h and T+24 h (sandbox/rehearse-watch.ts): a clone's
+   * `npm run demo`, which has actions/watch/README.md and the reusable watch.yml.
+   */
+  watch?: boolean;
 }
 
 class UsageError extends Error {}
@@ -278,7 +284,14 @@ export async function rehearseCommand(argv: string[], opts: RehearseCommandOptio
           ? 'the previous release: rolled back'
           : 'the previous release: the new one was not deployed';
     out(`${clock()}  production now serves ${live} (${serves})`);
-    failed = last.result === 'failure' && values.break === undefined;
+    let watchFailed = false;
+    if (opts.watch) {
+      out(`${clock()}  Post-deployment watch, GitHub's clock moved forward:`);
+      const watched = await demoWatch(sandbox, r, last, out, onEvent);
+      report.push(...watched.report);
+      watchFailed = watched.failed;
+    }
+    failed = (last.result === 'failure' || watchFailed) && values.break === undefined;
   } catch (e) {
     // The rehearsal stopped before or outside the run (a file the caller names but its repository lacks).
     err(`error: ${errorMessage(e)}`);

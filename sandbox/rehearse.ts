@@ -54,6 +54,11 @@ export interface Rehearsal {
    * added to that copy; none for a caller elsewhere, which deploys the sandbox's sample checkout.
    */
   checkout?: { repository: string; added: CheckoutAddition[] };
+  /**
+   * Makes one of the stand-in API routes (e.g. /api/health/database) answer `status` from now on, as an
+   * outage of the platform would; undefined heals it.
+   */
+  outage(path: string, status: number | undefined): void;
 }
 
 export interface RehearsalCiRun {
@@ -73,7 +78,8 @@ export interface RehearseOptions {
 }
 
 const PLAYBOOK = './.github/workflows/playbook.yml';
-const VALIDATION_TOKEN = 'sandbox-validation-token';
+/** What stands in for the caller's VALIDATION_TOKEN: the token the stand-in API routes accept. */
+export const VALIDATION_TOKEN = 'sandbox-validation-token';
 
 /** The platform's API routes that the default post-validate checks call: the emulator serves only files. */
 const STAND_IN_ROUTES: { path: string; method?: string; bearer?: boolean; json: unknown }[] = [
@@ -211,13 +217,17 @@ export async function rehearse(sandbox: PlaybookSandbox, opts: RehearseOptions):
   const site = vercel.productionUrl(name);
   const host = new URL(site).host;
 
+  const outages = new Map<string, number>();
   for (const route of STAND_IN_ROUTES) {
     vercel.handle(
       route.path,
-      (req): SiteResponse =>
-        route.bearer && req.headers.authorization !== `Bearer ${VALIDATION_TOKEN}`
+      (req): SiteResponse => {
+        const down = outages.get(route.path);
+        if (down !== undefined) return { status: down, json: { status: 'down' } };
+        return route.bearer && req.headers.authorization !== `Bearer ${VALIDATION_TOKEN}`
           ? { status: 401, json: { error: 'unauthorized' } }
-          : { json: route.json },
+          : { json: route.json };
+      },
       { project: name, ...(route.method ? { method: route.method } : {}) },
     );
   }
@@ -311,6 +321,12 @@ export async function rehearse(sandbox: PlaybookSandbox, opts: RehearseOptions):
     ...(team
       ? { checkout: { repository: team.repository, added: checkoutAdditions(team.added, release.workspace) } }
       : {}),
+    outage: (path, status) => {
+      if (!STAND_IN_ROUTES.some((r) => r.path === path))
+        throw new Error(`${path} is not one of the rehearsal's stand-in API routes`);
+      if (status === undefined) outages.delete(path);
+      else outages.set(path, status);
+    },
   };
 }
 
