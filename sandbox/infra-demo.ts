@@ -58,10 +58,18 @@ export function infraWorkloads(
     .map((workload) => ({ workload, before: describeWorkload(k8s, namespace, workload) }));
 }
 
-/** The report's and the terminal's lines: each workload before the run and now. */
+const imagesOf = (state: string) => state.replace(/^revision \S+, /, '');
+
+/** The report's and the terminal's lines: each workload before the run and now, and what that means. */
 export function infraOutcomeLines(k8s: KubernetesEmulator, infra: RehearsalInfra): string[] {
-  return infra.workloads.map(
-    (w) =>
-      `${w.workload} in namespace ${infra.namespace}: before the run ${w.before}; now ${describeWorkload(k8s, infra.namespace, w.workload)}`,
-  );
+  return infra.workloads.map((w) => {
+    const now = describeWorkload(k8s, infra.namespace, w.workload);
+    const meaning =
+      now === w.before
+        ? 'unchanged'
+        : imagesOf(now) === imagesOf(w.before)
+          ? 'applied, then undone by the rollback'
+          : 'applied';
+    return `${w.workload} in namespace ${infra.namespace}: before the run ${w.before}; now ${now} (${meaning})`;
+  });
 }
