@@ -118,7 +118,11 @@ function checkKubeconfig(raw: string): void {
  * Every input, checked before kubectl or a command runs. `input` is the runner's (or, in the playbook's plan
  * job, the values the later step will get); `mask` hides the journal's URL.
  */
-export function readInfraInputs(input: InputReader, mask: (secret: string) => void, workspace: string): InfraInputs {
+export function readInfraInputs(
+  input: InputReader,
+  mask: (secret: string) => void,
+  workspace: string,
+): InfraInputs {
   const modeRaw = input('mode');
   if (!modeRaw) throw new InputError('mode', 'it is empty', `Set mode to one of: ${INFRA_MODES.join(', ')}.`);
   const mode = parseEnum('mode', modeRaw, INFRA_MODES, 'plan');
