@@ -15,6 +15,7 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { errorMessage } from '../src/errors.js';
+import { infraOutcomeLines, infraPlanSection } from './infra-demo.js';
 import { SANDBOX_REVIEWER, SEED_SCHEMA, startPlaybookSandbox } from './playbook.js';
 import { findPgBinDir } from './postgres/cluster.js';
 import { projectName, rehearse } from './rehearse.js';
@@ -146,6 +147,9 @@ export async function rehearseCommand(argv: string[], opts: RehearseCommandOptio
   const clock = () => `${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s`;
   const onEvent = (e: WorkflowEvent) => {
     if (e.type === 'job-start') out(`${clock()}  ▶ ${e.job}`);
+    // The infrastructure plan the approvers read (compliance's summary), before they are asked.
+    const plan = e.type === 'job-end' && !e.job.reused ? infraPlanSection(e.job.summary) : undefined;
+    if (plan) out(plan.replace(/^/gm, '           │ '));
     if (e.type === 'approval')
       out(
         `${clock()}  ${e.approved ? '✔' : '✘'} ${e.environment} approval for ${e.job}${e.reused ? ' (passed in the earlier attempt)' : ''}`,
@@ -248,6 +252,18 @@ export async function rehearseCommand(argv: string[], opts: RehearseCommandOptio
       out(`${clock()}  Re-run failed jobs`);
       last = await r.rerun(r.run);
       report.push(timeline(last, 'Re-run failed jobs', out));
+    }
+    if (r.infra) {
+      const lines = infraOutcomeLines(sandbox.kubernetes, r.infra);
+      for (const l of lines) out(`${clock()}  infrastructure: ${l}`);
+      report.push(
+        '## Infrastructure',
+        '',
+        "The plan the approvers read is in the compliance job's summary above.",
+        '',
+        ...lines.map((l) => `- ${l}`),
+        '',
+      );
     }
     // The communication plan: what each channel's receiver got, and whether it answered as the service would.
     const received = sandbox.notify.received(r.release.name);

@@ -8,6 +8,7 @@ import { existsSync, globSync, readdirSync, readFileSync, rmdirSync, rmSync, wri
 import { dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { seedCiRun } from './ci-run.js';
+import { infraWorkloads, type RehearsalInfra } from './infra-demo.js';
 import {
   CLOCK_WAIVER,
   INCIDENTS_PATH,
@@ -59,6 +60,8 @@ export interface Rehearsal {
    * outage of the platform would; undefined heals it.
    */
   outage(path: string, status: number | undefined): void;
+  /** The caller's infrastructure step (infra-manifests): its namespace, and each workload's state before the run. */
+  infra?: RehearsalInfra;
 }
 
 export interface RehearsalCiRun {
@@ -111,6 +114,15 @@ function secretStandIns(release: SandboxRelease, sandbox: PlaybookSandbox): Reco
     PREFLIGHT_DATABASE_URL: [release.databaseUrl, 'the sandbox PostgreSQL database'],
     BACKUP_PASSPHRASE: [release.passphrase, 'a sandbox passphrase'],
     VALIDATION_TOKEN: [VALIDATION_TOKEN, 'the token the stand-in API routes accept'],
+    ...Object.fromEntries(
+      ['KUBECONFIG', 'PREFLIGHT_KUBECONFIG'].map((n) => [
+        n,
+        [
+          release.kubeconfig,
+          `a kubeconfig of the sandbox's Kubernetes API emulator (namespace ${release.namespace})`,
+        ] as [string, string],
+      ]),
+    ),
     ...Object.fromEntries(
       Object.entries(sandbox.notify.secrets).map(([name, value]) => [
         name,
@@ -206,13 +218,25 @@ export async function rehearse(sandbox: PlaybookSandbox, opts: RehearseOptions):
   const workflow = await loadWorkflow(opts.caller);
   const name = projectName(opts.caller, workflow);
   const team = teamCheckout(opts.caller);
+  // The caller's namespace, written out, is the release's on the Kubernetes emulator.
+  const namespace = playbookWith(opts.caller, workflow)['infra-namespace'];
   const release = await sandbox.release({
     healthy: opts.healthy ?? true,
     name,
     appDir: '.',
     ...(team ? { checkout: team.workspace } : {}),
+    ...(typeof namespace === 'string' && /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace)
+      ? { namespace }
+      : {}),
   });
-  const ciRun = await seedCallersCi(sandbox, release, playbookWith(opts.caller, workflow));
+  const given = playbookWith(opts.caller, workflow);
+  const ciRun = await seedCallersCi(sandbox, release, given);
+  const infra: RehearsalInfra | undefined = given['infra-manifests']
+    ? {
+        namespace: release.namespace,
+        workloads: infraWorkloads(sandbox.kubernetes, release.namespace, given['infra-rollout-undo']),
+      }
+    : undefined;
   const { vercel } = sandbox;
   const site = vercel.productionUrl(name);
   const host = new URL(site).host;
@@ -318,6 +342,7 @@ export async function rehearse(sandbox: PlaybookSandbox, opts: RehearseOptions):
     changed,
     secrets: named.map((n) => ({ name: n, standIn: standIns[n]?.[1] ?? 'not set in the rehearsal' })),
     ...(ciRun ? { ciRun } : {}),
+    ...(infra ? { infra } : {}),
     ...(team
       ? { checkout: { repository: team.repository, added: checkoutAdditions(team.added, release.workspace) } }
       : {}),

@@ -278,7 +278,8 @@ describe('the playbook and rollback workflows', () => {
       'PREFLIGHT_INCIDENTS_TOKEN',
       'PREFLIGHT_VERCEL_TOKEN',
     ]);
-    expect(uses('compliance')).toEqual([]);
+    // The infrastructure plan's dry run needs the verbs of an apply: a kubeconfig of its own, never KUBECONFIG.
+    expect(uses('compliance')).toEqual(['PREFLIGHT_KUBECONFIG']);
     expect(uses('approve')).toEqual([]);
     for (const id of ['db', 'deploy', 'validate', 'rollback']) {
       expect(
