@@ -221,11 +221,12 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
     expect(await tableExists(release.name, 'consents')).toBe(true);
   });
 
-  it("on-call rolls back a release that went live with rollback.yml, from the run's deploy record", async () => {
+  it("on-call rolls back a release that went live with rollback.yml, from the run's deploy record, its infrastructure included", async () => {
     const release = await sandbox.release({ healthy: true });
-    const run = await release.run();
+    const run = await release.run({ inputs: release.infra.inputs, secrets: release.infra.secrets });
     expect(results(run).validate, why(run)).toBe('success');
     expect(sandbox.vercel.productionDeploymentId(release.name)).not.toBe(release.previousDeploymentId);
+    expect(workload(release.namespace)).toEqual({ revision: '2', image: 'ghcr.io/neonpro/web:release-2' });
 
     const manual = await release.rollback({
       runId: run.runId,
@@ -234,7 +235,7 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
         'notify-channels': SANDBOX_NOTIFY_CHANNELS,
         'statuspage-api-url': sandbox.notify.statuspageApiUrl,
       },
-      secrets: sandbox.notify.secrets,
+      secrets: { ...sandbox.notify.secrets, KUBECONFIG: release.infra.secrets.KUBECONFIG ?? '' },
     });
     expect(results(manual), why(manual)).toEqual({
       resolve: 'success',
@@ -245,6 +246,12 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
     expect(manual.jobs.resolve?.outputs['backup-id']).toBe(run.jobs.db?.outputs['backup-id']);
     expect(sandbox.vercel.productionDeploymentId(release.name)).toBe(release.previousDeploymentId);
     expect(await tableExists(release.name, 'consents')).toBe(false);
+    // The run applied its infrastructure: the record says so, and the workload is back at release 1.
+    expect(manual.jobs.resolve?.outputs['infra-apply']).toBe('success');
+    expect(manual.jobs.rollback?.summary).toContain(
+      '| `kubectl rollout undo deployment/neonpro-web` | undone |',
+    );
+    expect(workload(release.namespace)).toEqual({ revision: '3', image: 'ghcr.io/neonpro/web:release-1' });
     expect(githubDeployment(run)?.statuses[0]?.state).toBe('failure');
     const incident = sandbox.github
       .issues(REPOSITORY)
