@@ -59,7 +59,7 @@ export async function seedCiRun(
     const name = run.artifact.name;
     // The upload step of that run's job, with the runner's credentials for it.
     const uploaded = await withLibraryEnv(artifacts.env(runId, 'ci'), () =>
-      withoutDebugLines(() => new DefaultArtifactClient().uploadArtifact(name, files, root)),
+      withoutCiRunLog(() => new DefaultArtifactClient().uploadArtifact(name, files, root)),
     );
     return { runId, artifactId: uploaded.id };
   } finally {
@@ -68,15 +68,13 @@ export async function seedCiRun(
 }
 
 /**
- * The library logs through @actions/core, whose `::debug::` lines a runner hides unless debug logging is
- * on; here the sandbox is the runner, so it hides them from the rehearsal's output the same way.
+ * The library logs through @actions/core on stdout: in a real CI run, that run's log (its `::debug::` and
+ * `::add-mask::` lines read by its runner). The seeded run is not the rehearsal's, so none of it is
+ * printed there; a failure still throws with its message.
  */
-async function withoutDebugLines<T>(fn: () => Promise<T>): Promise<T> {
+async function withoutCiRunLog<T>(fn: () => Promise<T>): Promise<T> {
   const write = process.stdout.write;
-  process.stdout.write = ((chunk: unknown, ...rest: unknown[]) =>
-    typeof chunk === 'string' && chunk.startsWith('::debug::')
-      ? true
-      : (write as (...a: unknown[]) => boolean).call(process.stdout, chunk, ...rest)) as typeof write;
+  process.stdout.write = (() => true) as typeof write;
   try {
     return await fn();
   } finally {

@@ -1,6 +1,7 @@
 /**
  * The sandbox seeds a CI run's artifact through the real @actions/artifact client in its own process: the
- * rehearsal's output must not carry the client's `::debug::` lines, which a runner hides.
+ * client's log (info, `::debug::` and `::add-mask::` lines) belongs to that CI run, not to the rehearsal's
+ * output.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type ArtifactService, startArtifactService } from '../../sandbox/artifact/service.js';
@@ -22,7 +23,7 @@ afterAll(async () => {
   await Promise.all([github?.close(), artifacts?.close()]);
 });
 
-it("uploads the run's artifact without printing the client's debug lines, and prints the rest", async () => {
+it("uploads the run's artifact without printing the client's log into the rehearsal's output", async () => {
   const written: string[] = [];
   const write = process.stdout.write;
   process.stdout.write = ((chunk: unknown) => {
@@ -42,6 +43,5 @@ it("uploads the run's artifact without printing the client's debug lines, and pr
   } finally {
     process.stdout.write = write;
   }
-  expect(written.filter((c) => c.includes('::debug::'))).toEqual([]);
-  expect(written).toContain('after the upload\n');
+  expect(written).toEqual(['after the upload\n']);
 });
