@@ -2,11 +2,14 @@
 // sandbox/rehearse-command.ts (the npm package's `deploy-gates rehearse`) run from the TypeScript sources.
 // Without a file it rehearses the README's caller, as written in README.md: that is `npm run demo`.
 // Options: --break validate, --rerun, --approve, --report FILE (default demo-report.md).
+// The demo then rehearses the README's matrix over projects, one of them broken (sandbox/rehearse-matrix-demo.ts).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { readmeCaller } from '../sandbox/readme-blocks.js';
 import { rehearseCommand } from '../sandbox/rehearse-command.js';
+import { rehearseMatrixDemo } from '../sandbox/rehearse-matrix-demo.js';
 
 const code = await rehearseCommand(process.argv.slice(2), {
   defaultReport: 'demo-report.md',
@@ -17,4 +20,16 @@ const code = await rehearseCommand(process.argv.slice(2), {
     return { file, name: `the README's caller (${block.file} line ${block.line})` };
   },
 });
-process.exit(code);
+const { values, positionals } = parseArgs({
+  args: process.argv.slice(2),
+  strict: false,
+  allowPositionals: true,
+});
+const matrix =
+  code === 0 && positionals.length === 0
+    ? await rehearseMatrixDemo({
+        reportFile: typeof values.report === 'string' ? values.report : 'demo-report.md',
+        approve: values.approve === true,
+      })
+    : 0;
+process.exit(code || matrix);

@@ -251,7 +251,7 @@ export async function startGitHubEmulator(): Promise<GitHubEmulator> {
         run = { actor, pending: new Map(), reviews: [], jobs: [] };
         r.approvals.set(runId, run);
       }
-      run.pending.set(environment, job);
+      run.pending.set(environment, [...(run.pending.get(environment) ?? []), job]);
       run.jobs.push({
         id: runId * 100 + run.jobs.length + 1,
         run_attempt: attempt,
