@@ -18,6 +18,7 @@ import {
   rehearseMatrix,
   servedRelease,
 } from './rehearse-matrix.js';
+import { matrixJobName } from './workflow/matrix.js';
 import type { WorkflowEvent } from './workflow/run-workflow.js';
 import { loadWorkflow } from './workflow/workflow-file.js';
 
@@ -59,10 +60,27 @@ export async function rehearseMatrixDemo(opts: MatrixDemoOptions): Promise<numbe
   writeFileSync(file, block.text);
   const started = Date.now();
   const clock = () => `${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s`;
+  // A run of the matrix is named as GitHub shows it (`playbook (<every value>)`): here by its project.
+  const job = matrixPlaybookJob(await loadWorkflow(file));
+  const calls = job ? matrixCalls(job) : [];
+  const names = calls.map((c) => [
+    job
+      ? matrixJobName(
+          job.id,
+          job.name,
+          c.combination,
+          { matrix: c.combination },
+          { failed: false, cancelled: false },
+        )
+      : '',
+    `[${String(c.with['vercel-project'])}]`,
+  ]);
+  const short = (name: string) =>
+    names.reduce((n, [long = '', project = '']) => n.replace(long, project), name);
   const onEvent = (e: WorkflowEvent) => {
-    if (e.type === 'job-start') out(`${clock()}  ▶ ${e.job}`);
+    if (e.type === 'job-start') out(`${clock()}  ▶ ${short(e.job)}`);
     if (e.type === 'approval')
-      out(`${clock()}  ${e.approved ? '✔' : '✘'} ${e.environment} approval for ${e.job}`);
+      out(`${clock()}  ${e.approved ? '✔' : '✘'} ${e.environment} approval for ${short(e.job)}`);
   };
   // The matrix's approvals are pending together: at a terminal they are asked one after the other.
   let asking = Promise.resolve();
@@ -74,13 +92,13 @@ export async function rehearseMatrixDemo(opts: MatrixDemoOptions): Promise<numbe
         const how = opts.approve
           ? 'approved with --approve'
           : 'approved on your behalf: no terminal to ask on';
-        out(`${clock()}  ${environment} for ${job}: ${how}`);
+        out(`${clock()}  ${environment} for ${short(job)}: ${how}`);
         decisions.push({ job, environment, approved: true, how });
         return true;
       }
       const rl = createInterface({ input: process.stdin, output: process.stdout });
       const said = await rl.question(
-        `${clock()}  Approve the ${environment} deployment (job ${job})? [y/N] `,
+        `${clock()}  Approve the ${environment} deployment of ${short(job)}? [y/N] `,
       );
       rl.close();
       const approved = /^y(es)?$/i.test(said.trim());
@@ -103,8 +121,6 @@ export async function rehearseMatrixDemo(opts: MatrixDemoOptions): Promise<numbe
   ];
   let code = 0;
   try {
-    const job = matrixPlaybookJob(await loadWorkflow(file));
-    const calls = job ? matrixCalls(job) : [];
     const broken = opts.broken ?? String(calls.at(-1)?.with['vercel-project'] ?? '');
     out(
       `           ${broken} ships a release whose health check fails; fail-fast: false keeps the others going`,
@@ -134,7 +150,7 @@ export async function rehearseMatrixDemo(opts: MatrixDemoOptions): Promise<numbe
           : served.what === 'rolled back'
             ? `${served.deploymentId} (the previous release: rolled back, database restored from the pre-deploy backup)`
             : `${served.deploymentId} (the previous release: the new one was not deployed)`;
-      out(`         ${p.run?.id ?? p.project}: ${p.run?.result ?? 'not run'}`);
+      out(`         ${p.project} (job ${p.run?.id ?? 'not run'}): ${p.run?.result ?? 'not run'}`);
       const timeline = projectTimeline(p, out);
       out(`           production of ${p.project} serves ${serves}`);
       report.push(
