@@ -97,7 +97,10 @@ const NOTIFY_STAND_INS: Record<string, string> = {
 };
 
 /** What stands in for each secret a caller of the playbook passes. */
-export function secretStandIns(release: SandboxRelease, sandbox: PlaybookSandbox): Record<string, [string, string]> {
+export function secretStandIns(
+  release: SandboxRelease,
+  sandbox: PlaybookSandbox,
+): Record<string, [string, string]> {
   return {
     VERCEL_TOKEN: [sandbox.vercel.token, "the Vercel emulator's token"],
     PREFLIGHT_VERCEL_TOKEN: [sandbox.vercel.token, "the Vercel emulator's token"],
