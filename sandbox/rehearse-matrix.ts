@@ -294,7 +294,7 @@ export async function rehearseMatrix(
       const standIn = secretStandIns(p.release, sandbox)[key];
       if (typeof name !== 'string' || !standIn) continue;
       secrets[name] = standIn[0];
-      described.set(name, `${standIn[1]} of ${p.project} (as ${key})`);
+      described.set(name, `${standIn[1]} of ${p.project}${name === key ? '' : ` (as ${key})`}`);
     }
   }
 
