@@ -221,24 +221,33 @@ export async function rehearseMatrix(
   const job = matrixPlaybookJob(workflow);
   if (!job?.call) throw new Error(`${opts.caller} has no job that calls the playbook with a strategy.matrix`);
   const calls = matrixCalls(job);
-  const projects: MatrixProject[] = [];
+  // Each combination deploys a project of its own, named before anything starts.
+  const names: string[] = [];
   for (const call of calls) {
     const project = call.with['vercel-project'];
     if (typeof project !== 'string' || !project)
       throw new Error(
         `${opts.caller}: a combination of the matrix (${JSON.stringify(call.combination)}) gives no vercel-project`,
       );
-    if (projects.some((p) => p.project === project))
+    if (names.includes(project))
       throw new Error(`${opts.caller}: two combinations of the matrix deploy the Vercel project ${project}`);
-    const healthy = !(opts.broken ?? []).includes(project);
-    const release = await sandbox.release({ healthy, name: project, appDir: '.' });
-    projects.push({ project, combination: call.combination, release, healthy, changed: [] });
+    names.push(project);
   }
   for (const b of opts.broken ?? [])
-    if (!projects.some((p) => p.project === b))
-      throw new Error(
-        `broken: ${b} is not a project of the matrix (${projects.map((p) => p.project).join(', ')})`,
-      );
+    if (!names.includes(b))
+      throw new Error(`broken: ${b} is not a project of the matrix (${names.join(', ')})`);
+  const projects: MatrixProject[] = [];
+  for (const [i, project] of names.entries()) {
+    const healthy = !(opts.broken ?? []).includes(project);
+    const release = await sandbox.release({ healthy, name: project, appDir: '.' });
+    projects.push({
+      project,
+      combination: (calls[i] as (typeof calls)[number]).combination,
+      release,
+      healthy,
+      changed: [],
+    });
+  }
   const ciRun = await seedMatrixCi(
     sandbox,
     calls.map((c, i) => ({ with: c.with, release: (projects[i] as MatrixProject).release })),
