@@ -25,10 +25,14 @@ import { loadWorkflow } from './workflow/workflow-file.js';
 type Out = (line: string) => void;
 
 export interface MatrixDemoOptions {
-  /** The report the single caller's part wrote: the matrix's part is appended. */
+  /** Where the timelines and the summary go. */
   reportFile: string;
-  /** Which project ships broken (default the matrix's last). */
-  broken?: string;
+  /** Add to the report (the demo: after the single caller's part) instead of writing it. */
+  append?: boolean;
+  /** The caller (default the README's matrix block, as `npm run demo` rehearses it). */
+  caller?: { file: string; name: string };
+  /** The project that ships broken: default the matrix's last; null none (a rehearsal of a team's caller). */
+  broken?: string | null;
   /** Approve without asking (as --approve, or when there is no terminal). */
   approve?: boolean;
   interactive?: boolean;
@@ -55,9 +59,15 @@ function projectTimeline(p: MatrixProject, out: Out): string[] {
 export async function rehearseMatrixDemo(opts: MatrixDemoOptions): Promise<number> {
   const out = opts.out ?? ((l: string) => process.stdout.write(`${l}\n`));
   const err = opts.err ?? ((l: string) => process.stderr.write(`${l}\n`));
-  const block = readmeMatrixCaller();
-  const file = join(mkdtempSync(join(tmpdir(), 'dg-matrix-caller-')), 'deploy-all.yml');
-  writeFileSync(file, block.text);
+  const caller =
+    opts.caller ??
+    (() => {
+      const block = readmeMatrixCaller();
+      const file = join(mkdtempSync(join(tmpdir(), 'dg-matrix-caller-')), 'deploy-all.yml');
+      writeFileSync(file, block.text);
+      return { file, name: `the README's matrix over projects (${block.file} line ${block.line})` };
+    })();
+  const file = caller.file;
   const started = Date.now();
   const clock = () => `${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s`;
   // A run of the matrix is named as GitHub shows it (`playbook (<every value>)`): here by its project.
@@ -110,24 +120,29 @@ export async function rehearseMatrixDemo(opts: MatrixDemoOptions): Promise<numbe
   };
 
   out('');
-  out(
-    `Rehearsing the README's matrix over projects (${block.file} line ${block.line}) on a sandbox of its own…`,
-  );
+  out(`Rehearsing ${caller.name}, a matrix over projects, on a sandbox of its own…`);
   const sandbox = await startPlaybookSandbox();
   const report: string[] = [
-    '',
-    `# Many projects at once: the README's matrix (${block.file} line ${block.line})`,
+    ...(opts.append ? [''] : []),
+    `# deploy-gates rehearsal: ${caller.name}, a matrix over projects, on the local sandbox`,
     '',
   ];
   let code = 0;
   try {
-    const broken = opts.broken ?? String(calls.at(-1)?.with['vercel-project'] ?? '');
-    out(
-      `           ${broken} ships a release whose health check fails; fail-fast: false keeps the others going`,
-    );
-    const r = await rehearseMatrix(sandbox, { caller: file, broken: [broken], approve, onEvent });
+    const broken =
+      opts.broken === null ? undefined : (opts.broken ?? String(calls.at(-1)?.with['vercel-project'] ?? ''));
+    if (broken)
+      out(
+        `           ${broken} ships a release whose health check fails; fail-fast: false keeps the others going`,
+      );
+    const r = await rehearseMatrix(sandbox, {
+      caller: file,
+      ...(broken ? { broken: [broken] } : {}),
+      approve,
+      onEvent,
+    });
     report.push(
-      `${r.projects.length} projects, one call of the playbook each; ${broken} shipped a release whose health check fails.`,
+      `${r.projects.length} projects, one call of the playbook each${broken ? `; ${broken} shipped a release whose health check fails` : ''}.`,
       '',
       'Secrets the caller passes, and what stood in for them:',
       '',
@@ -158,6 +173,12 @@ export async function rehearseMatrixDemo(opts: MatrixDemoOptions): Promise<numbe
         '',
         `Job \`${p.run?.id ?? ''}\`${p.healthy ? '' : ' (shipped broken)'}; inputs pointed at the sandbox: ${p.changed.map((c) => `\`${c.input}\``).join(', ')}.`,
         '',
+        ...(p.checkout
+          ? [
+              `The checkout: a copy of ${p.checkout.repository}; the sandbox added: ${p.checkout.added.map((a) => `\`${a.file}\``).join(', ')}.`,
+              '',
+            ]
+          : []),
         ...timeline,
         '',
         `Production serves ${serves}.`,
@@ -193,8 +214,10 @@ export async function rehearseMatrixDemo(opts: MatrixDemoOptions): Promise<numbe
     report.push(`Stopped: ${errorMessage(e)}`, '');
     code = 1;
   } finally {
-    appendFileSync(opts.reportFile, `${report.join('\n')}\n`);
-    out(`The matrix's timelines and summary were added to ${opts.reportFile}`);
+    (opts.append ? appendFileSync : writeFileSync)(opts.reportFile, `${report.join('\n')}\n`);
+    out(
+      `The matrix's timelines and summary ${opts.append ? 'were added to' : 'written to'} ${opts.reportFile}`,
+    );
     await sandbox.close();
   }
   return code;

@@ -15,18 +15,19 @@ import {
   REPOSITORY,
   SANDBOX_NOW,
   SANDBOX_SHA,
-  SANDBOX_WAIVERS,
   type SandboxRelease,
 } from './playbook.js';
 import { type YamlBlock, yamlBlocks } from './readme-blocks.js';
 import {
   type RehearsalChange,
   type RehearsalCiRun,
+  rehearsalWaivers,
   STAND_IN_ROUTES,
   secretStandIns,
   VALIDATION_TOKEN,
 } from './rehearse.js';
 import { standInBackupHistory, standInReports } from './sample-app.js';
+import { type CheckoutAddition, teamCheckout } from './team-checkout.js';
 import type { SiteResponse } from './vercel/serving.js';
 import { type Contexts, interpolate } from './workflow/expressions.js';
 import { type Combination, expandMatrix } from './workflow/matrix.js';
@@ -52,6 +53,8 @@ export interface MatrixProject {
   changed: RehearsalChange[];
   /** Its run of the matrix (`playbook (<values>)`), with the called playbook's jobs. */
   run?: JobRun;
+  /** A caller in a repository: the copy of it this project deployed, and what the sandbox added. */
+  checkout?: { repository: string; added: CheckoutAddition[] };
 }
 
 export interface MatrixRehearsal {
@@ -118,6 +121,7 @@ export function matrixCalls(job: WorkflowJob): { combination: Combination; with:
 function standInProject(
   sandbox: PlaybookSandbox,
   release: SandboxRelease,
+  callerFile: string,
 ): Record<string, (value: string) => string> {
   const { vercel } = sandbox;
   const name = release.name;
@@ -162,8 +166,8 @@ function standInProject(
     'production-url': (v) => (v ? site : v),
     'api-host-url': (v) => (v ? site : v),
     'clock-override': (v) => v || SANDBOX_NOW,
-    // The sample checkout's clock waiver (a caller's own waivers are for the single-caller rehearsal).
-    waivers: (v) => v || SANDBOX_WAIVERS,
+    // The caller's own waivers with the sandbox's clock waiver, in this project's checkout.
+    waivers: (v) => rehearsalWaivers(callerFile, v, release.workspace),
     'statuspage-api-url': () => sandbox.notify.statuspageApiUrl,
   };
 }
@@ -188,11 +192,15 @@ async function seedMatrixCi(
     const artifact = literal(call.with, 'reports-artifact');
     const coverage = literal(call.with, 'coverage-file');
     const sarif = literal(call.with, 'sarif-files').split('\n');
-    const contents = standInReports(coverage, sarif);
     const found = [coverage, ...sarif]
       .map((p) => p.trim())
       .filter(Boolean)
       .flatMap((p) => globSync(p, { cwd: call.release.workspace }));
+    // A team's checkout has no reports (its CI makes them): the sandbox's stand-ins, at the paths named.
+    const contents =
+      found.length > 0
+        ? Object.fromEntries(found.map((f) => [f, readFileSync(join(call.release.workspace, f), 'utf8')]))
+        : standInReports(coverage, sarif);
     for (const f of found) rmSync(join(call.release.workspace, f));
     // A folder left empty goes too: the checkout of a team that does not commit its reports has none.
     for (const dir of [...new Set(found.map((f) => dirname(f)))].filter((d) => d !== '.'))
@@ -239,8 +247,16 @@ export async function rehearseMatrix(
   const projects: MatrixProject[] = [];
   for (const [i, project] of names.entries()) {
     const healthy = !(opts.broken ?? []).includes(project);
-    const release = await sandbox.release({ healthy, name: project, appDir: '.' });
+    // A caller in a repository: each project deploys a copy of it, as each job checks it out.
+    const team = teamCheckout(opts.caller);
+    const release = await sandbox.release({
+      healthy,
+      name: project,
+      appDir: '.',
+      ...(team ? { checkout: team.workspace } : {}),
+    });
     projects.push({
+      ...(team ? { checkout: { repository: team.repository, added: team.added } } : {}),
       project,
       combination: (calls[i] as (typeof calls)[number]).combination,
       release,
@@ -252,7 +268,7 @@ export async function rehearseMatrix(
     sandbox,
     calls.map((c, i) => ({ with: c.with, release: (projects[i] as MatrixProject).release })),
   );
-  const rewrites = new Map(projects.map((p) => [p.project, standInProject(sandbox, p.release)]));
+  const rewrites = new Map(projects.map((p) => [p.project, standInProject(sandbox, p.release, opts.caller)]));
   const byProject = (inputs: Record<string, unknown>) => {
     const name = String(inputs['vercel-project'] ?? '');
     const p = projects.find((q) => q.project === name);

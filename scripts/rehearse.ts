@@ -29,6 +29,7 @@ const matrix =
   code === 0 && positionals.length === 0
     ? await rehearseMatrixDemo({
         reportFile: typeof values.report === 'string' ? values.report : 'demo-report.md',
+        append: true,
         approve: values.approve === true,
       })
     : 0;
