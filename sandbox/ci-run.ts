@@ -59,10 +59,27 @@ export async function seedCiRun(
     const name = run.artifact.name;
     // The upload step of that run's job, with the runner's credentials for it.
     const uploaded = await withLibraryEnv(artifacts.env(runId, 'ci'), () =>
-      new DefaultArtifactClient().uploadArtifact(name, files, root),
+      withoutDebugLines(() => new DefaultArtifactClient().uploadArtifact(name, files, root)),
     );
     return { runId, artifactId: uploaded.id };
   } finally {
     rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The library logs through @actions/core, whose `::debug::` lines a runner hides unless debug logging is
+ * on; here the sandbox is the runner, so it hides them from the rehearsal's output the same way.
+ */
+async function withoutDebugLines<T>(fn: () => Promise<T>): Promise<T> {
+  const write = process.stdout.write;
+  process.stdout.write = ((chunk: unknown, ...rest: unknown[]) =>
+    typeof chunk === 'string' && chunk.startsWith('::debug::')
+      ? true
+      : (write as (...a: unknown[]) => boolean).call(process.stdout, chunk, ...rest)) as typeof write;
+  try {
+    return await fn();
+  } finally {
+    process.stdout.write = write;
   }
 }

@@ -12,6 +12,7 @@ import { DEFAULT_REQUIRED_ENV } from '../src/preflight/collectors/vercel-env.js'
 import { type ArtifactService, startArtifactService } from './artifact/service.js';
 import { type GitHubEmulator, startGitHubEmulator } from './github/emulator.js';
 import { reviewDeployment } from './github/review.js';
+import { type KubernetesEmulator, startKubernetesEmulator } from './kubernetes/emulator.js';
 import {
   type NotifySandbox,
   SANDBOX_NOTIFY_CHANNELS,
@@ -19,7 +20,13 @@ import {
   startNotifySandbox,
 } from './notify.js';
 import { type PgCluster, startPostgres } from './postgres/cluster.js';
-import { standInBackupHistory, writeSampleCheckout } from './sample-app.js';
+import {
+  SAMPLE_MANIFESTS,
+  SAMPLE_WORKLOAD,
+  sampleDeployment,
+  standInBackupHistory,
+  writeSampleCheckout,
+} from './sample-app.js';
 import { startVercelEmulator, type VercelEmulator } from './vercel/emulator.js';
 import { runWorkflow, type WorkflowEvent, type WorkflowRun } from './workflow/run-workflow.js';
 import { loadWorkflow, type WorkflowFile } from './workflow/workflow-file.js';
@@ -91,18 +98,23 @@ export interface PlaybookSandbox {
   pg: PgCluster;
   /** The communication plan's channels: Slack, Teams, webhook and Statuspage receivers. */
   notify: NotifySandbox;
+  /** The cluster of the infrastructure step (infra-manifests): a Kubernetes API the real kubectl accepts. */
+  kubernetes: KubernetesEmulator;
   close(): Promise<void>;
   /**
    * A fresh project, database and app; `healthy: false` ships a release whose health check fails. `name`
    * names the Vercel project and database (default clinicN), `appDir` the app's folder (default app).
    * `checkout` deploys that folder (a team's checkout, see team-checkout.ts) instead of the sample app:
    * nothing of the sandbox's is written into it, and the database starts empty for its migrations.
+   * `namespace` (default the name) is the release's namespace on the Kubernetes emulator: the sample
+   * app's Deployment runs there at release 1, which its checkout's k8s/ takes to release 2.
    */
   release(opts: {
     healthy: boolean;
     name?: string;
     appDir?: string;
     checkout?: string;
+    namespace?: string;
   }): Promise<SandboxRelease>;
 }
 
@@ -137,6 +149,14 @@ export interface SandboxRelease {
   /** The release's database, as its secrets name it. */
   databaseUrl: string;
   passphrase: string;
+  /** The release's namespace on the Kubernetes emulator, and a kubeconfig whose context is in it. */
+  namespace: string;
+  kubeconfig: string;
+  /**
+   * The playbook inputs and secrets of its infrastructure step for the sample app: its k8s/ applied, its
+   * Deployment undone by the rollback (give them as `run`'s inputs and secrets).
+   */
+  infra: { inputs: Record<string, string>; secrets: Record<string, string> };
   run(opts?: {
     previous?: WorkflowRun;
     /** With `previous`: "Re-run all jobs" rather than "Re-run failed jobs". */
@@ -163,6 +183,8 @@ export interface SandboxRelease {
     runId: string;
     reason: string;
     inputs?: Record<string, unknown>;
+    /** Secrets over the sandbox's (the notification receivers'). */
+    secrets?: Record<string, string>;
     approve?: ApproveCallback;
   }): Promise<WorkflowRun>;
 }
@@ -210,12 +232,13 @@ async function sampleWorld(
 }
 
 export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
-  const [vercel, github, pg, artifacts, notify] = await Promise.all([
+  const [vercel, github, pg, artifacts, notify, kubernetes] = await Promise.all([
     startVercelEmulator({ queuedMs: 0, buildMs: 0 }),
     startGitHubEmulator(),
     startPostgres(),
     startArtifactService({ repository: REPOSITORY }),
     startNotifySandbox(),
+    startKubernetesEmulator(),
   ]);
   // GitHub serves the artifact endpoints on its API: a step's findBy download (preflight's reports from CI,
   // a rollback's backup of another run) reaches the artifact service through GITHUB_API_URL.
@@ -298,10 +321,18 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
     artifacts,
     pg,
     notify,
+    kubernetes,
     close: async () => {
-      await Promise.all([vercel.close(), github.close(), pg.stop(), artifacts.close(), notify.close()]);
+      await Promise.all([
+        vercel.close(),
+        github.close(),
+        pg.stop(),
+        artifacts.close(),
+        notify.close(),
+        kubernetes.close(),
+      ]);
     },
-    async release({ healthy, name = `clinic${++n}`, appDir = 'app', checkout }) {
+    async release({ healthy, name = `clinic${++n}`, appDir = 'app', checkout, namespace = name }) {
       // The operations guide's production variables, so preflight's vercel-env rule passes.
       await vercel.createProject({
         name,
@@ -328,6 +359,13 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
           name,
         );
       const ws = checkout ?? (await sampleWorld(pg, name, { healthy, appDir }));
+      // The cluster: the release's namespace, where the sample app's workload runs its release 1.
+      kubernetes.seed({ kind: 'Namespace', metadata: { name: namespace } });
+      if (!checkout) {
+        const previous = sampleDeployment(1);
+        kubernetes.seed({ ...previous, metadata: { ...(previous.metadata as object), namespace } });
+      }
+      const kubeconfig = kubernetes.kubeconfig(namespace);
       const backups = mkdtempSync(join(tmpdir(), 'dg-playbook-backups-'));
       const databaseUrl = `${pg.url(name)}?sslmode=disable`;
       const passphrase = 'sandbox-passphrase';
@@ -352,6 +390,16 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
         workspace: ws,
         databaseUrl,
         passphrase,
+        namespace,
+        kubeconfig,
+        infra: {
+          inputs: {
+            'infra-manifests': SAMPLE_MANIFESTS,
+            'infra-namespace': namespace,
+            'infra-rollout-undo': `deployment/${SAMPLE_WORKLOAD}`,
+          },
+          secrets: { KUBECONFIG: kubeconfig, PREFLIGHT_KUBECONFIG: kubeconfig },
+        },
         run: async (opts = {}) => {
           const { caller } = opts;
           // GitHub's clock is the sandbox's night too: the approval check judges the window by it.
@@ -421,7 +469,7 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
           });
           return run;
         },
-        rollback: ({ runId, reason, inputs, approve }) => {
+        rollback: ({ runId, reason, inputs, secrets: more, approve }) => {
           const rollbackRun = nextRunId();
           return runWorkflow({
             ...shared,
@@ -438,7 +486,7 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
               'vercel-api-url': vercel.apiUrl,
               ...inputs,
             },
-            secrets,
+            secrets: { ...secrets, ...more },
             env: endpoints,
           });
         },

@@ -15,11 +15,13 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { errorMessage } from '../src/errors.js';
+import { infraOutcomeLines, infraPlanSection } from './infra-demo.js';
 import { SANDBOX_REVIEWER, SEED_SCHEMA, startPlaybookSandbox } from './playbook.js';
 import { findPgBinDir } from './postgres/cluster.js';
 import { projectName, rehearse } from './rehearse.js';
 import { matrixPlaybookJob } from './rehearse-matrix.js';
 import { rehearseMatrixDemo } from './rehearse-matrix-demo.js';
+import { demoWatch } from './rehearse-watch.js';
 import { callerRepository } from './team-checkout.js';
 import type { JobRun, WorkflowEvent, WorkflowRun } from './workflow/run-workflow.js';
 import { loadWorkflow } from './workflow/workflow-file.js';
@@ -39,6 +41,11 @@ export interface RehearseCommandOptions {
   out?: Out;
   err?: Out;
   interactive?: boolean;
+  /**
+   * After the run, the post-deployment watch at T+1 h and T+24 h (sandbox/rehearse-watch.ts): a clone's
+   * `npm run demo`, which has actions/watch/README.md and the reusable watch.yml.
+   */
+  watch?: boolean;
 }
 
 class UsageError extends Error {}
@@ -159,6 +166,9 @@ export async function rehearseCommand(argv: string[], opts: RehearseCommandOptio
   const clock = () => `${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s`;
   const onEvent = (e: WorkflowEvent) => {
     if (e.type === 'job-start') out(`${clock()}  ▶ ${e.job}`);
+    // The infrastructure plan the approvers read (compliance's summary), before they are asked.
+    const plan = e.type === 'job-end' && !e.job.reused ? infraPlanSection(e.job.summary) : undefined;
+    if (plan) out(plan.replace(/^/gm, '           │ '));
     if (e.type === 'approval')
       out(
         `${clock()}  ${e.approved ? '✔' : '✘'} ${e.environment} approval for ${e.job}${e.reused ? ' (passed in the earlier attempt)' : ''}`,
@@ -262,6 +272,18 @@ export async function rehearseCommand(argv: string[], opts: RehearseCommandOptio
       last = await r.rerun(r.run);
       report.push(timeline(last, 'Re-run failed jobs', out));
     }
+    if (r.infra) {
+      const lines = infraOutcomeLines(sandbox.kubernetes, r.infra);
+      for (const l of lines) out(`${clock()}  infrastructure: ${l}`);
+      report.push(
+        '## Infrastructure',
+        '',
+        "The plan the approvers read is in the compliance job's summary above.",
+        '',
+        ...lines.map((l) => `- ${l}`),
+        '',
+      );
+    }
     // The communication plan: what each channel's receiver got, and whether it answered as the service would.
     const received = sandbox.notify.received(r.release.name);
     out(`${clock()}  Notifications (${received.length}):`);
@@ -297,7 +319,14 @@ export async function rehearseCommand(argv: string[], opts: RehearseCommandOptio
           ? 'the previous release: rolled back'
           : 'the previous release: the new one was not deployed';
     out(`${clock()}  production now serves ${live} (${serves})`);
-    failed = last.result === 'failure' && values.break === undefined;
+    let watchFailed = false;
+    if (opts.watch) {
+      out(`${clock()}  Post-deployment watch, GitHub's clock moved forward:`);
+      const watched = await demoWatch(sandbox, r, last, out, onEvent);
+      report.push(...watched.report);
+      watchFailed = watched.failed;
+    }
+    failed = (last.result === 'failure' || watchFailed) && values.break === undefined;
   } catch (e) {
     // The rehearsal stopped before or outside the run (a file the caller names but its repository lacks).
     err(`error: ${errorMessage(e)}`);

@@ -8,6 +8,7 @@ import { existsSync, globSync, readdirSync, readFileSync, rmdirSync, rmSync, wri
 import { dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { seedCiRun } from './ci-run.js';
+import { infraWorkloads, type RehearsalInfra } from './infra-demo.js';
 import {
   CLOCK_WAIVER,
   INCIDENTS_PATH,
@@ -54,6 +55,13 @@ export interface Rehearsal {
    * added to that copy; none for a caller elsewhere, which deploys the sandbox's sample checkout.
    */
   checkout?: { repository: string; added: CheckoutAddition[] };
+  /**
+   * Makes one of the stand-in API routes (e.g. /api/health/database) answer `status` from now on, as an
+   * outage of the platform would; undefined heals it.
+   */
+  outage(path: string, status: number | undefined): void;
+  /** The caller's infrastructure step (infra-manifests): its namespace, and each workload's state before the run. */
+  infra?: RehearsalInfra;
 }
 
 export interface RehearsalCiRun {
@@ -73,6 +81,7 @@ export interface RehearseOptions {
 }
 
 const PLAYBOOK = './.github/workflows/playbook.yml';
+/** What stands in for the caller's VALIDATION_TOKEN: the token the stand-in API routes accept. */
 export const VALIDATION_TOKEN = 'sandbox-validation-token';
 
 /** The platform's API routes that the default post-validate checks call: the emulator serves only files. */
@@ -108,6 +117,15 @@ export function secretStandIns(
     PREFLIGHT_DATABASE_URL: [release.databaseUrl, 'the sandbox PostgreSQL database'],
     BACKUP_PASSPHRASE: [release.passphrase, 'a sandbox passphrase'],
     VALIDATION_TOKEN: [VALIDATION_TOKEN, 'the token the stand-in API routes accept'],
+    ...Object.fromEntries(
+      ['KUBECONFIG', 'PREFLIGHT_KUBECONFIG'].map((n) => [
+        n,
+        [
+          release.kubeconfig,
+          `a kubeconfig of the sandbox's Kubernetes API emulator (namespace ${release.namespace})`,
+        ] as [string, string],
+      ]),
+    ),
     ...Object.fromEntries(
       Object.entries(sandbox.notify.secrets).map(([name, value]) => [
         name,
@@ -203,24 +221,40 @@ export async function rehearse(sandbox: PlaybookSandbox, opts: RehearseOptions):
   const workflow = await loadWorkflow(opts.caller);
   const name = projectName(opts.caller, workflow);
   const team = teamCheckout(opts.caller);
+  // The caller's namespace, written out, is the release's on the Kubernetes emulator.
+  const namespace = playbookWith(opts.caller, workflow)['infra-namespace'];
   const release = await sandbox.release({
     healthy: opts.healthy ?? true,
     name,
     appDir: '.',
     ...(team ? { checkout: team.workspace } : {}),
+    ...(typeof namespace === 'string' && /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace)
+      ? { namespace }
+      : {}),
   });
-  const ciRun = await seedCallersCi(sandbox, release, playbookWith(opts.caller, workflow));
+  const given = playbookWith(opts.caller, workflow);
+  const ciRun = await seedCallersCi(sandbox, release, given);
+  const infra: RehearsalInfra | undefined = given['infra-manifests']
+    ? {
+        namespace: release.namespace,
+        workloads: infraWorkloads(sandbox.kubernetes, release.namespace, given['infra-rollout-undo']),
+      }
+    : undefined;
   const { vercel } = sandbox;
   const site = vercel.productionUrl(name);
   const host = new URL(site).host;
 
+  const outages = new Map<string, number>();
   for (const route of STAND_IN_ROUTES) {
     vercel.handle(
       route.path,
-      (req): SiteResponse =>
-        route.bearer && req.headers.authorization !== `Bearer ${VALIDATION_TOKEN}`
+      (req): SiteResponse => {
+        const down = outages.get(route.path);
+        if (down !== undefined) return { status: down, json: { status: 'down' } };
+        return route.bearer && req.headers.authorization !== `Bearer ${VALIDATION_TOKEN}`
           ? { status: 401, json: { error: 'unauthorized' } }
-          : { json: route.json },
+          : { json: route.json };
+      },
       { project: name, ...(route.method ? { method: route.method } : {}) },
     );
   }
@@ -311,9 +345,16 @@ export async function rehearse(sandbox: PlaybookSandbox, opts: RehearseOptions):
     changed,
     secrets: named.map((n) => ({ name: n, standIn: standIns[n]?.[1] ?? 'not set in the rehearsal' })),
     ...(ciRun ? { ciRun } : {}),
+    ...(infra ? { infra } : {}),
     ...(team
       ? { checkout: { repository: team.repository, added: checkoutAdditions(team.added, release.workspace) } }
       : {}),
+    outage: (path, status) => {
+      if (!STAND_IN_ROUTES.some((r) => r.path === path))
+        throw new Error(`${path} is not one of the rehearsal's stand-in API routes`);
+      if (status === undefined) outages.delete(path);
+      else outages.set(path, status);
+    },
   };
 }
 

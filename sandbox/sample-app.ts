@@ -6,10 +6,42 @@
 import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { stringify } from 'yaml';
 import { packageRoot } from '../src/policy/package-root.js';
 
 // The clone, or the installed npm package (the rehearsal runs from both).
 const ROOT = packageRoot();
+
+/** The sample's Kubernetes manifests folder (the README caller's infra-manifests) and its one Deployment. */
+export const SAMPLE_MANIFESTS = 'k8s';
+export const SAMPLE_WORKLOAD = 'neonpro-web';
+
+/** The sample's Deployment as release `n` ships it: release 2 is the checkout's, release 1 the cluster's. */
+export function sampleDeployment(n: number): Record<string, unknown> {
+  const labels = { app: SAMPLE_WORKLOAD };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: SAMPLE_WORKLOAD, labels },
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels },
+        spec: {
+          containers: [
+            {
+              name: 'web',
+              image: `ghcr.io/neonpro/web:release-${n}`,
+              ports: [{ containerPort: 3000 }],
+              env: [{ name: 'RELEASE', value: String(n) }],
+            },
+          ],
+        },
+      },
+    },
+  };
+}
 
 export interface SampleCheckout {
   /** GITHUB_WORKSPACE: the repository root. */
@@ -29,6 +61,9 @@ export function writeSampleCheckout(opts: { healthy: boolean; appDir: string }):
     join(app, 'db/migrations/20260301000000_consents.sql'),
     '-- migrate:up\nCREATE TABLE consents (id int);\n-- migrate:down\nDROP TABLE consents;\n',
   );
+  // Playbook step 4A: the release's Kubernetes workload, at the path the README's caller names.
+  mkdirSync(join(ws, SAMPLE_MANIFESTS), { recursive: true });
+  writeFileSync(join(ws, SAMPLE_MANIFESTS, `${SAMPLE_WORKLOAD}.yaml`), stringify(sampleDeployment(2)));
   mkdirSync(join(ws, '.github'), { recursive: true });
   cpSync(join(ROOT, 'examples/compliance/compliance.json'), join(ws, '.github/compliance.json'));
   for (const [file, text] of Object.entries(standInReports('coverage/lcov.info', ['security/*.sarif']))) {

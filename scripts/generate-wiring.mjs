@@ -47,7 +47,13 @@ export function playbookWiring(yamlText) {
       const action = OWN_ACTION.exec(text(step?.uses))?.[1];
       if (!action) return;
       const withValues = Object.fromEntries(Object.entries(step.with ?? {}).map(([k, v]) => [k, text(v)]));
-      steps.push({ job, step: step.id ?? `${index + 1}`, action, with: withValues });
+      steps.push({
+        job,
+        step: step.id ?? `${index + 1}`,
+        action,
+        with: withValues,
+        ...(step.if === undefined ? {} : { if: text(step.if) }),
+      });
     });
   }
   if (dbmateInstalledWhen === undefined)

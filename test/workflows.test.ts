@@ -278,7 +278,8 @@ describe('the playbook and rollback workflows', () => {
       'PREFLIGHT_INCIDENTS_TOKEN',
       'PREFLIGHT_VERCEL_TOKEN',
     ]);
-    expect(uses('compliance')).toEqual([]);
+    // The infrastructure plan's dry run needs the verbs of an apply: a kubeconfig of its own, never KUBECONFIG.
+    expect(uses('compliance')).toEqual(['PREFLIGHT_KUBECONFIG']);
     expect(uses('approve')).toEqual([]);
     for (const id of ['db', 'deploy', 'validate', 'rollback']) {
       expect(
@@ -361,7 +362,9 @@ describe('the playbook and rollback workflows', () => {
   it('uses the same secret names everywhere: the repository secrets, the playbook and rollback.yml', () => {
     const playbookSecrets = Object.keys(playbook.on.workflow_call?.secrets ?? {});
     const rollbackSecrets = Object.keys(rollback.on.workflow_call?.secrets ?? {});
+    // KUBE_CONFIG: the deprecated name of KUBECONFIG, still read by rollback.yml.
     expect(rollbackSecrets.filter((s) => s !== 'KUBE_CONFIG' && !playbookSecrets.includes(s))).toEqual([]);
+    expect(rollbackSecrets).toContain('KUBECONFIG');
     // Every secret a workflow reads is one it declares (dispatched, the repository secret of that name).
     for (const [w, declared] of [
       [playbook, playbookSecrets],

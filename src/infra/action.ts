@@ -95,7 +95,11 @@ function fence(text: string): string {
 
 export async function infraChange(runner: Runner): Promise<void> {
   const ctx = runContext(runner.env);
-  const inputs = readInfraInputs(runner, ctx.workspace);
+  const inputs = readInfraInputs(
+    (name) => runner.input(name),
+    (secret) => runner.setSecret(secret),
+    ctx.workspace,
+  );
   if (inputs.kubeconfig) maskKubeconfig(runner, inputs.kubeconfig);
   // The kubeconfig lives for this step alone, under RUNNER_TEMP (never the workspace, which later steps
   // and artifacts read), readable by the runner's user only.

@@ -5,9 +5,8 @@ import { type DatabaseTarget, readDatabaseTarget } from '../db/target.js';
 import { InputError } from '../errors.js';
 import { INFRA_MODES } from '../inputs/infra-change.js';
 import { findProgram } from '../rollback/hooks.js';
-import { parseEnum, parseLines, parseName, quoteValue } from '../runner/inputs.js';
+import { type InputReader, parseEnum, parseLines, parseName, quoteValue } from '../runner/inputs.js';
 import { parseExistingPath } from '../runner/paths.js';
-import type { Runner } from '../runner/runner.js';
 import { splitCommandLine } from '../util/command-line.js';
 
 export type InfraMode = (typeof INFRA_MODES)[number];
@@ -115,11 +114,19 @@ function checkKubeconfig(raw: string): void {
     throw new InputError('kubeconfig', 'its current-context is not one of its contexts', fix);
 }
 
-export function readInfraInputs(runner: Runner, workspace: string): InfraInputs {
-  const modeRaw = runner.input('mode');
+/**
+ * Every input, checked before kubectl or a command runs. `input` is the runner's (or, in the playbook's plan
+ * job, the values the later step will get); `mask` hides the journal's URL.
+ */
+export function readInfraInputs(
+  input: InputReader,
+  mask: (secret: string) => void,
+  workspace: string,
+): InfraInputs {
+  const modeRaw = input('mode');
   if (!modeRaw) throw new InputError('mode', 'it is empty', `Set mode to one of: ${INFRA_MODES.join(', ')}.`);
   const mode = parseEnum('mode', modeRaw, INFRA_MODES, 'plan');
-  const manifestNames = parseLines(runner.input('manifests'));
+  const manifestNames = parseLines(input('manifests'));
   const manifests = manifestNames.map((name) => {
     if (name.length > 4096)
       throw new InputError(
@@ -138,11 +145,11 @@ export function readInfraInputs(runner: Runner, workspace: string): InfraInputs 
     return path;
   });
   const commands = {
-    plan: command('plan-command', runner.input('plan-command')),
-    apply: command('apply-command', runner.input('apply-command')),
-    undo: command('undo-command', runner.input('undo-command')),
+    plan: command('plan-command', input('plan-command')),
+    apply: command('apply-command', input('apply-command')),
+    undo: command('undo-command', input('undo-command')),
   };
-  const rolloutUndo = parseLines(runner.input('rollout-undo'));
+  const rolloutUndo = parseLines(input('rollout-undo'));
   for (const w of rolloutUndo)
     if (!WORKLOAD.test(w))
       throw new InputError(
@@ -150,7 +157,7 @@ export function readInfraInputs(runner: Runner, workspace: string): InfraInputs 
         `${quoteValue(w)} is not a workload`,
         'Set rollout-undo to one deployment/<name>, statefulset/<name> or daemonset/<name> per line.',
       );
-  const nsRaw = runner.input('namespace');
+  const nsRaw = input('namespace');
   const namespace = nsRaw ? parseName('namespace', nsRaw, 'a namespace') : '';
   if (namespace && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace))
     throw new InputError(
@@ -175,7 +182,7 @@ export function readInfraInputs(runner: Runner, workspace: string): InfraInputs 
         'Set rollout-undo (e.g. deployment/neonpro-web), manifests (the previous ones, re-applied) or undo-command.',
       );
   }
-  const kubeconfig = runner.input('kubeconfig');
+  const kubeconfig = input('kubeconfig');
   if (kubeconfig) checkKubeconfig(kubeconfig);
   else if (usesKubectl)
     throw new InputError(
@@ -183,6 +190,6 @@ export function readInfraInputs(runner: Runner, workspace: string): InfraInputs 
       'it is empty and kubectl needs it',
       'Set kubeconfig to the whole kubeconfig of the cluster, from a secret (e.g. secrets.KUBECONFIG).',
     );
-  const journal = readDatabaseTarget(runner.input, (s) => runner.setSecret(s), { optional: true });
+  const journal = readDatabaseTarget(input, mask, { optional: true });
   return { mode, manifests, manifestNames, kubeconfig, namespace, rolloutUndo, commands, journal };
 }

@@ -64,6 +64,23 @@ function stepValues(step: WiredStep, contexts: Contexts, ctx: RunContext): Recor
   return values;
 }
 
+/**
+ * Whether the step can run with these inputs: its `if:` judged with the status functions of a job going
+ * its way (success(), always() and failure() true, cancelled() false). An `if:` plan cannot judge counts
+ * as true: the step is checked.
+ */
+function mayRun(step: WiredStep, contexts: Contexts): boolean {
+  if (step.if === undefined || step.if.trim() === '') return true;
+  const judged = step.if.replace(/\b(success|always|failure|cancelled)\(\s*\)/g, (_, fn: string) =>
+    fn === 'cancelled' ? 'false' : 'true',
+  );
+  try {
+    return condition(judged, contexts);
+  } catch {
+    return true;
+  }
+}
+
 /** The workflow input or secret behind an action input: the one whose value the action gets, else the first. */
 function sourceOf(step: WiredStep, actionInput: string, state: State, value: string): Source {
   const template = step.with[actionInput];
@@ -217,6 +234,8 @@ export async function checkWiring(
     for (let round = 0; round <= Object.keys(step.with).length; round++) {
       const contexts = contextsFor(wiring, state);
       let values: Record<string, string> = {};
+      // A step its `if:` skips with these inputs (infra-change without infra-manifests) gets nothing.
+      if (!mayRun(step, contexts)) break;
       try {
         values = stepValues(step, contexts, ctx);
         await read({ runner, ctx, input: (name) => values[name] ?? '' });

@@ -15,9 +15,20 @@ export const SECRET_MARK = '\u0001plan-secret\u0001';
 export function secretPlaceholder(name: string, spec: InputSpec | undefined): string {
   if (spec?.kind === 'db-url') return 'postgresql://plan:placeholder@127.0.0.1:5432/plan';
   if (spec?.kind === 'url') return 'https://plan.invalid/webhook';
+  if (name === 'kubeconfig') return KUBECONFIG_PLACEHOLDER;
   if (name === 'backup-identity') return `AGE-SECRET-KEY-1${'Q'.repeat(58)}`;
   return 'plan-placeholder-secret';
 }
+
+/** A kubeconfig infra-change's check accepts: one cluster with a server, the current context one of its contexts. */
+const KUBECONFIG_PLACEHOLDER = [
+  'apiVersion: v1',
+  'kind: Config',
+  'clusters: [{name: plan, cluster: {server: "https://plan.invalid"}}]',
+  'users: [{name: plan, user: {token: plan-placeholder}}]',
+  'contexts: [{name: plan, context: {cluster: plan, user: plan}}]',
+  'current-context: plan',
+].join('\n');
 
 const OUTPUTS: Record<string, string> = {
   'deployment-url': 'https://plan.invalid',
@@ -30,6 +41,8 @@ const OUTPUTS: Record<string, string> = {
   'rollback-recommended': 'false',
   verdict: 'healthy',
   decision: 'pass',
+  // The deploy job's infra apply step ran (its outcome): the rollback's undo step is then checked too.
+  'infra-apply': 'success',
 };
 
 /**

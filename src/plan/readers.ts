@@ -5,6 +5,7 @@ import { complianceGate } from '../compliance/action.js';
 import { readManifest } from '../compliance/manifest.js';
 import { readGateInputs } from '../gate/gate-inputs.js';
 import type { GateAction } from '../gate/run-gate.js';
+import { readInfraInputs } from '../infra/inputs.js';
 import { readMigrateInputs } from '../migrate/inputs.js';
 import { readNotifyInputs } from '../notify/inputs.js';
 import { readWaiversFile } from '../policy/waivers.js';
@@ -63,6 +64,9 @@ export const START_READERS: Record<string, (step: ReadStep) => Promise<unknown>>
     await readGate({ reportName: 'db-migrate', policies: 'builtin:db-migrate' }, step);
     readMigrateInputs(step.input, step.ctx, ignore);
   },
+  // The manifests (in the commit, Kubernetes objects), the workloads to undo, the namespace, and a
+  // kubeconfig secret set whenever kubectl will run.
+  'infra-change': async ({ input, ctx }) => readInfraInputs(input, ignore, ctx.workspace),
   // The channels file, its templates and each listed channel's secrets: a notification that could not
   // go out for a reason known now is found before the approval.
   notify: ({ input, ctx }) => readNotifyInputs(input, ctx),

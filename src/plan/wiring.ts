@@ -23,4 +23,6 @@ export interface WiredStep {
   action: string;
   /** The `with:` values as written, expressions and all. */
   with: Record<string, string>;
+  /** The step's `if:` as written, when it has one: a step that cannot run with these inputs is not checked. */
+  if?: string;
 }

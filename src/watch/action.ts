@@ -101,7 +101,7 @@ export const watchGate: GateAction<WatchInputs, Collected> = {
     const deployment = await lastLiveDeployment(octokit, { owner, repo }, inputs.environment);
     if (!deployment) {
       throw new Error(
-        `No deployment of environment "${inputs.environment}" in ${ctx.repository} has a success status: nothing to watch, and nothing measured is not a pass. Check the environment input, or deploy first.`,
+        `No deployment of environment "${inputs.environment}" in ${ctx.repository} is live (a success status, not rolled back, failed or replaced since): nothing to watch, and nothing measured is not a pass. Check the environment input, or deploy first.`,
       );
     }
     const elapsed = deployment.githubNow.getTime() - deployment.liveSince.getTime();

@@ -1,4 +1,5 @@
 import type { Octokit } from '../github/octokit.js';
+import { recordedHorizons } from './horizons.js';
 
 export interface WatchedStatus {
   state: string;
@@ -23,8 +24,10 @@ export interface WatchedDeployment {
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
 /**
- * The newest deployment of `environment` that went live (has a success status), its statuses, and
- * GitHub's clock. Undefined when there is none: the caller fails, nothing measured is never a pass.
+ * The newest deployment of `environment` that went live (has a success status) and is still live (no
+ * failure, error or inactive status after it but the watch's own markers: a deployment rolled back or
+ * replaced is not watched), its statuses, and GitHub's clock. Undefined when there is none: the caller
+ * fails, nothing measured is never a pass.
  */
 export async function lastLiveDeployment(
   octokit: Octokit,
@@ -48,6 +51,10 @@ export async function lastLiveDeployment(
     const successes = statuses.filter((s) => s.state === 'success');
     const first = successes.at(-1);
     if (!first) continue;
+    // Rolled back (failure), failed (error) or replaced (inactive) since: not live, whatever the watch's
+    // own markers (a failed horizon is recorded as failure too) say after it.
+    const latest = statuses.find((s) => recordedHorizons([s.description]).size === 0);
+    if (latest && latest.state !== 'success') continue;
     const date = Date.parse(String(answer.headers.date ?? ''));
     return {
       id,

@@ -293,6 +293,42 @@ describe('plan', () => {
     );
   });
 
+  it('checks the infrastructure step before the approval: manifests, workloads, both kubeconfigs; nothing without infra-manifests', async () => {
+    const files = {
+      'k8s/web.yaml':
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: "web:2"}]}\n',
+    };
+    const inputs = {
+      'infra-manifests': 'k8s',
+      'infra-namespace': 'neonpro',
+      'infra-rollout-undo': 'deployment/web',
+    };
+    const kubeconfigs = { KUBECONFIG: true, PREFLIGHT_KUBECONFIG: true };
+    const good = await plan({ inputs, files, secrets: kubeconfigs });
+    expect(good.errors).toEqual([]);
+    expect(good.run.exitCode).toBe(0);
+    await expectOneProblem(
+      'Workflow input infra-manifests',
+      { inputs: { ...inputs, 'infra-manifests': 'k8s/missing.yaml' }, files, secrets: kubeconfigs },
+      /k8s\/missing\.yaml/,
+    );
+    await expectOneProblem(
+      'Workflow input infra-rollout-undo',
+      { inputs: { ...inputs, 'infra-rollout-undo': 'web' }, files, secrets: kubeconfigs },
+      /is not a workload/,
+    );
+    // The plan's kubeconfig (before the approval) and the apply's (after it): each one named.
+    const none = await plan({ inputs, files });
+    expect(none.errors).toEqual([
+      expect.stringContaining('Workflow secret PREFLIGHT_KUBECONFIG'),
+      expect.stringContaining('Workflow secret KUBECONFIG'),
+    ]);
+    expect(none.run.exitCode).toBe(1);
+    // No infra-manifests: the infrastructure steps are skipped, so neither secret is asked for.
+    const without = await plan({ inputs: { 'infra-rollout-undo': 'deployment/web' }, files });
+    expect(without.errors).toEqual([]);
+  });
+
   it('refuses workflow-inputs that are not JSON, naming plan’s own input', async () => {
     const run = await runBundle({
       action: ACTION,

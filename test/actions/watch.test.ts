@@ -96,6 +96,46 @@ describe('watch action', () => {
     ).toMatch(/No deployment of environment "nowhere".*not a pass/);
   });
 
+  it('does not watch a deployment that was rolled back: the one live again is watched', async () => {
+    const server = await app();
+    const before = await liveDeployment('w-back', server.url, '2026-03-10T08:00:00Z');
+    const failed = await liveDeployment('w-back', server.url, '2026-03-10T10:00:00Z');
+    // The rollback's record (rollback/github-status.ts): the failed one failure, the earlier one live again.
+    await api('POST', `/deployments/${failed.id}/statuses`, { state: 'failure', description: 'Rolled back' });
+    await api('POST', `/deployments/${before.id}/statuses`, {
+      state: 'success',
+      environment_url: server.url,
+      description: `Live again after the rollback of ${failed.id}`,
+    });
+    github.setClock('2026-03-10T11:30:00Z');
+    const run = await watch({ environment: 'w-back' });
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.outputs).toMatchObject({ 'deployment-id': String(before.id), horizons: 'T+1h' });
+    expect(await statuses(failed.id)).toHaveLength(2);
+    // With nothing live at all (the rolled-back deployment the only one), nothing is watched: the step fails.
+    const alone = await liveDeployment('w-alone', server.url, '2026-03-10T10:00:00Z');
+    await api('POST', `/deployments/${alone.id}/statuses`, { state: 'failure', description: 'Rolled back' });
+    const none = await watch({ environment: 'w-alone' });
+    expect(none.exitCode).toBe(1);
+    expect(errors(none).map((e) => e.message)).toEqual([
+      expect.stringMatching(/No deployment of environment "w-alone" .* is live .*not rolled back/),
+    ]);
+    expect(await statuses(alone.id)).toHaveLength(2);
+  });
+
+  it('keeps watching a deployment whose own failed horizon is recorded as failure', async () => {
+    const server = await app({ '/health': () => ({ status: 500, json: { status: 'down' } }) });
+    const d = await liveDeployment('w-again', server.url, '2026-03-10T10:00:00Z');
+    github.setClock(new Date(Date.parse('2026-03-10T10:00:00Z') + 2 * HOUR).toISOString());
+    expect((await watch({ environment: 'w-again' })).outputs).toMatchObject({
+      horizons: 'T+1h',
+      verdict: 'fail',
+    });
+    github.setClock(new Date(Date.parse('2026-03-10T10:00:00Z') + 25 * HOUR).toISOString());
+    const run = await watch({ environment: 'w-again' });
+    expect(run.outputs).toMatchObject({ 'deployment-id': String(d.id), horizons: 'T+24h', verdict: 'fail' });
+  });
+
   it('skips horizons that are not due, changing nothing', async () => {
     const server = await app();
     const d = await liveDeployment('w-early', server.url, '2026-03-10T10:00:00Z');

@@ -29,6 +29,15 @@ const githubDeployment = (run: WorkflowRun) =>
   sandbox.github
     .deployments(REPOSITORY)
     .find((d) => d.id === Number(run.jobs.deploy?.outputs['github-deployment-id']));
+/** The sample app's Deployment on the Kubernetes emulator: its revision and its container's image. */
+const workload = (namespace: string) => {
+  const d = sandbox.kubernetes.get('Deployment', 'neonpro-web', namespace);
+  const spec = d?.spec as { template: { spec: { containers: { image: string }[] } } } | undefined;
+  return {
+    revision: d?.metadata.annotations?.['deployment.kubernetes.io/revision'],
+    image: spec?.template.spec.containers[0]?.image,
+  };
+};
 const tableExists = async (db: string, t: string) =>
   (await sandbox.pg.psql(`SELECT count(*) FROM information_schema.tables WHERE table_name = '${t}'`, db)) ===
   '1';
@@ -74,15 +83,25 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
     expect(recorded?.statuses[0]?.environment_url).toBe(sandbox.vercel.productionUrl(release.name));
   });
 
-  it('a failing validation rolls back the deployment and the database, records the incident; a re-run changes nothing more', async () => {
+  it('a failing validation rolls back the deployment, the database and the infrastructure, records the incident; a re-run changes nothing more', async () => {
     const release = await sandbox.release({ healthy: false });
-    const run = await release.run();
+    expect(workload(release.namespace)).toEqual({ revision: '1', image: 'ghcr.io/neonpro/web:release-1' });
+    // With the infrastructure step: the sample's k8s/ planned, applied, and undone by the rollback.
+    const run = await release.run({ inputs: release.infra.inputs, secrets: release.infra.secrets });
     expect(results(run), why(run)).toMatchObject({
       db: 'success',
       deploy: 'success',
       validate: 'failure',
       rollback: 'success',
     });
+    expect(run.jobs.compliance?.summary).toContain('## Infrastructure plan\n');
+    expect(run.jobs.deploy?.outputs['infra-apply']).toBe('success');
+    expect(run.jobs.deploy?.summary).toContain('| `kubectl apply -f k8s` | applied |');
+    expect(run.jobs.rollback?.summary).toContain(
+      '| `kubectl rollout undo deployment/neonpro-web` | undone |',
+    );
+    // rollout undo: release 1's template again, as the Deployment's next revision.
+    expect(workload(release.namespace)).toEqual({ revision: '3', image: 'ghcr.io/neonpro/web:release-1' });
     expect(sandbox.vercel.productionDeploymentId(release.name)).toBe(release.previousDeploymentId);
     expect(await tableExists(release.name, 'consents')).toBe(false);
     const incidents = () => sandbox.github.issues(REPOSITORY).filter((i) => i.labels.includes('incident'));
@@ -90,9 +109,16 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
     expect(githubDeployment(run)?.statuses[0]?.state).toBe('failure');
 
     // "Re-run failed jobs": validate fails again, the rollback resumes and finds nothing left to do.
-    const rerun = await release.run({ previous: run });
+    const rerun = await release.run({
+      previous: run,
+      inputs: release.infra.inputs,
+      secrets: release.infra.secrets,
+    });
     expect(rerun.jobs.db?.reused).toBe(true);
     expect(results(rerun)).toMatchObject({ validate: 'failure', rollback: 'success' });
+    // The journal: the undo ran once (a second rollout undo would bring release 2 back).
+    expect(rerun.jobs.rollback?.summary).toContain('already done (attempt 1)');
+    expect(workload(release.namespace)).toEqual({ revision: '3', image: 'ghcr.io/neonpro/web:release-1' });
     expect(sandbox.vercel.productionDeploymentId(release.name)).toBe(release.previousDeploymentId);
     expect(incidents()).toHaveLength(1);
   });
@@ -167,14 +193,17 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
     expect(githubDeployment(run)?.statuses[0]?.state).toBe('failure');
   });
 
-  it('"Re-run all jobs" after a success changes nothing: same deployment live, no new build, no migration', async () => {
+  it('"Re-run all jobs" after a success changes nothing: same deployment live, no new build, no migration, no second apply', async () => {
     const release = await sandbox.release({ healthy: true });
-    const run = await release.run();
+    const infra = { inputs: release.infra.inputs, secrets: release.infra.secrets };
+    const run = await release.run(infra);
+    expect(workload(release.namespace)).toEqual({ revision: '2', image: 'ghcr.io/neonpro/web:release-2' });
+    const applies = sandbox.kubernetes.writes().length;
     expect(results(run).rollback, why(run)).toBe('skipped');
     const live = sandbox.vercel.productionDeploymentId(release.name);
     const builds = sandbox.vercel.deployments().length;
 
-    const again = await release.run({ previous: run, rerunAll: true });
+    const again = await release.run({ previous: run, rerunAll: true, ...infra });
     expect(results(again), why(again)).toMatchObject({
       db: 'success',
       deploy: 'success',
@@ -185,6 +214,10 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
     expect(sandbox.vercel.productionDeploymentId(release.name)).toBe(live);
     expect(sandbox.vercel.deployments().length).toBe(builds);
     expect(again.jobs.db?.outputs['backup-id']).toBe(run.jobs.db?.outputs['backup-id']);
+    // The apply is journaled: the re-run's deploy job does not apply the same manifests again.
+    expect(again.jobs.deploy?.summary).toContain('| `kubectl apply -f k8s` | already done (attempt 1) |');
+    expect(sandbox.kubernetes.writes().length).toBe(applies);
+    expect(workload(release.namespace)).toEqual({ revision: '2', image: 'ghcr.io/neonpro/web:release-2' });
     expect(await tableExists(release.name, 'consents')).toBe(true);
   });
 
@@ -194,7 +227,15 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
     expect(results(run).validate, why(run)).toBe('success');
     expect(sandbox.vercel.productionDeploymentId(release.name)).not.toBe(release.previousDeploymentId);
 
-    const manual = await release.rollback({ runId: run.runId, reason: 'on-call: consent banner broken' });
+    const manual = await release.rollback({
+      runId: run.runId,
+      reason: 'on-call: consent banner broken',
+      inputs: {
+        'notify-channels': SANDBOX_NOTIFY_CHANNELS,
+        'statuspage-api-url': sandbox.notify.statuspageApiUrl,
+      },
+      secrets: sandbox.notify.secrets,
+    });
     expect(results(manual), why(manual)).toEqual({
       resolve: 'success',
       roles: 'skipped',
@@ -209,6 +250,23 @@ describe('the playbook workflow, end to end on the sandbox', { timeout: 300_000 
       .issues(REPOSITORY)
       .find((i) => i.labels.includes('incident') && i.body.includes(`run-id=${manual.runId} `));
     expect(incident?.body).toContain('on-call: consent banner broken');
+    // The communication plan of a manual rollback: the incident as it starts, the outcome when it is done.
+    const got = sandbox.notify.received(release.name);
+    expect(got.filter((r) => r.status >= 300)).toEqual([]);
+    for (const channel of ['slack', 'teams', 'webhook', 'statuspage'])
+      expect(
+        got.filter((r) => r.channel === channel).map((r) => r.headline),
+        channel,
+      ).toEqual([
+        `Incident: ${release.name} in production`,
+        `Deploy of ${release.name} to production was rolled back`,
+      ]);
+    expect(
+      sandbox.notify.webhook.requests.filter(
+        (q) =>
+          q.body.includes(release.name) && q.body.includes('Manual rollback: on-call: consent banner broken'),
+      ),
+    ).toHaveLength(1);
   });
 
   it('a compliance failure (outside the change window) stops the pipeline before the approval; nothing changes', async () => {

@@ -23,10 +23,17 @@ describe("the README's caller, rehearsed", { timeout: 300_000 }, () => {
     const file = join(mkdtempSync(join(tmpdir(), 'dg-caller-')), 'deploy.yml');
     writeFileSync(file, readmeCaller().text);
     const asked: string[] = [];
+    // What the approvers had read when they were asked: the summaries of the jobs that had ended.
+    const ended: Record<string, string> = {};
+    let readBeforeApproval = '';
     const r = await rehearse(sandbox, {
       caller: file,
+      onEvent: (e) => {
+        if (e.type === 'job-end') ended[e.job.id] = e.job.summary;
+      },
       approve: async (job, env) => {
         asked.push(`${job}:${env}`);
+        readBeforeApproval = ended['playbook / compliance'] ?? '';
         return true;
       },
     });
@@ -86,5 +93,30 @@ describe("the README's caller, rehearsed", { timeout: 300_000 }, () => {
     expect(r.secrets).toContainEqual({ name: 'INCIDENT_WEBHOOK', standIn: 'not set in the rehearsal' });
     expect(r.secrets.map((s) => s.name)).toContain('VALIDATION_TOKEN');
     expect(r.secrets).toContainEqual({ name: 'SLACK_WEBHOOK_URL', standIn: "the sandbox's Slack receiver" });
+
+    // Playbook step 4A: the plan (dry run and diff of the sample's k8s/) was in compliance's summary when
+    // the approval was asked; deploy applied it to the emulator's Deployment, journaled.
+    expect(readBeforeApproval).toContain('## Infrastructure plan\n');
+    expect(readBeforeApproval).toContain('deployment.apps/neonpro-web configured (server dry run)');
+    expect(readBeforeApproval).toMatch(/^-\s+image: ghcr\.io\/neonpro\/web:release-1$/m);
+    expect(readBeforeApproval).toMatch(/^\+\s+image: ghcr\.io\/neonpro\/web:release-2$/m);
+    expect(called?.jobs.deploy?.summary).toContain('| `kubectl apply -f k8s` | applied |');
+    const live = sandbox.kubernetes.get('Deployment', 'neonpro-web', 'neonpro');
+    expect(live?.metadata.annotations?.['deployment.kubernetes.io/revision']).toBe('2');
+    expect(JSON.stringify(live?.spec)).toContain('ghcr.io/neonpro/web:release-2');
+    expect(r.infra).toEqual({
+      namespace: 'neonpro',
+      workloads: [
+        { workload: 'deployment/neonpro-web', before: 'revision 1, image ghcr.io/neonpro/web:release-1' },
+      ],
+    });
+    expect(r.secrets).toContainEqual({
+      name: 'PREFLIGHT_KUBECONFIG',
+      standIn: "a kubeconfig of the sandbox's Kubernetes API emulator (namespace neonpro)",
+    });
+    // The plan changed nothing: the only writes are the apply's, after the approval.
+    const writes = sandbox.kubernetes.writes().map((w) => `${w.method} ${w.path}`);
+    expect(writes.length).toBeGreaterThan(0);
+    expect(writes.every((w) => w.includes('/namespaces/neonpro/deployments/neonpro-web'))).toBe(true);
   });
 });

@@ -172,6 +172,21 @@ export const PLAYBOOK_WIRING: PlaybookWiring = {
       "type": "string",
       "default": "https://api.statuspage.io",
       "required": false
+    },
+    "infra-manifests": {
+      "type": "string",
+      "default": "",
+      "required": false
+    },
+    "infra-namespace": {
+      "type": "string",
+      "default": "",
+      "required": false
+    },
+    "infra-rollout-undo": {
+      "type": "string",
+      "default": "",
+      "required": false
     }
   },
   "secrets": {
@@ -219,6 +234,12 @@ export const PLAYBOOK_WIRING: PlaybookWiring = {
     },
     "PREFLIGHT_INCIDENTS_TOKEN": {
       "required": false
+    },
+    "KUBECONFIG": {
+      "required": false
+    },
+    "PREFLIGHT_KUBECONFIG": {
+      "required": false
     }
   },
   "jobOutputs": {
@@ -244,7 +265,8 @@ export const PLAYBOOK_WIRING: PlaybookWiring = {
       "deployment-url",
       "previous-deployment-id",
       "production-url",
-      "github-deployment-id"
+      "github-deployment-id",
+      "infra-apply"
     ],
     "validate": [
       "verdict",
@@ -269,7 +291,8 @@ export const PLAYBOOK_WIRING: PlaybookWiring = {
         "statuspage-api-key": "${{ secrets.STATUSPAGE_API_KEY }}",
         "statuspage-page-id": "${{ secrets.STATUSPAGE_PAGE_ID }}",
         "statuspage-api-url": "${{ inputs.statuspage-api-url }}"
-      }
+      },
+      "if": "inputs.notify-channels != ''"
     },
     {
       "job": "preflight",
@@ -314,7 +337,19 @@ export const PLAYBOOK_WIRING: PlaybookWiring = {
     },
     {
       "job": "compliance",
-      "step": "5",
+      "step": "infra-plan",
+      "action": "infra-change",
+      "with": {
+        "mode": "plan",
+        "manifests": "${{ inputs.infra-manifests }}",
+        "namespace": "${{ inputs.infra-namespace }}",
+        "kubeconfig": "${{ secrets.PREFLIGHT_KUBECONFIG }}"
+      },
+      "if": "success() && inputs.infra-manifests != ''"
+    },
+    {
+      "job": "compliance",
+      "step": "6",
       "action": "notify",
       "with": {
         "phase": "approval-requested",
@@ -327,7 +362,8 @@ export const PLAYBOOK_WIRING: PlaybookWiring = {
         "statuspage-api-key": "${{ secrets.STATUSPAGE_API_KEY }}",
         "statuspage-page-id": "${{ secrets.STATUSPAGE_PAGE_ID }}",
         "statuspage-api-url": "${{ inputs.statuspage-api-url }}"
-      }
+      },
+      "if": "success() && inputs.notify-channels != ''"
     },
     {
       "job": "rejection",
@@ -372,7 +408,8 @@ export const PLAYBOOK_WIRING: PlaybookWiring = {
         "statuspage-api-key": "${{ secrets.STATUSPAGE_API_KEY }}",
         "statuspage-page-id": "${{ secrets.STATUSPAGE_PAGE_ID }}",
         "statuspage-api-url": "${{ inputs.statuspage-api-url }}"
-      }
+      },
+      "if": "success() && inputs.notify-channels != ''"
     },
     {
       "job": "db",
@@ -404,6 +441,19 @@ export const PLAYBOOK_WIRING: PlaybookWiring = {
         "sign-off": "${{ inputs.sign-off }}",
         "evidence-file": "deploy-gates/approval-evidence.json"
       }
+    },
+    {
+      "job": "deploy",
+      "step": "infra",
+      "action": "infra-change",
+      "with": {
+        "mode": "apply",
+        "manifests": "${{ inputs.infra-manifests }}",
+        "namespace": "${{ inputs.infra-namespace }}",
+        "kubeconfig": "${{ secrets.KUBECONFIG }}",
+        "database-url": "${{ secrets.PRODUCTION_DATABASE_URL }}"
+      },
+      "if": "inputs.infra-manifests != ''"
     },
     {
       "job": "deploy",
@@ -451,11 +501,25 @@ export const PLAYBOOK_WIRING: PlaybookWiring = {
         "statuspage-api-key": "${{ secrets.STATUSPAGE_API_KEY }}",
         "statuspage-page-id": "${{ secrets.STATUSPAGE_PAGE_ID }}",
         "statuspage-api-url": "${{ inputs.statuspage-api-url }}"
-      }
+      },
+      "if": "inputs.notify-channels != ''"
     },
     {
       "job": "rollback",
-      "step": "4",
+      "step": "infra-undo",
+      "action": "infra-change",
+      "with": {
+        "mode": "undo",
+        "rollout-undo": "${{ inputs.infra-rollout-undo }}",
+        "namespace": "${{ inputs.infra-namespace }}",
+        "kubeconfig": "${{ secrets.KUBECONFIG }}",
+        "database-url": "${{ secrets.PRODUCTION_DATABASE_URL }}"
+      },
+      "if": "inputs.infra-manifests != '' && inputs.infra-rollout-undo != '' && needs.deploy.outputs.infra-apply == 'success'"
+    },
+    {
+      "job": "rollback",
+      "step": "6",
       "action": "rollback",
       "with": {
         "vercel-token": "${{ secrets.VERCEL_TOKEN }}",
@@ -500,7 +564,8 @@ export const PLAYBOOK_WIRING: PlaybookWiring = {
         "statuspage-api-key": "${{ secrets.STATUSPAGE_API_KEY }}",
         "statuspage-page-id": "${{ secrets.STATUSPAGE_PAGE_ID }}",
         "statuspage-api-url": "${{ inputs.statuspage-api-url }}"
-      }
+      },
+      "if": "always()"
     }
   ],
   "dbmateInstalledWhen": "inputs.migrate-command == '' && (inputs.migrate == 'auto' || inputs.migrate == 'dbmate')"

@@ -1,0 +1,2 @@
+import{createRequire as __dgCreateRequire}from'node:module';const require=__dgCreateRequire(import.meta.url);
+var o=[{id:"T+1h",afterMs:36e5,what:"final validation"},{id:"T+24h",afterMs:864e5,what:"health, error rate and performance after a day"},{id:"T+1w",afterMs:6048e5,what:"the week report"}],a=r=>`deploy-gates watch ${r}:`;function n(r){return new Set(o.filter(t=>r.some(e=>e.startsWith(a(t.id)))).map(t=>t.id))}function i(r,t){return o.filter(e=>r>=e.afterMs&&!t.has(e.id)).map(e=>e.id)}export{o as a,a as b,n as c,i as d};
