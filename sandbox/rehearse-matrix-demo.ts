@@ -65,7 +65,7 @@ export async function rehearseMatrixDemo(opts: MatrixDemoOptions): Promise<numbe
       const block = readmeMatrixCaller();
       const file = join(mkdtempSync(join(tmpdir(), 'dg-matrix-caller-')), 'deploy-all.yml');
       writeFileSync(file, block.text);
-      return { file, name: `the README's matrix over projects (${block.file} line ${block.line})` };
+      return { file, name: `the README's "Many projects at once" block (${block.file} line ${block.line})` };
     })();
   const file = caller.file;
   const started = Date.now();
