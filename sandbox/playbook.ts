@@ -124,6 +124,8 @@ export interface SandboxCaller {
   secrets: Record<string, string>;
   /** The called playbook's inputs, pointed at the sandbox. */
   rewrite: (job: string, inputs: Record<string, unknown>) => Record<string, unknown>;
+  /** The checkout a call of the playbook runs in (a matrix over projects: each project's); default the release's. */
+  workspace?: (job: string, inputs: Record<string, unknown>) => string | undefined;
 }
 
 /** An approver's review, as they give it in GitHub's "Review deployments" dialog. */
@@ -408,7 +410,12 @@ export async function startPlaybookSandbox(): Promise<PlaybookSandbox> {
           const run = await runWorkflow({
             ...shared,
             ...(caller
-              ? { workflow: caller.workflow, secrets: caller.secrets, rewriteCallInputs: caller.rewrite }
+              ? {
+                  workflow: caller.workflow,
+                  secrets: caller.secrets,
+                  rewriteCallInputs: caller.rewrite,
+                  ...(caller.workspace ? { callWorkspace: caller.workspace } : {}),
+                }
               : { workflow }),
             inputs: caller
               ? {}

@@ -19,6 +19,8 @@ import { infraOutcomeLines, infraPlanSection } from './infra-demo.js';
 import { SANDBOX_REVIEWER, SEED_SCHEMA, startPlaybookSandbox } from './playbook.js';
 import { findPgBinDir } from './postgres/cluster.js';
 import { projectName, rehearse } from './rehearse.js';
+import { matrixPlaybookJob } from './rehearse-matrix.js';
+import { rehearseMatrixDemo } from './rehearse-matrix-demo.js';
 import { demoWatch } from './rehearse-watch.js';
 import { callerRepository } from './team-checkout.js';
 import type { JobRun, WorkflowEvent, WorkflowRun } from './workflow/run-workflow.js';
@@ -82,18 +84,23 @@ function timeline(run: WorkflowRun, title: string, out: Out): string {
   return lines.join('\n');
 }
 
-/** The caller, checked before anything starts: a file that exists and calls the playbook. */
-async function checkCaller(file: string): Promise<void> {
+/**
+ * The caller, checked before anything starts: a file that exists and calls the playbook. True for a
+ * caller whose playbook job is a matrix over projects (sandbox/rehearse-matrix-demo.ts rehearses it).
+ */
+async function checkCaller(file: string): Promise<boolean> {
   if (!existsSync(file))
     throw new UsageError(`${file} does not exist: give the path of your caller workflow`);
   const workflow = await loadWorkflow(file).catch((e: unknown) => {
     throw new UsageError(`${file} is not a workflow the rehearsal can read: ${errorMessage(e)}`);
   });
+  if (matrixPlaybookJob(workflow)) return true;
   try {
     projectName(file, workflow);
   } catch (e) {
     throw new UsageError(errorMessage(e));
   }
+  return false;
 }
 
 /** Exit code: 0 the run passed (or broke as asked), 1 it failed, 2 bad usage or a missing prerequisite. */
@@ -130,8 +137,9 @@ export async function rehearseCommand(argv: string[], opts: RehearseCommandOptio
     ? { file: resolve(cwd, given), name: given }
     : (opts.defaultCaller?.() ?? { file: '', name: '' });
   const reportFile = resolve(cwd, values.report ?? 'rehearsal-report.md');
+  let matrix: boolean;
   try {
-    await checkCaller(caller.file);
+    matrix = await checkCaller(caller.file);
     if (values.break && callerRepository(caller.file))
       throw new UsageError(
         '--break validate breaks the sample app; a caller in a repository is rehearsed with its own checkout',
@@ -142,6 +150,17 @@ export async function rehearseCommand(argv: string[], opts: RehearseCommandOptio
     err(`error: ${errorMessage(e)}`);
     return 2;
   }
+
+  if (matrix)
+    return rehearseMatrixDemo({
+      caller,
+      reportFile,
+      broken: values.break ? undefined : null,
+      approve: values.approve ?? false,
+      out,
+      err,
+      ...(opts.interactive !== undefined ? { interactive: opts.interactive } : {}),
+    });
 
   const started = Date.now();
   const clock = () => `${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s`;

@@ -85,7 +85,7 @@ const PLAYBOOK = './.github/workflows/playbook.yml';
 export const VALIDATION_TOKEN = 'sandbox-validation-token';
 
 /** The platform's API routes that the default post-validate checks call: the emulator serves only files. */
-const STAND_IN_ROUTES: { path: string; method?: string; bearer?: boolean; json: unknown }[] = [
+export const STAND_IN_ROUTES: { path: string; method?: string; bearer?: boolean; json: unknown }[] = [
   { path: '/api/health/database', json: { status: 'ok' } },
   { path: '/api/health/compliance', json: { status: 'ok' } },
   ...['lgpd', 'anvisa', 'cfm'].map((r) => ({
@@ -106,7 +106,10 @@ const NOTIFY_STAND_INS: Record<string, string> = {
 };
 
 /** What stands in for each secret a caller of the playbook passes. */
-function secretStandIns(release: SandboxRelease, sandbox: PlaybookSandbox): Record<string, [string, string]> {
+export function secretStandIns(
+  release: SandboxRelease,
+  sandbox: PlaybookSandbox,
+): Record<string, [string, string]> {
   return {
     VERCEL_TOKEN: [sandbox.vercel.token, "the Vercel emulator's token"],
     PREFLIGHT_VERCEL_TOKEN: [sandbox.vercel.token, "the Vercel emulator's token"],

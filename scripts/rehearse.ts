@@ -3,11 +3,14 @@
 // Without a file it rehearses the README's caller, as written in README.md: that is `npm run demo`.
 // After the run, the post-deployment watch at T+1 h and T+24 h (GitHub's clock moved forward).
 // Options: --break validate, --rerun, --approve, --report FILE (default demo-report.md).
+// The demo then rehearses the README's matrix over projects, one of them broken (sandbox/rehearse-matrix-demo.ts).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { readmeCaller } from '../sandbox/readme-blocks.js';
 import { rehearseCommand } from '../sandbox/rehearse-command.js';
+import { rehearseMatrixDemo } from '../sandbox/rehearse-matrix-demo.js';
 
 const code = await rehearseCommand(process.argv.slice(2), {
   defaultReport: 'demo-report.md',
@@ -20,4 +23,17 @@ const code = await rehearseCommand(process.argv.slice(2), {
     return { file, name: `the README's caller (${block.file} line ${block.line})` };
   },
 });
-process.exit(code);
+const { values, positionals } = parseArgs({
+  args: process.argv.slice(2),
+  strict: false,
+  allowPositionals: true,
+});
+const matrix =
+  code === 0 && positionals.length === 0
+    ? await rehearseMatrixDemo({
+        reportFile: typeof values.report === 'string' ? values.report : 'demo-report.md',
+        append: true,
+        approve: values.approve === true,
+      })
+    : 0;
+process.exit(code || matrix);

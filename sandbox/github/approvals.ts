@@ -64,8 +64,10 @@ export const approvalRoutes: Route<GitHubState>[] = [
       const at = ctx.state.now().toISOString();
       run.reviews.push({ user: ctx.user, state, comment, environments: names });
       const deployments = names.map((name) => {
-        const job = run.jobs.find((j) => j.name === run.pending.get(name) && j.status === 'waiting');
-        run.pending.delete(name);
+        const [waiting, ...rest] = run.pending.get(name) ?? [];
+        const job = run.jobs.find((j) => j.name === waiting && j.status === 'waiting');
+        if (rest.length > 0) run.pending.set(name, rest);
+        else run.pending.delete(name);
         if (job && state === 'approved') Object.assign(job, { status: 'in_progress', started_at: at });
         if (job && state === 'rejected')
           Object.assign(job, { status: 'completed', conclusion: 'failure', completed_at: at });

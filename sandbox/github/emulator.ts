@@ -251,7 +251,8 @@ export async function startGitHubEmulator(): Promise<GitHubEmulator> {
         run = { actor, pending: new Map(), reviews: [], jobs: [] };
         r.approvals.set(runId, run);
       }
-      run.pending.set(environment, job);
+      // A job waiting again (a later attempt) replaces its earlier wait; other jobs queue behind.
+      run.pending.set(environment, [...(run.pending.get(environment) ?? []).filter((j) => j !== job), job]);
       run.jobs.push({
         id: runId * 100 + run.jobs.length + 1,
         run_attempt: attempt,

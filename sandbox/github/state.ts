@@ -99,8 +99,11 @@ export interface EmulatedApproval {
 export interface EmulatedRunApprovals {
   /** The run's author: prevent-self-review refuses them. */
   actor: string;
-  /** Environment name → the job waiting for it. */
-  pending: Map<string, string>;
+  /**
+   * Environment name → the jobs waiting for it, oldest first: approval is per job, so the runs of a matrix
+   * waiting on one environment are each reviewed (a review releases the oldest).
+   */
+  pending: Map<string, string[]>;
   reviews: EmulatedApproval[];
   jobs: EmulatedJob[];
 }

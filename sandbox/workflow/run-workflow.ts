@@ -97,6 +97,12 @@ export interface RunWorkflowOptions {
    */
   rewriteCallInputs?: (job: string, inputs: Record<string, unknown>) => Record<string, unknown>;
   /**
+   * GITHUB_WORKSPACE of a called workflow's jobs, by the calling job's name and its evaluated `with:`;
+   * default `workspace`. On GitHub every job has a runner of its own: the calls of a matrix over projects
+   * share no files, so a rehearsal gives each call its project's checkout.
+   */
+  callWorkspace?: (job: string, inputs: Record<string, unknown>) => string | undefined;
+  /**
    * What the runner gives JavaScript actions (not `run:` scripts) to reach the Actions results service:
    * ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL, e.g. from the sandbox's artifact service.
    */
@@ -449,6 +455,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
     const called = await runWorkflow({
       ...options,
       workflow: await loadWorkflow(resolve(options.repoRoot, local)),
+      workspace: options.callWorkspace?.(jobId, given) ?? options.workspace,
       inputs: options.rewriteCallInputs?.(jobId, given) ?? given,
       secrets:
         call.secrets === 'inherit' ? (options.secrets ?? {}) : resolveMap(call.secrets, contexts, state),

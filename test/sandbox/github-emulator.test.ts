@@ -1,6 +1,7 @@
 import { getOctokit } from '@actions/github';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitHubEmulator, startGitHubEmulator } from '../../sandbox/github/emulator.js';
+import { reviewDeployment } from '../../sandbox/github/review.js';
 
 // Octokit, unchanged but for baseUrl, against the emulator: the contract the actions rely on.
 let github: GitHubEmulator;
@@ -95,6 +96,49 @@ describe('GitHub emulator', () => {
         state: 'bogus' as 'success',
       }),
     ).rejects.toMatchObject({ status: 422 });
+  });
+
+  it('the runs of a matrix waiting on one environment: each is reviewed on its own, oldest first', async () => {
+    const repo = 'matrix-approvals';
+    github.setEnvironment(`${owner}/${repo}`, 'production', {
+      reviewers: [{ type: 'User', name: 'cto' }],
+    });
+    const runId = 4242;
+    const jobs = ['playbook (neonpro-web) / approve', 'playbook (neonpro-clinics) / approve'];
+    for (const job of jobs)
+      github.waitForApproval(`${owner}/${repo}`, {
+        runId,
+        attempt: 1,
+        actor: 'octocat',
+        job,
+        environment: 'production',
+      });
+    const review = () =>
+      reviewDeployment({
+        apiUrl: github.apiUrl,
+        token: github.userToken('cto'),
+        repository: `${owner}/${repo}`,
+        runId: String(runId),
+        environment: 'production',
+        state: 'approved',
+        comment: 'ok',
+      });
+    const status = async () =>
+      (await octokit.rest.actions.listJobsForWorkflowRun({ owner, repo, run_id: runId })).data.jobs.map(
+        (j) => [j.name, j.status],
+      );
+    expect(await review()).toMatchObject({ ok: true });
+    expect(await status()).toEqual([
+      [jobs[0], 'in_progress'],
+      [jobs[1], 'waiting'],
+    ]);
+    expect(await review()).toMatchObject({ ok: true });
+    expect(await status()).toEqual([
+      [jobs[0], 'in_progress'],
+      [jobs[1], 'in_progress'],
+    ]);
+    // Nothing waits any more: a third review has nothing to approve.
+    expect(await review()).toMatchObject({ ok: false, status: 404 });
   });
 
   it('answers 502 on demand, which Octokit surfaces', async () => {
