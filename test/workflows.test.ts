@@ -198,7 +198,11 @@ describe('permissions a caller grants to a reusable workflow', () => {
       Object.values(readYaml<Workflow>('.github/workflows/playbook.yml').jobs)
         .flatMap((j) => j.steps ?? [])
         .filter((s) => s.uses?.startsWith('actions/upload-artifact@'))
-        .map((s) => String(s.with?.name)),
+        .map((s) =>
+          String(s.with?.name)
+            .replace(/\$\{\{ inputs\.vercel-project \}\}/g, 'neonpro-web')
+            .replace(/\$\{\{ inputs\.environment \}\}/g, 'production'),
+        ),
     );
     const call = readYaml<{ on: { workflow_call: { inputs: { artifacts: { default: string } } } } }>(
       '.github/workflows/attest-evidence.yml',
@@ -212,14 +216,27 @@ describe('permissions a caller grants to a reusable workflow', () => {
         [...uploaded].some((name) => glob(p).test(name)),
         p,
       ).toBe(true);
-    expect([...uploaded].filter(matches).sort()).toEqual([
-      'approval-evidence-db',
-      'approval-evidence-deploy',
-      'approval-evidence-rejection',
-      'compliance-evidence',
-      'deploy-gates-record',
-      'preflight-facts',
-    ]);
+    expect([...uploaded].filter(matches).sort()).toEqual(
+      [
+        'approval-evidence-db',
+        'approval-evidence-deploy',
+        'approval-evidence-rejection',
+        'compliance-evidence',
+        'deploy-gates-record',
+        'preflight-facts',
+      ].map((name) => `${name}-neonpro-web-production`),
+    );
+  });
+
+  it("names every playbook artifact by project and environment, so a matrix's calls never share one", () => {
+    const playbook = readYaml<Workflow>('.github/workflows/playbook.yml');
+    const steps = Object.values(playbook.jobs).flatMap((j) => j.steps ?? []);
+    const names = steps
+      .filter((s) => /^actions\/(upload|download)-artifact@/.test(s.uses ?? ''))
+      .map((s) => String(s.with?.name));
+    expect(names.length).toBeGreaterThan(6);
+    for (const name of names)
+      expect(name, name).toMatch(/-\$\{\{ inputs\.vercel-project \}\}-\$\{\{ inputs\.environment \}\}$/);
   });
 });
 
