@@ -9,26 +9,11 @@
 import { globSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { seedCiRun } from './ci-run.js';
-import {
-  INCIDENTS_PATH,
-  type PlaybookSandbox,
-  REPOSITORY,
-  SANDBOX_NOW,
-  SANDBOX_SHA,
-  type SandboxRelease,
-} from './playbook.js';
+import { type PlaybookSandbox, REPOSITORY, SANDBOX_SHA, type SandboxRelease } from './playbook.js';
 import { type YamlBlock, yamlBlocks } from './readme-blocks.js';
-import {
-  type RehearsalChange,
-  type RehearsalCiRun,
-  rehearsalWaivers,
-  STAND_IN_ROUTES,
-  secretStandIns,
-  VALIDATION_TOKEN,
-} from './rehearse.js';
-import { standInBackupHistory, standInReports } from './sample-app.js';
+import { type RehearsalChange, type RehearsalCiRun, secretStandIns, standInProject } from './rehearse.js';
+import { standInReports } from './sample-app.js';
 import { type CheckoutAddition, teamCheckout } from './team-checkout.js';
-import type { SiteResponse } from './vercel/serving.js';
 import { type Contexts, interpolate } from './workflow/expressions.js';
 import { type Combination, expandMatrix } from './workflow/matrix.js';
 import {
@@ -40,7 +25,6 @@ import {
 import { loadWorkflow, type Token, type WorkflowFile, type WorkflowJob } from './workflow/workflow-file.js';
 
 const PLAYBOOK = './.github/workflows/playbook.yml';
-const MANIFEST_PATH = '/.rehearsal/nightly-backup.json';
 
 export interface MatrixProject {
   /** The combination's `vercel-project`: the Vercel project and database the sandbox made for it. */
@@ -112,64 +96,6 @@ export function matrixCalls(job: WorkflowJob): { combination: Combination; with:
       Object.entries(call.with).map(([k, v]) => [k, evaluate(v, { ...contexts, matrix: combination })]),
     ),
   }));
-}
-
-/**
- * A project's site on the emulator: the default checks' API routes, the backup manifest, stand-in
- * staging and monitoring pages; and its call's inputs that name the production world, pointed there.
- */
-function standInProject(
-  sandbox: PlaybookSandbox,
-  release: SandboxRelease,
-  callerFile: string,
-): Record<string, (value: string) => string> {
-  const { vercel } = sandbox;
-  const name = release.name;
-  const site = vercel.productionUrl(name);
-  const host = new URL(site).host;
-  for (const route of STAND_IN_ROUTES)
-    vercel.handle(
-      route.path,
-      (req): SiteResponse =>
-        route.bearer && req.headers.authorization !== `Bearer ${VALIDATION_TOKEN}`
-          ? { status: 401, json: { error: 'unauthorized' } }
-          : { json: route.json },
-      { project: name, ...(route.method ? { method: route.method } : {}) },
-    );
-  vercel.handle(MANIFEST_PATH, () => ({ json: standInBackupHistory() }), { project: name });
-  const toSandbox = (url: string) => {
-    const parsed = new URL(url);
-    // Staging and monitoring pages answer as healthy; the deployment's own /health is its file.
-    if (parsed.pathname !== '/health')
-      vercel.handle(parsed.pathname, () => ({ json: { status: 'ok' } }), { project: name });
-    return `${site}${parsed.pathname === '/' ? '' : parsed.pathname}`;
-  };
-  const lines = (value: string, each: (line: string) => string) =>
-    value
-      .split('\n')
-      .map((l) => l.trim())
-      .filter(Boolean)
-      .map(each);
-  const endpointLines = (v: string) =>
-    lines(v, (l) => {
-      const at = l.indexOf('=');
-      return at < 0 ? toSandbox(l) : `${l.slice(0, at)}=${toSandbox(l.slice(at + 1))}`;
-    }).join('\n');
-  return {
-    'vercel-api-url': () => vercel.apiUrl,
-    'vercel-team': () => vercel.teamId,
-    'staging-endpoints': endpointLines,
-    'monitoring-endpoints': endpointLines,
-    'tls-hosts': (v) => [...new Set(lines(v, () => host))].join('\n'),
-    'backup-manifest': (v) => (/^https?:\/\//.test(v) ? `${site}${MANIFEST_PATH}` : v),
-    'security-incidents-url': (v) => (v ? `${site}${INCIDENTS_PATH}` : v),
-    'production-url': (v) => (v ? site : v),
-    'api-host-url': (v) => (v ? site : v),
-    'clock-override': (v) => v || SANDBOX_NOW,
-    // The caller's own waivers with the sandbox's clock waiver, in this project's checkout.
-    waivers: (v) => rehearsalWaivers(callerFile, v, release.workspace),
-    'statuspage-api-url': () => sandbox.notify.statuspageApiUrl,
-  };
 }
 
 /**
@@ -268,7 +194,9 @@ export async function rehearseMatrix(
     sandbox,
     calls.map((c, i) => ({ with: c.with, release: (projects[i] as MatrixProject).release })),
   );
-  const rewrites = new Map(projects.map((p) => [p.project, standInProject(sandbox, p.release, opts.caller)]));
+  const rewrites = new Map(
+    projects.map((p) => [p.project, standInProject(sandbox, p.release, opts.caller).rewrites]),
+  );
   const byProject = (inputs: Record<string, unknown>) => {
     const name = String(inputs['vercel-project'] ?? '');
     const p = projects.find((q) => q.project === name);

@@ -217,29 +217,17 @@ async function seedCallersCi(
   return { workflow, runId, artifact, files };
 }
 
-export async function rehearse(sandbox: PlaybookSandbox, opts: RehearseOptions): Promise<Rehearsal> {
-  const workflow = await loadWorkflow(opts.caller);
-  const name = projectName(opts.caller, workflow);
-  const team = teamCheckout(opts.caller);
-  // The caller's namespace, written out, is the release's on the Kubernetes emulator.
-  const namespace = playbookWith(opts.caller, workflow)['infra-namespace'];
-  const release = await sandbox.release({
-    healthy: opts.healthy ?? true,
-    name,
-    appDir: '.',
-    ...(team ? { checkout: team.workspace } : {}),
-    ...(typeof namespace === 'string' && /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace)
-      ? { namespace }
-      : {}),
-  });
-  const given = playbookWith(opts.caller, workflow);
-  const ciRun = await seedCallersCi(sandbox, release, given);
-  const infra: RehearsalInfra | undefined = given['infra-manifests']
-    ? {
-        namespace: release.namespace,
-        workloads: infraWorkloads(sandbox.kubernetes, release.namespace, given['infra-rollout-undo']),
-      }
-    : undefined;
+/**
+ * A project's site on the emulator: the default checks' API routes, the backup manifest, stand-in staging
+ * and monitoring pages; the rewrites that point its call's inputs naming the production world there; and
+ * `outage`, which makes one of its API routes fail as an outage of the platform would.
+ */
+export function standInProject(
+  sandbox: PlaybookSandbox,
+  release: SandboxRelease,
+  callerFile: string,
+): { rewrites: Record<string, (value: string) => string>; outage: Rehearsal['outage'] } {
+  const name = release.name;
   const { vercel } = sandbox;
   const site = vercel.productionUrl(name);
   const host = new URL(site).host;
@@ -302,9 +290,42 @@ export async function rehearse(sandbox: PlaybookSandbox, opts: RehearseOptions):
     // The sandbox judges a night inside the default change window; the override is waived, visibly,
     // beside the caller's own waivers.
     'clock-override': (v) => v || SANDBOX_NOW,
-    waivers: (v) => rehearsalWaivers(opts.caller, v, release.workspace),
+    waivers: (v) => rehearsalWaivers(callerFile, v, release.workspace),
     'statuspage-api-url': () => sandbox.notify.statuspageApiUrl,
   };
+  const outage = (path: string, status: number | undefined) => {
+    if (!STAND_IN_ROUTES.some((r) => r.path === path))
+      throw new Error(`${path} is not one of the rehearsal's stand-in API routes`);
+    if (status === undefined) outages.delete(path);
+    else outages.set(path, status);
+  };
+  return { rewrites, outage };
+}
+
+export async function rehearse(sandbox: PlaybookSandbox, opts: RehearseOptions): Promise<Rehearsal> {
+  const workflow = await loadWorkflow(opts.caller);
+  const name = projectName(opts.caller, workflow);
+  const team = teamCheckout(opts.caller);
+  // The caller's namespace, written out, is the release's on the Kubernetes emulator.
+  const namespace = playbookWith(opts.caller, workflow)['infra-namespace'];
+  const release = await sandbox.release({
+    healthy: opts.healthy ?? true,
+    name,
+    appDir: '.',
+    ...(team ? { checkout: team.workspace } : {}),
+    ...(typeof namespace === 'string' && /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace)
+      ? { namespace }
+      : {}),
+  });
+  const given = playbookWith(opts.caller, workflow);
+  const ciRun = await seedCallersCi(sandbox, release, given);
+  const infra: RehearsalInfra | undefined = given['infra-manifests']
+    ? {
+        namespace: release.namespace,
+        workloads: infraWorkloads(sandbox.kubernetes, release.namespace, given['infra-rollout-undo']),
+      }
+    : undefined;
+  const { rewrites, outage } = standInProject(sandbox, release, opts.caller);
   const changed: RehearsalChange[] = [];
   const rewrite = (_job: string, inputs: Record<string, unknown>) => {
     const out: Record<string, unknown> = { ...inputs };
@@ -349,12 +370,7 @@ export async function rehearse(sandbox: PlaybookSandbox, opts: RehearseOptions):
     ...(team
       ? { checkout: { repository: team.repository, added: checkoutAdditions(team.added, release.workspace) } }
       : {}),
-    outage: (path, status) => {
-      if (!STAND_IN_ROUTES.some((r) => r.path === path))
-        throw new Error(`${path} is not one of the rehearsal's stand-in API routes`);
-      if (status === undefined) outages.delete(path);
-      else outages.set(path, status);
-    },
+    outage,
   };
 }
 
