@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { runBackupId } from '../backup/backup-id.js';
 import { checkStoredBackup } from '../backup/restore-backup.js';
 import type { BackupStore } from '../backup/store.js';
 import { backupRun, takeBackup } from '../backup/take-backup.js';
@@ -74,7 +75,7 @@ export async function backupPhase(
   store: BackupStore,
   log: (m: string) => void,
 ): Promise<BackupPhase> {
-  const id = `${inputs.target.database}-${ctx.runId}-${ctx.runAttempt}`.replace(/[^A-Za-z0-9._-]/g, '-');
+  const id = runBackupId(inputs.target, ctx);
   const started = performance.now();
   const result = await takeBackup({
     target: inputs.target,

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type pg from 'pg';
+import { runBackupId } from '../backup/backup-id.js';
 import type { Encryption } from '../backup/encryption.js';
 import { formatBackupLocation } from '../backup/location.js';
 import { openStore, storeBeside } from '../backup/open-store.js';
@@ -145,7 +146,7 @@ export async function databaseOps(
           : db.encryptionKey
             ? { kind: 'passphrase', passphrase: db.encryptionKey }
             : { kind: 'none' };
-      const id = `${target.database}-safety-${ctx.runId}-${ctx.runAttempt}`.replace(/[^A-Za-z0-9._-]/g, '-');
+      const id = runBackupId(target, ctx, 'safety');
       const result = await takeBackup({
         target,
         tempDir,

@@ -111,6 +111,11 @@ const tableExists = async (db: string, t: string) =>
 
 // Three runs, each with a safety backup (scrypt at full work factor) and a restore: on a loaded 2-core
 // machine one case took 126 s.
+/** The id rollback gives the safety backup of `db` in a run attempt: the database, its server, the run. */
+const safetyBackupId = (db: string, runId: string, attempt: number) => {
+  const { hostname, port } = new URL(pgc.url(db));
+  return `${db}-${hostname}-${port || 5432}-safety-${runId}-${attempt}`.replace(/[^A-Za-z0-9._-]/g, '-');
+};
 const THREE_RUNS_MS = 420_000;
 
 // Each case runs the action two or three times with backups and restores: well over vitest's 60 s on a
@@ -399,7 +404,7 @@ describe('rollback action', { timeout: 240_000 }, () => {
       const runId = `66${n}`;
       const failed = await rollback(r, {}, { runId });
       expect(failed.exitCode).toBe(1);
-      const firstSafety = `${r.name}-safety-${runId}-1`;
+      const firstSafety = safetyBackupId(r.name, runId, 1);
       expect(failed.outputs['safety-backup-id']).toBe(firstSafety);
 
       // The release still live writes on while on-call fixes the cause: rows in no safety backup yet.
@@ -412,7 +417,7 @@ describe('rollback action', { timeout: 240_000 }, () => {
       expect(refused.exitCode).toBe(1);
       expect(refused.stdout).toMatch(
         new RegExp(
-          `At least 4 rows were written after safety backup ${firstSafety}, .*public\\.patients: 4 rows inserted or updated.*\\(50 → 54\\)\\. Nothing was restored\\. Those rows are in safety backup ${r.name}-safety-${runId}-2`,
+          `At least 4 rows were written after safety backup ${firstSafety}, .*public\\.patients: 4 rows inserted or updated.*\\(50 → 54\\)\\. Nothing was restored\\. Those rows are in safety backup ${safetyBackupId(r.name, runId, 2)}`,
         ),
       );
       expect(refused.outputs['safety-backup-id']).toBe(firstSafety);
@@ -422,7 +427,7 @@ describe('rollback action', { timeout: 240_000 }, () => {
       const allowed = await rollback(r, { 'allow-data-loss': 'true' }, { runId, attempt: 3 });
       expect(allowed.exitCode, allowed.stdout).toBe(0);
       expect(await pgc.psql('SELECT count(*) FROM patients', r.name)).toBe('50');
-      const laterSafety = `${r.name}-safety-${runId}-3`;
+      const laterSafety = safetyBackupId(r.name, runId, 3);
       expect(allowed.outputs['safety-backup-id']).toBe(firstSafety);
       expect(allowed.outputs['later-safety-backup-id']).toBe(laterSafety);
       expect(allowed.outputs['rows-written-since-first-attempt']).toBe('4');
@@ -458,7 +463,7 @@ describe('rollback action', { timeout: 240_000 }, () => {
       );
       await pgc.psql("INSERT INTO patients (name) SELECT 'after'||g FROM generate_series(1,30) g;", r.name);
       const runId = `55${n}`;
-      const firstSafety = `${r.name}-safety-${runId}-1`;
+      const firstSafety = safetyBackupId(r.name, runId, 1);
       // pg_restore's script is in psql's transaction, copying the big table.
       const copying = (run: Promise<ActionRun>) =>
         untilRow(
