@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { errorMessage } from '../src/errors.js';
+import { infraOutcomeLines } from './infra-demo.js';
 import { startPlaybookSandbox } from './playbook.js';
 import {
   type MatrixProject,
@@ -168,6 +169,8 @@ export async function rehearseMatrixDemo(opts: MatrixDemoOptions): Promise<numbe
       out(`         ${p.project} (job ${p.run?.id ?? 'not run'}): ${p.run?.result ?? 'not run'}`);
       const timeline = projectTimeline(p, out);
       out(`           production of ${p.project} serves ${serves}`);
+      const infra = p.infra ? infraOutcomeLines(sandbox.kubernetes, p.infra) : [];
+      for (const l of infra) out(`           infrastructure: ${l}`);
       report.push(
         `## ${p.project}: ${p.run?.result ?? 'not run'}`,
         '',
@@ -183,6 +186,7 @@ export async function rehearseMatrixDemo(opts: MatrixDemoOptions): Promise<numbe
         '',
         `Production serves ${serves}.`,
         '',
+        ...infra.map((l) => `Infrastructure: ${l}.\n`),
       );
       const approval = called.approve?.environment;
       summary.push(

@@ -9,6 +9,7 @@
 import { globSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { seedCiRun } from './ci-run.js';
+import { infraWorkloads, type RehearsalInfra } from './infra-demo.js';
 import { type PlaybookSandbox, REPOSITORY, SANDBOX_SHA, type SandboxRelease } from './playbook.js';
 import { type YamlBlock, yamlBlocks } from './readme-blocks.js';
 import { type RehearsalChange, type RehearsalCiRun, secretStandIns, standInProject } from './rehearse.js';
@@ -39,6 +40,8 @@ export interface MatrixProject {
   run?: JobRun;
   /** A caller in a repository: the copy of it this project deployed, and what the sandbox added. */
   checkout?: { repository: string; added: CheckoutAddition[] };
+  /** Its call's infrastructure step (infra-manifests): the namespace, each workload's state before the run. */
+  infra?: RehearsalInfra;
 }
 
 export interface MatrixRehearsal {
@@ -181,7 +184,16 @@ export async function rehearseMatrix(
       appDir: '.',
       ...(team ? { checkout: team.workspace } : {}),
     });
+    const given = (calls[i] as (typeof calls)[number]).with;
+    // The call's namespace (e.g. ${{ matrix.project }}) is the release's: the project's name.
+    const infra: RehearsalInfra | undefined = given['infra-manifests']
+      ? {
+          namespace: release.namespace,
+          workloads: infraWorkloads(sandbox.kubernetes, release.namespace, given['infra-rollout-undo']),
+        }
+      : undefined;
     projects.push({
+      ...(infra ? { infra } : {}),
       ...(team ? { checkout: { repository: team.repository, added: team.added } } : {}),
       project,
       combination: (calls[i] as (typeof calls)[number]).combination,

@@ -14,6 +14,7 @@ import {
 import type { WorkflowRun } from '../../sandbox/workflow/run-workflow.js';
 import { approveTogether } from '../support/approve-together.js';
 import { results, why } from '../support/run-results.js';
+import { sampleWorkload } from '../support/sample-workload.js';
 
 // The playbook workflow itself, driven job by job through the local runner against the sandbox: every
 // `uses: neonpro/deploy-gates/actions/<name>@v1` step runs from its committed bundle.
@@ -29,15 +30,7 @@ const githubDeployment = (run: WorkflowRun) =>
   sandbox.github
     .deployments(REPOSITORY)
     .find((d) => d.id === Number(run.jobs.deploy?.outputs['github-deployment-id']));
-/** The sample app's Deployment on the Kubernetes emulator: its revision and its container's image. */
-const workload = (namespace: string) => {
-  const d = sandbox.kubernetes.get('Deployment', 'neonpro-web', namespace);
-  const spec = d?.spec as { template: { spec: { containers: { image: string }[] } } } | undefined;
-  return {
-    revision: d?.metadata.annotations?.['deployment.kubernetes.io/revision'],
-    image: spec?.template.spec.containers[0]?.image,
-  };
-};
+const workload = (namespace: string) => sampleWorkload(sandbox.kubernetes, namespace);
 const tableExists = async (db: string, t: string) =>
   (await sandbox.pg.psql(`SELECT count(*) FROM information_schema.tables WHERE table_name = '${t}'`, db)) ===
   '1';

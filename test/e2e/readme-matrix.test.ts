@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PlaybookSandbox, startPlaybookSandbox } from '../../sandbox/playbook.js';
 import { readmeMatrixCaller, rehearseMatrix, servedRelease } from '../../sandbox/rehearse-matrix.js';
 import { results, why } from '../support/run-results.js';
+import { sampleWorkload } from '../support/sample-workload.js';
 
 // The README's "Many projects at once" block, taken from the Markdown as a platform copies it, rehearsed
 // on the sandbox with one project's release broken: each project is its own call of the playbook, with
@@ -88,5 +89,21 @@ describe("the README's matrix over projects, rehearsed", { timeout: 400_000 }, (
       standIn: 'the sandbox PostgreSQL database of neonpro-clinics (as PRODUCTION_DATABASE_URL)',
     });
     expect(r.ciRun?.artifact).toBe('reports-neonpro-web, reports-neonpro-clinics');
+
+    // Each project's infrastructure, in its own namespace: planned before its approval, applied; the
+    // broken one's rollback undid its workload (release 1's template again), the other's stays applied.
+    for (const p of [web, clinics]) {
+      expect(p?.infra?.namespace).toBe(p?.project);
+      expect(p?.run?.called?.jobs.compliance?.summary).toContain('## Infrastructure plan\n');
+      expect(p?.run?.called?.jobs.deploy?.outputs['infra-apply']).toBe('success');
+    }
+    expect(sampleWorkload(sandbox.kubernetes, 'neonpro-web')).toEqual({
+      revision: '2',
+      image: 'ghcr.io/neonpro/web:release-2',
+    });
+    expect(sampleWorkload(sandbox.kubernetes, 'neonpro-clinics')).toEqual({
+      revision: '3',
+      image: 'ghcr.io/neonpro/web:release-1',
+    });
   });
 });
