@@ -12,7 +12,13 @@ import { seedCiRun } from './ci-run.js';
 import { infraWorkloads, type RehearsalInfra } from './infra-demo.js';
 import { type PlaybookSandbox, REPOSITORY, SANDBOX_SHA, type SandboxRelease } from './playbook.js';
 import { type YamlBlock, yamlBlocks } from './readme-blocks.js';
-import { type RehearsalChange, type RehearsalCiRun, secretStandIns, standInProject } from './rehearse.js';
+import {
+  type RehearsalChange,
+  type RehearsalCiRun,
+  rewriteInputs,
+  secretStandIns,
+  standInProject,
+} from './rehearse.js';
 import { standInReports } from './sample-app.js';
 import { type CheckoutAddition, teamCheckout } from './team-checkout.js';
 import { type Contexts, interpolate } from './workflow/expressions.js';
@@ -217,16 +223,8 @@ export async function rehearseMatrix(
   };
   const rewrite = (_job: string, inputs: Record<string, unknown>) => {
     const p = byProject(inputs);
-    const out: Record<string, unknown> = { ...inputs };
-    p.changed = [];
-    for (const [input, to] of Object.entries(rewrites.get(p.project) ?? {})) {
-      const from = String(inputs[input] ?? '');
-      const value = to(from);
-      if (value !== from) {
-        out[input] = value;
-        p.changed.push({ input, from, to: value });
-      }
-    }
+    const { out, changes } = rewriteInputs(inputs, rewrites.get(p.project) ?? {});
+    p.changed = changes;
     return out;
   };
 

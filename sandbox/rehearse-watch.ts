@@ -16,7 +16,7 @@ import { markerPrefix } from '../src/watch/horizons.js';
 import type { EmulatedDeployment } from './github/emulator.js';
 import { type PlaybookSandbox, REPOSITORY, SANDBOX_SHA } from './playbook.js';
 import { type YamlBlock, yamlBlocks } from './readme-blocks.js';
-import { type Rehearsal, type RehearsalChange, VALIDATION_TOKEN } from './rehearse.js';
+import { type Rehearsal, type RehearsalChange, rewriteInputs, VALIDATION_TOKEN } from './rehearse.js';
 import {
   type JobRun,
   localActionPath,
@@ -182,16 +182,8 @@ export async function rehearseWatch(
   };
   const changed: RehearsalChange[] = [];
   const rewrite = (_job: string, inputs: Record<string, unknown>) => {
-    const out: Record<string, unknown> = { ...inputs };
-    changed.length = 0;
-    for (const [input, to] of Object.entries(rewrites)) {
-      const from = String(inputs[input] ?? '');
-      const value = to(from);
-      if (value !== from) {
-        out[input] = value;
-        changed.push({ input, from, to: value });
-      }
-    }
+    const { out, changes } = rewriteInputs(inputs, rewrites);
+    changed.splice(0, changed.length, ...changes);
     return out;
   };
 

@@ -217,6 +217,24 @@ async function seedCallersCi(
   return { workflow, runId, artifact, files };
 }
 
+/** A call's inputs with `rewrites` applied, and each input that changed: as given and as run. */
+export function rewriteInputs(
+  inputs: Record<string, unknown>,
+  rewrites: Record<string, (value: string) => string>,
+): { out: Record<string, unknown>; changes: RehearsalChange[] } {
+  const out: Record<string, unknown> = { ...inputs };
+  const changes: RehearsalChange[] = [];
+  for (const [input, to] of Object.entries(rewrites)) {
+    const from = String(inputs[input] ?? '');
+    const value = to(from);
+    if (value !== from) {
+      out[input] = value;
+      changes.push({ input, from, to: value });
+    }
+  }
+  return { out, changes };
+}
+
 /**
  * A project's site on the emulator: the default checks' API routes, the backup manifest, stand-in staging
  * and monitoring pages; the rewrites that point its call's inputs naming the production world there; and
@@ -328,16 +346,8 @@ export async function rehearse(sandbox: PlaybookSandbox, opts: RehearseOptions):
   const { rewrites, outage } = standInProject(sandbox, release, opts.caller);
   const changed: RehearsalChange[] = [];
   const rewrite = (_job: string, inputs: Record<string, unknown>) => {
-    const out: Record<string, unknown> = { ...inputs };
-    changed.length = 0;
-    for (const [input, to] of Object.entries(rewrites)) {
-      const from = String(inputs[input] ?? '');
-      const value = to(from);
-      if (value !== from) {
-        out[input] = value;
-        changed.push({ input, from, to: value });
-      }
-    }
+    const { out, changes } = rewriteInputs(inputs, rewrites);
+    changed.splice(0, changed.length, ...changes);
     return out;
   };
 
