@@ -4,9 +4,9 @@
  * and verifies (monthly: restores into a scratch database) and uploads the manifest; then preflight-check,
  * from its bundle, reads those records back from the drill workflow's runs on the GitHub emulator.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ArtifactService, startArtifactService } from '../../sandbox/artifact/service.js';
 import { seedCiRun } from '../../sandbox/ci-run.js';
@@ -60,6 +60,10 @@ async function drill(schedule: string, databaseUrl: string) {
   const file = join(dir, 'backup-drill.yml');
   writeFileSync(file, caller());
   const runId = String(9_300_000 + ++n);
+  const uploaded = join(tmpdir(), `deploy-gates-artifacts-${runId}`, DRILL_ARTIFACT);
+  // The local runner keeps a run's artifacts under its id: an earlier test process's run of the same id
+  // must not count as this one's upload.
+  rmSync(dirname(uploaded), { recursive: true, force: true });
   const run = await runWorkflow({
     workflow: await loadWorkflow(file),
     repoRoot: REPO_ROOT,
@@ -74,7 +78,6 @@ async function drill(schedule: string, databaseUrl: string) {
       'backup-path': join(dir, 'backups'),
     }),
   });
-  const uploaded = join(tmpdir(), `deploy-gates-artifacts-${runId}`, DRILL_ARTIFACT);
   const manifests = existsSync(uploaded)
     ? readdirSync(uploaded).map((f) => JSON.parse(readFileSync(join(uploaded, f), 'utf8')))
     : [];
