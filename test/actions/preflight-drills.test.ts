@@ -4,14 +4,15 @@
  * REST API on the emulator and downloaded by the real @actions/artifact client, from the committed bundle.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ArtifactService, startArtifactService } from '../../sandbox/artifact/service.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ArtifactService } from '../../sandbox/artifact/service.js';
 import { seedCiRun } from '../../sandbox/ci-run.js';
-import { type GitHubEmulator, startGitHubEmulator } from '../../sandbox/github/emulator.js';
+import type { GitHubEmulator } from '../../sandbox/github/emulator.js';
 import { type ActionRun, RUN_DEFAULTS, runBundle } from '../../sandbox/runner/run-bundle.js';
 import { DRILL_ARTIFACT } from '../../src/preflight/collectors/backup-drills.js';
 import { workspace } from '../policy/helpers.js';
 import { factsSchemaErrors } from '../preflight/fixtures.js';
+import { useGitHubWithArtifacts } from '../support/github-artifacts.js';
 
 const ACTION = 'actions/preflight-check/dist/index.js';
 const REPO = RUN_DEFAULTS.repository;
@@ -20,15 +21,8 @@ let artifacts: ArtifactService;
 const runs: ActionRun[] = [];
 let n = 0;
 
-beforeAll(async () => {
-  [github, artifacts] = await Promise.all([
-    startGitHubEmulator(),
-    startArtifactService({ repository: REPO }),
-  ]);
-  github.useArtifactService(artifacts);
-});
-afterAll(async () => {
-  await Promise.all([github?.close(), artifacts?.close()]);
+useGitHubWithArtifacts(REPO, (started) => {
+  ({ github, artifacts } = started);
 });
 afterEach(async () => {
   await Promise.all(runs.splice(0).map((r) => r.cleanup()));

@@ -4,13 +4,14 @@
  * endpoints as GitHub does: the real @actions/artifact client finds and downloads the artifact.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ArtifactService, startArtifactService } from '../../sandbox/artifact/service.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ArtifactService } from '../../sandbox/artifact/service.js';
 import { seedCiRun } from '../../sandbox/ci-run.js';
-import { type GitHubEmulator, startGitHubEmulator } from '../../sandbox/github/emulator.js';
+import type { GitHubEmulator } from '../../sandbox/github/emulator.js';
 import { type ActionRun, RUN_DEFAULTS, runBundle } from '../../sandbox/runner/run-bundle.js';
 import { workspace } from '../policy/helpers.js';
 import { factsSchemaErrors, ISTANBUL, LCOV, sarif } from '../preflight/fixtures.js';
+import { useGitHubWithArtifacts } from '../support/github-artifacts.js';
 
 const ACTION = 'actions/preflight-check/dist/index.js';
 const REPO = RUN_DEFAULTS.repository;
@@ -19,15 +20,8 @@ let artifacts: ArtifactService;
 const runs: ActionRun[] = [];
 let n = 0;
 
-beforeAll(async () => {
-  [github, artifacts] = await Promise.all([
-    startGitHubEmulator(),
-    startArtifactService({ repository: REPO }),
-  ]);
-  github.useArtifactService(artifacts);
-});
-afterAll(async () => {
-  await Promise.all([github?.close(), artifacts?.close()]);
+useGitHubWithArtifacts(REPO, (started) => {
+  ({ github, artifacts } = started);
 });
 afterEach(async () => {
   await Promise.all(runs.splice(0).map((r) => r.cleanup()));

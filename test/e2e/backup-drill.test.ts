@@ -7,10 +7,10 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ArtifactService, startArtifactService } from '../../sandbox/artifact/service.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ArtifactService } from '../../sandbox/artifact/service.js';
 import { seedCiRun } from '../../sandbox/ci-run.js';
-import { type GitHubEmulator, startGitHubEmulator } from '../../sandbox/github/emulator.js';
+import type { GitHubEmulator } from '../../sandbox/github/emulator.js';
 import type { PgCluster } from '../../sandbox/postgres/cluster.js';
 import { yamlBlocks } from '../../sandbox/readme-blocks.js';
 import { type ActionRun, REPO_ROOT, RUN_DEFAULTS, runBundle } from '../../sandbox/runner/run-bundle.js';
@@ -19,6 +19,7 @@ import { loadWorkflow } from '../../sandbox/workflow/workflow-file.js';
 import { DRILL_ARTIFACT } from '../../src/preflight/collectors/backup-drills.js';
 import { workspace } from '../policy/helpers.js';
 import { usePostgres } from '../support/action-world.js';
+import { useGitHubWithArtifacts } from '../support/github-artifacts.js';
 import { results, why } from '../support/run-results.js';
 
 const REPO = RUN_DEFAULTS.repository;
@@ -31,15 +32,8 @@ usePostgres((started) => {
 let github: GitHubEmulator;
 let artifacts: ArtifactService;
 const runs: ActionRun[] = [];
-beforeAll(async () => {
-  [github, artifacts] = await Promise.all([
-    startGitHubEmulator(),
-    startArtifactService({ repository: REPO }),
-  ]);
-  github.useArtifactService(artifacts);
-});
-afterAll(async () => {
-  await Promise.all([github?.close(), artifacts?.close()]);
+useGitHubWithArtifacts(REPO, (started) => {
+  ({ github, artifacts } = started);
 });
 afterEach(async () => {
   await Promise.all(runs.splice(0).map((r) => r.cleanup()));

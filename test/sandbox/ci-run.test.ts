@@ -3,24 +3,18 @@
  * client's log (info, `::debug::` and `::add-mask::` lines) belongs to that CI run, not to the rehearsal's
  * output.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type ArtifactService, startArtifactService } from '../../sandbox/artifact/service.js';
+import { expect, it } from 'vitest';
+import type { ArtifactService } from '../../sandbox/artifact/service.js';
 import { seedCiRun } from '../../sandbox/ci-run.js';
-import { type GitHubEmulator, startGitHubEmulator } from '../../sandbox/github/emulator.js';
+import type { GitHubEmulator } from '../../sandbox/github/emulator.js';
+import { useGitHubWithArtifacts } from '../support/github-artifacts.js';
 
 const REPO = 'neonpro/platform';
 let github: GitHubEmulator;
 let artifacts: ArtifactService;
 
-beforeAll(async () => {
-  [github, artifacts] = await Promise.all([
-    startGitHubEmulator(),
-    startArtifactService({ repository: REPO }),
-  ]);
-  github.useArtifactService(artifacts);
-});
-afterAll(async () => {
-  await Promise.all([github?.close(), artifacts?.close()]);
+useGitHubWithArtifacts(REPO, (started) => {
+  ({ github, artifacts } = started);
 });
 
 it("uploads the run's artifact without printing the client's log into the rehearsal's output", async () => {
