@@ -221,6 +221,21 @@ export async function baseline(world: World, slot: Slot, action: ActionName): Pr
   const workspace = join(slot.dir, `ws${n}`);
   mkdirSync(workspace, { recursive: true });
   const outputs = (...names: string[]) => Object.fromEntries(names.map((name) => [name, `out/${name}`]));
+  // post-validate's checks against the sandbox app, which the watch runs too.
+  const probeInputs = () => ({
+    'base-url': world.app.url,
+    'production-url': world.app.url,
+    'api-host-url': world.app.url,
+    'protection-bypass': 'bypass-secret-5e7d',
+    'bearer-token': TOKEN,
+    samples: '1',
+    interval: '0s',
+    // Latency thresholds are high: a loaded test machine must not fail the baseline.
+    'fail-on': 'critical',
+    timeout: '2s',
+    waivers: 'waivers.json',
+    ...outputs('report-file', 'sarif-file', 'junit-file', 'facts-file'),
+  });
   const pgEnv = { PG_BIN: slot.pgBin };
   const vercelEnv = { NODE_EXTRA_CA_CERTS: slot.vercel.caFile, GITHUB_API_URL: slot.github.apiUrl };
   const project = `p${slot.index}-${n}`;
@@ -394,20 +409,7 @@ export async function baseline(world: World, slot: Slot, action: ActionName): Pr
         workspace,
         stepId: 'validate',
         env: {},
-        inputs: {
-          'base-url': world.app.url,
-          'production-url': world.app.url,
-          'api-host-url': world.app.url,
-          'protection-bypass': 'bypass-secret-5e7d',
-          'bearer-token': TOKEN,
-          samples: '1',
-          interval: '0s',
-          // Latency thresholds are high: a loaded test machine must not fail the baseline.
-          'fail-on': 'critical',
-          timeout: '2s',
-          waivers: 'waivers.json',
-          ...outputs('report-file', 'sarif-file', 'junit-file', 'facts-file'),
-        },
+        inputs: probeInputs(),
       };
     case 'watch': {
       // A deployment that went live just now: nothing is due, so the baseline passes without measuring.
@@ -435,17 +437,7 @@ export async function baseline(world: World, slot: Slot, action: ActionName): Pr
           environment,
           issue: '1',
           'rollback-dispatch': 'true',
-          'base-url': world.app.url,
-          'production-url': world.app.url,
-          'api-host-url': world.app.url,
-          'protection-bypass': 'bypass-secret-5e7d',
-          'bearer-token': TOKEN,
-          samples: '1',
-          interval: '0s',
-          'fail-on': 'critical',
-          timeout: '2s',
-          waivers: 'waivers.json',
-          ...outputs('report-file', 'sarif-file', 'junit-file', 'facts-file'),
+          ...probeInputs(),
         },
       };
     }
