@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { evaluateDefault, inputEnvName, readActionMetadata } from '../../sandbox/runner/action-metadata.js';
-import { RUN_DEFAULTS } from '../../sandbox/runner/run-bundle.js';
+import { expressionContext, RUN_DEFAULTS } from '../../sandbox/runner/run-bundle.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -71,28 +71,7 @@ export function actionEnv(
     GITHUB_GRAPHQL_URL: 'https://api.github.com/graphql',
     ...extra,
   };
-  const context: Record<string, string> = {
-    'github.token': env.GITHUB_TOKEN ?? '',
-    'github.repository': env.GITHUB_REPOSITORY ?? '',
-    'github.repository_owner': env.GITHUB_REPOSITORY_OWNER ?? '',
-    'github.sha': env.GITHUB_SHA ?? '',
-    'github.ref': env.GITHUB_REF ?? '',
-    'github.ref_name': env.GITHUB_REF_NAME ?? '',
-    'github.actor': env.GITHUB_ACTOR ?? '',
-    'github.workflow': env.GITHUB_WORKFLOW ?? '',
-    'github.job': env.GITHUB_JOB ?? '',
-    'github.run_id': env.GITHUB_RUN_ID ?? '',
-    'github.run_number': env.GITHUB_RUN_NUMBER ?? '',
-    'github.run_attempt': env.GITHUB_RUN_ATTEMPT ?? '',
-    'github.event_name': env.GITHUB_EVENT_NAME ?? '',
-    'github.workspace': workspace,
-    'github.server_url': env.GITHUB_SERVER_URL ?? '',
-    'github.api_url': env.GITHUB_API_URL ?? '',
-    'github.action': env.GITHUB_ACTION ?? '',
-    'runner.os': 'Linux',
-    'runner.arch': 'X64',
-    'runner.temp': runnerTemp,
-  };
+  const context = expressionContext(env);
   const { actionYml } = bundleOf(actionDir);
   const metadata = readActionMetadata(actionYml);
   const given = new Set(Object.keys(inputs).map(inputEnvName));

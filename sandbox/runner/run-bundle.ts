@@ -341,7 +341,7 @@ function resolveInputs(
 }
 
 /** The context values a default may look up, from the environment the step gets. */
-function expressionContext(env: Record<string, string>): Record<string, string> {
+export function expressionContext(env: Record<string, string>): Record<string, string> {
   const pick: Record<string, string | undefined> = {
     // The runner does not export GITHUB_TOKEN to actions; tests pass the token they want through env.
     'github.token': env.GITHUB_TOKEN ?? '',
