@@ -132,6 +132,8 @@ if (pg) {
       'backups/manifest.json': JSON.stringify({
         id: 'nightly',
         verified: true,
+        // Restored into a scratch database too: the restore test preflight.restore-tested wants.
+        verification: { ok: true, restore: 'matched' },
         finishedAt: new Date(Date.now() - 3_600_000).toISOString(),
       }),
       'waivers.json': JSON.stringify({
