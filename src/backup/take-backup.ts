@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { clientEnv, type DbTarget, withDatabase } from '../db/connection.js';
 import { migrationState } from '../db/migration-state.js';
-import { connectClient, databaseSize, rowCounts, serverVersion, withClient } from '../db/queries.js';
+import {
+  connectClient,
+  databaseSize,
+  ownObjects,
+  rowCounts,
+  serverVersion,
+  withClient,
+} from '../db/queries.js';
 import { findPgTool } from '../db/tools.js';
 import { folderBytes, megabytes, withProgress } from '../util/progress.js';
 import { checksumDir, digestOf } from './checksums.js';
@@ -92,6 +99,7 @@ async function backupWith(
   // A server that never answers the connection must not hold the step (the queries themselves may be long).
   const client = await connectClient(req.target, 15_000);
   let snapshotCounts: Record<string, number>;
+  let objects: number;
   let xidSnapshot: string;
   let version: { version: string; major: number };
   let sizeBytes: number;
@@ -111,6 +119,7 @@ async function backupWith(
     xidSnapshot =
       (await client.query<{ s: string }>('SELECT pg_current_snapshot()::text AS s')).rows[0]?.s ?? '';
     snapshotCounts = await rowCounts(client);
+    objects = await ownObjects(client);
     sizeBytes = await databaseSize(client);
     migrations = (await migrationState(client, req.repoRoot)).map((m) => ({
       tool: m.tool,
@@ -136,9 +145,17 @@ async function backupWith(
   const files = await checksumDir(dumpDir);
   const pgRestore = await findPgTool('pg_restore', version.major);
   const toc = await listArchive(pgRestore, env, dumpDir);
-  if (toc.length === 0)
-    throw new Error('pg_restore --list found nothing in the dump: the backup is not usable');
-  req.log(`Dump verified: ${files.length} files, ${toc.length} table-of-contents entries`);
+  // An empty list is right only for a database that held nothing of its own in the dump's snapshot (created
+  // and never deployed to): its backup restores to that same empty database. Otherwise the dump lost it all.
+  if (toc.length === 0 && objects > 0)
+    throw new Error(
+      `pg_restore --list found nothing in the dump of a database holding ${objects} objects: the backup is not usable`,
+    );
+  req.log(
+    toc.length === 0
+      ? `Dump verified: ${files.length} files; the database holds no objects of its own yet, so the backup is empty (restoring it gives back the empty database)`
+      : `Dump verified: ${files.length} files, ${toc.length} table-of-contents entries`,
+  );
 
   let restore: 'skipped' | 'matched' = 'skipped';
   if (req.verify === 'restore') {

@@ -291,6 +291,54 @@ describe('rollback action', { timeout: 240_000 }, () => {
     expect(await tableExists(r.name, 'consents')).toBe(true);
   });
 
+  it('a database created for this release: its empty backup is taken and proved, and the rollback empties it again', async () => {
+    const name = `fresh${++n}`;
+    const { v1, v2 } = await liveVersions(vercel, name);
+    await pgc.createDatabase(name);
+    const backups = mkdtempSync(join(tmpdir(), 'dg-rb-fresh-'));
+    const deploy = await runBundle({
+      action: 'actions/db-migrate-backup/dist/index.js',
+      workspace: workspace({
+        'db/migrations/20260301000000_patients.sql':
+          "-- migrate:up\nCREATE TABLE patients (id int);\nCREATE FUNCTION greet() RETURNS text LANGUAGE sql AS $$ SELECT 'hi' $$;\n-- migrate:down\nSELECT 1;\n",
+      }),
+      inputs: {
+        'database-url': `${pgc.url(name)}?sslmode=disable`,
+        'backup-storage': 'path',
+        'backup-path': backups,
+        'encryption-key': KEY,
+        jobs: '1',
+        verify: 'restore',
+      },
+      runId: `34${n}`,
+      stepId: 'db',
+      timeoutMs: 120_000,
+    });
+    runs.push(deploy);
+    expect(deploy.exitCode, deploy.stdout).toBe(0);
+    expect(deploy.stdout).toContain('the database holds no objects of its own yet');
+    expect(deploy.stdout).toContain("The rollback's key opens backup");
+    expect(await tableExists(name, 'patients')).toBe(true);
+    const release: Release = {
+      name,
+      v1,
+      v2,
+      backup: {
+        manifest: { id: deploy.outputs['backup-id'] ?? '' },
+        location: deploy.outputs['backup-location'] ?? '',
+      },
+    };
+    const rolled = await rollback(
+      release,
+      { 'migrations-applied': deploy.outputs['migrations-applied'] ?? '' },
+      { runId: `35${n}` },
+    );
+    expect(rolled.exitCode, rolled.stdout).toBe(0);
+    expect(rolled.outputs['database-restored-from']).toBe(deploy.outputs['backup-id']);
+    expect(await tableExists(name, 'patients')).toBe(false);
+    expect(await pgc.psql("SELECT count(*) FROM pg_proc WHERE proname = 'greet'", name)).toBe('0');
+  });
+
   it('a database deployed to before: the rollback restores and passes its check, and a re-run after new writes keeps them', async () => {
     const name = `redeploy${++n}`;
     const { v1, v2 } = await liveVersions(vercel, name);
