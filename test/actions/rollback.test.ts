@@ -291,7 +291,7 @@ describe('rollback action', { timeout: 240_000 }, () => {
     expect(await tableExists(r.name, 'consents')).toBe(true);
   });
 
-  it('a database created for this release: its empty backup is taken and proved, and the rollback empties it again', async () => {
+  it('a database created for this release: its empty backup is taken and proved, and the rollback empties it again, the schema the migration made included', async () => {
     const name = `fresh${++n}`;
     const { v1, v2 } = await liveVersions(vercel, name);
     await pgc.createDatabase(name);
@@ -300,7 +300,7 @@ describe('rollback action', { timeout: 240_000 }, () => {
       action: 'actions/db-migrate-backup/dist/index.js',
       workspace: workspace({
         'db/migrations/20260301000000_patients.sql':
-          "-- migrate:up\nCREATE TABLE patients (id int);\nCREATE FUNCTION greet() RETURNS text LANGUAGE sql AS $$ SELECT 'hi' $$;\n-- migrate:down\nSELECT 1;\n",
+          "-- migrate:up\nCREATE TABLE patients (id int);\nCREATE FUNCTION greet() RETURNS text LANGUAGE sql AS $$ SELECT 'hi' $$;\nCREATE SCHEMA audit;\nCREATE TABLE audit.log (id int);\n-- migrate:down\nSELECT 1;\n",
       }),
       inputs: {
         'database-url': `${pgc.url(name)}?sslmode=disable`,
@@ -337,6 +337,8 @@ describe('rollback action', { timeout: 240_000 }, () => {
     expect(rolled.outputs['database-restored-from']).toBe(deploy.outputs['backup-id']);
     expect(await tableExists(name, 'patients')).toBe(false);
     expect(await pgc.psql("SELECT count(*) FROM pg_proc WHERE proname = 'greet'", name)).toBe('0');
+    // The schema the migration made is not in the backup: the rollback removes it too.
+    expect(await pgc.psql("SELECT count(*) FROM pg_namespace WHERE nspname = 'audit'", name)).toBe('0');
   });
 
   it('a database deployed to before: the rollback restores and passes its check, and a re-run after new writes keeps them', async () => {
