@@ -1,9 +1,10 @@
 import type { JsonObject } from '../util/deep-merge.js';
 import { sha256 } from '../util/hash.js';
-import { evaluatePolicies } from './evaluate.js';
+import { addLines, evaluatePrepared, waiversByRule } from './evaluate.js';
 import { isMissingRequired } from './needs.js';
-import type { RuleCompiler } from './rule-compiler.js';
-import { atLeast, bySeverity } from './severity.js';
+import type { PreparedPolicy } from './prepared.js';
+import { RuleCompiler } from './rule-compiler.js';
+import { bySeverity, severityRank } from './severity.js';
 import type {
   ApproverCheck,
   Counts,
@@ -15,6 +16,7 @@ import type {
   RuleResult,
   Severity,
   Waiver,
+  WaiverReport,
 } from './types.js';
 import { auditWaiver, type WaiverAudit } from './waiver-limits.js';
 import { classifyWaivers, waiverJudge } from './waivers.js';
@@ -35,7 +37,18 @@ export interface GateRequest {
   compiler?: RuleCompiler;
 }
 
-function count(results: RuleResult[]): Counts {
+let sharedCompiler: RuleCompiler | undefined;
+
+function defaultCompiler(): RuleCompiler {
+  sharedCompiler ??= new RuleCompiler();
+  return sharedCompiler;
+}
+
+/** What a gate decides from its results: counted, and the blocking ones picked, in one pass. */
+function tally(
+  results: readonly RuleResult[],
+  failOn: Severity,
+): { counts: Counts; blocking: RuleResult[]; usedRules: Set<string> } {
   // A rule that cannot be evaluated vouches for nothing, so it counts among the failures. A rule not
   // checked is counted apart (so the four counts add up to the total), the blocking ones apart again.
   const counts: Counts = {
@@ -47,43 +60,52 @@ function count(results: RuleResult[]): Counts {
     notCheckedRequired: 0,
     total: results.length,
   };
+  const blocking: RuleResult[] = [];
+  const usedRules = new Set<string>();
+  const threshold = severityRank(failOn);
+  // A missing required fact blocks whatever its rule's severity: fail-on chooses which findings matter,
+  // and nothing was found or cleared where nothing was measured.
   for (const r of results) {
-    if (r.status === 'pass') counts.passed += 1;
-    else if (r.status === 'fail') counts.failed += 1;
-    else if (r.status === 'waived') counts.waived += 1;
-    else if (r.status === 'error') {
-      counts.errored += 1;
-      counts.failed += 1;
-    } else {
-      counts.notChecked += 1;
-      if (isMissingRequired(r)) counts.notCheckedRequired += 1;
+    switch (r.status) {
+      case 'pass':
+        counts.passed += 1;
+        continue;
+      case 'fail':
+        counts.failed += 1;
+        if (severityRank(r.severity) >= threshold) blocking.push(r);
+        break;
+      case 'waived':
+        counts.waived += 1;
+        break;
+      case 'error':
+        counts.errored += 1;
+        counts.failed += 1;
+        blocking.push(r);
+        break;
+      default:
+        counts.notChecked += 1;
+        if (isMissingRequired(r)) {
+          counts.notCheckedRequired += 1;
+          blocking.push(r);
+        }
     }
+    if (r.waivers.length > 0) usedRules.add(r.ruleId);
   }
-  return counts;
-}
-
-/**
- * What decides the gate. A missing required fact blocks whatever its rule's severity: fail-on chooses
- * which findings matter, and nothing was found or cleared where nothing was measured.
- */
-function blocks(result: RuleResult, failOn: Severity): boolean {
-  return (
-    result.status === 'error' ||
-    isMissingRequired(result) ||
-    (result.status === 'fail' && atLeast(result.severity, failOn))
-  );
+  // Stable: equally severe results stay in policy and rule order.
+  if (blocking.length > 1) blocking.sort(bySeverity);
+  return { counts, blocking, usedRules };
 }
 
 /** Each waiver against the limits of the policy holding its rule, once per gate. */
 function auditWaivers(
-  policies: LoadedPolicy[],
+  policies: readonly PreparedPolicy[],
   waivers: Waiver[],
   approvals: ReadonlyMap<Waiver, ApproverCheck> | undefined,
   now: Date,
-): Map<Waiver, WaiverAudit> {
-  if (waivers.length === 0) return new Map();
+): ReadonlyMap<Waiver, WaiverAudit> {
   const owners = new Map<string, { rule: Rule; policy: Policy }>();
-  for (const { policy } of policies) for (const rule of policy.rules) owners.set(rule.id, { rule, policy });
+  for (const { loaded } of policies)
+    for (const rule of loaded.policy.rules) owners.set(rule.id, { rule, policy: loaded.policy });
   return new Map(
     waivers.map((waiver) => [
       waiver,
@@ -92,33 +114,54 @@ function auditWaivers(
   );
 }
 
-const summaries = new WeakMap<LoadedPolicy, GateOutcome['policies'][number]>();
-
-/** What the reports say of a policy: the same for every evaluation of a loaded policy. */
-function policySummary(p: LoadedPolicy): GateOutcome['policies'][number] {
-  let summary = summaries.get(p);
-  if (!summary) {
-    summary = Object.freeze({
-      id: p.policy.id,
-      title: p.policy.title,
-      version: p.policy.version,
-      source: p.source,
-      sha256: p.sha256,
-    });
-    summaries.set(p, summary);
-  }
-  return summary;
-}
-
 function waiverReports(
   waivers: Waiver[],
   results: RuleResult[],
+  usedRules: ReadonlySet<string>,
   now: Date,
-  audits: Map<Waiver, WaiverAudit>,
+  audits: ReadonlyMap<Waiver, WaiverAudit>,
 ): GateOutcome['waivers'] {
   const knownRules = new Set(results.map((r) => r.ruleId));
-  const usedRules = new Set(results.filter((r) => r.waivers.length > 0).map((r) => r.ruleId));
   return classifyWaivers(waivers, now, knownRules, usedRules, audits);
+}
+
+const NO_AUDITS: ReadonlyMap<Waiver, WaiverAudit> = new Map();
+
+/**
+ * A gate's outcome. `factsSha256` is worked out when first read (a getter of the class, so no copy of
+ * the outcome carries it: read it from the outcome): hashing the facts costs more than evaluating them,
+ * and callers that evaluate many documents (policy tests, the CLI) never read it.
+ */
+class Outcome implements GateOutcome {
+  readonly decision: GateOutcome['decision'];
+  readonly mode: Mode;
+  readonly failOn: Severity;
+  readonly now: string;
+  readonly counts: Counts;
+  readonly results: RuleResult[];
+  readonly blocking: RuleResult[];
+  readonly waivers: WaiverReport[];
+  readonly policies: GateOutcome['policies'];
+  readonly #facts: JsonObject;
+  #factsSha256: string | undefined;
+
+  constructor(fields: Omit<GateOutcome, 'factsSha256' | 'decision'>, facts: JsonObject) {
+    this.decision = fields.blocking.length > 0 ? 'fail' : 'pass';
+    this.mode = fields.mode;
+    this.failOn = fields.failOn;
+    this.now = fields.now;
+    this.counts = fields.counts;
+    this.results = fields.results;
+    this.blocking = fields.blocking;
+    this.waivers = fields.waivers;
+    this.policies = fields.policies;
+    this.#facts = facts;
+  }
+
+  get factsSha256(): string {
+    this.#factsSha256 ??= sha256(JSON.stringify(this.#facts));
+    return this.#factsSha256;
+  }
 }
 
 /**
@@ -127,31 +170,24 @@ function waiverReports(
  */
 export async function decideGate(request: GateRequest): Promise<GateOutcome> {
   const { policies, facts, waivers, failOn, mode, now } = request;
-  const audits = auditWaivers(policies, waivers, request.approvals, now);
-  const results = await evaluatePolicies(
-    policies,
-    facts,
-    waivers,
-    waiverJudge(now, audits),
-    request.compiler,
-  );
-  const blocking = results.filter((r) => blocks(r, failOn)).sort(bySeverity);
-  let factsDigest: string | undefined;
-  return {
-    decision: blocking.length > 0 ? 'fail' : 'pass',
-    mode,
-    failOn,
-    now: now.toISOString(),
-    counts: count(results),
-    results,
-    blocking,
-    waivers: waivers.length === 0 ? [] : waiverReports(waivers, results, now, audits),
-    policies: policies.map(policySummary),
-    // Evidence for the reports, computed when first read: hashing the facts costs more than evaluating
-    // them, and callers that evaluate many documents (policy tests, the CLI) never read it.
-    get factsSha256() {
-      factsDigest ??= sha256(JSON.stringify(facts));
-      return factsDigest;
+  const compiler = request.compiler ?? defaultCompiler();
+  const prepared = compiler.prepared(policies) ?? (await compiler.prepare(policies));
+  const audits = waivers.length === 0 ? NO_AUDITS : auditWaivers(prepared, waivers, request.approvals, now);
+  const results = evaluatePrepared(prepared, facts, waiversByRule(waivers), waiverJudge(now, audits));
+  const lines = addLines(prepared, results);
+  if (lines) await lines;
+  const { counts, blocking, usedRules } = tally(results, failOn);
+  return new Outcome(
+    {
+      mode,
+      failOn,
+      now: now.toISOString(),
+      counts,
+      results,
+      blocking,
+      waivers: waivers.length === 0 ? [] : waiverReports(waivers, results, usedRules, now, audits),
+      policies: prepared.map((p) => p.summary),
     },
-  };
+    facts,
+  );
 }

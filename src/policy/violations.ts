@@ -1,5 +1,4 @@
 import type { ErrorObject } from 'ajv';
-import { pointerToSegments } from '../util/json-pointer.js';
 import type { SourceLocation, Violation } from './types.js';
 
 const MAX_VALUE_CHARS = 80;
@@ -45,10 +44,12 @@ function article(type: string): string {
   return `${/^[aeiou]/.test(name) ? 'an' : 'a'} ${name}`;
 }
 
+const LINEAR_DEDUP = 16;
+
 /** Ajv's errors as violations a person can read: where in the facts, what is wrong, what was found. */
 export function toViolations(errors: readonly ErrorObject[]): Violation[] {
   const out: Violation[] = [];
-  const seen = new Set<string>();
+  let seen: Set<string> | undefined;
   for (const error of errors) {
     // "must match then schema" only repeats the errors of the branch itself.
     if (error.keyword === 'if') continue;
@@ -77,40 +78,53 @@ export function toViolations(errors: readonly ErrorObject[]): Violation[] {
           : '';
       message = `${error.message ?? 'is invalid'}${found}`;
     }
-    const key = `${pointer}\u0000${message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    // The same problem reached twice (e.g. through two branches of a schema) is reported once. A rule
+    // has few errors: comparing with those kept costs less than hashing a joined key, up to a point.
+    if (out.length < LINEAR_DEDUP) {
+      if (out.some((v) => v.pointer === pointer && v.message === message)) continue;
+    } else {
+      if (!seen) seen = new Set(out.map((v) => `${v.pointer}\u0000${v.message}`));
+      const key = `${pointer}\u0000${message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+    }
     out.push({ pointer, message, keyword: error.keyword, schemaPath: error.schemaPath });
   }
   return out;
 }
 
 /** A fact object naming a workspace-relative `file` and a 1-based `line` says where its problem is. */
-function locationOf(value: unknown): SourceLocation | undefined {
-  if (value === null || typeof value !== 'object') return undefined;
+function isLocated(value: unknown): value is SourceLocation {
+  if (value === null || typeof value !== 'object') return false;
   const { file, line } = value as { file?: unknown; line?: unknown };
-  if (typeof file !== 'string' || file === '' || file.startsWith('/')) return undefined;
-  if (typeof line !== 'number' || !Number.isInteger(line) || line < 1) return undefined;
-  return { file, line };
+  if (typeof file !== 'string' || file === '' || file.startsWith('/')) return false;
+  return typeof line === 'number' && Number.isInteger(line) && line >= 1;
+}
+
+/** The nearest fact, at the pointer or above it, that says where it is (the facts' root aside). */
+function locationAt(facts: unknown, pointer: string): SourceLocation | undefined {
+  if (pointer === '') return undefined;
+  const escaped = pointer.includes('~');
+  let node = facts;
+  let nearest: SourceLocation | undefined;
+  // One walk down without splitting the pointer: a failing rule locates each of its violations.
+  for (let start = 1; node !== null && typeof node === 'object'; ) {
+    const end = pointer.indexOf('/', start);
+    let segment = end < 0 ? pointer.slice(start) : pointer.slice(start, end);
+    if (escaped) segment = segment.replace(/~1/g, '/').replace(/~0/g, '~');
+    node = (node as Record<string, unknown>)[segment];
+    if (isLocated(node)) nearest = node;
+    if (end < 0) break;
+    start = end + 1;
+  }
+  return nearest && { file: nearest.file, line: nearest.line };
 }
 
 /** Each violation with the location of the nearest fact, at its pointer or above, that has one. */
 export function locateViolations(violations: Violation[], facts: unknown): Violation[] {
   return violations.map((v) => {
-    // One walk down the pointer, then the nearest located node from the deepest up.
-    const segments = pointerToSegments(v.pointer);
-    const nodes: unknown[] = [];
-    let node: unknown = facts;
-    for (const segment of segments) {
-      if (node === null || typeof node !== 'object') break;
-      node = (node as Record<string, unknown>)[segment];
-      nodes.push(node);
-    }
-    for (let n = nodes.length - 1; n >= 0; n--) {
-      const location = locationOf(nodes[n]);
-      if (location) return { ...v, location };
-    }
-    return v;
+    const location = locationAt(facts, v.pointer);
+    return location ? { ...v, location } : v;
   });
 }
 
