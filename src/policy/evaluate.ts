@@ -3,7 +3,7 @@ import { getAtSegments, isWithin } from '../util/json-pointer.js';
 import { missingViolation, notCheckedHeadline } from './needs.js';
 import { MAX_CACHED_NEEDS, type PreparedPolicy, type PreparedRule } from './prepared.js';
 import type { MissingFact, Rule, RuleResult, RuleStatus, Violation, Waiver } from './types.js';
-import { describeViolation, locateViolations, toViolations } from './violations.js';
+import { describeViolation, violationsOf } from './violations.js';
 import type { WaiverJudge } from './waivers.js';
 
 /** The waivers of one gate by the rule they name; absent when there are none (the common case). */
@@ -201,7 +201,20 @@ function failed(
   judge: WaiverJudge,
 ): RuleResult {
   const base = prepared.pass;
-  const violations = locateViolations(toViolations(prepared.validate?.errors ?? []), facts);
+  const violations = violationsOf(prepared.validate?.errors ?? [], facts);
+  // No waiver names the rule (the common case): it fails on every violation, and the pass result's
+  // empty lists say as much as new ones.
+  if (mine === undefined && violations.length > 0) {
+    return derive(
+      base,
+      'fail',
+      headline(prepared.rule, violations),
+      violations,
+      base.waivedViolations,
+      base.waivers,
+      base.missingFacts,
+    );
+  }
   const { waived, remaining, used, unhonoured } = splitByWaivers(violations, mine ?? NO_WAIVERS, judge);
   if (remaining.length === 0) {
     return derive(
@@ -219,9 +232,8 @@ function failed(
     'fail',
     `${headline(prepared.rule, remaining)}${unhonouredNote(unhonoured)}`,
     remaining,
-    // No waiver named the rule: the pass result's empty lists say as much as new ones.
-    mine === undefined ? base.waivedViolations : waived,
-    mine === undefined ? base.waivers : used,
+    waived,
+    used,
     base.missingFacts,
   );
 }

@@ -1,5 +1,6 @@
 import type { JsonObject } from '../util/deep-merge.js';
 import { sha256 } from '../util/hash.js';
+import { toIsoString } from '../util/iso-date.js';
 import { addLines, evaluatePrepared, waiversByRule } from './evaluate.js';
 import { isMissingRequired } from './needs.js';
 import type { PreparedPolicy } from './prepared.js';
@@ -19,7 +20,7 @@ import type {
   WaiverReport,
 } from './types.js';
 import { auditWaiver, type WaiverAudit } from './waiver-limits.js';
-import { classifyWaivers, waiverJudge } from './waivers.js';
+import { classifyWaivers, type WaiverJudge, waiverJudge } from './waivers.js';
 
 export interface GateRequest {
   policies: LoadedPolicy[];
@@ -38,6 +39,7 @@ export interface GateRequest {
 }
 
 let sharedCompiler: RuleCompiler | undefined;
+const NO_RULES: ReadonlySet<string> = new Set();
 
 function defaultCompiler(): RuleCompiler {
   sharedCompiler ??= new RuleCompiler();
@@ -48,7 +50,8 @@ function defaultCompiler(): RuleCompiler {
 function tally(
   results: readonly RuleResult[],
   failOn: Severity,
-): { counts: Counts; blocking: RuleResult[]; usedRules: Set<string> } {
+  withWaivers: boolean,
+): { counts: Counts; blocking: RuleResult[]; usedRules: ReadonlySet<string> } {
   // A rule that cannot be evaluated vouches for nothing, so it counts among the failures. A rule not
   // checked is counted apart (so the four counts add up to the total), the blocking ones apart again.
   const counts: Counts = {
@@ -61,7 +64,8 @@ function tally(
     total: results.length,
   };
   const blocking: RuleResult[] = [];
-  const usedRules = new Set<string>();
+  // The rules a waiver covered, for the waivers' report (only a gate with waivers has one).
+  const usedRules = withWaivers ? new Set<string>() : undefined;
   const threshold = severityRank(failOn);
   // A missing required fact blocks whatever its rule's severity: fail-on chooses which findings matter,
   // and nothing was found or cleared where nothing was measured.
@@ -89,11 +93,11 @@ function tally(
           blocking.push(r);
         }
     }
-    if (r.waivers.length > 0) usedRules.add(r.ruleId);
+    if (usedRules && r.waivers.length > 0) usedRules.add(r.ruleId);
   }
   // Stable: equally severe results stay in policy and rule order.
   if (blocking.length > 1) blocking.sort(bySeverity);
-  return { counts, blocking, usedRules };
+  return { counts, blocking, usedRules: usedRules ?? NO_RULES };
 }
 
 /** Each waiver against the limits of the policy holding its rule, once per gate. */
@@ -126,6 +130,11 @@ function waiverReports(
 }
 
 const NO_AUDITS: ReadonlyMap<Waiver, WaiverAudit> = new Map();
+
+/** No waiver to judge: with none, no rule has one, and a call would be a bug to stop at, not to pass. */
+const noWaiverToJudge: WaiverJudge = (waiver) => {
+  throw new Error(`waiver ${waiver.ticket} judged in a gate without waivers`);
+};
 
 /**
  * A gate's outcome. `factsSha256` is worked out when first read (a getter of the class, so no copy of
@@ -173,15 +182,16 @@ export async function decideGate(request: GateRequest): Promise<GateOutcome> {
   const compiler = request.compiler ?? defaultCompiler();
   const prepared = compiler.prepared(policies) ?? (await compiler.prepare(policies));
   const audits = waivers.length === 0 ? NO_AUDITS : auditWaivers(prepared, waivers, request.approvals, now);
-  const results = evaluatePrepared(prepared, facts, waiversByRule(waivers), waiverJudge(now, audits));
+  const judge = waivers.length === 0 ? noWaiverToJudge : waiverJudge(now, audits);
+  const results = evaluatePrepared(prepared, facts, waiversByRule(waivers), judge);
   const lines = addLines(prepared, results);
   if (lines) await lines;
-  const { counts, blocking, usedRules } = tally(results, failOn);
+  const { counts, blocking, usedRules } = tally(results, failOn, waivers.length > 0);
   return new Outcome(
     {
       mode,
       failOn,
-      now: now.toISOString(),
+      now: toIsoString(now),
       counts,
       results,
       blocking,

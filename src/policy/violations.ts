@@ -1,4 +1,5 @@
 import type { ErrorObject } from 'ajv';
+import { pointerToSegments } from '../util/json-pointer.js';
 import type { SourceLocation, Violation } from './types.js';
 
 const MAX_VALUE_CHARS = 80;
@@ -46,8 +47,16 @@ function article(type: string): string {
 
 const LINEAR_DEDUP = 16;
 
-/** Ajv's errors as violations a person can read: where in the facts, what is wrong, what was found. */
-export function toViolations(errors: readonly ErrorObject[]): Violation[] {
+function keeps(out: readonly Violation[], pointer: string, message: string): boolean {
+  for (const v of out) if (v.pointer === pointer && v.message === message) return true;
+  return false;
+}
+
+/**
+ * Ajv's errors as violations a person can read: where in the facts, what is wrong, what was found, and
+ * the nearest fact that says where in the repository it is.
+ */
+export function violationsOf(errors: readonly ErrorObject[], facts: unknown): Violation[] {
   const out: Violation[] = [];
   let seen: Set<string> | undefined;
   for (const error of errors) {
@@ -81,14 +90,19 @@ export function toViolations(errors: readonly ErrorObject[]): Violation[] {
     // The same problem reached twice (e.g. through two branches of a schema) is reported once. A rule
     // has few errors: comparing with those kept costs less than hashing a joined key, up to a point.
     if (out.length < LINEAR_DEDUP) {
-      if (out.some((v) => v.pointer === pointer && v.message === message)) continue;
+      if (keeps(out, pointer, message)) continue;
     } else {
       if (!seen) seen = new Set(out.map((v) => `${v.pointer}\u0000${v.message}`));
       const key = `${pointer}\u0000${message}`;
       if (seen.has(key)) continue;
       seen.add(key);
     }
-    out.push({ pointer, message, keyword: error.keyword, schemaPath: error.schemaPath });
+    const location = locationAt(facts, pointer);
+    out.push(
+      location
+        ? { pointer, message, keyword: error.keyword, schemaPath: error.schemaPath, location }
+        : { pointer, message, keyword: error.keyword, schemaPath: error.schemaPath },
+    );
   }
   return out;
 }
@@ -101,31 +115,35 @@ function isLocated(value: unknown): value is SourceLocation {
   return typeof line === 'number' && Number.isInteger(line) && line >= 1;
 }
 
-/** The nearest fact, at the pointer or above it, that says where it is (the facts' root aside). */
-function locationAt(facts: unknown, pointer: string): SourceLocation | undefined {
-  if (pointer === '') return undefined;
-  const escaped = pointer.includes('~');
-  let node = facts;
-  let nearest: SourceLocation | undefined;
-  // One walk down without splitting the pointer: a failing rule locates each of its violations.
-  for (let start = 1; node !== null && typeof node === 'object'; ) {
-    const end = pointer.indexOf('/', start);
-    let segment = end < 0 ? pointer.slice(start) : pointer.slice(start, end);
-    if (escaped) segment = segment.replace(/~1/g, '/').replace(/~0/g, '~');
-    node = (node as Record<string, unknown>)[segment];
-    if (isLocated(node)) nearest = node;
-    if (end < 0) break;
-    start = end + 1;
+/**
+ * Pointers split once: the same rules fail at the same places document after document, and a segment
+ * kept (and so interned by its first use as a key) is looked up faster than a freshly cut one. Bounded,
+ * since array indices make new pointers.
+ */
+const segmentsByPointer = new Map<string, readonly string[]>();
+const MAX_KEPT_POINTERS = 4096;
+
+function segmentsOf(pointer: string): readonly string[] {
+  let segments = segmentsByPointer.get(pointer);
+  if (!segments) {
+    if (segmentsByPointer.size >= MAX_KEPT_POINTERS) segmentsByPointer.clear();
+    segments = pointerToSegments(pointer);
+    segmentsByPointer.set(pointer, segments);
   }
-  return nearest && { file: nearest.file, line: nearest.line };
+  return segments;
 }
 
-/** Each violation with the location of the nearest fact, at its pointer or above, that has one. */
-export function locateViolations(violations: Violation[], facts: unknown): Violation[] {
-  return violations.map((v) => {
-    const location = locationAt(facts, v.pointer);
-    return location ? { ...v, location } : v;
-  });
+/** The nearest fact, at the pointer or above it, that says where it is (the facts' root aside). */
+function locationAt(facts: unknown, pointer: string): SourceLocation | undefined {
+  let node = facts;
+  let nearest: SourceLocation | undefined;
+  // One walk down, keeping the deepest located fact.
+  for (const segment of segmentsOf(pointer)) {
+    if (node === null || typeof node !== 'object') break;
+    node = (node as Record<string, unknown>)[segment];
+    if (isLocated(node)) nearest = node;
+  }
+  return nearest && { file: nearest.file, line: nearest.line };
 }
 
 export function describeViolation(v: Violation): string {
