@@ -46,6 +46,28 @@ function defaultCompiler(): RuleCompiler {
   return sharedCompiler;
 }
 
+/**
+ * Sorts most severe first, equally severe ones kept in policy and rule order (as a stable sort by
+ * severity). A gate blocks on a handful of results: an insertion sort costs less than setting up
+ * Array#sort, which takes over from a few dozen on.
+ */
+function mostSevereFirst(blocking: RuleResult[]): void {
+  if (blocking.length > 32) {
+    blocking.sort(bySeverity);
+    return;
+  }
+  for (let i = 1; i < blocking.length; i++) {
+    const r = blocking[i] as RuleResult;
+    const rank = severityRank(r.severity);
+    let j = i - 1;
+    while (j >= 0 && severityRank((blocking[j] as RuleResult).severity) < rank) {
+      blocking[j + 1] = blocking[j] as RuleResult;
+      j--;
+    }
+    blocking[j + 1] = r;
+  }
+}
+
 /** What a gate decides from its results: counted, and the blocking ones picked, in one pass. */
 function tally(
   results: readonly RuleResult[],
@@ -95,8 +117,7 @@ function tally(
     }
     if (usedRules && r.waivers.length > 0) usedRules.add(r.ruleId);
   }
-  // Stable: equally severe results stay in policy and rule order.
-  if (blocking.length > 1) blocking.sort(bySeverity);
+  mostSevereFirst(blocking);
   return { counts, blocking, usedRules: usedRules ?? NO_RULES };
 }
 
@@ -107,25 +128,49 @@ function auditWaivers(
   approvals: ReadonlyMap<Waiver, ApproverCheck> | undefined,
   now: Date,
 ): ReadonlyMap<Waiver, WaiverAudit> {
-  const owners = new Map<string, { rule: Rule; policy: Policy }>();
-  for (const { loaded } of policies)
-    for (const rule of loaded.policy.rules) owners.set(rule.id, { rule, policy: loaded.policy });
   return new Map(
     waivers.map((waiver) => [
       waiver,
-      auditWaiver(waiver, owners.get(waiver.rule), approvals?.get(waiver), now),
+      auditWaiver(waiver, ownerOf(policies, waiver.rule), approvals?.get(waiver), now),
     ]),
   );
 }
 
+/** The policy holding a rule (the last one, should two of the gate's policies both have it). */
+function ownerOf(
+  policies: readonly PreparedPolicy[],
+  ruleId: string,
+): { rule: Rule; policy: Policy } | undefined {
+  for (let i = policies.length - 1; i >= 0; i--) {
+    const owner = policies[i]?.owners.get(ruleId);
+    if (owner) return owner;
+  }
+  return undefined;
+}
+
+/** Each waiver judged once per gate (its expiry parsed once), however many violations it is asked about. */
+function judgedOnce(judge: WaiverJudge): WaiverJudge {
+  const verdicts = new Map<Waiver, string | undefined>();
+  return (waiver) => {
+    if (verdicts.has(waiver)) return verdicts.get(waiver);
+    const verdict = judge(waiver);
+    verdicts.set(waiver, verdict);
+    return verdict;
+  };
+}
+
 function waiverReports(
+  policies: readonly PreparedPolicy[],
   waivers: Waiver[],
-  results: RuleResult[],
   usedRules: ReadonlySet<string>,
   now: Date,
   audits: ReadonlyMap<Waiver, WaiverAudit>,
 ): GateOutcome['waivers'] {
-  const knownRules = new Set(results.map((r) => r.ruleId));
+  // The rules of this gate, i.e. those of its results.
+  const knownRules =
+    policies.length === 1
+      ? (policies[0] as PreparedPolicy).ruleIds
+      : new Set(policies.flatMap((p) => [...p.ruleIds]));
   return classifyWaivers(waivers, now, knownRules, usedRules, audits);
 }
 
@@ -182,7 +227,7 @@ export async function decideGate(request: GateRequest): Promise<GateOutcome> {
   const compiler = request.compiler ?? defaultCompiler();
   const prepared = compiler.prepared(policies) ?? (await compiler.prepare(policies));
   const audits = waivers.length === 0 ? NO_AUDITS : auditWaivers(prepared, waivers, request.approvals, now);
-  const judge = waivers.length === 0 ? noWaiverToJudge : waiverJudge(now, audits);
+  const judge = waivers.length === 0 ? noWaiverToJudge : judgedOnce(waiverJudge(now, audits));
   const results = evaluatePrepared(prepared, facts, waiversByRule(waivers), judge);
   const lines = addLines(prepared, results);
   if (lines) await lines;
@@ -195,7 +240,7 @@ export async function decideGate(request: GateRequest): Promise<GateOutcome> {
       counts,
       results,
       blocking,
-      waivers: waivers.length === 0 ? [] : waiverReports(waivers, results, usedRules, now, audits),
+      waivers: waivers.length === 0 ? [] : waiverReports(prepared, waivers, usedRules, now, audits),
       policies: prepared.map((p) => p.summary),
     },
     facts,

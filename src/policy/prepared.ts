@@ -2,7 +2,7 @@ import type { ValidateFunction } from 'ajv';
 import { pointerToSegments } from '../util/json-pointer.js';
 import type { Compiled } from './rule-compiler.js';
 import { severityRank } from './severity.js';
-import type { GateOutcome, LoadedPolicy, MissingFact, Rule, RuleResult } from './types.js';
+import type { GateOutcome, LoadedPolicy, MissingFact, Policy, Rule, RuleResult } from './types.js';
 
 /** A fact a rule needs: its pointer split once, and what a result says when it is absent. */
 export interface Need {
@@ -35,6 +35,9 @@ export interface PreparedRule {
 export interface PreparedPolicy {
   readonly loaded: LoadedPolicy;
   readonly rules: readonly PreparedRule[];
+  /** Its rules by id (the last of an id, as a map filled in order keeps), for waivers naming them. */
+  readonly owners: ReadonlyMap<string, { rule: Rule; policy: Policy }>;
+  readonly ruleIds: ReadonlySet<string>;
   /** What the reports say of the policy: the same for every evaluation. */
   readonly summary: GateOutcome['policies'][number];
 }
@@ -95,9 +98,13 @@ export function preparePolicy(loaded: LoadedPolicy, compiled: readonly Compiled[
       notChecked: new Map(),
     };
   });
+  const owners = new Map<string, { rule: Rule; policy: Policy }>();
+  for (const rule of loaded.policy.rules) owners.set(rule.id, { rule, policy: loaded.policy });
   return {
     loaded,
     rules,
+    owners,
+    ruleIds: new Set(owners.keys()),
     summary: Object.freeze({
       id: loaded.policy.id,
       title: loaded.policy.title,
