@@ -282,9 +282,13 @@ export function evaluatePrepared(
   byRule: WaiversByRule | undefined,
   judge: WaiverJudge,
 ): RuleResult[] {
-  const results: RuleResult[] = [];
+  let count = 0;
+  for (const policy of policies) count += policy.rules.length;
+  // Sized once: growing by pushes reallocates it a few times for every document.
+  const results = new Array<RuleResult>(count);
+  let at = 0;
   for (const policy of policies)
-    for (const rule of policy.rules) results.push(evaluateRule(rule, facts, byRule, judge));
+    for (const rule of policy.rules) results[at++] = evaluateRule(rule, facts, byRule, judge);
   return results;
 }
 
