@@ -20,7 +20,7 @@ import type {
   WaiverReport,
 } from './types.js';
 import { auditWaiver, type WaiverAudit } from './waiver-limits.js';
-import { classifyWaivers, type WaiverJudge, waiverJudge } from './waivers.js';
+import { classifyWaivers, type ExpiryOf, parseExpiry, type WaiverJudge, waiverJudge } from './waivers.js';
 
 export interface GateRequest {
   policies: LoadedPolicy[];
@@ -127,11 +127,12 @@ function auditWaivers(
   waivers: Waiver[],
   approvals: ReadonlyMap<Waiver, ApproverCheck> | undefined,
   now: Date,
+  expiryOf: ExpiryOf,
 ): ReadonlyMap<Waiver, WaiverAudit> {
   return new Map(
     waivers.map((waiver) => [
       waiver,
-      auditWaiver(waiver, ownerOf(policies, waiver.rule), approvals?.get(waiver), now),
+      auditWaiver(waiver, ownerOf(policies, waiver.rule), approvals?.get(waiver), now, expiryOf(waiver)),
     ]),
   );
 }
@@ -146,6 +147,12 @@ function ownerOf(
     if (owner) return owner;
   }
   return undefined;
+}
+
+/** Each waiver's expiry parsed once per gate: the audit, the judge and the report all need it. */
+function expiriesOf(waivers: readonly Waiver[]): ExpiryOf {
+  const expiries = new Map(waivers.map((waiver) => [waiver, parseExpiry(waiver)]));
+  return (waiver) => expiries.get(waiver) ?? parseExpiry(waiver);
 }
 
 /** Each waiver judged once per gate (its expiry parsed once), however many violations it is asked about. */
@@ -165,13 +172,14 @@ function waiverReports(
   usedRules: ReadonlySet<string>,
   now: Date,
   audits: ReadonlyMap<Waiver, WaiverAudit>,
+  expiryOf: ExpiryOf,
 ): GateOutcome['waivers'] {
   // The rules of this gate, i.e. those of its results.
   const knownRules =
     policies.length === 1
       ? (policies[0] as PreparedPolicy).ruleIds
       : new Set(policies.flatMap((p) => [...p.ruleIds]));
-  return classifyWaivers(waivers, now, knownRules, usedRules, audits);
+  return classifyWaivers(waivers, now, knownRules, usedRules, audits, expiryOf);
 }
 
 const NO_AUDITS: ReadonlyMap<Waiver, WaiverAudit> = new Map();
@@ -226,8 +234,10 @@ export async function decideGate(request: GateRequest): Promise<GateOutcome> {
   const { policies, facts, waivers, failOn, mode, now } = request;
   const compiler = request.compiler ?? defaultCompiler();
   const prepared = compiler.prepared(policies) ?? (await compiler.prepare(policies));
-  const audits = waivers.length === 0 ? NO_AUDITS : auditWaivers(prepared, waivers, request.approvals, now);
-  const judge = waivers.length === 0 ? noWaiverToJudge : judgedOnce(waiverJudge(now, audits));
+  const expiryOf = waivers.length === 0 ? parseExpiry : expiriesOf(waivers);
+  const audits =
+    waivers.length === 0 ? NO_AUDITS : auditWaivers(prepared, waivers, request.approvals, now, expiryOf);
+  const judge = waivers.length === 0 ? noWaiverToJudge : judgedOnce(waiverJudge(now, audits, expiryOf));
   const results = evaluatePrepared(prepared, facts, waiversByRule(waivers), judge);
   const lines = addLines(prepared, results);
   if (lines) await lines;
@@ -240,7 +250,7 @@ export async function decideGate(request: GateRequest): Promise<GateOutcome> {
       counts,
       results,
       blocking,
-      waivers: waivers.length === 0 ? [] : waiverReports(prepared, waivers, usedRules, now, audits),
+      waivers: waivers.length === 0 ? [] : waiverReports(prepared, waivers, usedRules, now, audits, expiryOf),
       policies: prepared.map((p) => p.summary),
     },
     facts,

@@ -80,8 +80,9 @@ export function auditWaiver(
   owner: { rule: Rule; policy: Policy } | undefined,
   approval: ApproverCheck | undefined,
   now: Date,
+  /** `Date.parse(waiver.expiresAt)`, when the caller has it already. */
+  expires = Date.parse(waiver.expiresAt),
 ): WaiverAudit {
-  const expires = Date.parse(waiver.expiresAt);
   const created = waiver.createdAt === undefined ? now.getTime() : Date.parse(waiver.createdAt);
   const lifetimeMs = expires - created;
   const lifetimeDays = Math.ceil(lifetimeMs / DAY_MS);
