@@ -5,6 +5,10 @@ import type { SourceLocation, Violation } from './types.js';
 const MAX_VALUE_CHARS = 80;
 
 function quote(value: unknown): string {
+  // What JSON.stringify writes for these, without setting up a serialiser for one value.
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'null';
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (value === null) return 'null';
   const text = JSON.stringify(value);
   if (text === undefined) return String(value);
   return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text;
@@ -47,6 +51,11 @@ function article(type: string): string {
 
 const LINEAR_DEDUP = 16;
 
+/** A property name as a JSON Pointer segment; most need no escape, and two regular expressions cost. */
+function escapeSegment(name: string): string {
+  return name.includes('~') || name.includes('/') ? name.replace(/~/g, '~0').replace(/\//g, '~1') : name;
+}
+
 function keeps(out: readonly Violation[], pointer: string, message: string): boolean {
   for (const v of out) if (v.pointer === pointer && v.message === message) return true;
   return false;
@@ -66,7 +75,7 @@ export function violationsOf(errors: readonly ErrorObject[], facts: unknown): Vi
     let pointer = error.instancePath;
     let message: string;
     if (error.keyword === 'required') {
-      pointer = `${pointer}/${String(params.missingProperty).replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      pointer = `${pointer}/${escapeSegment(String(params.missingProperty))}`;
       message = 'is missing';
     } else if (error.keyword === 'errorMessage') {
       message = error.message ?? 'is invalid';
