@@ -1,9 +1,11 @@
 import type { JsonObject } from '../util/deep-merge.js';
-import { getAtSegments, isWithin } from '../util/json-pointer.js';
+import { getAtSegments } from '../util/json-pointer.js';
+import { derive } from './derive-result.js';
 import { missingViolation, notCheckedHeadline } from './needs.js';
 import { MAX_CACHED_NEEDS, type PreparedPolicy, type PreparedRule } from './prepared.js';
-import type { MissingFact, Rule, RuleResult, RuleStatus, Violation, Waiver } from './types.js';
+import type { MissingFact, Rule, RuleResult, Violation, Waiver } from './types.js';
 import { describeViolation, violationsOf } from './violations.js';
+import { splitByWaivers, unhonouredNote, waiverText } from './waiver-split.js';
 import type { WaiverJudge } from './waivers.js';
 
 /** The waivers of one gate by the rule they name; absent when there are none (the common case). */
@@ -27,96 +29,6 @@ function headline(rule: Rule, violations: Violation[]): string {
   const detail = first ? `: ${describeViolation(first)}` : '';
   const more = violations.length > 1 ? ` (+${violations.length - 1} more)` : '';
   return `${rule.message ?? rule.title}${detail}${more}`;
-}
-
-function waiverText(waivers: Waiver[]): string {
-  return waivers.map((w) => `${w.ticket} by ${w.approver} until ${w.expiresAt}`).join('; ');
-}
-
-/**
- * A result that did not pass, from the rule's pass result. Written out field by field, in the pass
- * result's order (reports and JSON keep it): copying a frozen object by spreading costs more than
- * evaluating most rules.
- */
-function derive(
-  base: RuleResult,
-  status: RuleStatus,
-  message: string,
-  violations: Violation[],
-  waivedViolations: Violation[],
-  waivers: Waiver[],
-  missingFacts: MissingFact[],
-): RuleResult {
-  if (base.helpUri === undefined) {
-    return {
-      policyId: base.policyId,
-      policyVersion: base.policyVersion,
-      policySource: base.policySource,
-      file: base.file,
-      line: base.line,
-      ruleId: base.ruleId,
-      title: base.title,
-      severity: base.severity,
-      reference: base.reference,
-      remediation: base.remediation,
-      tags: base.tags,
-      status,
-      message,
-      violations,
-      waivedViolations,
-      waivers,
-      missingFacts,
-    };
-  }
-  return {
-    policyId: base.policyId,
-    policyVersion: base.policyVersion,
-    policySource: base.policySource,
-    file: base.file,
-    line: base.line,
-    ruleId: base.ruleId,
-    title: base.title,
-    severity: base.severity,
-    reference: base.reference,
-    remediation: base.remediation,
-    helpUri: base.helpUri,
-    tags: base.tags,
-    status,
-    message,
-    violations,
-    waivedViolations,
-    waivers,
-    missingFacts,
-  };
-}
-
-interface WaiverSplit {
-  waived: Violation[];
-  remaining: Violation[];
-  used: Waiver[];
-  /** Waivers for the rule that are expired or refused, with why: named in the message, never honoured. */
-  unhonoured: { waiver: Waiver; why: string }[];
-}
-
-/** Which violations the rule's waivers in force cover (a waiver covers its scope and everything below it). */
-function splitByWaivers(violations: Violation[], mine: readonly Waiver[], judge: WaiverJudge): WaiverSplit {
-  if (mine.length === 0) return { waived: [], remaining: violations, used: [], unhonoured: [] };
-  const honoured = mine.filter((w) => judge(w) === undefined);
-  const covering = (v: Violation) => honoured.find((w) => isWithin(v.pointer, w.scope ?? ''));
-  const waived = violations.filter((v) => covering(v));
-  return {
-    waived,
-    remaining: violations.filter((v) => !covering(v)),
-    used: honoured.filter((w) => waived.some((v) => isWithin(v.pointer, w.scope ?? ''))),
-    unhonoured: mine.flatMap((waiver) => {
-      const why = judge(waiver);
-      return why === undefined ? [] : [{ waiver, why }];
-    }),
-  };
-}
-
-function unhonouredNote(unhonoured: WaiverSplit['unhonoured']): string {
-  return unhonoured.map(({ waiver, why }) => ` — waiver ${waiver.ticket} ${why}`).join('');
 }
 
 /**
