@@ -1,5 +1,4 @@
 import type { JsonObject } from '../util/deep-merge.js';
-import { toIsoString } from '../util/iso-date.js';
 import { addLines, evaluatePrepared } from './evaluate.js';
 import { gateWaivers } from './gate-waivers.js';
 import { Outcome } from './outcome.js';
@@ -47,7 +46,7 @@ export async function decideGate(request: GateRequest): Promise<GateOutcome> {
     {
       mode,
       failOn,
-      now: toIsoString(now),
+      now: now.toISOString(),
       counts,
       results,
       blocking,
