@@ -2,6 +2,7 @@ import type { ValidateFunction } from 'ajv';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { errorMessage } from '../errors.js';
 import { sha256 } from '../util/hash.js';
+import { builtinRuleModules } from './generated/builtin-rules.js';
 import { type PreparedPolicy, preparePolicy } from './prepared.js';
 import type { LoadedPolicy, Rule } from './types.js';
 
@@ -15,7 +16,8 @@ export type Compiled = { ok: true; validate: ValidateFunction } | { ok: false; e
  */
 export class RuleCompiler {
   private ajv: Promise<Ajv2020> | undefined;
-  private builtins: Promise<Record<string, ValidateFunction>> | undefined;
+  /** Per builtin policy (compliance/lgpd): its rules' precompiled validators, loaded with the policy. */
+  private readonly builtins = new Map<string, Promise<Record<string, ValidateFunction>>>();
   /** The draft 2020-12 meta-schema's validator, loaded for the first rule compiled at run time. */
   private metaSchema: Promise<ValidateFunction> | undefined;
   /** By schema text, so identical schemas in different policies compile once. */
@@ -52,7 +54,7 @@ export class RuleCompiler {
     for (const loaded of policies) {
       let prepared = this.preparedPolicies.get(loaded);
       if (!prepared) {
-        const builtin = loaded.source.startsWith('builtin:');
+        const builtin = builtinName(loaded.source);
         const compiled: Compiled[] = [];
         for (const rule of loaded.policy.rules) {
           let c = this.byRule.get(rule);
@@ -75,12 +77,11 @@ export class RuleCompiler {
     return out;
   }
 
-  private async compile(schema: Rule['schema'], key: string, builtin: boolean): Promise<Compiled> {
+  private async compile(schema: Rule['schema'], key: string, builtin: string | undefined): Promise<Compiled> {
     // A builtin rule's schema with a precompiled validator is the very text that Ajv checked against the
     // meta-schema and compiled at build time (same digest): neither is done again at every start.
-    if (builtin && this.usePrecompiled) {
-      this.builtins ??= import('./generated/builtin-rules.js').then((m) => m.builtinRuleValidators);
-      const validate = (await this.builtins)[sha256(key)];
+    if (builtin !== undefined && this.usePrecompiled) {
+      const validate = (await this.precompiled(builtin))[sha256(key)];
       if (validate) return { ok: true, validate };
     }
     this.metaSchema ??= import('./generated/validators/validateDraft2020.js').then(
@@ -102,4 +103,21 @@ export class RuleCompiler {
       return { ok: false, error: errorMessage(err) };
     }
   }
+
+  private precompiled(name: string): Promise<Record<string, ValidateFunction>> {
+    let loaded = this.builtins.get(name);
+    if (!loaded) {
+      const load = builtinRuleModules[name];
+      loaded = load ? load().then((m) => m.builtinRuleValidators) : Promise.resolve({});
+      this.builtins.set(name, loaded);
+    }
+    return loaded;
+  }
+}
+
+/** `compliance/lgpd` for a policy loaded as builtin:compliance/lgpd.json; undefined for any other. */
+function builtinName(source: string): string | undefined {
+  return source.startsWith('builtin:')
+    ? source.slice('builtin:'.length).replace(/\.(json|ya?ml)$/, '')
+    : undefined;
 }
