@@ -7,8 +7,6 @@ import type { InputReader } from '../runner/inputs.js';
 import type { Runner } from '../runner/runner.js';
 import { runContext } from '../runner/runner.js';
 import { readOrigin } from '../validate/inputs.js';
-import { databaseOps } from './database-ops.js';
-import { databaseStep } from './database-step.js';
 import { githubDeploymentStatus } from './github-status.js';
 import { type RollbackInputs, readRollbackInputs } from './inputs.js';
 import { factRows, outcomeOf, type RollbackResult, rollbackFacts, runRollback } from './rollback.js';
@@ -90,7 +88,13 @@ export async function rollback(runner: Runner): Promise<void> {
   const db = inputs.database;
   const octokit = await octokitFor(inputs.github.token, ctx.apiUrl);
   const failedGitHubDeployment = inputs.github.deploymentId;
-  const ops = db.target && db.restore !== 'never' ? await databaseOps(inputs, ctx, log.info) : undefined;
+  // The database steps (and pg, the backup store, the restore tools) load only for a rollback that
+  // restores a database: an app-only rollback starts without them.
+  const dbSteps =
+    db.target && db.restore !== 'never'
+      ? await Promise.all([import('./database-ops.js'), import('./database-step.js')])
+      : undefined;
+  const ops = dbSteps ? await dbSteps[0].databaseOps(inputs, ctx, log.info) : undefined;
   try {
     await ops?.checkBackup();
     const result = await runRollback(runner, ctx, inputs, {
@@ -108,9 +112,9 @@ export async function rollback(runner: Runner): Promise<void> {
             ),
           }
         : {}),
-      ...(ops
+      ...(ops && dbSteps
         ? {
-            database: databaseStep({
+            database: dbSteps[1].databaseStep({
               ops,
               mode: db.restore,
               migrationsApplied: db.migrationsApplied,
