@@ -3,10 +3,10 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { clientEnv, type DbTarget } from '../db/connection.js';
 import { rowCounts, serverVersion, withClient } from '../db/queries.js';
-import { findPgTool } from '../db/tools.js';
+import { findPgTool, probePgTools } from '../db/tools.js';
 import { megabytes, withProgress } from '../util/progress.js';
 import { mismatches } from './checksums.js';
-import { type Decryption, decryptDir } from './encryption.js';
+import { type Decryption, decryptDir, type SealedKey } from './encryption.js';
 import { type BackupManifest, MANIFEST_FILE, readManifest } from './manifest.js';
 import { listArchive, schemasOf } from './pg-dump.js';
 import { replaceFromArchive } from './replace-from-archive.js';
@@ -18,6 +18,8 @@ export interface FetchedBackup {
   dumpDir: string;
   /** Removes the fetched and decrypted files. */
   cleanup(): Promise<void>;
+  /** A passphrase-encrypted backup's key file, opened (see SealedKey). */
+  sealedKey?: SealedKey;
 }
 
 /** A backup brought from its store, its stored files checked against the manifest; not decrypted. */
@@ -102,10 +104,10 @@ export async function decryptStoredBackup(
       );
     }
     const plain = join(work, 'plain');
-    await decryptDir(stored, plain, decryption);
+    const { sealedKey } = await decryptDir(stored, plain, decryption);
     const bad = await mismatches(plain, manifest.files, [MANIFEST_FILE]);
     if (bad.length) throw damaged(manifest, 'after decryption', bad);
-    return { manifest, dumpDir: plain, cleanup };
+    return { manifest, dumpDir: plain, cleanup, ...(sealedKey ? { sealedKey } : {}) };
   });
 }
 
@@ -134,6 +136,7 @@ async function restoreWith(
   env: Record<string, string>,
   progress: { log: (message: string) => void; everyMs?: number },
 ): Promise<{ durationMs: number; rowCounts: Record<string, number> }> {
+  probePgTools('pg_restore', 'psql');
   const major = await withClient(target, async (c) => (await serverVersion(c)).major);
   const pgRestore = await findPgTool('pg_restore', major);
   const psql = await findPgTool('psql', major);

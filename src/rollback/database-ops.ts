@@ -15,7 +15,8 @@ import {
 import { backupRun, takeBackup } from '../backup/take-backup.js';
 import { withoutJournals } from '../db/journal.js';
 import { MIGRATION_TABLES, migrationState } from '../db/migration-state.js';
-import { rowCounts, withClient } from '../db/queries.js';
+import { rowCounts, userTables, withClient } from '../db/queries.js';
+import { probePgTools } from '../db/tools.js';
 import { errorMessage, InputError } from '../errors.js';
 import type { RunContext } from '../runner/runner.js';
 import { withProgress } from '../util/progress.js';
@@ -59,8 +60,10 @@ export async function databaseOps(
   const location = formatBackupLocation(db.backupLocation);
   const storeConfig = storeBeside(db.backupLocation, inputs.github.token || undefined);
   const store = await openStore(storeConfig);
+  // The proof, the safety backup and the restore need all three.
+  probePgTools('pg_dump', 'pg_restore', 'psql');
   let stored: StoredBackup | undefined;
-  let fetched: FetchedBackup | undefined;
+  let fetching: Promise<FetchedBackup> | undefined;
   const withPg = <T>(fn: (c: pg.Client) => Promise<T>) => withClient(target, fn);
   const storedOnce = async () => {
     stored ??= await withProgress(getStoredBackup(store, location, tempDir), {
@@ -70,13 +73,14 @@ export async function databaseOps(
     return stored;
   };
   const keyFor = (backup: StoredBackup) => decryptionFor(backup.manifest.encryption.kind, db);
-  const fetchOnce = async () => {
-    const backup = await storedOnce();
-    fetched ??= await withProgress(decryptStoredBackup(backup, keyFor(backup).decryption), {
-      what: `Decrypting backup ${backup.manifest.id}`,
-      log,
-    });
-    return fetched;
+  const fetchOnce = () => {
+    fetching ??= storedOnce().then((backup) =>
+      withProgress(decryptStoredBackup(backup, keyFor(backup).decryption), {
+        what: `Decrypting backup ${backup.manifest.id}`,
+        log,
+      }),
+    );
+    return fetching;
   };
   return {
     /**
@@ -99,13 +103,17 @@ export async function databaseOps(
       } catch (err) {
         throw inputErrorFor(err, keyInput, location);
       }
+      // Decrypted and checked while the app step runs: it changes nothing, and the database step starts
+      // with it. Not when the step will skip the database anyway; a failure is the database step's.
+      if (!(db.restore === 'auto' && db.migrationsApplied === false)) fetchOnce().catch(() => {});
     },
-    /** The decrypted dump is patient data: it must not outlive the step. */
+    /** The decrypted dump is patient data: it must not outlive the step (nor be written after the cleanup). */
     async dispose() {
-      await (fetched ?? stored)?.cleanup();
+      await fetching?.catch(() => {});
+      await stored?.cleanup();
     },
     async fetchBackup(): Promise<PreDeployBackup> {
-      fetched = await fetchOnce();
+      const fetched = await fetchOnce();
       const m = fetched.manifest;
       if (db.backupId && m.id !== db.backupId)
         throw new Error(`the backup at ${location} is ${m.id}, not ${db.backupId}`);
@@ -128,7 +136,7 @@ export async function databaseOps(
     async writtenSince(backup) {
       return withPg(async (c) => {
         // The migration tools' own tables record the migrations being undone, not data anyone wrote.
-        const tables = Object.keys(await rowCounts(c)).filter((t) => !isMigrationTable(t));
+        const tables = (await userTables(c)).filter((t) => !isMigrationTable(t));
         return writtenSinceBackup(c, {
           backupTakenAt: backup.takenAt,
           backupSnapshot: backup.xidSnapshot,
@@ -139,12 +147,19 @@ export async function databaseOps(
       });
     },
     async safetyBackup() {
+      const fetched = await fetching?.catch(() => undefined);
       // Same machinery, store and encryption as the pre-deploy backup: nothing is thrown away unrecoverably.
+      // With a passphrase, its backup-key.age as it is: the passphrase just opened it, so the safety backup
+      // opens with the same passphrase and commands, without a second scrypt.
       const encryption: Encryption =
         fetched?.manifest.encryption.kind === 'recipients'
           ? { kind: 'recipients', recipients: fetched.manifest.encryption.recipients ?? [] }
           : db.encryptionKey
-            ? { kind: 'passphrase', passphrase: db.encryptionKey }
+            ? {
+                kind: 'passphrase',
+                passphrase: db.encryptionKey,
+                ...(fetched?.sealedKey ? { sealedKey: fetched.sealedKey } : {}),
+              }
             : { kind: 'none' };
       const id = runBackupId(target, ctx, 'safety');
       const result = await takeBackup({
