@@ -111,6 +111,17 @@ export async function decryptStoredBackup(
   });
 }
 
+/** What a restore left: every table's rows after the COMMIT, and the archive's tables that do not match. */
+export interface Replaced {
+  durationMs: number;
+  /** schema.table → rows, in every table of the database (the archive's and any other). */
+  allRowCounts: Record<string, number>;
+  /** The same, in the archive's schemas only. */
+  rowCounts: Record<string, number>;
+  /** Tables of the archive's schemas whose rows differ from the manifest's, as "table expected, found". */
+  differing: string[];
+}
+
 /**
  * Replaces the database's content with the backup's in one transaction (see replaceFromArchive: a failed
  * restore leaves the database as it was); then every table's row count must match the manifest. The
@@ -122,6 +133,23 @@ export async function restoreBackup(
   tempDir: string,
   progress: { log: (message: string) => void; everyMs?: number } = { log: () => {} },
 ): Promise<{ durationMs: number; rowCounts: Record<string, number> }> {
+  const { durationMs, rowCounts, differing } = await replaceWithBackup(target, fetched, tempDir, progress);
+  if (differing.length)
+    throw new Error(`the restore does not match backup ${fetched.manifest.id}: ${differing.join(', ')}`);
+  return { durationMs, rowCounts };
+}
+
+/**
+ * restoreBackup without the throw: a mismatch found after the COMMIT is reported, for a caller that must
+ * first record that the restore happened (a committed restore is never run again).
+ */
+export async function replaceWithBackup(
+  target: DbTarget,
+  fetched: FetchedBackup,
+  tempDir: string,
+  progress: { log: (message: string) => void; everyMs?: number } = { log: () => {} },
+): Promise<Replaced> {
+  probePgTools('pg_restore', 'psql');
   const { env, dispose } = await clientEnv(target, tempDir);
   try {
     return await restoreWith(target, fetched, env, progress);
@@ -135,8 +163,7 @@ async function restoreWith(
   fetched: FetchedBackup,
   env: Record<string, string>,
   progress: { log: (message: string) => void; everyMs?: number },
-): Promise<{ durationMs: number; rowCounts: Record<string, number> }> {
-  probePgTools('pg_restore', 'psql');
+): Promise<Replaced> {
   const major = await withClient(target, async (c) => (await serverVersion(c)).major);
   const pgRestore = await findPgTool('pg_restore', major);
   const psql = await findPgTool('psql', major);
@@ -154,15 +181,11 @@ async function restoreWith(
   // Only the archive's schemas are compared: anything kept outside them (a journal) is not the backup's.
   const schemas = schemasOf(toc);
   const inArchive = (table: string) => schemas.includes(table.split('.')[0] ?? '');
-  const counts = Object.fromEntries(
-    Object.entries(await withClient(target, (c) => rowCounts(c))).filter(([t]) => inArchive(t)),
-  );
+  const allRowCounts = await withClient(target, (c) => rowCounts(c));
+  const counts = Object.fromEntries(Object.entries(allRowCounts).filter(([t]) => inArchive(t)));
   const expected = fetched.manifest.rowCounts;
-  const diff = Object.keys({ ...expected, ...counts }).filter((t) => expected[t] !== counts[t]);
-  if (diff.length) {
-    throw new Error(
-      `the restore does not match backup ${fetched.manifest.id}: ${diff.map((t) => `${t} ${expected[t] ?? 0} expected, ${counts[t] ?? 0} found`).join(', ')}`,
-    );
-  }
-  return { durationMs, rowCounts: counts };
+  const differing = Object.keys({ ...expected, ...counts })
+    .filter((t) => expected[t] !== counts[t])
+    .map((t) => `${t} ${expected[t] ?? 0} expected, ${counts[t] ?? 0} found`);
+  return { durationMs, allRowCounts, rowCounts: counts, differing };
 }

@@ -9,7 +9,7 @@ import {
   decryptStoredBackup,
   type FetchedBackup,
   getStoredBackup,
-  restoreBackup,
+  replaceWithBackup,
   type StoredBackup,
 } from '../backup/restore-backup.js';
 import { backupRun, takeBackup } from '../backup/take-backup.js';
@@ -168,7 +168,9 @@ export async function databaseOps(
         repoRoot: ctx.workspace,
         id,
         jobs: availableParallelism(),
-        compression: 6,
+        // The safety backup is on the incident's critical path and rarely read: the fastest gzip level,
+        // the same format and restore commands; a larger file is the only price.
+        compression: 1,
         verify: 'checksums',
         encryption,
         store,
@@ -187,7 +189,10 @@ export async function databaseOps(
       };
     },
     async restore() {
-      await restoreBackup(target, await fetchOnce(), tempDir, { log });
+      const { allRowCounts, differing } = await replaceWithBackup(target, await fetchOnce(), tempDir, {
+        log,
+      });
+      return { rowCounts: allRowCounts, differing };
     },
     async readJournal(backupId) {
       return withPg((c) => readJournal(c, backupId));

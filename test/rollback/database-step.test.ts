@@ -95,6 +95,7 @@ function world(init: { counts: Record<string, number>; migrations: string[]; wri
       state.counts = { ...b.rowCounts };
       state.migrations = [...(b.migrations ?? [])];
       state.written = 0;
+      return { rowCounts: { ...state.counts }, differing: [] };
     },
     readJournal: async () => state.journal,
     writeJournal: async (e) => {
@@ -323,6 +324,7 @@ describe('database step', () => {
     w.ops.restore = async (b) => {
       await restore(b);
       w.state.counts['public.visits'] = 4;
+      return { rowCounts: { ...w.state.counts }, differing: [] };
     };
     await expect(step(w.ops)).rejects.toThrow(
       /row counts differ from its manifest: public.visits 5 in the backup, 4 now/,
@@ -330,6 +332,22 @@ describe('database step', () => {
     w.state.calls.length = 0;
     const again = await step(w.ops);
     expect(again.status).toBe('skipped');
+    expect(w.state.calls).toEqual(['fetch']);
+  });
+
+  it('a mismatch the restore finds after its COMMIT fails the step only once the restore is journalled', async () => {
+    const w = migrated();
+    const restore = w.ops.restore;
+    w.ops.restore = async (b) => ({
+      ...(await restore(b)),
+      differing: ['public.visits 5 expected, 4 found'],
+    });
+    await expect(step(w.ops)).rejects.toThrow(
+      /row counts differ from its manifest: public.visits 5 expected, 4 found\. The database before the restore is in safety backup/,
+    );
+    expect(w.state.journal.map((e) => e.state)).toEqual(['restoring', 'restored']);
+    w.state.calls.length = 0;
+    expect((await step(w.ops)).status).toBe('skipped');
     expect(w.state.calls).toEqual(['fetch']);
   });
 
