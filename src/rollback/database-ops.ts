@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type pg from 'pg';
 import { runBackupId } from '../backup/backup-id.js';
-import type { Encryption } from '../backup/encryption.js';
+import type { Encryption, SealedKey } from '../backup/encryption.js';
 import { formatBackupLocation } from '../backup/location.js';
 import { openStore, storeBeside } from '../backup/open-store.js';
 import { BackupCheckError, proveBackupOpens } from '../backup/prove-opens.js';
@@ -64,6 +64,8 @@ export async function databaseOps(
   probePgTools('pg_dump', 'pg_restore', 'psql');
   let stored: StoredBackup | undefined;
   let fetching: Promise<FetchedBackup> | undefined;
+  /** Passphrase mode: the pre-deploy backup's key file, as the proof opened it. */
+  let sealedKey: SealedKey | undefined;
   const withPg = <T>(fn: (c: pg.Client) => Promise<T>) => withClient(target, fn);
   const storedOnce = async () => {
     stored ??= await withProgress(getStoredBackup(store, location, tempDir), {
@@ -99,7 +101,7 @@ export async function databaseOps(
             `is ${db.backupId}, but the backup at ${location} is ${backup.manifest.id}`,
             'Pass the backup-id and backup-location outputs of the same db-migrate-backup step.',
           );
-        await proveBackupOpens(backup, key.decryption);
+        ({ sealedKey } = await proveBackupOpens(backup, key.decryption));
       } catch (err) {
         throw inputErrorFor(err, keyInput, location);
       }
@@ -113,8 +115,9 @@ export async function databaseOps(
       await stored?.cleanup();
     },
     async fetchBackup(): Promise<PreDeployBackup> {
-      const fetched = await fetchOnce();
-      const m = fetched.manifest;
+      // The decryption goes on while the step decides, counts and takes the safety backup.
+      fetchOnce().catch(() => {});
+      const m = (await storedOnce()).manifest;
       if (db.backupId && m.id !== db.backupId)
         throw new Error(`the backup at ${location} is ${m.id}, not ${db.backupId}`);
       return {
@@ -125,6 +128,9 @@ export async function databaseOps(
         xidSnapshot: m.xidSnapshot,
         migrations: m.migrations.length ? m.migrations.flatMap((x) => x.applied) : undefined,
       };
+    },
+    async openBackup() {
+      await fetchOnce();
     },
     async migrationsNow() {
       const state = await withPg((c) => migrationState(c, ctx.workspace));
@@ -147,18 +153,18 @@ export async function databaseOps(
       });
     },
     async safetyBackup() {
-      const fetched = await fetching?.catch(() => undefined);
+      const manifest = stored?.manifest;
       // Same machinery, store and encryption as the pre-deploy backup: nothing is thrown away unrecoverably.
       // With a passphrase, its backup-key.age as it is: the passphrase just opened it, so the safety backup
       // opens with the same passphrase and commands, without a second scrypt.
       const encryption: Encryption =
-        fetched?.manifest.encryption.kind === 'recipients'
-          ? { kind: 'recipients', recipients: fetched.manifest.encryption.recipients ?? [] }
+        manifest?.encryption.kind === 'recipients'
+          ? { kind: 'recipients', recipients: manifest.encryption.recipients ?? [] }
           : db.encryptionKey
             ? {
                 kind: 'passphrase',
                 passphrase: db.encryptionKey,
-                ...(fetched?.sealedKey ? { sealedKey: fetched.sealedKey } : {}),
+                ...(sealedKey ? { sealedKey } : {}),
               }
             : { kind: 'none' };
       const id = runBackupId(target, ctx, 'safety');

@@ -19,8 +19,13 @@ export interface PreDeployBackup {
 
 /** What the database step needs from the database and the backup store (implemented in database-ops.ts). */
 export interface DatabaseOps {
-  /** Fetches, decrypts and verifies the pre-deploy backup; reads its manifest. Changes nothing. */
+  /**
+   * Fetches the pre-deploy backup and checks its stored files against its manifest; reads the manifest.
+   * Its decryption may still be going on (see openBackup). Changes nothing.
+   */
   fetchBackup(): Promise<PreDeployBackup>;
+  /** The fetched backup decrypted, its plain files checked against the manifest. Changes nothing. */
+  openBackup(): Promise<void>;
   /** Applied migrations now; undefined when the database has no migrations table. */
   migrationsNow(): Promise<string[] | undefined>;
   /** schema.table → rows now in every table a backup holds (the journals are never in one). */
@@ -215,6 +220,15 @@ export function databaseStep(options: DatabaseStepOptions): Step {
       if (interrupted) {
         options.log.warning(
           `Run ${interrupted.runId} attempt ${interrupted.attempt} started restoring backup ${backup.id} and did not finish; the database before it is in safety backup ${safety.id}, the database as it is now in ${fresh.id}. Restoring again.`,
+        );
+      }
+      // Decrypted alongside the checks and the safety backup; nothing is changed before it is complete.
+      try {
+        await ops.openBackup();
+      } catch (err) {
+        throw new StepFailure(
+          `The pre-deploy backup could not be decrypted and checked; nothing was restored: ${errorMessage(err)}`,
+          facts,
         );
       }
       await ops.writeJournal({

@@ -26,6 +26,8 @@ function world(init: { counts: Record<string, number>; migrations: string[]; wri
     journal: [] as JournalEntry[],
     calls: [] as string[],
     failRestore: false,
+    /** The decryption going on beside the step fails. */
+    failOpen: false,
   };
   const writtenSinceBackup = () => ({
     tables: state.written
@@ -49,6 +51,10 @@ function world(init: { counts: Record<string, number>; migrations: string[]; wri
     fetchBackup: async () => {
       state.calls.push('fetch');
       return backup;
+    },
+    openBackup: async () => {
+      if (state.failOpen)
+        throw new Error('backup pre-1 is damaged (after decryption): toc.dat (checksum differs)');
     },
     migrationsNow: async () => [...state.migrations],
     rowCountsNow: async () => ({ ...state.counts }),
@@ -349,6 +355,16 @@ describe('database step', () => {
     w.state.calls.length = 0;
     expect((await step(w.ops)).status).toBe('skipped');
     expect(w.state.calls).toEqual(['fetch']);
+  });
+
+  it('a backup whose decryption fails restores nothing and writes no journal, after the safety backup', async () => {
+    const w = migrated();
+    w.state.failOpen = true;
+    await expect(step(w.ops)).rejects.toThrow(
+      /^The pre-deploy backup could not be decrypted and checked; nothing was restored: backup pre-1 is damaged/,
+    );
+    expect(w.state.calls).toEqual(['fetch', 'safety']);
+    expect(w.state.journal).toEqual([]);
   });
 
   it('auto without migrations-applied and without migration state: one clear error, nothing changed', async () => {
