@@ -116,7 +116,8 @@ export function databaseStep(options: DatabaseStepOptions): Step {
           `The pre-deploy backup could not be fetched; nothing was changed: ${errorMessage(err)}`,
         );
       }
-      const journal = await ops.readJournal(backup.id);
+      // Both only read; the migrations are asked at once, though a journalled restore needs none of it.
+      const [journal, migrationsNow] = await Promise.all([ops.readJournal(backup.id), ops.migrationsNow()]);
       const restored = journal.find((e) => e.state === 'restored');
       if (restored) {
         return {
@@ -131,7 +132,6 @@ export function databaseStep(options: DatabaseStepOptions): Step {
         };
       }
       const interrupted = journal.find((e) => e.state === 'restoring');
-      const migrationsNow = await ops.migrationsNow();
       const sameMigrations =
         backup.migrations !== undefined &&
         migrationsNow !== undefined &&
@@ -160,8 +160,13 @@ export function databaseStep(options: DatabaseStepOptions): Step {
         }
       }
 
-      const countsNow = await ops.rowCountsNow();
-      const writes = await ops.writtenSince(backup);
+      // Other migrations than the backup's (the usual rollback), or an attempt to finish: the safety backup
+      // is taken whatever the counts say, so its dump starts now, beside them (all three only read).
+      const early = interrupted || !sameMigrations ? settled(ops.safetyBackup()) : undefined;
+      const [countsNow, writes] = await bothOrThrow(
+        Promise.all([ops.rowCountsNow(), ops.writtenSince(backup)]),
+        early,
+      );
       if (
         !interrupted &&
         sameMigrations &&
@@ -175,7 +180,7 @@ export function databaseStep(options: DatabaseStepOptions): Step {
         };
       }
 
-      const fresh = await ops.safetyBackup();
+      const fresh = early ? await unsettle(early) : await ops.safetyBackup();
       options.log.info(`Safety backup of the database before the restore: ${fresh.id} (${fresh.location}).`);
       // The database before the FIRST attempt is the one to keep naming: a later safety backup may hold
       // what an interrupted attempt left behind.
@@ -291,4 +296,30 @@ export function databaseStep(options: DatabaseStepOptions): Step {
       };
     },
   };
+}
+
+type Settled<T> = Promise<PromiseSettledResult<T>>;
+
+/** A promise that never rejects, so it may wait while other work fails (see bothOrThrow). */
+function settled<T>(p: Promise<T>): Settled<T> {
+  return p.then(
+    (value) => ({ status: 'fulfilled', value }),
+    (reason: unknown) => ({ status: 'rejected', reason }),
+  );
+}
+
+async function unsettle<T>(p: Settled<T>): Promise<T> {
+  const r = await p;
+  if (r.status === 'rejected') throw r.reason;
+  return r.value;
+}
+
+/** `main`'s result; when it fails, its error only once `beside` has ended too (no dump left running). */
+async function bothOrThrow<T>(main: Promise<T>, beside: Settled<unknown> | undefined): Promise<T> {
+  try {
+    return await main;
+  } catch (err) {
+    await beside;
+    throw err;
+  }
 }

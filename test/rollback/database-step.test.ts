@@ -357,6 +357,26 @@ describe('database step', () => {
     expect(w.state.calls).toEqual(['fetch']);
   });
 
+  it('with other migrations than the backup, the safety backup runs beside the counts, and a failed count waits for it', async () => {
+    const w = migrated();
+    let safetyDone = false;
+    const safety = w.ops.safetyBackup;
+    w.ops.safetyBackup = async () => {
+      const taken = await safety();
+      await new Promise((r) => setTimeout(r, 20));
+      safetyDone = true;
+      return taken;
+    };
+    w.ops.rowCountsNow = async () => {
+      // Started before the counts ended.
+      expect(w.state.calls).toEqual(['fetch', 'safety']);
+      throw new Error('connection lost');
+    };
+    await expect(step(w.ops)).rejects.toThrow('connection lost');
+    expect(safetyDone).toBe(true);
+    expect(w.state.journal).toEqual([]);
+  });
+
   it('a backup whose decryption fails restores nothing and writes no journal, after the safety backup', async () => {
     const w = migrated();
     w.state.failOpen = true;
