@@ -42,7 +42,7 @@ export interface RehearseCommandOptions {
   err?: Out;
   interactive?: boolean;
   /**
-   * After the run, the post-deployment watch at T+1 h and T+24 h (sandbox/rehearse-watch.ts): a clone's
+   * After the run, the post-deployment watch at T+1 h, T+24 h and T+1 week (sandbox/rehearse-watch.ts): a clone's
    * `npm run demo`, which has actions/watch/README.md and the reusable watch.yml.
    */
   watch?: boolean;

@@ -3,7 +3,7 @@
  * the Markdown as a team copies it, run as GitHub runs a schedule (event `schedule`, on the default
  * branch) through the local runner and the reusable watch.yml, against the deployment the rehearsal
  * recorded on the GitHub emulator. No one waits an hour or a day: GitHub's clock (the emulator's) is
- * moved to the caller's first scheduled run after T+1 h, then after T+24 h, from the deployment's success
+ * moved to the caller's first scheduled run after T+1 h, T+24 h and T+1 week, from the deployment's success
  * status. As in the rehearsal, only what names the team's production world is pointed at the sandbox
  * (listed), and every secret the caller passes gets a stand-in (listed, never shown).
  */
@@ -32,10 +32,11 @@ const REUSABLE = './.github/workflows/watch.yml';
 export const WATCH_CALLER_PATH = '.github/workflows/post-deployment-watch.yml';
 const HOUR = 3_600_000;
 
-/** The horizons the demo shows: the playbook's T+1 h final validation and the T+24 h day-after check. */
+/** The playbook's horizons: T+1 h final validation, the T+24 h day-after check, the T+1 week review. */
 export const DEMO_HORIZONS = [
   { id: 'T+1h', afterMs: HOUR },
   { id: 'T+24h', afterMs: 24 * HOUR },
+  { id: 'T+1w', afterMs: 7 * 24 * HOUR },
 ] as const;
 
 /** actions/watch/README.md's scheduled caller: the block that calls the reusable watch.yml. */
@@ -136,7 +137,7 @@ async function api(sandbox: PlaybookSandbox, method: string, path: string, body?
 }
 
 /**
- * Runs the watch caller at T+1 h and T+24 h after the rehearsal's deployment went live. A deployment that
+ * Runs the watch caller at T+1 h, T+24 h and T+1 week after the rehearsal's deployment went live. A deployment that
  * is not live any more (rolled back: its latest status is not success) is not watched: there is nothing
  * new in production to judge, and the watch would only measure the release the rollback put back.
  */
@@ -163,7 +164,7 @@ export async function rehearseWatch(
   const live = deployment.statuses.filter((s) => s.state === 'success').at(-1);
   if (!live || latest?.state !== 'success')
     return {
-      skipped: `the release was rolled back: GitHub deployment ${deployment.id} of ${deployment.environment} is not live, its latest status is ${latest?.state ?? 'none'}${latest?.description ? ` ("${latest.description}")` : ''}. Production serves the release the rollback put back, which is not new, and the watch judges only a deployment that went live and stayed live: at T+1h and T+24h there is nothing new to judge`,
+      skipped: `the release was rolled back: GitHub deployment ${deployment.id} of ${deployment.environment} is not live, its latest status is ${latest?.state ?? 'none'}${latest?.description ? ` ("${latest.description}")` : ''}. Production serves the release the rollback put back, which is not new, and the watch judges only a deployment that went live and stayed live: at T+1h, T+24h and T+1w there is nothing new to judge`,
     };
   const liveSince = new Date(live.created_at);
   const site = live.environment_url || sandbox.vercel.productionUrl(rehearsal.release.name);

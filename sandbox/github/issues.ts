@@ -57,7 +57,7 @@ export const issueRoutes: Route<GitHubState>[] = [
       const b = ctx.body;
       if (typeof b.title !== 'string' || !b.title) return missingField('Issue', 'title');
       const list = ctx.state.repo(ctx.repo).issues;
-      const now = new Date().toISOString();
+      const now = ctx.state.now().toISOString();
       const created: EmulatedIssue = {
         number: list.length + 1,
         title: b.title,
@@ -90,7 +90,7 @@ export const issueRoutes: Route<GitHubState>[] = [
       if (typeof b.body === 'string') issue.body = b.body;
       if (b.state === 'open' || b.state === 'closed') issue.state = b.state;
       if (Array.isArray(b.labels)) issue.labels = b.labels as string[];
-      issue.updated_at = new Date().toISOString();
+      issue.updated_at = ctx.state.now().toISOString();
       return ok(view(ctx, issue));
     },
   },

@@ -355,7 +355,7 @@ async function runStep(
       runId: ctx.runId,
       runAttempt: ctx.attempt,
       stepId: step.id ?? `__${index}`,
-      eventName: 'workflow_dispatch',
+      eventName: (contexts.github as Record<string, string>).event_name || 'workflow_dispatch',
       timeoutMs: 300_000,
     });
     const errors = run.annotations.filter((a) => a.level === 'error').map((a) => a.message);

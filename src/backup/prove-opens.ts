@@ -86,7 +86,12 @@ async function tocEntries(backup: StoredBackup, dir: string): Promise<number> {
   const toc = await listArchive(pgRestore, {}, dir).catch((err: Error) => {
     throw new BackupCheckError('location', `pg_restore --list cannot read backup ${m.id}: ${err.message}`);
   });
-  if (toc.length === 0)
-    throw new BackupCheckError('location', `pg_restore --list finds nothing in backup ${m.id}`);
+  // The entries the backup verified when it was taken, no fewer and no more (none for a database that held
+  // nothing yet).
+  if (toc.length !== m.verification.tocEntries)
+    throw new BackupCheckError(
+      'location',
+      `pg_restore --list finds ${toc.length} table-of-contents entries in backup ${m.id}, which had ${m.verification.tocEntries} when it was taken`,
+    );
   return toc.length;
 }

@@ -7,8 +7,8 @@ import { RESTORE_ARGS } from './pg-dump.js';
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /**
- * Replaces the content of the database `env` points at with the archive's, in ONE transaction: the
- * archive's schemas are dropped (tables a migration added go with them) and rebuilt from pg_restore's
+ * Replaces the content of the database `env` points at with the archive's, in ONE transaction: `schemas`
+ * (the archive's, and those made since) are dropped (tables a migration added go with them) and rebuilt from pg_restore's
  * script, fed to psql between BEGIN and COMMIT. A restore that fails (pg_restore or psql exits non-zero,
  * the server goes away, the runner is killed) never reaches COMMIT, so PostgreSQL rolls all of it back
  * and the database is as it was. The price: one session instead of pg_restore --jobs, and the tables are

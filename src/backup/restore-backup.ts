@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { clientEnv, type DbTarget } from '../db/connection.js';
-import { rowCounts, serverVersion, withClient } from '../db/queries.js';
+import { ownSchemas, rowCounts, serverVersion, withClient } from '../db/queries.js';
 import { findPgTool, probePgTools } from '../db/tools.js';
 import { megabytes, withProgress } from '../util/progress.js';
 import { mismatches } from './checksums.js';
@@ -164,13 +164,19 @@ async function restoreWith(
   env: Record<string, string>,
   progress: { log: (message: string) => void; everyMs?: number },
 ): Promise<Replaced> {
-  const major = await withClient(target, async (c) => (await serverVersion(c)).major);
+  const { major, present } = await withClient(target, async (c) => ({
+    major: (await serverVersion(c)).major,
+    present: await ownSchemas(c),
+  }));
   const pgRestore = await findPgTool('pg_restore', major);
   const psql = await findPgTool('psql', major);
   const toc = await listArchive(pgRestore, env, fetched.dumpDir);
+  // pg_dump dumps every schema but the journals', so a schema the archive lacks was made after the backup
+  // (a migration's CREATE SCHEMA): it goes too, or the rollback would leave the release's schema behind.
+  const replaced = [...new Set([...schemasOf(toc), ...present])];
   const sent = { bytes: 0 };
   const { durationMs } = await withProgress(
-    replaceFromArchive(pgRestore, psql, env, fetched.dumpDir, schemasOf(toc), sent),
+    replaceFromArchive(pgRestore, psql, env, fetched.dumpDir, replaced, sent),
     {
       what: 'Restore (pg_restore into psql, one transaction)',
       ...progress,

@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { clientEnv, type DbTarget, withDatabase } from '../db/connection.js';
 import { migrationState } from '../db/migration-state.js';
-import { connectClient, databaseSize, rowCounts, serverVersion, withClient } from '../db/queries.js';
+import {
+  connectClient,
+  databaseSize,
+  ownObjects,
+  rowCounts,
+  serverVersion,
+  withClient,
+} from '../db/queries.js';
 import { findPgTool, type PgTool, probePgTools } from '../db/tools.js';
 import { folderBytes, megabytes, withProgress } from '../util/progress.js';
 import { checksumDir, digestOf, type FileSum } from './checksums.js';
@@ -97,6 +104,7 @@ async function backupWith(
   // A server that never answers the connection must not hold the step (the queries themselves may be long).
   const client = await connectClient(req.target, 15_000);
   let snapshotCounts: Record<string, number>;
+  let objects: number;
   let xidSnapshot: string;
   let version: { version: string; major: number };
   let sizeBytes: number;
@@ -138,11 +146,13 @@ async function backupWith(
     // Counted in the exported snapshot while pg_dump copies it: the same rows, in the dump's time.
     const facts = (async () => ({
       counts: await rowCounts(client),
+      objects: await ownObjects(client),
       state: await migrationState(client, req.repoRoot),
     }))();
     const [dumped, counted] = await allSettledOrThrow(dump, facts);
     dumpMs = dumped.durationMs;
     snapshotCounts = counted.counts;
+    objects = counted.objects;
     migrations = counted.state.map((m) => ({ tool: m.tool, applied: m.applied }));
     await client.query('COMMIT');
   } finally {
@@ -170,9 +180,18 @@ async function backupWith(
   let restore: 'skipped' | 'matched' = 'skipped';
   try {
     [files, toc] = await allSettledOrThrow(checksumDir(dumpDir), listArchive(pgRestore, env, dumpDir));
-    if (toc.length === 0)
-      throw new Error('pg_restore --list found nothing in the dump: the backup is not usable');
-    req.log(`Dump verified: ${files.length} files, ${toc.length} table-of-contents entries`);
+    // An empty list is right only for a database that held nothing of its own in the dump's snapshot
+    // (created and never deployed to): its backup restores to that same empty database. Otherwise the dump
+    // lost it all.
+    if (toc.length === 0 && objects > 0)
+      throw new Error(
+        `pg_restore --list found nothing in the dump of a database holding ${objects} objects: the backup is not usable`,
+      );
+    req.log(
+      toc.length === 0
+        ? `Dump verified: ${files.length} files; the database holds no objects of its own yet, so the backup is empty (restoring it gives back the empty database)`
+        : `Dump verified: ${files.length} files, ${toc.length} table-of-contents entries`,
+    );
     if (req.verify === 'restore') {
       await verifyByRestore(req, env, dumpDir, snapshotCounts, pgRestore);
       restore = 'matched';

@@ -71,3 +71,33 @@ export async function databaseSize(client: pg.Client): Promise<number> {
   const { rows } = await client.query<{ n: string }>('SELECT pg_database_size(current_database()) AS n');
   return Number(rows[0]?.n ?? 0);
 }
+
+/** A namespace of the database's own: not the system's, not TOAST or temporary, not the journals' ($1). */
+const OWN_NAMESPACE = `nspname NOT IN ('pg_catalog', 'information_schema', $1) AND nspname NOT LIKE 'pg\\_toast%' AND nspname NOT LIKE 'pg\\_temp%'`;
+
+/**
+ * Objects of the database's own, in every schema but the system's and the actions' journal: relations,
+ * functions, types of their own (enums, domains, ranges), schemas other than `public`, extensions other than
+ * the built-in plpgsql. Zero for a database created and never deployed to, whose dump lists nothing.
+ */
+export async function ownObjects(client: pg.Client): Promise<number> {
+  const { rows } = await client.query<{ n: string }>(
+    `WITH own AS (SELECT oid, nspname FROM pg_namespace WHERE ${OWN_NAMESPACE})
+     SELECT (SELECT count(*) FROM pg_class WHERE relnamespace IN (SELECT oid FROM own))
+          + (SELECT count(*) FROM pg_proc WHERE pronamespace IN (SELECT oid FROM own))
+          + (SELECT count(*) FROM pg_type WHERE typnamespace IN (SELECT oid FROM own) AND typtype IN ('e', 'd', 'r', 'm'))
+          + (SELECT count(*) FROM own WHERE nspname <> 'public')
+          + (SELECT count(*) FROM pg_extension WHERE extname <> 'plpgsql') AS n`,
+    [JOURNAL_SCHEMA],
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** The database's own schemas (not the system's, not the actions' journal), by name. */
+export async function ownSchemas(client: pg.Client): Promise<string[]> {
+  const { rows } = await client.query<{ s: string }>(
+    `SELECT nspname AS s FROM pg_namespace WHERE ${OWN_NAMESPACE} ORDER BY 1`,
+    [JOURNAL_SCHEMA],
+  );
+  return rows.map((r) => r.s);
+}

@@ -88,8 +88,13 @@ export interface PostOptions {
   attempts?: number;
   /** First back-off delay; doubled after each failure. Default 500 ms. */
   baseDelayMs?: number;
-  /** Longest wait between attempts, Retry-After included; default 10 s. */
+  /** Longest back-off between attempts; default 10 s. */
   maxDelayMs?: number;
+  /**
+   * Longest Retry-After honoured; default 60 s. A webhook asking for longer is not retried: waiting less
+   * than it asked only earns another 429, and a rollback does not wait minutes on a chat message.
+   */
+  maxRetryAfterMs?: number;
   /** Per-request timeout; default 10 s. */
   timeoutMs?: number;
   headers?: Record<string, string>;
@@ -119,12 +124,13 @@ class WebhookBusy extends Error {
 }
 
 /**
- * POSTs JSON; retries network errors, timeouts, 429 and 5xx with exponential back-off (honouring
- * Retry-After up to the cap). Other 4xx are not retried: the URL or the payload is wrong, and trying again
+ * POSTs JSON; retries network errors, timeouts, 429 and 5xx with exponential back-off, or after the
+ * Retry-After the webhook asks for (up to its cap). Other 4xx are not retried: the URL or the payload is wrong, and trying again
  * would not help. The URL is never put in an error message (webhook URLs carry their secret in the path).
  */
 export async function postJson(url: string, body: unknown, options: PostOptions = {}): Promise<PostResult> {
   const maxDelayMs = options.maxDelayMs ?? 10_000;
+  const maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
   const post = async (signal: AbortSignal, attempt: number): Promise<PostResult> => {
     const res = await fetch(url, {
       method: 'POST',
@@ -138,7 +144,14 @@ export async function postJson(url: string, body: unknown, options: PostOptions 
     if (res.status !== 429 && res.status < 500) {
       throw new WebhookError(`the webhook refused the notification with HTTP ${res.status}; not retried`);
     }
-    throw new WebhookBusy(res.status, res.headers.get('retry-after'));
+    const retryAfter = res.headers.get('retry-after');
+    const after = retryAfterMs(retryAfter);
+    if (after !== undefined && after > maxRetryAfterMs) {
+      throw new WebhookError(
+        `the webhook answered HTTP ${res.status} and asks to wait ${Math.ceil(after / 1000)} s (Retry-After), more than the ${maxRetryAfterMs / 1000} s a notification waits; not retried`,
+      );
+    }
+    throw new WebhookBusy(res.status, retryAfter);
   };
   return withRetry(post, {
     what: 'Webhook',
@@ -157,7 +170,7 @@ export async function postJson(url: string, body: unknown, options: PostOptions 
         return {
           retry: true,
           reason: err.message,
-          ...(after === undefined ? {} : { afterMs: Math.min(after, maxDelayMs) }),
+          ...(after === undefined ? {} : { afterMs: after }),
         };
       }
       return {

@@ -222,6 +222,15 @@ export async function checkWiring(
     }
   }
 
+  // The rollback undoes only workloads the deploy job applied: without manifests the undo step never runs,
+  // and a caller counting on `kubectl rollout undo` in a rollback would find production left as it was.
+  const undo = String(base.inputs['infra-rollout-undo'] ?? '').trim();
+  if (undo && !String(base.inputs['infra-manifests'] ?? '').trim())
+    add({
+      target: 'Workflow input infra-rollout-undo',
+      message: `Workflow input infra-rollout-undo (read by the rollback job's infrastructure undo): ${quoteValue(shorten(undo))} is given without infra-manifests, so the rollback would undo nothing. Give infra-manifests (the manifests the deploy job applies), or leave infra-rollout-undo empty.`,
+    });
+
   // Each action's start. After a problem, the input it came from is put back to its default (a secret
   // counted as set) and the start read again, so one run reports every problem, not only the first. A
   // secret asked for once an input is back at its default is that default's need (the default checks

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Log } from 'sarif';
@@ -425,6 +425,45 @@ describe('db-migrate-backup action', { timeout: 180_000 }, () => {
     const manifest = JSON.parse(readFileSync(run.outputs['backup-manifest'] ?? '', 'utf8'));
     expect(manifest).toMatchObject({ encryption: { kind: 'none' }, rowCounts: { 'public.patients': 200 } });
     expect(run.outputs['migrations-applied']).toBe('[]');
+  });
+
+  it('a dump that lists nothing of a database holding tables fails the step, and no migration runs', async () => {
+    const db = await database();
+    // A pg_dump that dumps some other, empty database (outside the exported snapshot, which belongs to the
+    // real one): the archive is well formed and lists nothing.
+    await pgc.createDatabase(`${db.name}_empty`);
+    const bin = mkdtempSync(join(tmpdir(), 'dg-pgbin-'));
+    writeFileSync(
+      join(bin, 'pg_dump'),
+      [
+        '#!/bin/bash',
+        `[ "$1" = --version ] || export PGDATABASE=${db.name}_empty`,
+        'args=(); for a in "$@"; do [[ $a == --snapshot=* ]] || args+=("$a"); done',
+        `exec ${join(pgc.binDir, 'pg_dump')} "\${args[@]}"`,
+        '',
+      ].join('\n'),
+      { mode: 0o755 },
+    );
+    const run = await runBundle({
+      action: ACTION,
+      workspace: workspace(dbmate({ '20260305000000_x.sql': 'CREATE TABLE never (id int);' })),
+      inputs: {
+        'database-url': db.url,
+        'backup-storage': 'path',
+        'backup-path': mkdtempSync(join(tmpdir(), 'dg-backups-')),
+        'encryption-key': KEY,
+      },
+      env: { PG_BIN: bin },
+      stepId: 'db',
+      timeoutMs: 120_000,
+    });
+    runs.push(run);
+    expect(run.exitCode).toBe(1);
+    expect(errors(run).map((e) => e.message)).toEqual([
+      expect.stringMatching(/found nothing in the dump of a database holding \d+ objects/),
+    ]);
+    expect(run.outputs['backup-id']).toBeUndefined();
+    expect(await tableExists(db.name, 'never')).toBe(false);
   });
 
   it('PostgreSQL going away during the dump fails the step, and no migration runs', async () => {

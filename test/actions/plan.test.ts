@@ -324,9 +324,17 @@ describe('plan', () => {
       expect.stringContaining('Workflow secret KUBECONFIG'),
     ]);
     expect(none.run.exitCode).toBe(1);
-    // No infra-manifests: the infrastructure steps are skipped, so neither secret is asked for.
+    // No infra-manifests: the infrastructure steps are skipped, so neither secret is asked for; a
+    // rollout undo given anyway would never run, and says so.
     const without = await plan({ inputs: { 'infra-rollout-undo': 'deployment/web' }, files });
-    expect(without.errors).toEqual([]);
+    expect(without.errors).toEqual([
+      expect.stringMatching(
+        /^Workflow input infra-rollout-undo .*without infra-manifests.*Give infra-manifests/,
+      ),
+    ]);
+    expect(without.run.exitCode).toBe(1);
+    const neither = await plan({ files });
+    expect(neither.errors).toEqual([]);
   });
 
   it('refuses workflow-inputs that are not JSON, naming plan’s own input', async () => {

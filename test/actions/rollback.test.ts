@@ -109,6 +109,51 @@ const githubStates = (id: number) =>
 const tableExists = async (db: string, t: string) =>
   (await pgc.psql(`SELECT count(*) FROM information_schema.tables WHERE table_name = '${t}'`, db)) === '1';
 
+/** db-migrate-backup's bundle deploying dbmate migrations (file → SQL) to `name`; it must succeed. */
+async function deployDatabase(
+  name: string,
+  backups: string,
+  runId: string,
+  files: Record<string, string>,
+  inputs: Record<string, string> = {},
+) {
+  const run = await runBundle({
+    action: 'actions/db-migrate-backup/dist/index.js',
+    workspace: workspace(
+      Object.fromEntries(
+        Object.entries(files).map(([f, sql]) => [
+          `db/migrations/${f}`,
+          `-- migrate:up\n${sql}\n-- migrate:down\nSELECT 1;\n`,
+        ]),
+      ),
+    ),
+    inputs: {
+      'database-url': `${pgc.url(name)}?sslmode=disable`,
+      'backup-storage': 'path',
+      'backup-path': backups,
+      'encryption-key': KEY,
+      jobs: '1',
+      ...inputs,
+    },
+    runId,
+    stepId: 'db',
+    timeoutMs: 120_000,
+  });
+  runs.push(run);
+  expect(run.exitCode, run.stdout).toBe(0);
+  return run;
+}
+
+/** The release a rollback undoes: v2 live after v1, the database backed up by `deploy` before migrating. */
+const releaseOf = (name: string, versions: Pick<Release, 'v1' | 'v2'>, deploy: ActionRun): Release => ({
+  name,
+  ...versions,
+  backup: {
+    manifest: { id: deploy.outputs['backup-id'] ?? '' },
+    location: deploy.outputs['backup-location'] ?? '',
+  },
+});
+
 // Three runs, each with a safety backup (scrypt at full work factor) and a restore: on a loaded 2-core
 // machine one case took 126 s.
 /** The id rollback gives the safety backup of `db` in a run attempt: the database, its server, the run. */
@@ -291,6 +336,36 @@ describe('rollback action', { timeout: 240_000 }, () => {
     expect(await tableExists(r.name, 'consents')).toBe(true);
   });
 
+  it('a database created for this release: its empty backup is taken and proved, and the rollback empties it again, the schema the migration made included', async () => {
+    const name = `fresh${++n}`;
+    const versions = await liveVersions(vercel, name);
+    await pgc.createDatabase(name);
+    const deploy = await deployDatabase(
+      name,
+      mkdtempSync(join(tmpdir(), 'dg-rb-fresh-')),
+      `34${n}`,
+      {
+        '20260301000000_patients.sql':
+          "CREATE TABLE patients (id int);\nCREATE FUNCTION greet() RETURNS text LANGUAGE sql AS $$ SELECT 'hi' $$;\nCREATE SCHEMA audit;\nCREATE TABLE audit.log (id int);",
+      },
+      { verify: 'restore' },
+    );
+    expect(deploy.stdout).toContain('the database holds no objects of its own yet');
+    expect(deploy.stdout).toContain("The rollback's key opens backup");
+    expect(await tableExists(name, 'patients')).toBe(true);
+    const rolled = await rollback(
+      releaseOf(name, versions, deploy),
+      { 'migrations-applied': deploy.outputs['migrations-applied'] ?? '' },
+      { runId: `35${n}` },
+    );
+    expect(rolled.exitCode, rolled.stdout).toBe(0);
+    expect(rolled.outputs['database-restored-from']).toBe(deploy.outputs['backup-id']);
+    expect(await tableExists(name, 'patients')).toBe(false);
+    expect(await pgc.psql("SELECT count(*) FROM pg_proc WHERE proname = 'greet'", name)).toBe('0');
+    // The schema the migration made is not in the backup: the rollback removes it too.
+    expect(await pgc.psql("SELECT count(*) FROM pg_namespace WHERE nspname = 'audit'", name)).toBe('0');
+  });
+
   it('a database deployed to before: the rollback restores and passes its check, and a re-run after new writes keeps them', async () => {
     const name = `redeploy${++n}`;
     const { v1, v2 } = await liveVersions(vercel, name);
@@ -300,47 +375,15 @@ describe('rollback action', { timeout: 240_000 }, () => {
       name,
     );
     const backups = mkdtempSync(join(tmpdir(), 'dg-rb-deploys-'));
-    const deploy = async (runId: string, files: Record<string, string>) => {
-      const run = await runBundle({
-        action: 'actions/db-migrate-backup/dist/index.js',
-        workspace: workspace(
-          Object.fromEntries(
-            Object.entries(files).map(([f, sql]) => [
-              `db/migrations/${f}`,
-              `-- migrate:up\n${sql}\n-- migrate:down\nSELECT 1;\n`,
-            ]),
-          ),
-        ),
-        inputs: {
-          'database-url': `${pgc.url(name)}?sslmode=disable`,
-          'backup-storage': 'path',
-          'backup-path': backups,
-          'encryption-key': KEY,
-          jobs: '1',
-        },
-        runId,
-        stepId: 'db',
-        timeoutMs: 120_000,
-      });
-      runs.push(run);
-      expect(run.exitCode, run.stdout).toBe(0);
-      return run;
-    };
+    const deploy = (runId: string, files: Record<string, string>) =>
+      deployDatabase(name, backups, runId, files);
     const first = { '20260301000000_consents.sql': 'CREATE TABLE consents (id int);' };
     await deploy(`31${n}`, first);
     const second = await deploy(`32${n}`, {
       ...first,
       '20260302000000_notes.sql': 'CREATE TABLE notes (id int);',
     });
-    const release: Release = {
-      name,
-      v1,
-      v2,
-      backup: {
-        manifest: { id: second.outputs['backup-id'] ?? '' },
-        location: second.outputs['backup-location'] ?? '',
-      },
-    };
+    const release = releaseOf(name, { v1, v2 }, second);
     const inputs = { 'migrations-applied': second.outputs['migrations-applied'] ?? '' };
     const rolled = await rollback(release, inputs, { runId: `33${n}` });
     expect(rolled.exitCode, rolled.stdout).toBe(0);

@@ -68,7 +68,7 @@ const explain = (run: WatchRun | undefined) =>
   );
 
 describe('the post-deployment watch in the demo', { timeout: 600_000 }, () => {
-  it('records T+1h and T+24h on the deployment; a second run at the same clock records nothing new', async () => {
+  it('records T+1h, T+24h and T+1w on the deployment; a second run at the same clock records nothing new', async () => {
     const { sandbox: s, r } = await rehearsed();
     const lines: string[] = [];
     const demo = await demoWatch(s, r, r.run, (l) => lines.push(l));
@@ -80,12 +80,14 @@ describe('the post-deployment watch in the demo', { timeout: 600_000 }, () => {
     ).toEqual([
       ['T+1h', 'success', 'T+1h', 'pass'],
       ['T+24h', 'success', 'T+24h', 'pass'],
+      ['T+1w', 'success', 'T+1w', 'pass'],
     ]);
     // Each run started at the caller's schedule ('17 * * * *') after its horizon, by GitHub's clock.
     const live = Date.parse(w.liveSince);
     for (const [run, after] of [
       [w.runs[0], HOUR],
       [w.runs[1], 24 * HOUR],
+      [w.runs[2], 7 * 24 * HOUR],
     ] as const) {
       const at = Date.parse(run?.clock ?? '');
       expect(at - live).toBeGreaterThanOrEqual(after);
@@ -94,17 +96,20 @@ describe('the post-deployment watch in the demo', { timeout: 600_000 }, () => {
     }
     // The markers, on the deployment the rehearsal's run recorded, newest first.
     const recorded = statuses(s, w.deploymentId);
-    expect(recorded[0]).toMatch(/^success deploy-gates watch T\+24h: pass \(p95 \d+ ms, error rate 0\)$/);
-    expect(recorded[1]).toMatch(/^success deploy-gates watch T\+1h: pass /);
+    expect(recorded[0]).toMatch(/^success deploy-gates watch T\+1w: pass \(p95 \d+ ms, error rate 0\)$/);
+    expect(recorded[1]).toMatch(/^success deploy-gates watch T\+24h: pass \(p95 \d+ ms, error rate 0\)$/);
+    expect(recorded[2]).toMatch(/^success deploy-gates watch T\+1h: pass /);
     expect(w.runs.map((x) => x.statuses.map((st) => st.description.split(':')[0]))).toEqual([
       ['deploy-gates watch T+1h'],
       ['deploy-gates watch T+24h'],
+      ['deploy-gates watch T+1w'],
     ]);
     // One comment per horizon on the release issue, and the demo's report shows both.
     const posted = await comments(s, w.issue);
     expect(posted.map((c) => c.split('\n')[0])).toEqual([
       '### deploy-gates watch T+1h: pass',
       '### deploy-gates watch T+24h: pass',
+      '### deploy-gates watch T+1w: pass',
     ]);
     const report = demo.report.join('\n');
     expect(report).toContain('actions/watch/README.md line');
@@ -114,10 +119,14 @@ describe('the post-deployment watch in the demo', { timeout: 600_000 }, () => {
     expect(report).toMatch(
       /\| T\+24h \| [^|]+ \| success \| T\+24h \| pass \| success: deploy-gates watch T\+24h/,
     );
+    expect(report).toMatch(
+      /\| T\+1w \| [^|]+ \| success \| T\+1w \| pass \| success: deploy-gates watch T\+1w/,
+    );
     expect(report).toContain('> ### deploy-gates watch T+24h: pass');
+    expect(report).toContain('> ### deploy-gates watch T+1w: pass');
     // What the demo printed for each horizon: verdict, the deployment status, the comment.
-    for (const h of ['T+1h', 'T+24h']) {
-      expect(lines.find((l) => l.includes(`✔ ${h} `))).toMatch(/run success, judged T\+\d+h: pass$/);
+    for (const h of ['T+1h', 'T+24h', 'T+1w']) {
+      expect(lines.find((l) => l.includes(`✔ ${h} `))).toMatch(/run success, judged T\+\d+[hw]: pass$/);
       expect(lines).toContainEqual(
         expect.stringMatching(
           new RegExp(`deployment status success: deploy-gates watch ${h.replace('+', '\\+')}: pass`),
@@ -134,13 +143,13 @@ describe('the post-deployment watch in the demo', { timeout: 600_000 }, () => {
     });
 
     // The schedule fires again before the next horizon: nothing is due, nothing measured or recorded.
-    const again = await w.runAt('T+24h', new Date(w.runs[1]?.clock ?? ''));
+    const again = await w.runAt('T+1w', new Date(w.runs[2]?.clock ?? ''));
     expect(again.run.result, again.errors.join('\n')).toBe('success');
     expect(again.judged).toBe('');
     expect(again.statuses).toEqual([]);
     expect(again.comments).toEqual([]);
     expect(statuses(s, w.deploymentId)).toEqual(recorded);
-    expect(await comments(s, w.issue)).toHaveLength(2);
+    expect(await comments(s, w.issue)).toHaveLength(3);
   });
 
   it('a T+24h breach (the database health route answering 503) records failure and recommends the rollback', async () => {
@@ -152,7 +161,7 @@ describe('the post-deployment watch in the demo', { timeout: 600_000 }, () => {
         },
       }),
     );
-    const [hour, day] = w.runs;
+    const [hour, day, week] = w.runs;
     // T+1h was judged and recorded (its verdict is the first test's: here only the breach matters).
     expect(hour?.judged, explain(hour)).toBe('T+1h');
     expect(hour?.statuses.map((st) => st.description)).toEqual([
@@ -169,7 +178,12 @@ describe('the post-deployment watch in the demo', { timeout: 600_000 }, () => {
     expect(day?.statuses).toHaveLength(1);
     expect(day?.statuses[0]?.state).toBe('failure');
     expect(day?.statuses[0]?.description).toMatch(/^deploy-gates watch T\+24h: fail/);
-    expect(statuses(s, w.deploymentId)[0]).toMatch(/^failure deploy-gates watch T\+24h: fail/);
+    expect(statuses(s, w.deploymentId)).toContainEqual(
+      expect.stringMatching(/^failure deploy-gates watch T\+24h: fail/),
+    );
+    // Nobody rolled back, and the route still fails a week later: the T+1w review says so again.
+    expect(week).toMatchObject({ judged: 'T+1w', verdict: 'fail', rollbackRecommended: true });
+    expect(statuses(s, w.deploymentId)[0]).toMatch(/^failure deploy-gates watch T\+1w: fail/);
     expect(day?.comments).toHaveLength(1);
     expect(day?.comments[0]).toMatch(
       /### deploy-gates watch T\+24h: fail[\s\S]*\*\*Rollback recommended\*\*: run \[rollback\.yml\]\(https:\/\/github\.com\/neonpro\/healthcare-platform\/actions\/workflows\/rollback\.yml\)/,

@@ -102,9 +102,21 @@ describe('postJson', () => {
     const log: string[] = [];
     const url = receiver.url('/services/T000/B000/SECRETPART');
     await postJson(url, { text: 'x' }, { sleep, baseDelayMs: 100, log: (m) => log.push(m) });
-    // Retry-After is honoured up to the cap (10 s by default).
-    expect(waits).toEqual([100, 10_000]);
-    expect(log).toEqual(['Webhook: HTTP 502; retry 1/3 in 0.1 s', 'Webhook: HTTP 429; retry 2/3 in 10.0 s']);
+    // Retry-After is honoured in full up to its cap (60 s), beyond the back-off's own cap (10 s).
+    expect(waits).toEqual([100, 60_000]);
+    expect(log).toEqual(['Webhook: HTTP 502; retry 1/3 in 0.1 s', 'Webhook: HTTP 429; retry 2/3 in 60.0 s']);
+  });
+
+  it('does not retry sooner than a Retry-After beyond the cap asks: it says so and stops', async () => {
+    receiver.failNext(1, { status: 429, retryAfter: 120 });
+    const url = receiver.url('/services/T000/B000/SECRETPART');
+    const err = await postJson(url, { text: 'x' }, { sleep }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WebhookError);
+    expect((err as Error).message).toBe(
+      'the webhook answered HTTP 429 and asks to wait 120 s (Retry-After), more than the 60 s a notification waits; not retried',
+    );
+    expect(receiver.requests).toHaveLength(1);
+    expect(waits).toEqual([]);
   });
 
   it('gives up after the attempts, without the URL in the message', async () => {

@@ -50,6 +50,27 @@ describe('GitHub emulator', () => {
     expect(data.state).toBe('closed');
   });
 
+  it("issues are stamped with GitHub's clock, as comments and deployments are", async () => {
+    const clocked = await startGitHubEmulator();
+    try {
+      clocked.setClock('2027-03-01T10:00:00Z');
+      const api = getOctokit(clocked.token, { baseUrl: clocked.apiUrl });
+      const { data: created } = await api.rest.issues.create({ owner, repo: 'clock', title: 'incident' });
+      expect(created.created_at.slice(0, 10)).toBe('2027-03-01');
+      clocked.setClock('2027-03-02T10:00:00Z');
+      const { data: updated } = await api.rest.issues.update({
+        owner,
+        repo: 'clock',
+        issue_number: created.number,
+        state: 'closed',
+      });
+      expect(updated.updated_at.slice(0, 10)).toBe('2027-03-02');
+      expect(updated.created_at).toBe(created.created_at);
+    } finally {
+      await clocked.close();
+    }
+  });
+
   it('deployments: 409 while checks are red unless required_contexts is given; auto_inactive spares production', async () => {
     const repo = 'deploys';
     github.addCheckRun(`${owner}/${repo}`, SHA, { name: 'test', status: 'completed', conclusion: 'failure' });
