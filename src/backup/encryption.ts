@@ -57,14 +57,14 @@ async function encryptStream(file: string, target: string, recipients: readonly 
 /** The keys a backup is encrypted to, made ahead of the files (see prepareEncryption). */
 export interface PreparedEncryption {
   recipients: string[];
-  /** Passphrase mode: backup-key.age. */
-  sealedKey?: SealedKey;
+  /** Passphrase mode: backup-key.age, perhaps still being sealed. */
+  sealedKey?: Promise<SealedKey>;
 }
 
 /**
- * Makes the keys before the dump exists: in passphrase mode the one-off key sealed to the passphrase,
- * whose scrypt (a second or more, in Node's thread pool) then runs while pg_dump does. A sealed key
- * given is used as it is.
+ * Makes the keys before the dump exists. In passphrase mode the one-off key is there at once, and its
+ * sealing to the passphrase (scrypt: a second or more, in Node's thread pool) goes on while pg_dump runs
+ * and the files are encrypted to that key. A sealed key given is used as it is.
  */
 export async function prepareEncryption(
   enc: Exclude<Encryption, { kind: 'none' }>,
@@ -72,13 +72,18 @@ export async function prepareEncryption(
   const age = await import('age-encryption');
   if (enc.kind === 'recipients') return { recipients: enc.recipients };
   if (enc.sealedKey) {
-    return { recipients: [await age.identityToRecipient(enc.sealedKey.identity)], sealedKey: enc.sealedKey };
+    return {
+      recipients: [await age.identityToRecipient(enc.sealedKey.identity)],
+      sealedKey: Promise.resolve(enc.sealedKey),
+    };
   }
   const identity = await age.generateX25519Identity();
   const e = new age.Encrypter();
   e.addRecipient(new PassphraseRecipient(enc.passphrase));
-  const file = await e.encrypt(identity);
-  return { recipients: [await age.identityToRecipient(identity)], sealedKey: { file, identity } };
+  const sealedKey = e.encrypt(identity).then((file) => ({ file, identity }));
+  // Awaited by encryptDir; a failure is reported there.
+  sealedKey.catch(() => {});
+  return { recipients: [await age.identityToRecipient(identity)], sealedKey };
 }
 
 /**
@@ -93,10 +98,10 @@ export async function encryptDir(
 ): Promise<void> {
   const { recipients, sealedKey } = await ('kind' in enc ? prepareEncryption(enc) : enc);
   await mkdir(to, { recursive: true });
-  if (sealedKey) await writeFile(join(to, KEY_FILE), sealedKey.file);
   for (const rel of await files(from)) {
     await encryptStream(join(from, rel), join(to, `${rel}.age`), recipients);
   }
+  if (sealedKey) await writeFile(join(to, KEY_FILE), (await sealedKey).file);
 }
 
 /**
