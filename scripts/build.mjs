@@ -6,6 +6,7 @@
 // `--check` builds in memory and fails when the committed files differ, so a change to src/ cannot land
 // without its rebuilt dist/.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -95,6 +96,27 @@ const sideEffectFree = {
 };
 
 /**
+ * An ES import of a Node built-in builds the module's ES facade, which reads every export, lazy getters
+ * included: `node:http`'s WebSocket and friends load Node's internal undici (20–40 ms on a runner), and
+ * `node:crypto` its webcrypto, for actions that use neither. `require` returns the same module without
+ * reading them, so each built-in import goes through a one-line CommonJS module that requires it.
+ */
+const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+const builtinsByRequire = {
+  name: 'builtins-by-require',
+  setup(b) {
+    b.onResolve({ filter: /^[a-z_:/]+$/ }, ({ path, kind }) => {
+      if (!BUILTINS.has(path) || (kind !== 'import-statement' && kind !== 'dynamic-import')) return undefined;
+      return { path: path.startsWith('node:') ? path : `node:${path}`, namespace: 'builtin-require' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'builtin-require' }, ({ path }) => ({
+      contents: `module.exports=require(${JSON.stringify(path)});`,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
  * Node gives `await import('yaml')` the named exports of a CommonJS package (what src/ and its tests rely
  * on); esbuild, splitting a dynamically imported CommonJS module into its own chunk, gives only `default`.
  * Each such import goes through a small ES module that re-exports the names Node finds in it.
@@ -150,7 +172,7 @@ export async function bundle({ entries = entryPoints(), splitting = true } = {})
     banner: { js: BANNER },
     write: false,
     logLevel: 'warning',
-    plugins: [actionMain, sideEffectFree, cjsNamedExports],
+    plugins: [actionMain, builtinsByRequire, sideEffectFree, cjsNamedExports],
   });
   const files = Object.fromEntries(
     result.outputFiles.map((f) => [relative(root, f.path), Buffer.from(f.contents)]),

@@ -1,17 +1,27 @@
-import type { ErrorObject } from 'ajv';
 import type { JsonObject } from '../util/deep-merge.js';
-import { isWithin } from '../util/json-pointer.js';
-import { missingFacts, missingViolation, notCheckedHeadline } from './needs.js';
-import { RuleCompiler } from './rule-compiler.js';
-import type { LoadedPolicy, MissingFact, Rule, RuleResult, Violation, Waiver } from './types.js';
-import { describeViolation, locateViolations, toViolations } from './violations.js';
+import { getAtSegments } from '../util/json-pointer.js';
+import { derive } from './derive-result.js';
+import { missingViolation, notCheckedHeadline } from './needs.js';
+import { MAX_CACHED_NEEDS, type PreparedPolicy, type PreparedRule } from './prepared.js';
+import type { MissingFact, Rule, RuleResult, Violation, Waiver } from './types.js';
+import { describeViolation, violationsOf } from './violations.js';
+import { splitByWaivers, unhonouredNote, waiverText } from './waiver-split.js';
 import type { WaiverJudge } from './waivers.js';
 
-let sharedCompiler: RuleCompiler | undefined;
+/** The waivers of one gate by the rule they name; absent when there are none (the common case). */
+export type WaiversByRule = ReadonlyMap<string, readonly Waiver[]>;
 
-function defaultCompiler(): RuleCompiler {
-  sharedCompiler ??= new RuleCompiler();
-  return sharedCompiler;
+const NO_WAIVERS: readonly Waiver[] = Object.freeze([]);
+
+export function waiversByRule(waivers: readonly Waiver[]): WaiversByRule | undefined {
+  if (waivers.length === 0) return undefined;
+  const byRule = new Map<string, Waiver[]>();
+  for (const waiver of waivers) {
+    const list = byRule.get(waiver.rule);
+    if (list) list.push(waiver);
+    else byRule.set(waiver.rule, [waiver]);
+  }
+  return byRule;
 }
 
 function headline(rule: Rule, violations: Violation[]): string {
@@ -21,218 +31,206 @@ function headline(rule: Rule, violations: Violation[]): string {
   return `${rule.message ?? rule.title}${detail}${more}`;
 }
 
-function waiverText(waivers: Waiver[]): string {
-  return waivers.map((w) => `${w.ticket} by ${w.approver} until ${w.expiresAt}`).join('; ');
-}
-
-const passResults = new WeakMap<Rule, RuleResult>();
-
-/**
- * The result of a rule that passed. It never changes for a loaded rule, so it is built once and shared
- * (frozen) by every evaluation: most rules pass, and a gate may evaluate many fact documents.
- */
-function passResult(loaded: LoadedPolicy, rule: Rule): RuleResult {
-  let result = passResults.get(rule);
-  if (!result) {
-    result = Object.freeze({
-      policyId: loaded.policy.id,
-      policyVersion: loaded.policy.version,
-      policySource: loaded.source,
-      file: loaded.workspaceFile,
-      line: 0,
-      ruleId: rule.id,
-      title: rule.title,
-      severity: rule.severity,
-      reference: rule.reference,
-      remediation: rule.remediation,
-      ...(rule.helpUri ? { helpUri: rule.helpUri } : {}),
-      tags: rule.tags ?? [],
-      status: 'pass',
-      message: rule.title,
-      violations: [],
-      waivedViolations: [],
-      waivers: [],
-      missingFacts: [],
-    } satisfies RuleResult);
-    passResults.set(rule, result);
-  }
-  return result;
-}
-
-interface WaiverSplit {
-  waived: Violation[];
-  remaining: Violation[];
-  used: Waiver[];
-  /** Waivers for the rule that are expired or refused, with why: named in the message, never honoured. */
-  unhonoured: { waiver: Waiver; why: string }[];
-}
-
-/** Which violations waivers in force cover (a waiver covers its scope and everything below it). */
-function splitByWaivers(
-  rule: Rule,
-  violations: Violation[],
-  waivers: Waiver[],
-  judge: WaiverJudge,
-): WaiverSplit {
-  const mine = waivers.length === 0 ? waivers : waivers.filter((w) => w.rule === rule.id);
-  if (mine.length === 0) return { waived: [], remaining: violations, used: [], unhonoured: [] };
-  const honoured = mine.filter((w) => judge(w) === undefined);
-  const covering = (v: Violation) => honoured.find((w) => isWithin(v.pointer, w.scope ?? ''));
-  const waived = violations.filter((v) => covering(v));
-  return {
-    waived,
-    remaining: violations.filter((v) => !covering(v)),
-    used: honoured.filter((w) => waived.some((v) => isWithin(v.pointer, w.scope ?? ''))),
-    unhonoured: mine.flatMap((waiver) => {
-      const why = judge(waiver);
-      return why === undefined ? [] : [{ waiver, why }];
-    }),
-  };
-}
-
-function unhonouredNote(unhonoured: WaiverSplit['unhonoured']): string {
-  return unhonoured.map(({ waiver, why }) => ` — waiver ${waiver.ticket} ${why}`).join('');
-}
-
 /**
  * A rule whose facts are absent judged nothing: it is `not-checked`. Missing required facts are its
  * violations (they block the gate) unless waivers cover them; missing optional facts block nothing.
  */
 function notChecked(
   base: RuleResult,
-  rule: Rule,
   missing: MissingFact[],
-  waivers: Waiver[],
+  mine: readonly Waiver[],
   judge: WaiverJudge,
 ): RuleResult {
   const required = missing.filter((m) => m.required).map(missingViolation);
-  const split = splitByWaivers(rule, required, waivers, judge);
+  const split = splitByWaivers(required, mine, judge);
   if (required.length > 0 && split.remaining.length === 0) {
-    return {
-      ...base,
-      status: 'waived',
-      message: `Waived (${waiverText(split.used)}): ${notCheckedHeadline(missing)}`,
-      waivedViolations: split.waived,
-      waivers: split.used,
-      missingFacts: missing,
-    };
+    return derive(
+      base,
+      'waived',
+      `Waived (${waiverText(split.used)}): ${notCheckedHeadline(missing)}`,
+      base.violations,
+      split.waived,
+      split.used,
+      missing,
+    );
   }
-  return {
-    ...base,
-    status: 'not-checked',
-    message: `${notCheckedHeadline(missing)}${split.remaining.length > 0 ? unhonouredNote(split.unhonoured) : ''}`,
-    violations: split.remaining,
-    waivedViolations: split.waived,
-    waivers: split.used,
-    missingFacts: missing,
-  };
+  return derive(
+    base,
+    'not-checked',
+    `${notCheckedHeadline(missing)}${split.remaining.length > 0 ? unhonouredNote(split.unhonoured) : ''}`,
+    split.remaining,
+    split.waived,
+    split.used,
+    missing,
+  );
 }
 
-function evaluateRule(
-  loaded: LoadedPolicy,
-  index: number,
-  facts: JsonObject,
-  waivers: Waiver[],
+/** Not checked for want of the needs in `absent` (bit i for needs[i]), from the cache when no waiver names the rule. */
+function notCheckedFor(
+  prepared: PreparedRule,
+  absent: number,
+  mine: readonly Waiver[] | undefined,
   judge: WaiverJudge,
-  compiler: RuleCompiler,
 ): RuleResult {
-  const rule = loaded.policy.rules[index] as Rule;
-  const base = passResult(loaded, rule);
-  const compiled = compiler.get(rule);
-  if (!compiled.ok) {
-    return { ...base, status: 'error', message: `The rule's schema does not compile: ${compiled.error}` };
-  }
-  // Fail closed: a rule is never passed on facts nobody collected.
-  const missing = missingFacts(loaded.policy, rule, facts);
-  if (missing.length > 0) return notChecked(base, rule, missing, waivers, judge);
-  if (compiled.validate(facts)) return base;
-
-  const errors = compiled.validate.errors ?? [];
-  // No waiver names the rule: it fails whatever its violations say, so they are read from Ajv's errors
-  // (Ajv makes new ones every call) only when a report or a message asks for them.
-  if (!waivers.some((w) => w.rule === rule.id) && errors.some((e) => e.keyword !== 'if'))
-    return lazyFailure(base, rule, errors, facts);
-  const violations = locateViolations(toViolations(errors), facts);
-  const { waived, remaining, used, unhonoured } = splitByWaivers(rule, violations, waivers, judge);
-  if (remaining.length === 0) {
-    return {
-      ...base,
-      status: 'waived',
-      message: `Waived (${waiverText(used)}): ${headline(rule, violations)}`,
-      waivedViolations: waived,
-      waivers: used,
-    };
-  }
-  return {
-    ...base,
-    status: 'fail',
-    message: `${headline(rule, remaining)}${unhonouredNote(unhonoured)}`,
-    violations: remaining,
-    waivedViolations: waived,
-    waivers: used,
-  };
-}
-
-/**
- * A failed rule whose violations and message are built when first read (a getter each, enumerable, so
- * that spreading, JSON and equality see them as plain fields), then kept. Deciding a gate reads only
- * statuses and severities; the reports read the rest.
- */
-function lazyFailure(
-  base: RuleResult,
-  rule: Rule,
-  errors: readonly ErrorObject[],
-  facts: JsonObject,
-): RuleResult {
-  let violations: Violation[] | undefined;
-  let message: string | undefined;
-  const read = () => {
-    violations ??= locateViolations(toViolations(errors), facts);
-    return violations;
-  };
-  const result = { ...base, status: 'fail' } as RuleResult;
-  Object.defineProperties(result, {
-    violations: { enumerable: true, configurable: true, get: read },
-    message: {
-      enumerable: true,
-      configurable: true,
-      get: () => {
-        message ??= headline(rule, read());
-        return message;
-      },
-    },
+  let result = mine === undefined ? prepared.notChecked.get(absent) : undefined;
+  if (result) return result;
+  const missing: MissingFact[] = [];
+  prepared.needs.forEach((need, i) => {
+    if (absent & (1 << i)) missing.push(need.missing);
   });
+  if (mine !== undefined) return notChecked(prepared.pass, missing, mine, judge);
+  // Shared by every later document that lacks the same facts, so nothing in it may change.
+  result = notChecked(prepared.pass, missing, NO_WAIVERS, judge);
+  for (const v of result.violations) Object.freeze(v);
+  for (const list of [result.violations, result.waivedViolations, result.waivers, missing])
+    Object.freeze(list);
+  Object.freeze(result);
+  prepared.notChecked.set(absent, result);
   return result;
 }
 
-/** Every rule of every policy against one facts document. */
-export async function evaluatePolicies(
-  policies: LoadedPolicy[],
+/** The absent needs of a rule with more needs than a bit mask holds, resolved each time. */
+function manyNeeds(
+  prepared: PreparedRule,
   facts: JsonObject,
-  waivers: Waiver[],
+  mine: readonly Waiver[] | undefined,
   judge: WaiverJudge,
-  compiler: RuleCompiler = defaultCompiler(),
-): Promise<RuleResult[]> {
-  if (!compiler.isPrepared(policies)) await compiler.prepare(policies);
-  const results: RuleResult[] = [];
-  let needLines: Promise<void>[] | undefined;
-  for (const loaded of policies) {
-    const rules = loaded.policy.rules;
-    for (let index = 0; index < rules.length; index++) {
-      const result = evaluateRule(loaded, index, facts, waivers, judge, compiler);
-      const at = results.push(result) - 1;
-      // A line is shown only for a workspace file (annotations, SARIF), and costs a second parse of it:
-      // builtin policies and passing rules never need one.
-      if (result.status !== 'pass' && loaded.workspaceFile !== undefined) {
-        needLines ??= [];
-        needLines.push(
-          loaded.ruleLine(index).then((line) => {
-            results[at] = { ...result, line };
-          }),
-        );
-      }
+): RuleResult | undefined {
+  const missing = prepared.needs.filter((n) => getAtSegments(facts, n.segments) === undefined);
+  if (missing.length === 0) return undefined;
+  return notChecked(
+    prepared.pass,
+    missing.map((n) => n.missing),
+    mine ?? NO_WAIVERS,
+    judge,
+  );
+}
+
+function failed(
+  prepared: PreparedRule,
+  facts: JsonObject,
+  mine: readonly Waiver[] | undefined,
+  judge: WaiverJudge,
+): RuleResult {
+  const base = prepared.pass;
+  const violations = violationsOf(prepared.validate?.errors ?? [], facts);
+  // No waiver names the rule (the common case): it fails on every violation, and the pass result's
+  // empty lists say as much as new ones.
+  if (mine === undefined && violations.length > 0) {
+    return derive(
+      base,
+      'fail',
+      headline(prepared.rule, violations),
+      violations,
+      base.waivedViolations,
+      base.waivers,
+      base.missingFacts,
+    );
+  }
+  const { waived, remaining, used, unhonoured } = splitByWaivers(violations, mine ?? NO_WAIVERS, judge);
+  if (remaining.length === 0) {
+    return derive(
+      base,
+      'waived',
+      `Waived (${waiverText(used)}): ${headline(prepared.rule, violations)}`,
+      base.violations,
+      waived,
+      used,
+      base.missingFacts,
+    );
+  }
+  return derive(
+    base,
+    'fail',
+    `${headline(prepared.rule, remaining)}${unhonouredNote(unhonoured)}`,
+    remaining,
+    waived,
+    used,
+    base.missingFacts,
+  );
+}
+
+function evaluateRule(
+  prepared: PreparedRule,
+  facts: JsonObject,
+  byRule: WaiversByRule | undefined,
+  judge: WaiverJudge,
+): RuleResult {
+  const { validate, needs } = prepared;
+  const mine = byRule?.get(prepared.rule.id);
+  if (validate === undefined) {
+    const base = prepared.pass;
+    return derive(
+      base,
+      'error',
+      `The rule's schema does not compile: ${prepared.compileError}`,
+      base.violations,
+      base.waivedViolations,
+      base.waivers,
+      base.missingFacts,
+    );
+  }
+  // Fail closed: a rule is never passed on facts nobody collected.
+  if (needs.length > MAX_CACHED_NEEDS) {
+    const notChecked = manyNeeds(prepared, facts, mine, judge);
+    if (notChecked) return notChecked;
+  } else if (needs.length > 0) {
+    let absent = 0;
+    let bit = 1;
+    for (const need of needs) {
+      if (getAtSegments(facts, need.segments) === undefined) absent |= bit;
+      bit <<= 1;
+    }
+    if (absent !== 0) return notCheckedFor(prepared, absent, mine, judge);
+  }
+  if (validate(facts)) return prepared.pass;
+  return failed(prepared, facts, mine, judge);
+}
+
+/** Every rule of every prepared policy against one facts document, in policy and rule order. */
+export function evaluatePrepared(
+  policies: readonly PreparedPolicy[],
+  facts: JsonObject,
+  byRule: WaiversByRule | undefined,
+  judge: WaiverJudge,
+): RuleResult[] {
+  let count = 0;
+  for (const policy of policies) count += policy.rules.length;
+  // Sized once: growing by pushes reallocates it a few times for every document.
+  const results = new Array<RuleResult>(count);
+  let at = 0;
+  for (const policy of policies)
+    for (const rule of policy.rules) results[at++] = evaluateRule(rule, facts, byRule, judge);
+  return results;
+}
+
+/**
+ * Puts the line of its rule in each result of a workspace policy that did not pass (annotations and
+ * SARIF point there). Undefined when there is none to look up: a line costs a second parse of the file,
+ * and builtin policies and passing rules never need one.
+ */
+export function addLines(
+  policies: readonly PreparedPolicy[],
+  results: RuleResult[],
+): Promise<void> | undefined {
+  let pending: Promise<void>[] | undefined;
+  let at = 0;
+  for (const { loaded, rules } of policies) {
+    if (loaded.workspaceFile === undefined) {
+      at += rules.length;
+      continue;
+    }
+    for (const { index } of rules) {
+      const result = results[at] as RuleResult;
+      const i = at++;
+      if (result.status === 'pass') continue;
+      pending ??= [];
+      pending.push(
+        loaded.ruleLine(index).then((line) => {
+          results[i] = { ...result, line };
+        }),
+      );
     }
   }
-  if (needLines) await Promise.all(needLines);
-  return results;
+  return pending && Promise.all(pending).then(() => undefined);
 }

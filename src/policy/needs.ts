@@ -1,37 +1,4 @@
-import { getAtSegments, pointerToSegments } from '../util/json-pointer.js';
-import type { MissingFact, Policy, Rule, RuleResult, Violation } from './types.js';
-
-const NONE_MISSING: MissingFact[] = [];
-/** A policy's needs are a handful of pointers looked up for every document: split each once. */
-const segmentsOf = new Map<string, string[]>();
-
-function present(facts: unknown, pointer: string): boolean {
-  let segments = segmentsOf.get(pointer);
-  if (!segments) {
-    segments = pointerToSegments(pointer);
-    segmentsOf.set(pointer, segments);
-  }
-  return getAtSegments(facts, segments) !== undefined;
-}
-
-/**
- * The facts a rule needs that the document does not hold. A fact that is present (even `null` or
- * empty) was collected and is the rule's schema to judge; only an absent one leaves the rule unchecked.
- */
-export function missingFacts(policy: Policy, rule: Rule, facts: unknown): MissingFact[] {
-  const needs = rule.needs;
-  if (needs === undefined || needs.every((pointer) => present(facts, pointer))) return NONE_MISSING;
-  return needs
-    .filter((pointer) => !present(facts, pointer))
-    .map((pointer) => {
-      const spec = policy.facts?.[pointer];
-      return {
-        pointer,
-        required: spec?.required ?? false,
-        ...(spec?.collectedBy ? { collectedBy: spec.collectedBy } : {}),
-      };
-    });
-}
+import type { MissingFact, RuleResult, Violation } from './types.js';
 
 /** `/tls was not collected (collected by the tls-hosts input)`. */
 export function missingText(missing: MissingFact): string {

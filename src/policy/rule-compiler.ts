@@ -2,6 +2,7 @@ import type { ValidateFunction } from 'ajv';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { errorMessage } from '../errors.js';
 import { sha256 } from '../util/hash.js';
+import { type PreparedPolicy, preparePolicy } from './prepared.js';
 import type { LoadedPolicy, Rule } from './types.js';
 
 export type Compiled = { ok: true; validate: ValidateFunction } | { ok: false; error: string };
@@ -28,38 +29,50 @@ export class RuleCompiler {
     this.usePrecompiled = options.precompiled ?? true;
   }
 
-  /** Policies whose every rule has its validator: evaluating them again needs no await. */
-  private readonly preparedPolicies = new WeakSet<LoadedPolicy>();
+  /** Policies whose every rule has its validator, with what their evaluation needs worked out once. */
+  private readonly preparedPolicies = new WeakMap<LoadedPolicy, PreparedPolicy>();
 
-  /** True when every rule of these policies is compiled (the common case: a policy evaluated again). */
-  isPrepared(policies: readonly LoadedPolicy[]): boolean {
-    return policies.every((p) => this.preparedPolicies.has(p));
-  }
-
-  /** Compiles every rule of these policies that is not compiled yet. */
-  async prepare(policies: readonly LoadedPolicy[]): Promise<void> {
+  /**
+   * The prepared form of each policy, or undefined when one is not prepared yet (then `prepare` first).
+   * A gate evaluating many documents asks once per document and policy, never per rule.
+   */
+  prepared(policies: readonly LoadedPolicy[]): PreparedPolicy[] | undefined {
+    const out: PreparedPolicy[] = [];
     for (const loaded of policies) {
-      if (this.preparedPolicies.has(loaded)) continue;
-      const builtin = loaded.source.startsWith('builtin:');
-      for (const rule of loaded.policy.rules) {
-        if (this.byRule.has(rule)) continue;
-        const key = JSON.stringify(rule.schema);
-        let compiled = this.bySchema.get(key);
-        if (!compiled) {
-          compiled = await this.compile(rule.schema, key, builtin);
-          this.bySchema.set(key, compiled);
-        }
-        this.byRule.set(rule, compiled);
-      }
-      this.preparedPolicies.add(loaded);
+      const prepared = this.preparedPolicies.get(loaded);
+      if (!prepared) return undefined;
+      out.push(prepared);
     }
+    return out;
   }
 
-  /** The validator of a prepared rule. */
-  get(rule: Rule): Compiled {
-    const compiled = this.byRule.get(rule);
-    if (!compiled) throw new Error(`rule ${rule.id} was evaluated before its policy was prepared`);
-    return compiled;
+  /** Compiles every rule of these policies that is not compiled yet, and prepares each policy once. */
+  async prepare(policies: readonly LoadedPolicy[]): Promise<PreparedPolicy[]> {
+    const out: PreparedPolicy[] = [];
+    for (const loaded of policies) {
+      let prepared = this.preparedPolicies.get(loaded);
+      if (!prepared) {
+        const builtin = loaded.source.startsWith('builtin:');
+        const compiled: Compiled[] = [];
+        for (const rule of loaded.policy.rules) {
+          let c = this.byRule.get(rule);
+          if (!c) {
+            const key = JSON.stringify(rule.schema);
+            c = this.bySchema.get(key);
+            if (!c) {
+              c = await this.compile(rule.schema, key, builtin);
+              this.bySchema.set(key, c);
+            }
+            this.byRule.set(rule, c);
+          }
+          compiled.push(c);
+        }
+        prepared = preparePolicy(loaded, compiled);
+        this.preparedPolicies.set(loaded, prepared);
+      }
+      out.push(prepared);
+    }
+    return out;
   }
 
   private async compile(schema: Rule['schema'], key: string, builtin: boolean): Promise<Compiled> {

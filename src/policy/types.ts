@@ -194,5 +194,9 @@ export interface GateOutcome {
   blocking: RuleResult[];
   waivers: WaiverReport[];
   policies: { id: string; title: string; version: string; source: string; sha256: string }[];
+  /**
+   * SHA-256 of the merged facts. decideGate's outcome works it out when first read (a getter of its
+   * class), so a spread or structured clone of the outcome leaves it out: read it from the outcome.
+   */
   factsSha256: string;
 }

@@ -5,6 +5,10 @@ import type { SourceLocation, Violation } from './types.js';
 const MAX_VALUE_CHARS = 80;
 
 function quote(value: unknown): string {
+  // What JSON.stringify writes for these, without setting up a serialiser for one value.
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'null';
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (value === null) return 'null';
   const text = JSON.stringify(value);
   if (text === undefined) return String(value);
   return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text;
@@ -45,10 +49,25 @@ function article(type: string): string {
   return `${/^[aeiou]/.test(name) ? 'an' : 'a'} ${name}`;
 }
 
-/** Ajv's errors as violations a person can read: where in the facts, what is wrong, what was found. */
-export function toViolations(errors: readonly ErrorObject[]): Violation[] {
+const LINEAR_DEDUP = 16;
+
+/** A property name as a JSON Pointer segment; most need no escape, and two regular expressions cost. */
+function escapeSegment(name: string): string {
+  return name.includes('~') || name.includes('/') ? name.replace(/~/g, '~0').replace(/\//g, '~1') : name;
+}
+
+function keeps(out: readonly Violation[], pointer: string, message: string): boolean {
+  for (const v of out) if (v.pointer === pointer && v.message === message) return true;
+  return false;
+}
+
+/**
+ * Ajv's errors as violations a person can read: where in the facts, what is wrong, what was found, and
+ * the nearest fact that says where in the repository it is.
+ */
+export function violationsOf(errors: readonly ErrorObject[], facts: unknown): Violation[] {
   const out: Violation[] = [];
-  const seen = new Set<string>();
+  let seen: Set<string> | undefined;
   for (const error of errors) {
     // "must match then schema" only repeats the errors of the branch itself.
     if (error.keyword === 'if') continue;
@@ -56,7 +75,7 @@ export function toViolations(errors: readonly ErrorObject[]): Violation[] {
     let pointer = error.instancePath;
     let message: string;
     if (error.keyword === 'required') {
-      pointer = `${pointer}/${String(params.missingProperty).replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      pointer = `${pointer}/${escapeSegment(String(params.missingProperty))}`;
       message = 'is missing';
     } else if (error.keyword === 'errorMessage') {
       message = error.message ?? 'is invalid';
@@ -77,41 +96,63 @@ export function toViolations(errors: readonly ErrorObject[]): Violation[] {
           : '';
       message = `${error.message ?? 'is invalid'}${found}`;
     }
-    const key = `${pointer}\u0000${message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push({ pointer, message, keyword: error.keyword, schemaPath: error.schemaPath });
+    // The same problem reached twice (e.g. through two branches of a schema) is reported once. A rule
+    // has few errors: comparing with those kept costs less than hashing a joined key, up to a point.
+    if (out.length < LINEAR_DEDUP) {
+      if (keeps(out, pointer, message)) continue;
+    } else {
+      if (!seen) seen = new Set(out.map((v) => `${v.pointer}\u0000${v.message}`));
+      const key = `${pointer}\u0000${message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+    }
+    const location = locationAt(facts, pointer);
+    out.push(
+      location
+        ? { pointer, message, keyword: error.keyword, schemaPath: error.schemaPath, location }
+        : { pointer, message, keyword: error.keyword, schemaPath: error.schemaPath },
+    );
   }
   return out;
 }
 
 /** A fact object naming a workspace-relative `file` and a 1-based `line` says where its problem is. */
-function locationOf(value: unknown): SourceLocation | undefined {
-  if (value === null || typeof value !== 'object') return undefined;
+function isLocated(value: unknown): value is SourceLocation {
+  if (value === null || typeof value !== 'object') return false;
   const { file, line } = value as { file?: unknown; line?: unknown };
-  if (typeof file !== 'string' || file === '' || file.startsWith('/')) return undefined;
-  if (typeof line !== 'number' || !Number.isInteger(line) || line < 1) return undefined;
-  return { file, line };
+  if (typeof file !== 'string' || file === '' || file.startsWith('/')) return false;
+  return typeof line === 'number' && Number.isInteger(line) && line >= 1;
 }
 
-/** Each violation with the location of the nearest fact, at its pointer or above, that has one. */
-export function locateViolations(violations: Violation[], facts: unknown): Violation[] {
-  return violations.map((v) => {
-    // One walk down the pointer, then the nearest located node from the deepest up.
-    const segments = pointerToSegments(v.pointer);
-    const nodes: unknown[] = [];
-    let node: unknown = facts;
-    for (const segment of segments) {
-      if (node === null || typeof node !== 'object') break;
-      node = (node as Record<string, unknown>)[segment];
-      nodes.push(node);
-    }
-    for (let n = nodes.length - 1; n >= 0; n--) {
-      const location = locationOf(nodes[n]);
-      if (location) return { ...v, location };
-    }
-    return v;
-  });
+/**
+ * Pointers split once: the same rules fail at the same places document after document, and a segment
+ * kept (and so interned by its first use as a key) is looked up faster than a freshly cut one. Bounded,
+ * since array indices make new pointers.
+ */
+const segmentsByPointer = new Map<string, readonly string[]>();
+const MAX_KEPT_POINTERS = 4096;
+
+function segmentsOf(pointer: string): readonly string[] {
+  let segments = segmentsByPointer.get(pointer);
+  if (!segments) {
+    if (segmentsByPointer.size >= MAX_KEPT_POINTERS) segmentsByPointer.clear();
+    segments = pointerToSegments(pointer);
+    segmentsByPointer.set(pointer, segments);
+  }
+  return segments;
+}
+
+/** The nearest fact, at the pointer or above it, that says where it is (the facts' root aside). */
+function locationAt(facts: unknown, pointer: string): SourceLocation | undefined {
+  let node = facts;
+  let nearest: SourceLocation | undefined;
+  // One walk down, keeping the deepest located fact.
+  for (const segment of segmentsOf(pointer)) {
+    if (node === null || typeof node !== 'object') break;
+    node = (node as Record<string, unknown>)[segment];
+    if (isLocated(node)) nearest = node;
+  }
+  return nearest && { file: nearest.file, line: nearest.line };
 }
 
 export function describeViolation(v: Violation): string {

@@ -15,9 +15,18 @@ export interface ResolvedLimits {
   approvalRequiredAt: Severity;
 }
 
+/** Compiled once per pattern: every waiver of every gate is audited against its policy's. */
+const ticketRegExps = new Map<string, RegExp>();
+
 /** The pattern must match the whole ticket: "OPS-1" must not pass as part of "see OPS-1 maybe". */
 function ticketRegExp(pattern: string): RegExp {
-  return new RegExp(`^(?:${pattern})$`, 'u');
+  let re = ticketRegExps.get(pattern);
+  if (!re) {
+    // Neither global nor sticky: `test` keeps no state, so one instance serves every waiver.
+    re = new RegExp(`^(?:${pattern})$`, 'u');
+    ticketRegExps.set(pattern, re);
+  }
+  return re;
 }
 
 export function resolveLimits(limits: WaiverLimits | undefined): ResolvedLimits {
@@ -71,8 +80,9 @@ export function auditWaiver(
   owner: { rule: Rule; policy: Policy } | undefined,
   approval: ApproverCheck | undefined,
   now: Date,
+  /** `Date.parse(waiver.expiresAt)`, when the caller has it already. */
+  expires = Date.parse(waiver.expiresAt),
 ): WaiverAudit {
-  const expires = Date.parse(waiver.expiresAt);
   const created = waiver.createdAt === undefined ? now.getTime() : Date.parse(waiver.createdAt);
   const lifetimeMs = expires - created;
   const lifetimeDays = Math.ceil(lifetimeMs / DAY_MS);

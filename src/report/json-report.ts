@@ -39,7 +39,8 @@ export function toJsonReport(outcome: GateOutcome, extra: JsonReportExtra): Json
     failOn: copy.failOn,
     counts: copy.counts,
     policies: copy.policies,
-    factsSha256: copy.factsSha256,
+    // A getter of the outcome (computed when first read), which a structured clone does not copy.
+    factsSha256: outcome.factsSha256,
     waivers: copy.waivers,
     results: copy.results.map((result) => ({ ...result, file: result.file ?? null })),
     blocking: copy.blocking.map((result) => result.ruleId),

@@ -1,2 +1,0 @@
-import{createRequire as __dgCreateRequire}from'node:module';const require=__dgCreateRequire(import.meta.url);
-import{existsSync as n}from"node:fs";import{dirname as r,join as e}from"node:path";import{fileURLToPath as c}from"node:url";var t;function s(){if(t)return t;let i=r(c(import.meta.url));for(;;){if(n(e(i,"policies","policy.schema.json")))return t=i,i;let o=r(i);if(o===i)throw new Error("deploy-gates: cannot find its policies/ folder next to the action bundle");i=o}}function a(){return e(s(),"policies")}export{s as a,a as b};

@@ -1,2 +1,0 @@
-import{createRequire as __dgCreateRequire}from'node:module';const require=__dgCreateRequire(import.meta.url);
-import{e as a,f as b}from"./chunk-YXLYZQ5C.js";import"./chunk-MYETWC24.js";export{a as context,b as getOctokit};
