@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian/Ubuntu machine for the demo and the tests: PostgreSQL's server binaries (the
-# tests and the demo start throwaway clusters with them), kubectl, and the npm dependencies, Node 24 included.
+# tests and the demo start throwaway clusters with them), kubectl, the age CLI, and the npm dependencies, Node 24 included.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,6 +21,13 @@ if ! command -v kubectl >/dev/null 2>&1; then
   echo "setup: installing kubectl from the distribution's packages (kubernetes-client)"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends kubernetes-client >/dev/null
+fi
+
+# The age CLI: the tests prove that backups open with the commands the README gives (age -d ...).
+if ! command -v age >/dev/null 2>&1; then
+  echo "setup: installing the age CLI from the distribution's packages"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends age >/dev/null
 fi
 
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then

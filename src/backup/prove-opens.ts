@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { findPgTool } from '../db/tools.js';
 import { errorMessage } from '../errors.js';
 import { mismatches } from './checksums.js';
-import { type Decryption, decryptDir } from './encryption.js';
+import { type Decryption, decryptDir, type SealedKey } from './encryption.js';
 import { listArchive } from './pg-dump.js';
 import type { StoredBackup } from './restore-backup.js';
 
@@ -34,7 +34,7 @@ const encryptedHow = (kind: 'recipients' | 'passphrase') =>
 export async function proveBackupOpens(
   backup: StoredBackup,
   decryption: Decryption,
-): Promise<{ tocEntries: number }> {
+): Promise<{ tocEntries: number; sealedKey?: SealedKey }> {
   const m = backup.manifest;
   const kind = m.encryption.kind;
   if (kind === 'none') {
@@ -57,9 +57,10 @@ export async function proveBackupOpens(
       `backup ${m.id} is encrypted ${encryptedHow(kind)}, not with ${decryption.kind === 'passphrase' ? 'a passphrase' : 'an age identity'}`,
     );
   const proof = join(backup.work, 'proof');
+  let sealedKey: SealedKey | undefined;
   try {
     try {
-      await decryptDir(backup.stored, proof, decryption, [TOC]);
+      ({ sealedKey } = await decryptDir(backup.stored, proof, decryption, [TOC]));
     } catch (err) {
       throw new BackupCheckError('key', `the key given does not open backup ${m.id}: ${errorMessage(err)}`);
     }
@@ -72,7 +73,7 @@ export async function proveBackupOpens(
         'location',
         `backup ${m.id} is damaged: its ${TOC} does not match the manifest`,
       );
-    return { tocEntries: await tocEntries(backup, proof) };
+    return { tocEntries: await tocEntries(backup, proof), ...(sealedKey ? { sealedKey } : {}) };
   } finally {
     await rm(proof, { recursive: true, force: true });
   }

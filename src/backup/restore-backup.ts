@@ -3,10 +3,10 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { clientEnv, type DbTarget } from '../db/connection.js';
 import { ownSchemas, rowCounts, serverVersion, withClient } from '../db/queries.js';
-import { findPgTool } from '../db/tools.js';
+import { findPgTool, probePgTools } from '../db/tools.js';
 import { megabytes, withProgress } from '../util/progress.js';
 import { mismatches } from './checksums.js';
-import { type Decryption, decryptDir } from './encryption.js';
+import { type Decryption, decryptDir, type SealedKey } from './encryption.js';
 import { type BackupManifest, MANIFEST_FILE, readManifest } from './manifest.js';
 import { listArchive, schemasOf } from './pg-dump.js';
 import { replaceFromArchive } from './replace-from-archive.js';
@@ -18,6 +18,8 @@ export interface FetchedBackup {
   dumpDir: string;
   /** Removes the fetched and decrypted files. */
   cleanup(): Promise<void>;
+  /** A passphrase-encrypted backup's key file, opened (see SealedKey). */
+  sealedKey?: SealedKey;
 }
 
 /** A backup brought from its store, its stored files checked against the manifest; not decrypted. */
@@ -102,11 +104,22 @@ export async function decryptStoredBackup(
       );
     }
     const plain = join(work, 'plain');
-    await decryptDir(stored, plain, decryption);
+    const { sealedKey } = await decryptDir(stored, plain, decryption);
     const bad = await mismatches(plain, manifest.files, [MANIFEST_FILE]);
     if (bad.length) throw damaged(manifest, 'after decryption', bad);
-    return { manifest, dumpDir: plain, cleanup };
+    return { manifest, dumpDir: plain, cleanup, ...(sealedKey ? { sealedKey } : {}) };
   });
+}
+
+/** What a restore left: every table's rows after the COMMIT, and the archive's tables that do not match. */
+export interface Replaced {
+  durationMs: number;
+  /** schema.table → rows, in every table of the database (the archive's and any other). */
+  allRowCounts: Record<string, number>;
+  /** The same, in the archive's schemas only. */
+  rowCounts: Record<string, number>;
+  /** Tables of the archive's schemas whose rows differ from the manifest's, as "table expected, found". */
+  differing: string[];
 }
 
 /**
@@ -120,6 +133,23 @@ export async function restoreBackup(
   tempDir: string,
   progress: { log: (message: string) => void; everyMs?: number } = { log: () => {} },
 ): Promise<{ durationMs: number; rowCounts: Record<string, number> }> {
+  const { durationMs, rowCounts, differing } = await replaceWithBackup(target, fetched, tempDir, progress);
+  if (differing.length)
+    throw new Error(`the restore does not match backup ${fetched.manifest.id}: ${differing.join(', ')}`);
+  return { durationMs, rowCounts };
+}
+
+/**
+ * restoreBackup without the throw: a mismatch found after the COMMIT is reported, for a caller that must
+ * first record that the restore happened (a committed restore is never run again).
+ */
+export async function replaceWithBackup(
+  target: DbTarget,
+  fetched: FetchedBackup,
+  tempDir: string,
+  progress: { log: (message: string) => void; everyMs?: number } = { log: () => {} },
+): Promise<Replaced> {
+  probePgTools('pg_restore', 'psql');
   const { env, dispose } = await clientEnv(target, tempDir);
   try {
     return await restoreWith(target, fetched, env, progress);
@@ -133,7 +163,7 @@ async function restoreWith(
   fetched: FetchedBackup,
   env: Record<string, string>,
   progress: { log: (message: string) => void; everyMs?: number },
-): Promise<{ durationMs: number; rowCounts: Record<string, number> }> {
+): Promise<Replaced> {
   const { major, present } = await withClient(target, async (c) => ({
     major: (await serverVersion(c)).major,
     present: await ownSchemas(c),
@@ -157,15 +187,11 @@ async function restoreWith(
   // Only the archive's schemas are compared: anything kept outside them (a journal) is not the backup's.
   const schemas = schemasOf(toc);
   const inArchive = (table: string) => schemas.includes(table.split('.')[0] ?? '');
-  const counts = Object.fromEntries(
-    Object.entries(await withClient(target, (c) => rowCounts(c))).filter(([t]) => inArchive(t)),
-  );
+  const allRowCounts = await withClient(target, (c) => rowCounts(c));
+  const counts = Object.fromEntries(Object.entries(allRowCounts).filter(([t]) => inArchive(t)));
   const expected = fetched.manifest.rowCounts;
-  const diff = Object.keys({ ...expected, ...counts }).filter((t) => expected[t] !== counts[t]);
-  if (diff.length) {
-    throw new Error(
-      `the restore does not match backup ${fetched.manifest.id}: ${diff.map((t) => `${t} ${expected[t] ?? 0} expected, ${counts[t] ?? 0} found`).join(', ')}`,
-    );
-  }
-  return { durationMs, rowCounts: counts };
+  const differing = Object.keys({ ...expected, ...counts })
+    .filter((t) => expected[t] !== counts[t])
+    .map((t) => `${t} ${expected[t] ?? 0} expected, ${counts[t] ?? 0} found`);
+  return { durationMs, allRowCounts, rowCounts: counts, differing };
 }

@@ -12,10 +12,10 @@ import {
   serverVersion,
   withClient,
 } from '../db/queries.js';
-import { findPgTool } from '../db/tools.js';
+import { findPgTool, type PgTool, probePgTools } from '../db/tools.js';
 import { folderBytes, megabytes, withProgress } from '../util/progress.js';
-import { checksumDir, digestOf } from './checksums.js';
-import { type Encryption, encryptDir } from './encryption.js';
+import { checksumDir, digestOf, type FileSum } from './checksums.js';
+import { type Encryption, encryptDir, prepareEncryption } from './encryption.js';
 import { type BackupManifest, MANIFEST_FILE } from './manifest.js';
 import { dumpDatabase, listArchive, restoreArchive } from './pg-dump.js';
 import type { BackupStore } from './store.js';
@@ -95,6 +95,11 @@ async function backupWith(
   const expectedLocation = req.expectedLocation ?? req.store.locationFor(req.id);
   const createdAt = new Date();
 
+  probePgTools('pg_dump', 'pg_restore');
+  // Passphrase mode: the one-off key is sealed (scrypt, seconds, in the thread pool) while pg_dump runs.
+  const keys = req.encryption.kind === 'none' ? undefined : prepareEncryption(req.encryption);
+  keys?.catch(() => {});
+
   // A repeatable-read transaction exports its snapshot: pg_dump dumps exactly what it counts.
   // A server that never answers the connection must not hold the step (the queries themselves may be long).
   const client = await connectClient(req.target, 15_000);
@@ -107,28 +112,29 @@ async function backupWith(
   let dumpMs: number;
   let pgDumpPath: string;
   let clientMajor: number;
+  let pgRestore: PgTool;
   try {
     version = await serverVersion(client);
-    const pgDump = await findPgTool('pg_dump', version.major);
-    pgDumpPath = pgDump.path;
-    clientMajor = pgDump.major;
+    const tools = Promise.all([
+      findPgTool('pg_dump', version.major),
+      findPgTool('pg_restore', version.major),
+    ]);
+    tools.catch(() => {});
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const snapshot = (await client.query<{ s: string }>('SELECT pg_export_snapshot() AS s')).rows[0]?.s ?? '';
     // The transaction ids the dump sees as committed: a rollback finds every row written after it by
     // its xmin, in any table (see rollback/written-since.ts). No xid is assigned: the snapshot is read.
     xidSnapshot =
       (await client.query<{ s: string }>('SELECT pg_current_snapshot()::text AS s')).rows[0]?.s ?? '';
-    snapshotCounts = await rowCounts(client);
-    objects = await ownObjects(client);
     sizeBytes = await databaseSize(client);
-    migrations = (await migrationState(client, req.repoRoot)).map((m) => ({
-      tool: m.tool,
-      applied: m.applied,
-    }));
+    const [pgDump, restoreTool] = await tools;
+    pgDumpPath = pgDump.path;
+    clientMajor = pgDump.major;
+    pgRestore = restoreTool;
     req.log(
       `Dumping ${req.target.database} (PostgreSQL ${version.version}, ${megabytes(sizeBytes)}) with ${req.jobs} jobs`,
     );
-    ({ durationMs: dumpMs } = await withProgress(
+    const dump = withProgress(
       dumpDatabase(pgDump, { ...env }, dumpDir, { jobs: req.jobs, compression: req.compression, snapshot }),
       {
         what: 'pg_dump',
@@ -136,46 +142,73 @@ async function backupWith(
         everyMs: req.progressEveryMs,
         detail: async () => `${megabytes(await folderBytes(dumpDir))} written, compressed`,
       },
-    ));
+    );
+    // Counted in the exported snapshot while pg_dump copies it: the same rows, in the dump's time.
+    const facts = (async () => ({
+      counts: await rowCounts(client),
+      objects: await ownObjects(client),
+      state: await migrationState(client, req.repoRoot),
+    }))();
+    const [dumped, counted] = await allSettledOrThrow(dump, facts);
+    dumpMs = dumped.durationMs;
+    snapshotCounts = counted.counts;
+    objects = counted.objects;
+    migrations = counted.state.map((m) => ({ tool: m.tool, applied: m.applied }));
     await client.query('COMMIT');
   } finally {
     await client.end().catch(() => {});
   }
 
-  const files = await checksumDir(dumpDir);
-  const pgRestore = await findPgTool('pg_restore', version.major);
-  const toc = await listArchive(pgRestore, env, dumpDir);
-  // An empty list is right only for a database that held nothing of its own in the dump's snapshot (created
-  // and never deployed to): its backup restores to that same empty database. Otherwise the dump lost it all.
-  if (toc.length === 0 && objects > 0)
-    throw new Error(
-      `pg_restore --list found nothing in the dump of a database holding ${objects} objects: the backup is not usable`,
-    );
-  req.log(
-    toc.length === 0
-      ? `Dump verified: ${files.length} files; the database holds no objects of its own yet, so the backup is empty (restoring it gives back the empty database)`
-      : `Dump verified: ${files.length} files, ${toc.length} table-of-contents entries`,
-  );
-
+  // The plain files' checksums, the table of contents and the encryption read the same fresh files at once.
+  let stageDir = dumpDir;
+  const encrypted = keys
+    ? (async () => {
+        stageDir = join(work, 'encrypted');
+        const started = performance.now();
+        await withProgress(encryptDir(dumpDir, stageDir, keys), {
+          what: 'Encryption',
+          log: req.log,
+          everyMs: req.progressEveryMs,
+          detail: async () => `${megabytes(await folderBytes(stageDir))} encrypted`,
+        });
+        return { started, storedFiles: await checksumDir(stageDir) };
+      })()
+    : undefined;
+  encrypted?.catch(() => {});
+  let files: FileSum[];
+  let toc: string[];
   let restore: 'skipped' | 'matched' = 'skipped';
-  if (req.verify === 'restore') {
-    await verifyByRestore(req, env, dumpDir, snapshotCounts, pgRestore);
-    restore = 'matched';
+  try {
+    [files, toc] = await allSettledOrThrow(checksumDir(dumpDir), listArchive(pgRestore, env, dumpDir));
+    // An empty list is right only for a database that held nothing of its own in the dump's snapshot
+    // (created and never deployed to): its backup restores to that same empty database. Otherwise the dump
+    // lost it all.
+    if (toc.length === 0 && objects > 0)
+      throw new Error(
+        `pg_restore --list found nothing in the dump of a database holding ${objects} objects: the backup is not usable`,
+      );
+    req.log(
+      toc.length === 0
+        ? `Dump verified: ${files.length} files; the database holds no objects of its own yet, so the backup is empty (restoring it gives back the empty database)`
+        : `Dump verified: ${files.length} files, ${toc.length} table-of-contents entries`,
+    );
+    if (req.verify === 'restore') {
+      await verifyByRestore(req, env, dumpDir, snapshotCounts, pgRestore);
+      restore = 'matched';
+    }
+  } catch (err) {
+    // Nothing may still be writing under the folder the caller removes next.
+    await encrypted?.catch(() => {});
+    throw err;
   }
 
-  let stageDir = dumpDir;
   let storedFiles: BackupManifest['storedFiles'];
-  if (req.encryption.kind !== 'none') {
-    stageDir = join(work, 'encrypted');
-    const started = performance.now();
-    await withProgress(encryptDir(dumpDir, stageDir, req.encryption), {
-      what: 'Encryption',
-      log: req.log,
-      everyMs: req.progressEveryMs,
-      detail: async () => `${megabytes(await folderBytes(stageDir))} encrypted`,
-    });
-    storedFiles = await checksumDir(stageDir);
-    req.log(`Encrypted with age (${req.encryption.kind}) in ${Math.round(performance.now() - started)} ms`);
+  if (encrypted) {
+    const done = await encrypted;
+    storedFiles = done.storedFiles;
+    req.log(
+      `Encrypted with age (${req.encryption.kind}) in ${Math.round(performance.now() - done.started)} ms`,
+    );
   }
 
   const manifest: BackupManifest = {
@@ -224,7 +257,7 @@ async function verifyByRestore(
   env: Record<string, string>,
   dumpDir: string,
   expected: Record<string, number>,
-  pgRestore: Awaited<ReturnType<typeof findPgTool>>,
+  pgRestore: PgTool,
 ): Promise<void> {
   const scratch = `dg_verify_${randomBytes(4).toString('hex')}`;
   await withClient(req.target, (c) => c.query(`CREATE DATABASE ${c.escapeIdentifier(scratch)}`));
@@ -250,4 +283,15 @@ async function verifyByRestore(
       c.query(`DROP DATABASE IF EXISTS ${c.escapeIdentifier(scratch)} WITH (FORCE)`),
     ).catch(() => {});
   }
+}
+
+/**
+ * Both results once both settled: a failed side does not leave the other running unawaited (a dump still
+ * writing while its transaction is ended, a file still being read while the folder is removed).
+ */
+async function allSettledOrThrow<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+  const [ra, rb] = await Promise.allSettled([a, b]);
+  if (ra.status === 'rejected') throw ra.reason;
+  if (rb.status === 'rejected') throw rb.reason;
+  return [ra.value, rb.value];
 }

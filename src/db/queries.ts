@@ -40,17 +40,22 @@ export async function serverVersion(client: pg.Client): Promise<{ version: strin
   return { version: row.v, major: Math.floor(Number(row.n) / 10_000) };
 }
 
+const USER_TABLES = `SELECT table_schema AS s, table_name AS t FROM information_schema.tables
+     WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema') AND table_schema NOT LIKE 'pg_toast%' AND table_schema <> $1
+     ORDER BY 1, 2`;
+
+/** Every user table as schema.table, sorted; the actions' journals are not among them. */
+export async function userTables(client: pg.Client): Promise<string[]> {
+  const { rows } = await client.query<{ s: string; t: string }>(USER_TABLES, [JOURNAL_SCHEMA]);
+  return rows.map(({ s, t }) => `${s}.${t}`);
+}
+
 /**
  * Exact rows per user table, as schema.table → count. Exact, not estimated: integrity is judged on them.
  * The actions' journals are not counted: backups leave them out, so both sides of a check count the same.
  */
 export async function rowCounts(client: pg.Client, exclude: string[] = []): Promise<Record<string, number>> {
-  const { rows: tables } = await client.query<{ s: string; t: string }>(
-    `SELECT table_schema AS s, table_name AS t FROM information_schema.tables
-     WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema') AND table_schema NOT LIKE 'pg_toast%' AND table_schema <> $1
-     ORDER BY 1, 2`,
-    [JOURNAL_SCHEMA],
-  );
+  const { rows: tables } = await client.query<{ s: string; t: string }>(USER_TABLES, [JOURNAL_SCHEMA]);
   const counts: Record<string, number> = {};
   for (const { s, t } of tables) {
     const key = `${s}.${t}`;

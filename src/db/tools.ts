@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { runTool } from './run-tool.js';
 
@@ -29,7 +29,52 @@ function candidates(): string[] {
       dirs.push(join(lib, v, 'bin'));
   }
   dirs.push(...(process.env.PATH ?? '').split(':').filter(Boolean));
-  return dirs;
+  // One directory reached twice (/bin is /usr/bin on merged-/usr systems) holds the same programs.
+  const seen = new Set<string>();
+  return dirs.filter((dir) => {
+    let real = dir;
+    try {
+      real = realpathSync(dir);
+    } catch {
+      // Missing: nothing in it is found below either.
+    }
+    if (seen.has(real)) return false;
+    seen.add(real);
+    return true;
+  });
+}
+
+/**
+ * The newest installed `name` per process and search path: every candidate is started with --version
+ * (all at once), and a backup, its verification and a restore would otherwise ask the same programs up
+ * to four times over, a process start each.
+ */
+const newestByName = new Map<string, Promise<PgTool | undefined>>();
+
+function newestTool(name: string): Promise<PgTool | undefined> {
+  const dirs = candidates();
+  const memo = `${name}\0${dirs.join('\0')}`;
+  let found = newestByName.get(memo);
+  if (!found) {
+    found = (async () => {
+      const paths = dirs.map((dir) => join(dir, name)).filter((path) => existsSync(path));
+      const majors = await Promise.all(paths.map(async (path) => ({ path, major: await majorOf(path) })));
+      let newest: PgTool | undefined;
+      // On a tie the earlier candidate wins.
+      for (const { path, major } of majors) {
+        if (major === undefined) continue;
+        if (!newest || major > newest.major) newest = { path, major };
+      }
+      return newest;
+    })();
+    newestByName.set(memo, found);
+  }
+  return found;
+}
+
+/** Starts looking for the tools a step will need, so the look-up overlaps with what comes before. */
+export function probePgTools(...names: string[]): void {
+  for (const name of names) newestTool(name).catch(() => {});
 }
 
 /**
@@ -37,14 +82,7 @@ function candidates(): string[] {
  * refuses to dump a newer server, and an older pg_restore cannot read a newer archive.
  */
 export async function findPgTool(name: string, serverMajor: number): Promise<PgTool> {
-  let newest: PgTool | undefined;
-  for (const dir of candidates()) {
-    const path = join(dir, name);
-    if (!existsSync(path)) continue;
-    const major = await majorOf(path);
-    if (major === undefined) continue;
-    if (!newest || major > newest.major) newest = { path, major };
-  }
+  const newest = await newestTool(name);
   if (!newest) {
     throw new Error(
       `${name} is not installed. Install the PostgreSQL client ${serverMajor} or newer (apt-get install postgresql-client-${serverMajor}; on GitHub's Ubuntu runners see https://wiki.postgresql.org/wiki/Apt), or set PG_BIN to its bin directory.`,

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type pg from 'pg';
 import { runBackupId } from '../backup/backup-id.js';
-import type { Encryption } from '../backup/encryption.js';
+import type { Encryption, SealedKey } from '../backup/encryption.js';
 import { formatBackupLocation } from '../backup/location.js';
 import { openStore, storeBeside } from '../backup/open-store.js';
 import { BackupCheckError, proveBackupOpens } from '../backup/prove-opens.js';
@@ -9,13 +9,14 @@ import {
   decryptStoredBackup,
   type FetchedBackup,
   getStoredBackup,
-  restoreBackup,
+  replaceWithBackup,
   type StoredBackup,
 } from '../backup/restore-backup.js';
 import { backupRun, takeBackup } from '../backup/take-backup.js';
 import { withoutJournals } from '../db/journal.js';
 import { MIGRATION_TABLES, migrationState } from '../db/migration-state.js';
-import { rowCounts, withClient } from '../db/queries.js';
+import { rowCounts, userTables, withClient } from '../db/queries.js';
+import { probePgTools } from '../db/tools.js';
 import { errorMessage, InputError } from '../errors.js';
 import type { RunContext } from '../runner/runner.js';
 import { withProgress } from '../util/progress.js';
@@ -59,8 +60,12 @@ export async function databaseOps(
   const location = formatBackupLocation(db.backupLocation);
   const storeConfig = storeBeside(db.backupLocation, inputs.github.token || undefined);
   const store = await openStore(storeConfig);
+  // The proof, the safety backup and the restore need all three.
+  probePgTools('pg_dump', 'pg_restore', 'psql');
   let stored: StoredBackup | undefined;
-  let fetched: FetchedBackup | undefined;
+  let fetching: Promise<FetchedBackup> | undefined;
+  /** Passphrase mode: the pre-deploy backup's key file, as the proof opened it. */
+  let sealedKey: SealedKey | undefined;
   const withPg = <T>(fn: (c: pg.Client) => Promise<T>) => withClient(target, fn);
   const storedOnce = async () => {
     stored ??= await withProgress(getStoredBackup(store, location, tempDir), {
@@ -70,13 +75,14 @@ export async function databaseOps(
     return stored;
   };
   const keyFor = (backup: StoredBackup) => decryptionFor(backup.manifest.encryption.kind, db);
-  const fetchOnce = async () => {
-    const backup = await storedOnce();
-    fetched ??= await withProgress(decryptStoredBackup(backup, keyFor(backup).decryption), {
-      what: `Decrypting backup ${backup.manifest.id}`,
-      log,
-    });
-    return fetched;
+  const fetchOnce = () => {
+    fetching ??= storedOnce().then((backup) =>
+      withProgress(decryptStoredBackup(backup, keyFor(backup).decryption), {
+        what: `Decrypting backup ${backup.manifest.id}`,
+        log,
+      }),
+    );
+    return fetching;
   };
   return {
     /**
@@ -95,18 +101,23 @@ export async function databaseOps(
             `is ${db.backupId}, but the backup at ${location} is ${backup.manifest.id}`,
             'Pass the backup-id and backup-location outputs of the same db-migrate-backup step.',
           );
-        await proveBackupOpens(backup, key.decryption);
+        ({ sealedKey } = await proveBackupOpens(backup, key.decryption));
       } catch (err) {
         throw inputErrorFor(err, keyInput, location);
       }
+      // Decrypted and checked while the app step runs: it changes nothing, and the database step starts
+      // with it. Not when the step will skip the database anyway; a failure is the database step's.
+      if (!(db.restore === 'auto' && db.migrationsApplied === false)) fetchOnce().catch(() => {});
     },
-    /** The decrypted dump is patient data: it must not outlive the step. */
+    /** The decrypted dump is patient data: it must not outlive the step (nor be written after the cleanup). */
     async dispose() {
-      await (fetched ?? stored)?.cleanup();
+      await fetching?.catch(() => {});
+      await stored?.cleanup();
     },
     async fetchBackup(): Promise<PreDeployBackup> {
-      fetched = await fetchOnce();
-      const m = fetched.manifest;
+      // The decryption goes on while the step decides, counts and takes the safety backup.
+      fetchOnce().catch(() => {});
+      const m = (await storedOnce()).manifest;
       if (db.backupId && m.id !== db.backupId)
         throw new Error(`the backup at ${location} is ${m.id}, not ${db.backupId}`);
       return {
@@ -118,6 +129,9 @@ export async function databaseOps(
         migrations: m.migrations.length ? m.migrations.flatMap((x) => x.applied) : undefined,
       };
     },
+    async openBackup() {
+      await fetchOnce();
+    },
     async migrationsNow() {
       const state = await withPg((c) => migrationState(c, ctx.workspace));
       return state.length ? state.flatMap((s) => s.applied) : undefined;
@@ -128,7 +142,7 @@ export async function databaseOps(
     async writtenSince(backup) {
       return withPg(async (c) => {
         // The migration tools' own tables record the migrations being undone, not data anyone wrote.
-        const tables = Object.keys(await rowCounts(c)).filter((t) => !isMigrationTable(t));
+        const tables = (await userTables(c)).filter((t) => !isMigrationTable(t));
         return writtenSinceBackup(c, {
           backupTakenAt: backup.takenAt,
           backupSnapshot: backup.xidSnapshot,
@@ -139,12 +153,19 @@ export async function databaseOps(
       });
     },
     async safetyBackup() {
+      const manifest = stored?.manifest;
       // Same machinery, store and encryption as the pre-deploy backup: nothing is thrown away unrecoverably.
+      // With a passphrase, its backup-key.age as it is: the passphrase just opened it, so the safety backup
+      // opens with the same passphrase and commands, without a second scrypt.
       const encryption: Encryption =
-        fetched?.manifest.encryption.kind === 'recipients'
-          ? { kind: 'recipients', recipients: fetched.manifest.encryption.recipients ?? [] }
+        manifest?.encryption.kind === 'recipients'
+          ? { kind: 'recipients', recipients: manifest.encryption.recipients ?? [] }
           : db.encryptionKey
-            ? { kind: 'passphrase', passphrase: db.encryptionKey }
+            ? {
+                kind: 'passphrase',
+                passphrase: db.encryptionKey,
+                ...(sealedKey ? { sealedKey } : {}),
+              }
             : { kind: 'none' };
       const id = runBackupId(target, ctx, 'safety');
       const result = await takeBackup({
@@ -153,7 +174,9 @@ export async function databaseOps(
         repoRoot: ctx.workspace,
         id,
         jobs: availableParallelism(),
-        compression: 6,
+        // The safety backup is on the incident's critical path and rarely read: the fastest gzip level,
+        // the same format and restore commands; a larger file is the only price.
+        compression: 1,
         verify: 'checksums',
         encryption,
         store,
@@ -172,7 +195,10 @@ export async function databaseOps(
       };
     },
     async restore() {
-      await restoreBackup(target, await fetchOnce(), tempDir, { log });
+      const { allRowCounts, differing } = await replaceWithBackup(target, await fetchOnce(), tempDir, {
+        log,
+      });
+      return { rowCounts: allRowCounts, differing };
     },
     async readJournal(backupId) {
       return withPg((c) => readJournal(c, backupId));

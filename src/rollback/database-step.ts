@@ -19,8 +19,13 @@ export interface PreDeployBackup {
 
 /** What the database step needs from the database and the backup store (implemented in database-ops.ts). */
 export interface DatabaseOps {
-  /** Fetches, decrypts and verifies the pre-deploy backup; reads its manifest. Changes nothing. */
+  /**
+   * Fetches the pre-deploy backup and checks its stored files against its manifest; reads the manifest.
+   * Its decryption may still be going on (see openBackup). Changes nothing.
+   */
   fetchBackup(): Promise<PreDeployBackup>;
+  /** The fetched backup decrypted, its plain files checked against the manifest. Changes nothing. */
+  openBackup(): Promise<void>;
   /** Applied migrations now; undefined when the database has no migrations table. */
   migrationsNow(): Promise<string[] | undefined>;
   /** schema.table → rows now in every table a backup holds (the journals are never in one). */
@@ -29,7 +34,12 @@ export interface DatabaseOps {
   writtenSince(backup: Pick<PreDeployBackup, 'takenAt' | 'rowCounts' | 'xidSnapshot'>): Promise<WritesReport>;
   /** Backs the database up as it is now, with the same machinery, store and encryption as db-migrate-backup. */
   safetyBackup(): Promise<{ id: string; location: string; snapshot: SafetySnapshot }>;
-  restore(backup: PreDeployBackup): Promise<void>;
+  /**
+   * Replaces the database's content with the backup's, in one transaction. Once it committed it does not
+   * throw for what it finds: every table's rows after the COMMIT, and the backup's tables whose rows
+   * differ from its manifest (as "table expected, found"), for the step to judge after the journal.
+   */
+  restore(backup: PreDeployBackup): Promise<{ rowCounts: Record<string, number>; differing: string[] }>;
   /** Every run's journal entries for the backup, oldest first. */
   readJournal(backupId: string): Promise<JournalEntry[]>;
   writeJournal(entry: Omit<JournalEntry, 'at' | 'runId' | 'attempt'>): Promise<void>;
@@ -106,7 +116,8 @@ export function databaseStep(options: DatabaseStepOptions): Step {
           `The pre-deploy backup could not be fetched; nothing was changed: ${errorMessage(err)}`,
         );
       }
-      const journal = await ops.readJournal(backup.id);
+      // Both only read; the migrations are asked at once, though a journalled restore needs none of it.
+      const [journal, migrationsNow] = await Promise.all([ops.readJournal(backup.id), ops.migrationsNow()]);
       const restored = journal.find((e) => e.state === 'restored');
       if (restored) {
         return {
@@ -121,7 +132,6 @@ export function databaseStep(options: DatabaseStepOptions): Step {
         };
       }
       const interrupted = journal.find((e) => e.state === 'restoring');
-      const migrationsNow = await ops.migrationsNow();
       const sameMigrations =
         backup.migrations !== undefined &&
         migrationsNow !== undefined &&
@@ -150,8 +160,13 @@ export function databaseStep(options: DatabaseStepOptions): Step {
         }
       }
 
-      const countsNow = await ops.rowCountsNow();
-      const writes = await ops.writtenSince(backup);
+      // Other migrations than the backup's (the usual rollback), or an attempt to finish: the safety backup
+      // is taken whatever the counts say, so its dump starts now, beside them (all three only read).
+      const early = interrupted || !sameMigrations ? settled(ops.safetyBackup()) : undefined;
+      const [countsNow, writes] = await bothOrThrow(
+        Promise.all([ops.rowCountsNow(), ops.writtenSince(backup)]),
+        early,
+      );
       if (
         !interrupted &&
         sameMigrations &&
@@ -165,7 +180,7 @@ export function databaseStep(options: DatabaseStepOptions): Step {
         };
       }
 
-      const fresh = await ops.safetyBackup();
+      const fresh = early ? await unsettle(early) : await ops.safetyBackup();
       options.log.info(`Safety backup of the database before the restore: ${fresh.id} (${fresh.location}).`);
       // The database before the FIRST attempt is the one to keep naming: a later safety backup may hold
       // what an interrupted attempt left behind.
@@ -212,6 +227,15 @@ export function databaseStep(options: DatabaseStepOptions): Step {
           `Run ${interrupted.runId} attempt ${interrupted.attempt} started restoring backup ${backup.id} and did not finish; the database before it is in safety backup ${safety.id}, the database as it is now in ${fresh.id}. Restoring again.`,
         );
       }
+      // Decrypted alongside the checks and the safety backup; nothing is changed before it is complete.
+      try {
+        await ops.openBackup();
+      } catch (err) {
+        throw new StepFailure(
+          `The pre-deploy backup could not be decrypted and checked; nothing was restored: ${errorMessage(err)}`,
+          facts,
+        );
+      }
       await ops.writeJournal({
         backupId: backup.id,
         state: 'restoring',
@@ -220,8 +244,9 @@ export function databaseStep(options: DatabaseStepOptions): Step {
         safetySnapshot: safety.snapshot,
         rowsWritten: writes.total,
       });
+      let after: Awaited<ReturnType<DatabaseOps['restore']>>;
       try {
-        await ops.restore(backup);
+        after = await ops.restore(backup);
       } catch (err) {
         throw new StepFailure(
           `Restoring backup ${backup.id} failed: ${errorMessage(err)}. The restore runs in one transaction, so the database is as it was before it. The database before the first restore attempt is in safety backup ${safety.id} (${safety.location}). Fix the cause and re-run.`,
@@ -238,8 +263,12 @@ export function databaseStep(options: DatabaseStepOptions): Step {
         rowsWritten: writes.total,
       });
 
-      const after = await ops.rowCountsNow();
-      const mismatches = countMismatches(backup.rowCounts, after);
+      // Counted once the restore committed, by the restore itself.
+      const named = new Set(after.differing.map((d) => d.split(' ')[0]));
+      const mismatches = [
+        ...after.differing,
+        ...countMismatches(backup.rowCounts, after.rowCounts).filter((m) => !named.has(m.split(' ')[0])),
+      ];
       if (mismatches.length > 0) {
         throw new StepFailure(
           `Backup ${backup.id} was restored, but row counts differ from its manifest: ${mismatches.join('; ')}. The database before the restore is in safety backup ${safety.id}.`,
@@ -267,4 +296,30 @@ export function databaseStep(options: DatabaseStepOptions): Step {
       };
     },
   };
+}
+
+type Settled<T> = Promise<PromiseSettledResult<T>>;
+
+/** A promise that never rejects, so it may wait while other work fails (see bothOrThrow). */
+function settled<T>(p: Promise<T>): Settled<T> {
+  return p.then(
+    (value) => ({ status: 'fulfilled', value }),
+    (reason: unknown) => ({ status: 'rejected', reason }),
+  );
+}
+
+async function unsettle<T>(p: Settled<T>): Promise<T> {
+  const r = await p;
+  if (r.status === 'rejected') throw r.reason;
+  return r.value;
+}
+
+/** `main`'s result; when it fails, its error only once `beside` has ended too (no dump left running). */
+async function bothOrThrow<T>(main: Promise<T>, beside: Settled<unknown> | undefined): Promise<T> {
+  try {
+    return await main;
+  } catch (err) {
+    await beside;
+    throw err;
+  }
 }

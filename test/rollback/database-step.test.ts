@@ -26,6 +26,8 @@ function world(init: { counts: Record<string, number>; migrations: string[]; wri
     journal: [] as JournalEntry[],
     calls: [] as string[],
     failRestore: false,
+    /** The decryption going on beside the step fails. */
+    failOpen: false,
   };
   const writtenSinceBackup = () => ({
     tables: state.written
@@ -49,6 +51,10 @@ function world(init: { counts: Record<string, number>; migrations: string[]; wri
     fetchBackup: async () => {
       state.calls.push('fetch');
       return backup;
+    },
+    openBackup: async () => {
+      if (state.failOpen)
+        throw new Error('backup pre-1 is damaged (after decryption): toc.dat (checksum differs)');
     },
     migrationsNow: async () => [...state.migrations],
     rowCountsNow: async () => ({ ...state.counts }),
@@ -95,6 +101,7 @@ function world(init: { counts: Record<string, number>; migrations: string[]; wri
       state.counts = { ...b.rowCounts };
       state.migrations = [...(b.migrations ?? [])];
       state.written = 0;
+      return { rowCounts: { ...state.counts }, differing: [] };
     },
     readJournal: async () => state.journal,
     writeJournal: async (e) => {
@@ -323,6 +330,7 @@ describe('database step', () => {
     w.ops.restore = async (b) => {
       await restore(b);
       w.state.counts['public.visits'] = 4;
+      return { rowCounts: { ...w.state.counts }, differing: [] };
     };
     await expect(step(w.ops)).rejects.toThrow(
       /row counts differ from its manifest: public.visits 5 in the backup, 4 now/,
@@ -331,6 +339,52 @@ describe('database step', () => {
     const again = await step(w.ops);
     expect(again.status).toBe('skipped');
     expect(w.state.calls).toEqual(['fetch']);
+  });
+
+  it('a mismatch the restore finds after its COMMIT fails the step only once the restore is journalled', async () => {
+    const w = migrated();
+    const restore = w.ops.restore;
+    w.ops.restore = async (b) => ({
+      ...(await restore(b)),
+      differing: ['public.visits 5 expected, 4 found'],
+    });
+    await expect(step(w.ops)).rejects.toThrow(
+      /row counts differ from its manifest: public.visits 5 expected, 4 found\. The database before the restore is in safety backup/,
+    );
+    expect(w.state.journal.map((e) => e.state)).toEqual(['restoring', 'restored']);
+    w.state.calls.length = 0;
+    expect((await step(w.ops)).status).toBe('skipped');
+    expect(w.state.calls).toEqual(['fetch']);
+  });
+
+  it('with other migrations than the backup, the safety backup runs beside the counts, and a failed count waits for it', async () => {
+    const w = migrated();
+    let safetyDone = false;
+    const safety = w.ops.safetyBackup;
+    w.ops.safetyBackup = async () => {
+      const taken = await safety();
+      await new Promise((r) => setTimeout(r, 20));
+      safetyDone = true;
+      return taken;
+    };
+    w.ops.rowCountsNow = async () => {
+      // Started before the counts ended.
+      expect(w.state.calls).toEqual(['fetch', 'safety']);
+      throw new Error('connection lost');
+    };
+    await expect(step(w.ops)).rejects.toThrow('connection lost');
+    expect(safetyDone).toBe(true);
+    expect(w.state.journal).toEqual([]);
+  });
+
+  it('a backup whose decryption fails restores nothing and writes no journal, after the safety backup', async () => {
+    const w = migrated();
+    w.state.failOpen = true;
+    await expect(step(w.ops)).rejects.toThrow(
+      /^The pre-deploy backup could not be decrypted and checked; nothing was restored: backup pre-1 is damaged/,
+    );
+    expect(w.state.calls).toEqual(['fetch', 'safety']);
+    expect(w.state.journal).toEqual([]);
   });
 
   it('auto without migrations-applied and without migration state: one clear error, nothing changed', async () => {
