@@ -105,12 +105,16 @@ const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 const builtinsByRequire = {
   name: 'builtins-by-require',
   setup(b) {
-    b.onResolve({ filter: /^[a-z_:/]+$/ }, ({ path, kind }) => {
+    // One such module per importer, so that it goes in the importer's chunk: a module shared by many
+    // importers would be a chunk of its own, one more file for every action to load for a line of code.
+    b.onResolve({ filter: /^[a-z_:/]+$/ }, ({ path, kind, importer }) => {
       if (!BUILTINS.has(path) || (kind !== 'import-statement' && kind !== 'dynamic-import')) return undefined;
-      return { path: path.startsWith('node:') ? path : `node:${path}`, namespace: 'builtin-require' };
+      const name = path.startsWith('node:') ? path : `node:${path}`;
+      // The built-in's name last: esbuild reads a path ending in .mjs as an ES module's.
+      return { path: `${relative(root, importer)}|${name}`, namespace: 'builtin-require' };
     });
     b.onLoad({ filter: /.*/, namespace: 'builtin-require' }, ({ path }) => ({
-      contents: `module.exports=require(${JSON.stringify(path)});`,
+      contents: `module.exports=require(${JSON.stringify(path.slice(path.lastIndexOf('|') + 1))});`,
       loader: 'js',
     }));
   },

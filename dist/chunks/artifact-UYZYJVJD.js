@@ -1,0 +1,2 @@
+import{createRequire as __dgCreateRequire}from'node:module';const require=__dgCreateRequire(import.meta.url);
+import{a,b,c,d,e,f,g,h}from"./chunk-IZJZCHEH.js";import"./chunk-4R3MQ4KX.js";import"./chunk-TB4MSFX6.js";import"./chunk-MCLK24QY.js";import"./chunk-RJDD572B.js";import"./chunk-MYETWC24.js";export{c as ArtifactNotFoundError,g as DefaultArtifactClient,a as FilesNotFoundError,d as GHESNotSupportedError,b as InvalidResponseError,e as NetworkError,f as UsageError,h as default};

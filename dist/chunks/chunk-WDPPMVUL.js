@@ -1,2 +1,0 @@
-import{createRequire as __dgCreateRequire}from'node:module';const require=__dgCreateRequire(import.meta.url);
-import{a as r,c as i}from"./chunk-MYETWC24.js";var o=i((p,e)=>{e.exports=r("node:os")});export{o as a};

@@ -1,0 +1,2 @@
+import{createRequire as __dgCreateRequire}from'node:module';const require=__dgCreateRequire(import.meta.url);
+import{a as i}from"./chunk-TAYE6FEA.js";import{a as n}from"./chunk-BVPEZNU2.js";function g(o,r,{name:e="database-url",optional:p=!1}={}){let t=o(e);if(t){r(t);let s=/^[^:/]+:\/\/[^:@/]*:([^@/]*)@/.exec(t)?.[1];s&&r(s)}if(!t&&p)return;if(!t)throw new n(e,"is required but empty","Pass the database URL from a secret: postgresql://user:password@host:5432/database.");let a=i(e,t);return a.password&&r(a.password),{...a,url:t,input:e}}export{g as a};
