@@ -25,9 +25,12 @@ const TABLE = [
 const every = readdirSync(join(root, 'bench'))
   .filter((f) => f.endsWith('.ts'))
   .sort();
+// A bench named exactly (`db-backup`, `db-backup.ts`) is that one; other words pick every bench they are in.
+const exact = (w) => `${w.replace(/\.ts$/, '')}.ts`;
+const picked = (f) => wanted.some((w) => (every.includes(exact(w)) ? f === exact(w) : f.includes(w)));
 const files =
   wanted.length > 0
-    ? every.filter((f) => wanted.some((w) => f.includes(w)))
+    ? every.filter(picked)
     : all
       ? [...TABLE, ...every.filter((f) => !TABLE.includes(f))]
       : TABLE;
