@@ -173,7 +173,8 @@ async function restoreWith(
   const toc = await listArchive(pgRestore, env, fetched.dumpDir);
   // pg_dump dumps every schema but the journals', so a schema the archive lacks was made after the backup
   // (a migration's CREATE SCHEMA): it goes too, or the rollback would leave the release's schema behind.
-  const replaced = [...new Set([...schemasOf(toc), ...present])];
+  const archived = schemasOf(toc);
+  const replaced = [...new Set([...archived, ...present])];
   const sent = { bytes: 0 };
   const { durationMs } = await withProgress(
     replaceFromArchive(pgRestore, psql, env, fetched.dumpDir, replaced, sent),
@@ -185,8 +186,7 @@ async function restoreWith(
     },
   );
   // Only the archive's schemas are compared: anything kept outside them (a journal) is not the backup's.
-  const schemas = schemasOf(toc);
-  const inArchive = (table: string) => schemas.includes(table.split('.')[0] ?? '');
+  const inArchive = (table: string) => archived.includes(table.split('.')[0] ?? '');
   const allRowCounts = await withClient(target, (c) => rowCounts(c));
   const counts = Object.fromEntries(Object.entries(allRowCounts).filter(([t]) => inArchive(t)));
   const expected = fetched.manifest.rowCounts;

@@ -45,6 +45,7 @@ async function migrate(
   inputs: Record<string, string>,
   files: Record<string, unknown>,
   rerun: { runId: string; attempt: number; backups: string } | undefined = undefined,
+  env: Record<string, string> = {},
 ): Promise<ActionRun> {
   const backups = rerun?.backups ?? mkdtempSync(join(tmpdir(), 'dg-backups-'));
   const run = await runBundle({
@@ -52,6 +53,7 @@ async function migrate(
     workspace: workspace(files),
     inputs: { 'backup-storage': 'path', 'backup-path': backups, 'encryption-key': KEY, jobs: '2', ...inputs },
     ...(rerun ? { runId: rerun.runId, runAttempt: rerun.attempt } : {}),
+    env,
     stepId: 'db',
     timeoutMs: 120_000,
   });
@@ -444,20 +446,12 @@ describe('db-migrate-backup action', { timeout: 180_000 }, () => {
       ].join('\n'),
       { mode: 0o755 },
     );
-    const run = await runBundle({
-      action: ACTION,
-      workspace: workspace(dbmate({ '20260305000000_x.sql': 'CREATE TABLE never (id int);' })),
-      inputs: {
-        'database-url': db.url,
-        'backup-storage': 'path',
-        'backup-path': mkdtempSync(join(tmpdir(), 'dg-backups-')),
-        'encryption-key': KEY,
-      },
-      env: { PG_BIN: bin },
-      stepId: 'db',
-      timeoutMs: 120_000,
-    });
-    runs.push(run);
+    const run = await migrate(
+      { 'database-url': db.url },
+      dbmate({ '20260305000000_x.sql': 'CREATE TABLE never (id int);' }),
+      undefined,
+      { PG_BIN: bin },
+    );
     expect(run.exitCode).toBe(1);
     expect(errors(run).map((e) => e.message)).toEqual([
       expect.stringMatching(/found nothing in the dump of a database holding \d+ objects/),
